@@ -1,0 +1,239 @@
+// Package app wires altinn-sim together: config → database → migrations →
+// services → router → http.Server, and runs it until a signal.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/config"
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// App is a wired server: its services and its HTTP handler.
+type App struct {
+	Config  config.Config
+	Pool    *pgxpool.Pool
+	Clock   *clock.Offset
+	Log     *slog.Logger
+	Parties *parties.Service
+
+	// Services, in dependency order. Each issue's package adds its own here
+	// and builds it in wire().
+
+	handler http.Handler
+	closers []func()
+}
+
+// Close stops background work the services started (listeners, caches).
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// New builds the services and router on an open, migrated pool.
+func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error) {
+	a := &App{
+		Config:  cfg,
+		Pool:    pool,
+		Clock:   &clock.Offset{},
+		Log:     log,
+		Parties: parties.NewService(pool),
+	}
+	if err := a.wire(ctx); err != nil {
+		return nil, err
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+// wire builds the domain services. Each package's service is built here by
+// hand, in dependency order (DESIGN "Layout").
+func (a *App) wire(ctx context.Context) error {
+	// tokens (issue 3), resources and registry (issue 4), systemusers and
+	// requests and portal (issue 5), pdp (issue 6) are built here.
+	return nil
+}
+
+// Handler is the root HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(accessLog(a.Log))
+	r.Use(recoverer(a.Log))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		problem.Write(w, r, problem.MethodNotAllowed.WithDetail("%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+
+	r.Get("/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/ready", a.ready)
+
+	r.Route("/sim/api/v1", func(r chi.Router) {
+		r.Use(requireAdmin(a.Config.AdminToken))
+		a.mountControl(r)
+	})
+	a.mountPlatform(r)
+	return r
+}
+
+// mountPlatform mounts the platform APIs at their real paths.
+func (a *App) mountPlatform(r chi.Router) {
+	// Each package's Routes() is mounted here at the real platform path.
+}
+
+// mountControl mounts the emulator's own control API under /sim/api/v1.
+func (a *App) mountControl(r chi.Router) {
+	r.Get("/parties/organizations", func(w http.ResponseWriter, r *http.Request) {
+		orgs, err := a.Parties.Orgs(r.Context())
+		if err != nil {
+			problem.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, orgs)
+	})
+	r.Get("/parties/persons", func(w http.ResponseWriter, r *http.Request) {
+		ps, err := a.Parties.Persons(r.Context())
+		if err != nil {
+			problem.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ps)
+	})
+}
+
+// ready answers 200 only when the database answers and is at the newest
+// migration.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := db.AtHead(ctx, a.Pool); err != nil {
+		p := problem.Unavailable.WithDetail("not ready: %v", err)
+		w.Header().Set("Retry-After", "1")
+		problem.Write(w, r, p)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Run serves until ctx is cancelled, then finishes in-flight requests and
+// stops the embedded database if it started one.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	dbURL, stop, err := Database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if err := migrateWithRetry(ctx, dbURL, log); err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := New(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("altinn-sim ready", "listen", ln.Addr().String(), "public_url", cfg.PublicURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Database returns the URL to use: the configured one, or the embedded
+// cluster's after starting it. stop stops what was started.
+func Database(ctx context.Context, cfg config.Config, log *slog.Logger) (url string, stop func(), err error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, func() {}, nil
+	}
+	e, err := db.NewEmbedded(filepath.Join(cfg.DataDir, "pg"), log)
+	if err != nil {
+		return "", nil, err
+	}
+	url, err = e.Start(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return url, func() {
+		if err := e.Stop(); err != nil {
+			log.Error("stop embedded PostgreSQL", "err", err)
+			return
+		}
+		log.Info("embedded PostgreSQL stopped")
+	}, nil
+}
+
+// migrateWithRetry applies migrations, waiting up to 30 s for a database
+// that is still starting (as in docker-compose).
+func migrateWithRetry(ctx context.Context, url string, log *slog.Logger) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := db.Migrate(ctx, url)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, db.ErrUnavailable) || time.Now().After(deadline) {
+			return err
+		}
+		log.Warn("database not reachable yet; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}

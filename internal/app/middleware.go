@@ -1,0 +1,82 @@
+package app
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// accessLog writes one structured line per request.
+func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			start := time.Now()
+			next.ServeHTTP(ww, r)
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			lvl := slog.LevelInfo
+			if r.URL.Path == "/health" || r.URL.Path == "/ready" {
+				lvl = slog.LevelDebug
+			}
+			if status >= 500 {
+				lvl = slog.LevelError
+			}
+			log.LogAttrs(r.Context(), lvl, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", status),
+				slog.Int("bytes", ww.BytesWritten()),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("request_id", middleware.GetReqID(r.Context())),
+			)
+		})
+	}
+}
+
+// recoverer turns a panic into a logged 500 problem instead of a dropped
+// connection.
+func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					log.Error("panic", "err", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+					problem.Write(w, r, &problem.Problem{Code: problem.Internal.Code, Status: 500, Title: problem.Internal.Title, Err: fmt.Errorf("panic: %v", v)})
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// requireAdmin guards the control API with the configured admin token.
+func requireAdmin(token string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if token == "" {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="altinn-sim control API"`)
+				problem.Write(w, r, problem.Unauthorized.WithDetail("the control API needs Authorization: Bearer <ALTINN_SIM_ADMIN_TOKEN>"))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -1,0 +1,123 @@
+// Package db owns the PostgreSQL plumbing: the pool, the embedded
+// migrations, transactions with retry, error mapping and the embedded
+// PostgreSQL used when no database URL is configured.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// Sentinel errors every store maps driver errors to, so handlers never see
+// pgx. They are problem's sentinels, so problem.From maps them to statuses.
+var (
+	ErrNotFound    = problem.ErrNotFound
+	ErrConflict    = problem.ErrConflict
+	ErrUnavailable = problem.ErrUnavailable
+)
+
+// Querier is what both a pool and a transaction offer; stores take it so
+// the same code runs inside and outside a transaction.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Open connects a pool and checks the connection.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if cfg.MaxConns < 16 {
+		cfg.MaxConns = 16
+	}
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open pool: %w", err)
+	}
+	return pool, nil
+}
+
+// InTx runs fn in one transaction and commits it, retrying the whole
+// function on serialization failures and deadlocks, so nothing
+// half-written stays behind.
+func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(q Querier) error) error {
+	return InTxOpts(ctx, pool, pgx.TxOptions{}, fn)
+}
+
+// InSerializableTx is InTx at SERIALIZABLE isolation.
+func InSerializableTx(ctx context.Context, pool *pgxpool.Pool, fn func(q Querier) error) error {
+	return InTxOpts(ctx, pool, pgx.TxOptions{IsoLevel: pgx.Serializable}, fn)
+}
+
+// InTxOpts is InTx with explicit options.
+func InTxOpts(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(q Querier) error) error {
+	const attempts = 8
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = pgx.BeginTxFunc(ctx, pool, opts, func(tx pgx.Tx) error { return fn(tx) })
+		if !retryable(err) {
+			return Map(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+	return Map(fmt.Errorf("transaction retried %d times: %w", attempts, err))
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// Map turns driver errors into the package sentinels: no rows → ErrNotFound,
+// unique violation → ErrConflict, an unreachable server → ErrUnavailable.
+// Other errors pass through unchanged.
+func Map(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", ErrConflict, pe.ConstraintName)
+		case "57P01", "57P02", "57P03", "53300":
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+		return err
+	}
+	if IsConnError(err) {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return err
+}
+
+// IsConnError reports whether err means the server could not be reached.
+func IsConnError(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ce) || errors.As(err, &oe) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
+}

@@ -1,0 +1,234 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrNoPostgres says no PostgreSQL server binaries were found.
+var ErrNoPostgres = errors.New("no PostgreSQL server binaries (initdb, pg_ctl) found on PATH or under /usr/lib/postgresql/*/bin: install PostgreSQL (e.g. apt-get install postgresql) or set ALTINN_SIM_DATABASE_URL")
+
+// Embedded is a private PostgreSQL cluster run from the machine's installed
+// binaries, listening only on a unix socket inside its own folder.
+type Embedded struct {
+	Dir     string // cluster data directory
+	sockDir string
+	bin     string
+	cred    *syscall.Credential // set when run as root: the postgres user
+	owned   bool                // we started it, so we stop it
+	log     *slog.Logger
+	// Fast trades durability for speed (fsync off); for throwaway test clusters.
+	Fast bool
+}
+
+// NewEmbedded prepares (but does not start) a cluster in dir.
+func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	bin, err := findPostgresBin()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	e := &Embedded{Dir: abs, bin: bin, log: log}
+	if os.Geteuid() == 0 {
+		// initdb and postgres refuse to run as root; run them as the
+		// postgres user, as DESIGN "Database" says.
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("running as root needs a 'postgres' user to own the embedded database: %w", err)
+		}
+		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+		e.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	e.sockDir = filepath.Join(filepath.Dir(abs), "run")
+	// A unix socket path is limited to ~107 bytes; fall back to a short
+	// folder under /tmp for deep data folders.
+	if len(e.sockDir)+len("/.s.PGSQL.5432") > 100 {
+		e.sockDir = filepath.Join(os.TempDir(), "altinn-sim-"+digest(abs))
+	}
+	return e, nil
+}
+
+func findPostgresBin() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if _, err := exec.LookPath("initdb"); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return pgMajor(dirs[i]) > pgMajor(dirs[j]) })
+	for _, d := range dirs {
+		if fileExists(filepath.Join(d, "pg_ctl")) && fileExists(filepath.Join(d, "initdb")) {
+			return d, nil
+		}
+	}
+	return "", ErrNoPostgres
+}
+
+func pgMajor(binDir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return n
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// Start initialises the cluster on first use and starts it, or attaches to
+// one already running in the same folder. It returns the URL of the
+// altinn_sim database, which it creates when missing.
+func (e *Embedded) Start(ctx context.Context) (string, error) {
+	if err := e.prepareDirs(); err != nil {
+		return "", err
+	}
+	if !fileExists(filepath.Join(e.Dir, "PG_VERSION")) {
+		e.log.Info("initialising embedded PostgreSQL", "dir", e.Dir)
+		args := []string{"-D", e.Dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"}
+		if e.Fast {
+			args = append(args, "--no-sync")
+		}
+		if out, err := e.run(ctx, "initdb", args...); err != nil {
+			return "", fmt.Errorf("initdb in %s: %w: %s", e.Dir, err, lastLine(out))
+		}
+	}
+	if _, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "status"); err == nil {
+		e.log.Info("embedded PostgreSQL already running; attaching", "dir", e.Dir)
+	} else {
+		opts := fmt.Sprintf("-c listen_addresses='' -k %s -c max_connections=200", e.sockDir)
+		if e.Fast {
+			opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		}
+		logFile := filepath.Join(e.Dir, "..", "postgres.log")
+		if out, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "-o", opts, "-l", logFile, "-w", "-t", "60", "start"); err != nil {
+			return "", fmt.Errorf("start embedded PostgreSQL (log: %s): %w: %s", logFile, err, lastLine(out))
+		}
+		e.owned = true
+	}
+	admin := e.URL("postgres")
+	if err := ensureDatabase(ctx, admin, "altinn_sim"); err != nil {
+		return "", err
+	}
+	return e.URL("altinn_sim"), nil
+}
+
+// URL is the connection string for a database of this cluster.
+func (e *Embedded) URL(dbname string) string {
+	q := url.Values{"host": {e.sockDir}, "user": {"postgres"}, "sslmode": {"disable"}}
+	return "postgres:///" + dbname + "?" + q.Encode()
+}
+
+// Stop stops the cluster if this process started it.
+func (e *Embedded) Stop() error {
+	if !e.owned {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if out, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "-m", "fast", "-w", "stop"); err != nil {
+		return fmt.Errorf("stop embedded PostgreSQL: %w: %s", err, lastLine(out))
+	}
+	e.owned = false
+	return nil
+}
+
+func (e *Embedded) prepareDirs() error {
+	for _, d := range []string{filepath.Dir(e.Dir), e.Dir, e.sockDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	if e.cred == nil {
+		return nil
+	}
+	// Running as root: the cluster and socket folders belong to postgres,
+	// and every parent must let postgres through.
+	for _, d := range []string{e.Dir, e.sockDir, filepath.Dir(e.Dir)} {
+		if err := os.Chown(d, int(e.cred.Uid), int(e.cred.Gid)); err != nil {
+			return fmt.Errorf("chown %s to postgres: %w", d, err)
+		}
+	}
+	for d := filepath.Dir(filepath.Dir(e.Dir)); ; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
+			if err := os.Chmod(d, st.Mode().Perm()|0o001); err != nil {
+				return fmt.Errorf("the postgres user cannot reach %s (mode %v): choose a data folder it can reach (ALTINN_SIM_DATA_DIR)", d, st.Mode().Perm())
+			}
+		}
+		if d == "/" || d == "." {
+			break
+		}
+	}
+	return nil
+}
+
+func (e *Embedded) run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(e.bin, name), args...)
+	cmd.Dir = filepath.Dir(e.Dir)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	if e.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: e.cred}
+	}
+	// pg_ctl start leaves postgres running with our stdout as its own
+	// unless logging goes to a file (it does); capture only the command's
+	// own output.
+	var buf bytes.Buffer
+	cmd.Stdout = &buf
+	cmd.Stderr = &buf
+	err := cmd.Run()
+	return buf.Bytes(), err
+}
+
+func lastLine(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return lines[len(lines)-1]
+}
+
+// ensureDatabase creates dbname on the server at adminURL when missing.
+func ensureDatabase(ctx context.Context, adminURL, dbname string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", redact(adminURL), err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, dbname).Scan(&exists); err != nil {
+		return fmt.Errorf("look up database %s: %w", dbname, err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbname}.Sanitize()); err != nil && !errors.Is(Map(err), ErrConflict) {
+		return fmt.Errorf("create database %s: %w", dbname, err)
+	}
+	return nil
+}
+
+// redact drops the password from a URL for logs.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(database url)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,101 @@
+package parties
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+const orgCols = `org_no, name, org_form, party_id, party_uuid`
+const personCols = `pid, name, party_id, party_uuid, user_id`
+
+func scanOrg(row pgx.Row) (Organization, error) {
+	var o Organization
+	err := row.Scan(&o.OrgNo, &o.Name, &o.OrgForm, &o.PartyID, &o.PartyUUID)
+	return o, db.Map(err)
+}
+
+func scanPerson(row pgx.Row) (Person, error) {
+	var p Person
+	err := row.Scan(&p.PID, &p.Name, &p.PartyID, &p.PartyUUID, &p.UserID)
+	return p, db.Map(err)
+}
+
+func getOrg(ctx context.Context, q db.Querier, where string, arg any) (Organization, error) {
+	o, err := scanOrg(q.QueryRow(ctx, `SELECT `+orgCols+` FROM organizations WHERE `+where, arg))
+	if err != nil {
+		return o, fmt.Errorf("organization %v: %w", arg, err)
+	}
+	return o, nil
+}
+
+func getPerson(ctx context.Context, q db.Querier, where string, arg any) (Person, error) {
+	p, err := scanPerson(q.QueryRow(ctx, `SELECT `+personCols+` FROM persons WHERE `+where, arg))
+	if err != nil {
+		return p, fmt.Errorf("person: %w", err)
+	}
+	return p, nil
+}
+
+func listOrgs(ctx context.Context, q db.Querier) ([]Organization, error) {
+	rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM organizations ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list organizations: %w", db.Map(err))
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Organization, error) { return scanOrg(r) })
+}
+
+func listPersons(ctx context.Context, q db.Querier) ([]Person, error) {
+	rows, err := q.Query(ctx, `SELECT `+personCols+` FROM persons ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list persons: %w", db.Map(err))
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Person, error) { return scanPerson(r) })
+}
+
+func listRoles(ctx context.Context, q db.Querier, where string, args ...any) ([]Role, error) {
+	rows, err := q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE `+where+` ORDER BY org_no, role_code`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list roles: %w", db.Map(err))
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
+		var x Role
+		err := r.Scan(&x.OrgNo, &x.RoleCode, &x.Source, &x.HolderPID, &x.HolderOrgNo)
+		return x, err
+	})
+}
+
+func insertOrg(ctx context.Context, q db.Querier, o Organization) error {
+	_, err := q.Exec(ctx, `INSERT INTO organizations (org_no, name, org_form, party_id, party_uuid)
+		VALUES ($1, $2, $3, coalesce(nullif($4, 0), nextval('party_id_seq')), md5('org:' || $1)::uuid)
+		ON CONFLICT (org_no) DO UPDATE SET name = EXCLUDED.name, org_form = EXCLUDED.org_form`,
+		o.OrgNo, o.Name, o.OrgForm, o.PartyID)
+	if err != nil {
+		return fmt.Errorf("upsert organization %s: %w", o.OrgNo, db.Map(err))
+	}
+	return nil
+}
+
+func insertPerson(ctx context.Context, q db.Querier, p Person) error {
+	_, err := q.Exec(ctx, `INSERT INTO persons (pid, name, party_id, party_uuid, user_id)
+		VALUES ($1, $2, nextval('party_id_seq'), md5('person:' || $1)::uuid, nextval('user_id_seq'))
+		ON CONFLICT (pid) DO UPDATE SET name = EXCLUDED.name`, p.PID, p.Name)
+	if err != nil {
+		return fmt.Errorf("upsert person %s: %w", p.PID, db.Map(err))
+	}
+	return nil
+}
+
+func insertRole(ctx context.Context, q db.Querier, r Role) error {
+	_, err := q.Exec(ctx, `INSERT INTO party_roles (org_no, role_code, source, holder_pid, holder_org_no)
+		VALUES ($1, $2, $3, nullif($4, ''), nullif($5, '')) ON CONFLICT DO NOTHING`,
+		r.OrgNo, r.RoleCode, r.Source, r.HolderPID, r.HolderOrgNo)
+	if err != nil {
+		return fmt.Errorf("insert role %s on %s: %w", r.RoleCode, r.OrgNo, db.Map(err))
+	}
+	return nil
+}
