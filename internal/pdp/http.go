@@ -1,0 +1,116 @@
+package pdp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+)
+
+// Scopes that open POST /authorization/api/v1/authorize (spec §1).
+const (
+	ScopeAuthorize      = "altinn:authorization/authorize"
+	ScopeAuthorizeAdmin = "altinn:authorization/authorize.admin"
+)
+
+// maxBody bounds a decision request body.
+const maxBody = 1 << 20
+
+// Routes are the platform routes, mounted at /authorization/api/v1:
+// POST /authorize (token with the authorize scope) and POST /decision
+// (open, as the real one is behind APIM only). The Ocp-Apim-Subscription-Key
+// header the real service documents is accepted and ignored.
+func (s *Service) Routes(v auth.Verifier) chi.Router {
+	r := chi.NewRouter()
+	r.With(auth.Authenticate(v), auth.RequireScope(ScopeAuthorize, ScopeAuthorizeAdmin)).
+		Post("/authorize", s.handle(External))
+	r.Post("/decision", s.handle(Internal))
+	return r
+}
+
+// ControlRoutes are the emulator's own routes, mounted at
+// /sim/api/v1/decisions: POST /explain takes the same body as /authorize
+// (or /decision with ?endpoint=decision) and always answers with traces.
+func (s *Service) ControlRoutes() chi.Router {
+	r := chi.NewRouter()
+	r.Post("/explain", func(w http.ResponseWriter, r *http.Request) {
+		ep := External
+		if r.URL.Query().Get("endpoint") == "decision" {
+			ep = Internal
+		}
+		s.serve(w, r, ep, true)
+	})
+	return r
+}
+
+func (s *Service) handle(ep Endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		explain, _ := strconv.ParseBool(r.URL.Query().Get("explain"))
+		s.serve(w, r, ep, explain)
+	}
+}
+
+// serve always answers 200 with a XACML response: errors are Indeterminate
+// results with a status code, as the real PDP answers (spec §1).
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var resp Response
+	switch {
+	case err != nil:
+		var mbe *http.MaxBytesError
+		msg := "The request body could not be read: " + err.Error()
+		if errors.As(err, &mbe) {
+			msg = "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."
+		}
+		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
+	case ep == Internal && !isJSON(r.Header.Get("Content-Type")):
+		// The real /decision also takes XACML XML; the emulator does not.
+		resp.Response = []Result{s.failed(syntaxErr("Only the XACML JSON profile (Content-Type: application/json) is supported by altinn-sim."), explain)}
+	default:
+		resp = s.DecideBody(r.Context(), body, ep, explain)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// DecideBody decides a raw XACML JSON request body.
+func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, explain bool) Response {
+	root, perr := DecodeBody(body)
+	if perr != nil {
+		return Response{Response: []Result{s.failed(perr, explain)}}
+	}
+	parts := Split(root.Request, ep)
+	out := make([]Result, len(parts))
+	for i, p := range parts {
+		if p.err != nil {
+			out[i] = s.failed(p.err, explain)
+			if len(p.req.echo) > 0 {
+				out[i].Category = p.req.echo
+			}
+			continue
+		}
+		p.req.Endpoint, p.req.Explain = ep, explain
+		out[i] = s.Decide(ctx, p.req)
+	}
+	return Response{Response: out}
+}
+
+func (s *Service) failed(e *statusErr, explain bool) Result {
+	res := indeterminate(e)
+	if explain {
+		res.Trace = &Trace{Steps: []string{e.msg}, MissingAttributes: e.missing}
+	}
+	return res
+}
+
+func isJSON(ct string) bool {
+	return ct == "" || strings.Contains(strings.ToLower(ct), "json")
+}

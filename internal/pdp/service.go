@@ -1,0 +1,352 @@
+package pdp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+)
+
+// PolicySource gives a resource's policy; db.ErrNotFound (wrapped) when the
+// resource or its policy does not exist.
+type PolicySource interface {
+	Policy(ctx context.Context, resourceID string) (Policy, error)
+}
+
+// SystemUserSource gives a system user with its client delegations;
+// db.ErrNotFound (wrapped) when there is none.
+type SystemUserSource interface {
+	SystemUser(ctx context.Context, id uuid.UUID) (SystemUser, error)
+}
+
+// RoleMapper maps an ER role code to the access-package URNs it carries
+// (resources.Service.PackagesForRole).
+type RoleMapper interface {
+	PackagesForRole(roleCode string) []string
+}
+
+// Parties is what the PDP asks the party register (*parties.Service).
+type Parties interface {
+	Org(ctx context.Context, orgNo string) (parties.Organization, error)
+	OrgByPartyID(ctx context.Context, partyID int64) (parties.Organization, error)
+	OrgByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Organization, error)
+	Person(ctx context.Context, pid string) (parties.Person, error)
+	PersonByUserID(ctx context.Context, userID int64) (parties.Person, error)
+	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
+	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
+}
+
+// Service decides.
+type Service struct {
+	policies PolicySource
+	users    SystemUserSource
+	parties  Parties
+	roles    RoleMapper
+	log      *slog.Logger
+	c        *cache
+}
+
+// New builds a Service. Its caches are only used while Listen keeps a
+// LISTEN connection open (see cache.go); until then every decision reads
+// through to the sources.
+func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMapper, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{policies: policies, users: users, parties: p, roles: roles, log: log, c: newCache(time.Now)}
+}
+
+// Decide answers one parsed request. It never fails: problems become an
+// Indeterminate result with the XACML status saying why.
+func (s *Service) Decide(ctx context.Context, r Request) Result {
+	var tr *Trace
+	if r.Explain {
+		tr = &Trace{Resource: r.ResourceID, Action: r.Action, Steps: []string{}}
+	}
+	res := s.decide(ctx, r, tr)
+	if len(r.echo) > 0 {
+		res.Category = r.echo
+	}
+	res.Trace = tr
+	return res
+}
+
+// Allowed is the simple question other packages ask: may subject do action
+// on resourceID for the organisation partyOrgNo? An Indeterminate answer
+// is an error.
+func (s *Service) Allowed(ctx context.Context, subject Subject, resourceID, action, partyOrgNo string) (bool, error) {
+	res := s.Decide(ctx, Request{Subject: subject, ResourceID: resourceID, Action: action, Party: PartyRef{OrgNo: partyOrgNo}, Endpoint: Internal})
+	if res.Decision == Indeterminate {
+		msg := ""
+		if res.Status != nil && res.Status.StatusMessage != nil {
+			msg = *res.Status.StatusMessage
+		}
+		return false, fmt.Errorf("pdp: indeterminate decision: %s", msg)
+	}
+	return res.Decision == Permit, nil
+}
+
+func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
+	// Indeterminate answers for requests that cannot be decided.
+	fail := func(e *statusErr) Result {
+		if tr != nil {
+			tr.step("%s", e.msg)
+			tr.MissingAttributes = append(tr.MissingAttributes, e.missing...)
+		}
+		return indeterminate(e)
+	}
+	if tr != nil {
+		tr.Subject = describeSubject(r.Subject)
+	}
+	if r.ResourceID == "" {
+		return fail(missingErr("The request has no resource: urn:altinn:resource (or urn:altinn:org + urn:altinn:app) is required.", AttrResource))
+	}
+	if r.Action == "" {
+		return fail(missingErr("The request has no action: "+AttrAction+" is required.", AttrAction))
+	}
+	if r.Subject.IsZero() {
+		return fail(missingErr(msgIncompleteDelegation, AttrSystemUserUUID+" | "+AttrUserID+" | "+AttrPersonID+" | "+AttrOrgID))
+	}
+
+	// Step 1 (spec §3): resolve the resource party.
+	party, partyOK, err := s.resolveParty(ctx, r.Party, tr)
+	if err != nil {
+		return fail(unavailable(err))
+	}
+
+	// Step 2: the resource policy; none is an error upstream.
+	pol, err := s.policy(ctx, r.ResourceID)
+	if errors.Is(err, db.ErrNotFound) {
+		return fail(argErr(r.Endpoint, "Policy not found for resource"))
+	}
+	if err != nil {
+		return fail(unavailable(err))
+	}
+	tr.step("policy of %s: %d rule(s)", r.ResourceID, len(pol.Rules))
+
+	// Step 3: what the subject holds for the party.
+	var facts Facts
+	if partyOK {
+		facts, err = s.facts(ctx, r.Subject, party, tr)
+		if err != nil {
+			return fail(unavailable(err))
+		}
+	}
+	if tr != nil {
+		tr.Roles, tr.Packages, tr.Rights = facts.Roles, facts.Packages, facts.Rights
+	}
+
+	// Steps 4, 5, 7.
+	out := Evaluate(pol, r.ResourceID, r.Action, facts, tr)
+	if out.Decision == NotApplicable && !partyOK {
+		// Upstream's delegation step needs a resolvable resource party.
+		return fail(missingErr(msgIncompleteDelegation, AttrPartyID+" | "+AttrPartyUUID+" | "+AttrOrgID))
+	}
+	if tr != nil {
+		tr.MatchedRule, tr.Grant = out.Rule, out.Grant
+		if out.Decision == NotApplicable {
+			tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
+		}
+	}
+	res := Result{Decision: out.Decision, Status: okStatus()}
+	if out.Decision == Permit {
+		res.Obligations = obligations(pol)
+	}
+	return res
+}
+
+func indeterminate(e *statusErr) Result {
+	msg := e.msg
+	return Result{Decision: Indeterminate, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: e.code}}}
+}
+
+func okStatus() *Status { return &Status{StatusCode: &StatusCode{Value: StatusOK}} }
+
+func unavailable(err error) *statusErr {
+	return &statusErr{code: StatusProcessingError, msg: "The PDP could not read its data: " + err.Error()}
+}
+
+// resolveParty finds the organisation the request acts for, in upstream's
+// order: org number, person id, party uuid, party id (spec §2.2).
+func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (parties.Organization, bool, error) {
+	if p.IsZero() {
+		tr.step("no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid or urn:altinn:party:uuid)")
+		return parties.Organization{}, false, nil
+	}
+	try := func(key string, load func() (parties.Organization, error)) (parties.Organization, bool, error) {
+		o, err := s.c.org(key, load)
+		if errors.Is(err, db.ErrNotFound) {
+			tr.step("resource party %s is not a known organisation", key)
+			return o, false, nil
+		}
+		if err != nil {
+			return o, false, err
+		}
+		if tr != nil {
+			tr.Party = fmt.Sprintf("%s %s (party id %d, uuid %s)", o.OrgNo, o.Name, o.PartyID, o.PartyUUID)
+		}
+		return o, true, nil
+	}
+	switch {
+	case p.OrgNo != "":
+		return try("orgno:"+p.OrgNo, func() (parties.Organization, error) { return s.parties.Org(ctx, p.OrgNo) })
+	case p.PID != "":
+		// Persons as resource party are outside what system users do.
+		tr.step("resource party is a person (%s); the emulator decides for organisations only", p.PID)
+		return parties.Organization{}, false, nil
+	case p.PartyUUID != uuid.Nil:
+		return try("uuid:"+p.PartyUUID.String(), func() (parties.Organization, error) { return s.parties.OrgByPartyUUID(ctx, p.PartyUUID) })
+	default:
+		return try("partyid:"+strconv.FormatInt(p.PartyID, 10), func() (parties.Organization, error) { return s.parties.OrgByPartyID(ctx, p.PartyID) })
+	}
+}
+
+func (s *Service) policy(ctx context.Context, resourceID string) (Policy, error) {
+	return s.c.policy(resourceID, func() (Policy, error) { return s.policies.Policy(ctx, resourceID) })
+}
+
+// facts gathers what the subject holds for the party (spec §3 step 3 and
+// §3.1): a standard system user's approved rights and packages for its own
+// organisation, an agent's packages delegated for that client, a person's
+// or organisation's ER roles there and the packages they carry.
+func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organization, tr *Trace) (Facts, error) {
+	switch {
+	case subj.SystemUserID != uuid.Nil:
+		return s.systemUserFacts(ctx, subj.SystemUserID, party, tr)
+	case subj.PID != "" || subj.UserID != 0:
+		var p parties.Person
+		var err error
+		if subj.PID != "" {
+			p, err = s.c.person("pid:"+subj.PID, func() (parties.Person, error) { return s.parties.Person(ctx, subj.PID) })
+		} else {
+			p, err = s.c.person("userid:"+strconv.FormatInt(subj.UserID, 10), func() (parties.Person, error) { return s.parties.PersonByUserID(ctx, subj.UserID) })
+		}
+		if errors.Is(err, db.ErrNotFound) {
+			tr.step("the subject person is unknown")
+			return Facts{}, nil
+		}
+		if err != nil {
+			return Facts{}, err
+		}
+		if tr != nil {
+			tr.Subject = fmt.Sprintf("person %s (%s, user id %d)", p.PID, p.Name, p.UserID)
+		}
+		roles, err := s.c.roles("pid:"+p.PID, func() ([]parties.Role, error) { return s.parties.RolesOfPerson(ctx, p.PID) })
+		if err != nil {
+			return Facts{}, err
+		}
+		return s.roleFacts(roles, party, tr), nil
+	default:
+		orgNo := subj.OrgNo
+		if orgNo == "" {
+			o, ok, err := s.resolveParty(ctx, PartyRef{PartyID: subj.PartyID, PartyUUID: subj.PartyUUID}, nil)
+			if err != nil {
+				return Facts{}, err
+			}
+			if !ok {
+				tr.step("the subject party is not a known organisation")
+				return Facts{}, nil
+			}
+			orgNo = o.OrgNo
+		}
+		roles, err := s.c.roles("org:"+orgNo, func() ([]parties.Role, error) { return s.parties.RolesHeldByOrg(ctx, orgNo) })
+		if err != nil {
+			return Facts{}, err
+		}
+		return s.roleFacts(roles, party, tr), nil
+	}
+}
+
+func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parties.Organization, tr *Trace) (Facts, error) {
+	f := Facts{SystemUserID: id}
+	su, err := s.c.systemUser(id, func() (SystemUser, error) { return s.users.SystemUser(ctx, id) })
+	if errors.Is(err, db.ErrNotFound) || (err == nil && su.Deleted) {
+		tr.step("system user %s does not exist (or was deleted): it holds no rights", id)
+		return f, nil
+	}
+	if err != nil {
+		return f, err
+	}
+	kind := "standard"
+	if su.Agent {
+		kind = "agent"
+	}
+	if tr != nil {
+		tr.Subject = fmt.Sprintf("%s system user %s of %s (system %s)", kind, id, su.OwnerOrgNo, su.SystemID)
+	}
+	if !su.Agent {
+		// A standard system user holds what its own organisation granted at
+		// approval, and only for that organisation.
+		if su.OwnerOrgNo != party.OrgNo {
+			tr.step("standard system user belongs to %s; it holds nothing for %s", su.OwnerOrgNo, party.OrgNo)
+			return f, nil
+		}
+		src := "granted to the standard system user when " + su.OwnerOrgNo + " approved it"
+		for _, p := range su.Packages {
+			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
+		}
+		for _, r := range su.Rights {
+			f.Rights = append(f.Rights, Held{Value: r, Source: src})
+		}
+		tr.step("standard system user holds %d package(s) and %d resource right(s) for %s", len(f.Packages), len(f.Rights), party.OrgNo)
+		return f, nil
+	}
+	// An agent system user holds, per client, the packages its facilitator
+	// delegated for that client; nothing for the facilitator itself.
+	pkgs, ok := su.Clients[party.OrgNo]
+	if !ok {
+		tr.step("agent system user has no client delegation for %s (facilitator %s, %d client(s))", party.OrgNo, su.OwnerOrgNo, len(su.Clients))
+		return f, nil
+	}
+	src := "delegated by " + su.OwnerOrgNo + " to the agent system user for client " + party.OrgNo
+	for _, p := range pkgs {
+		f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
+	}
+	tr.step("agent system user holds %d package(s) delegated for client %s", len(f.Packages), party.OrgNo)
+	return f, nil
+}
+
+// roleFacts keeps the roles held at the party and adds the packages each
+// role carries (the role→package mapping, spec §5).
+func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr *Trace) Facts {
+	var f Facts
+	for _, r := range roles {
+		if r.OrgNo != party.OrgNo {
+			continue
+		}
+		f.Roles = append(f.Roles, Held{Value: r.RoleCode, Source: "ER role " + r.RoleCode + " at " + party.OrgNo})
+		if s.roles == nil {
+			continue
+		}
+		for _, p := range s.roles.PackagesForRole(r.RoleCode) {
+			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: "through ER role " + r.RoleCode + " at " + party.OrgNo})
+		}
+	}
+	tr.step("the subject holds %d role(s) and %d package(s) at %s", len(f.Roles), len(f.Packages), party.OrgNo)
+	return f
+}
+
+func describeSubject(s Subject) string {
+	switch {
+	case s.SystemUserID != uuid.Nil:
+		return "system user " + s.SystemUserID.String()
+	case s.PID != "":
+		return "person " + s.PID
+	case s.UserID != 0:
+		return "user id " + strconv.FormatInt(s.UserID, 10)
+	case s.OrgNo != "":
+		return "organisation " + s.OrgNo
+	case s.PartyID != 0:
+		return "party id " + strconv.FormatInt(s.PartyID, 10)
+	case s.PartyUUID != uuid.Nil:
+		return "party " + s.PartyUUID.String()
+	}
+	return "(no subject)"
+}
