@@ -1,0 +1,267 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+// notifyChannel is the channel the PDP listens on to drop cached entries.
+const notifyChannel = "altinn_sim_invalidate"
+
+func notify(ctx context.Context, q db.Querier, payload string) error {
+	if _, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, payload); err != nil {
+		return fmt.Errorf("notify %s: %w", payload, db.Map(err))
+	}
+	return nil
+}
+
+func scanResource(row pgx.Row) (Resource, error) {
+	var (
+		body []byte
+		vid  int
+	)
+	if err := row.Scan(&body, &vid); err != nil {
+		return Resource{}, db.Map(err)
+	}
+	var r Resource
+	if err := json.Unmarshal(body, &r); err != nil {
+		return Resource{}, fmt.Errorf("decode stored resource: %w", err)
+	}
+	r.VersionID = vid
+	return r, nil
+}
+
+func getResource(ctx context.Context, q db.Querier, id string) (Resource, error) {
+	r, err := scanResource(q.QueryRow(ctx, `SELECT body, version_id FROM resources WHERE id = $1`, id))
+	if err != nil {
+		return r, fmt.Errorf("resource %q: %w", id, err)
+	}
+	return r, nil
+}
+
+func listResources(ctx context.Context, q db.Querier) ([]Resource, error) {
+	rows, err := q.Query(ctx, `SELECT body, version_id FROM resources ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list resources: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Resource, error) { return scanResource(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list resources: %w", err)
+	}
+	return out, nil
+}
+
+// insertResource stores a new resource; a taken id is db.ErrConflict.
+func insertResource(ctx context.Context, q db.Querier, r Resource) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	owner := ""
+	if r.HasCompetentAuthority != nil {
+		owner = r.HasCompetentAuthority.Organization
+	}
+	_, err = q.Exec(ctx, `INSERT INTO resources (id, resource_type, owner_org_no, body) VALUES ($1, $2, nullif($3, ''), $4)`,
+		r.Identifier, r.ResourceType, owner, body)
+	if err != nil {
+		return fmt.Errorf("insert resource %q: %w", r.Identifier, db.Map(err))
+	}
+	return nil
+}
+
+// updateResource replaces a resource and bumps its version.
+func updateResource(ctx context.Context, q db.Querier, r Resource) (int, error) {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return 0, err
+	}
+	owner := ""
+	if r.HasCompetentAuthority != nil {
+		owner = r.HasCompetentAuthority.Organization
+	}
+	var v int
+	err = q.QueryRow(ctx, `UPDATE resources SET resource_type = $2, owner_org_no = nullif($3, ''), body = $4,
+		version_id = version_id + 1, updated = now() WHERE id = $1 RETURNING version_id`,
+		r.Identifier, r.ResourceType, owner, body).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("update resource %q: %w", r.Identifier, db.Map(err))
+	}
+	return v, nil
+}
+
+func deleteResource(ctx context.Context, q db.Querier, id string) error {
+	tag, err := q.Exec(ctx, `DELETE FROM resources WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete resource %q: %w", id, db.Map(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("resource %q: %w", id, db.ErrNotFound)
+	}
+	return nil
+}
+
+func getPolicy(ctx context.Context, q db.Querier, resourceID string) (Policy, error) {
+	p := Policy{ResourceID: resourceID}
+	err := q.QueryRow(ctx, `SELECT policy_id, min_auth_level, updated FROM resource_policies WHERE resource_id = $1`, resourceID).
+		Scan(&p.PolicyID, &p.MinAuthLevel, &p.Updated)
+	if err != nil {
+		return p, fmt.Errorf("policy of %q: %w", resourceID, db.Map(err))
+	}
+	rows, err := q.Query(ctx, `SELECT rule_id, effect, description, subjects, actions, resources
+		FROM resource_policy_rules WHERE resource_id = $1 ORDER BY ord`, resourceID)
+	if err != nil {
+		return p, fmt.Errorf("rules of %q: %w", resourceID, db.Map(err))
+	}
+	p.Rules, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Rule, error) {
+		var (
+			r   Rule
+			res []byte
+		)
+		if err := row.Scan(&r.RuleID, &r.Effect, &r.Description, &r.Subjects, &r.Actions, &res); err != nil {
+			return r, db.Map(err)
+		}
+		return r, json.Unmarshal(res, &r.Resources)
+	})
+	if err != nil {
+		return p, fmt.Errorf("rules of %q: %w", resourceID, err)
+	}
+	return p, nil
+}
+
+// replacePolicy stores p as the resource's whole policy.
+func replacePolicy(ctx context.Context, q db.Querier, p Policy) error {
+	_, err := q.Exec(ctx, `INSERT INTO resource_policies (resource_id, policy_id, min_auth_level, updated)
+		VALUES ($1, $2, $3, now())
+		ON CONFLICT (resource_id) DO UPDATE SET policy_id = excluded.policy_id, min_auth_level = excluded.min_auth_level, updated = now()`,
+		p.ResourceID, p.PolicyID, p.MinAuthLevel)
+	if err != nil {
+		return fmt.Errorf("store policy of %q: %w", p.ResourceID, db.Map(err))
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM resource_policy_rules WHERE resource_id = $1`, p.ResourceID); err != nil {
+		return fmt.Errorf("clear rules of %q: %w", p.ResourceID, db.Map(err))
+	}
+	for i, r := range p.Rules {
+		res, err := json.Marshal(r.Resources)
+		if err != nil {
+			return err
+		}
+		_, err = q.Exec(ctx, `INSERT INTO resource_policy_rules (resource_id, ord, rule_id, effect, description, subjects, actions, resources)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ResourceID, i, r.RuleID, r.Effect, r.Description, r.Subjects, r.Actions, res)
+		if err != nil {
+			return fmt.Errorf("store rule %d of %q: %w", i, p.ResourceID, db.Map(err))
+		}
+	}
+	return nil
+}
+
+// lockResource takes the resource's row lock so that concurrent policy
+// replacements and resource updates apply one after the other.
+func lockResource(ctx context.Context, q db.Querier, id string) error {
+	var got string
+	if err := q.QueryRow(ctx, `SELECT id FROM resources WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
+		return fmt.Errorf("resource %q: %w", id, db.Map(err))
+	}
+	return nil
+}
+
+// catalogue is the access-package reference data, loaded once: only
+// migrations change it.
+type catalogue struct {
+	groups   []AreaGroup
+	areas    []Area
+	packages []AccessPackage
+	byURN    map[string]int
+	byID     map[string]int
+	roles    []RolePackage
+}
+
+func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
+	c := &catalogue{byURN: map[string]int{}, byID: map[string]int{}}
+	rows, err := q.Query(ctx, `SELECT id, name, name_nn, name_en, entity_type FROM access_package_area_groups ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("load area groups: %w", db.Map(err))
+	}
+	c.groups, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaGroup, error) {
+		var g AreaGroup
+		err := r.Scan(&g.ID, &g.Name, &g.NameNN, &g.NameEN, &g.EntityType)
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load area groups: %w", err)
+	}
+	groupByID := map[string]AreaGroup{}
+	for _, g := range c.groups {
+		groupByID[g.ID.String()] = g
+	}
+	rows, err = q.Query(ctx, `SELECT id, urn, group_id, name, name_nn, name_en, description, description_nn, description_en, icon
+		FROM access_package_areas ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("load areas: %w", db.Map(err))
+	}
+	c.areas, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Area, error) {
+		var (
+			a    Area
+			gid  uuid.UUID
+			icon string
+		)
+		err := r.Scan(&a.ID, &a.URN, &gid, &a.Name, &a.NameNN, &a.NameEN, &a.Description, &a.DescriptionNN, &a.DescriptionEN, &icon)
+		if icon != "" {
+			a.IconURL = iconBase + icon
+		}
+		a.Group = groupByID[gid.String()]
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load areas: %w", err)
+	}
+	areaByID := map[string]Area{}
+	for _, a := range c.areas {
+		areaByID[a.ID.String()] = a
+	}
+	rows, err = q.Query(ctx, `SELECT id, urn, code, area_id, name, name_nn, name_en, description, description_nn, description_en,
+		entity_type, is_delegable, is_assignable, is_available_for_service_owners FROM access_packages ORDER BY urn`)
+	if err != nil {
+		return nil, fmt.Errorf("load packages: %w", db.Map(err))
+	}
+	c.packages, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AccessPackage, error) {
+		var (
+			p   AccessPackage
+			aid uuid.UUID
+		)
+		err := r.Scan(&p.ID, &p.URN, &p.Code, &aid, &p.Name, &p.NameNN, &p.NameEN, &p.Description, &p.DescriptionNN, &p.DescriptionEN,
+			&p.EntityType, &p.IsDelegable, &p.IsAssignable, &p.IsAvailableForServiceOwners)
+		p.Area = areaByID[aid.String()]
+		p.IsClientDelegable = p.IsDelegable && !p.IsAssignable
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load packages: %w", err)
+	}
+	for i, p := range c.packages {
+		c.byURN[p.URN] = i
+		c.byID[p.ID.String()] = i
+	}
+	rows, err = q.Query(ctx, `SELECT r.role_code, p.urn, r.entity_variant, r.has_access, r.can_delegate
+		FROM role_packages r JOIN access_packages p ON p.id = r.package_id ORDER BY r.role_code, p.urn, r.entity_variant`)
+	if err != nil {
+		return nil, fmt.Errorf("load role packages: %w", db.Map(err))
+	}
+	c.roles, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (RolePackage, error) {
+		var rp RolePackage
+		err := r.Scan(&rp.RoleCode, &rp.PackageURN, &rp.EntityVariant, &rp.HasAccess, &rp.CanDelegate)
+		return rp, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load role packages: %w", err)
+	}
+	return c, nil
+}
+
+// iconBase is where the platform serves the area icons from.
+const iconBase = "https://altinncdn.no/authorization/accesspackageicons/"

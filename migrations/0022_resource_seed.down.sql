@@ -1,0 +1,1 @@
+DELETE FROM resources WHERE id IN ('kravogbetaling', 'ske-krav-og-betalinger', 'altinn_access_management', 'altinn_system_user_overview', 'altinn_client_administration', 'ske-mva-melding', 'ske-skattemelding-naering', 'brg-aarsregnskap', 'nav-a-ordningen', 'ssb-statistikkrapportering', 'ttd-accesspackage-resource', 'ske-maskinportenschema-test');
