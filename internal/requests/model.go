@@ -1,0 +1,99 @@
+// Package requests handles what vendors ask customers for: standard
+// system-user requests, agent (client) requests and change requests
+// (spec §2, §3.1, §4), and their approval by the customer's access
+// manager.
+package requests
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/systemusers"
+)
+
+// Request kinds.
+const (
+	KindStandard = "standard"
+	KindAgent    = "agent"
+	KindChange   = "change"
+)
+
+// Request statuses as the platform writes them.
+const (
+	StatusNew            = "New"
+	StatusAccepted       = "Accepted"
+	StatusRejected       = "Rejected"
+	StatusDenied         = "Denied"
+	StatusTimedout       = "Timedout"
+	StatusNoChangeNeeded = "NoChangeNeeded"
+)
+
+// Timing rules of the platform (spec §2.1): a request reports timedOut
+// after 180 days; the platform's archiver soft-deletes requests after 28
+// days, after which they are gone (404) and the vendor may ask again. We
+// apply the archiver's rule when reading instead of in a background job,
+// so the injectable clock moves it.
+const (
+	TimeoutAfter = 180 * 24 * time.Hour
+	ArchiveAfter = 28 * 24 * time.Hour
+)
+
+// Right and AccessPackageRef are the system register's types.
+type (
+	Right            = systemusers.Right
+	AccessPackageRef = systemusers.AccessPackageRef
+)
+
+// Request is a standard, agent or change request.
+type Request struct {
+	ID               uuid.UUID
+	Kind             string
+	ExternalRef      string
+	SystemID         string
+	PartyOrgNo       string
+	IntegrationTitle string
+	// Standard and agent requests.
+	Rights         []Right
+	AccessPackages []AccessPackageRef
+	// Change requests.
+	RequiredRights         []Right
+	UnwantedRights         []Right
+	RequiredAccessPackages []AccessPackageRef
+	UnwantedAccessPackages []AccessPackageRef
+
+	Status      string
+	RedirectURL string
+	ConfirmURL  string
+	Escalated   bool
+	TimedOut    bool
+	Created     time.Time
+	LastChanged time.Time
+	ChangedBy   string
+	// SystemUserID is the system user an accepted standard/agent request
+	// created (its id equals the request's), or the one a change request
+	// changes.
+	SystemUserID uuid.UUID
+}
+
+// CreateInput is a vendor's standard or agent request (spec §2.1
+// CreateRequestSystemUser, §3.1 CreateAgentRequestSystemUser). A nil slice
+// means the member was absent or null, an empty one that it was [].
+type CreateInput struct {
+	ExternalRef      string             `json:"externalRef"`
+	SystemID         string             `json:"systemId"`
+	PartyOrgNo       string             `json:"partyOrgNo"`
+	IntegrationTitle string             `json:"integrationTitle"`
+	Rights           []Right            `json:"rights"`
+	AccessPackages   []AccessPackageRef `json:"accessPackages"`
+	RedirectURL      string             `json:"redirectUrl"`
+}
+
+// ChangeInput is a vendor's change request (spec §4 ChangeRequestSystemUser).
+type ChangeInput struct {
+	RequiredRights         []Right            `json:"requiredRights"`
+	UnwantedRights         []Right            `json:"unwantedRights"`
+	RequiredAccessPackages []AccessPackageRef `json:"requiredAccessPackages"`
+	UnwantedAccessPackages []AccessPackageRef `json:"unwantedAccessPackages"`
+	RedirectURL            string             `json:"redirectUrl"`
+}

@@ -1,0 +1,197 @@
+package requests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+const reqCols = `id, kind, external_ref, system_id, party_org_no, integration_title, rights, access_packages,
+	status, redirect_url, escalated, coalesce(system_user_id, '00000000-0000-0000-0000-000000000000'::uuid),
+	changed_by, created, last_changed`
+
+func scanReq(row pgx.Row) (Request, error) {
+	var (
+		r            Request
+		rights, pkgs []byte
+	)
+	err := row.Scan(&r.ID, &r.Kind, &r.ExternalRef, &r.SystemID, &r.PartyOrgNo, &r.IntegrationTitle, &rights, &pkgs,
+		&r.Status, &r.RedirectURL, &r.Escalated, &r.SystemUserID, &r.ChangedBy, &r.Created, &r.LastChanged)
+	if err != nil {
+		return r, db.Map(err)
+	}
+	if err := unmarshal(rights, &r.Rights); err != nil {
+		return r, err
+	}
+	if err := unmarshal(pkgs, &r.AccessPackages); err != nil {
+		return r, err
+	}
+	r.Created, r.LastChanged = r.Created.UTC(), r.LastChanged.UTC()
+	return r, nil
+}
+
+func unmarshal[T any](b []byte, v *[]T) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode stored json: %w", err)
+	}
+	if *v == nil {
+		*v = []T{}
+	}
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own slices of plain structs are marshalled
+	}
+	if string(b) == "null" {
+		return []byte("[]")
+	}
+	return b
+}
+
+// visible is the condition for a request that has not been deleted or
+// archived ($cutoff = now - ArchiveAfter).
+const visible = `NOT is_deleted AND created > `
+
+func getReq(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) (Request, error) {
+	args = append([]any{cutoff}, args...)
+	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests WHERE `+visible+`$1 AND `+where, args...))
+}
+
+func listReq(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) ([]Request, error) {
+	args = append([]any{cutoff}, args...)
+	rows, err := q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests WHERE `+visible+`$1 AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list requests: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanReq(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list requests: %w", err)
+	}
+	return out, nil
+}
+
+func insertReq(ctx context.Context, q db.Querier, r Request) (Request, error) {
+	out, err := scanReq(q.QueryRow(ctx, `INSERT INTO systemuser_requests (id, kind, external_ref, system_id, party_org_no,
+		integration_title, rights, access_packages, status, redirect_url, created, last_changed)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11) RETURNING `+reqCols,
+		r.ID, r.Kind, r.ExternalRef, r.SystemID, r.PartyOrgNo, r.IntegrationTitle, mustJSON(r.Rights), mustJSON(r.AccessPackages),
+		r.Status, r.RedirectURL, r.Created))
+	if err != nil {
+		return out, fmt.Errorf("insert request: %w", err)
+	}
+	return out, nil
+}
+
+// retireArchived soft-deletes archived requests for a triple, so that the
+// live-triple index admits a new one.
+func retireArchived(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID, orgNo, ref string) error {
+	_, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true
+		WHERE NOT is_deleted AND created <= $1 AND kind = $2 AND system_id = $3 AND party_org_no = $4 AND external_ref = $5`,
+		cutoff, kind, systemID, orgNo, ref)
+	if err != nil {
+		return fmt.Errorf("retire archived requests: %w", db.Map(err))
+	}
+	return nil
+}
+
+func setReqStatus(ctx context.Context, q db.Querier, id uuid.UUID, status string, suID *uuid.UUID, now time.Time, by string) error {
+	_, err := q.Exec(ctx, `UPDATE systemuser_requests SET status = $2, system_user_id = coalesce($3, system_user_id),
+		last_changed = $4, changed_by = $5 WHERE id = $1`, id, status, suID, now, by)
+	if err != nil {
+		return fmt.Errorf("update request %s: %w", id, db.Map(err))
+	}
+	return nil
+}
+
+func deleteReq(ctx context.Context, q db.Querier, cutoff time.Time, table string, id uuid.UUID, now time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE `+table+` SET is_deleted = true, last_changed = $3
+		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff, now)
+	if err != nil {
+		return false, fmt.Errorf("delete request %s: %w", id, db.Map(err))
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+const chgCols = `id, external_ref, system_id, system_user_id, party_org_no, required_rights, unwanted_rights,
+	required_access_packages, unwanted_access_packages, status, redirect_url, changed_by, created, last_changed`
+
+func scanChg(row pgx.Row) (Request, error) {
+	var (
+		r      Request
+		rr, ur []byte
+		rp, up []byte
+	)
+	err := row.Scan(&r.ID, &r.ExternalRef, &r.SystemID, &r.SystemUserID, &r.PartyOrgNo, &rr, &ur, &rp, &up,
+		&r.Status, &r.RedirectURL, &r.ChangedBy, &r.Created, &r.LastChanged)
+	if err != nil {
+		return r, db.Map(err)
+	}
+	r.Kind = KindChange
+	for _, x := range []struct {
+		b []byte
+		v *[]Right
+	}{{rr, &r.RequiredRights}, {ur, &r.UnwantedRights}} {
+		if err := unmarshal(x.b, x.v); err != nil {
+			return r, err
+		}
+	}
+	for _, x := range []struct {
+		b []byte
+		v *[]AccessPackageRef
+	}{{rp, &r.RequiredAccessPackages}, {up, &r.UnwantedAccessPackages}} {
+		if err := unmarshal(x.b, x.v); err != nil {
+			return r, err
+		}
+	}
+	r.Rights, r.AccessPackages = []Right{}, []AccessPackageRef{}
+	r.Created, r.LastChanged = r.Created.UTC(), r.LastChanged.UTC()
+	return r, nil
+}
+
+func getChg(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) (Request, error) {
+	args = append([]any{cutoff}, args...)
+	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests WHERE `+visible+`$1 AND `+where, args...))
+}
+
+func listChg(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) ([]Request, error) {
+	args = append([]any{cutoff}, args...)
+	rows, err := q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests WHERE `+visible+`$1 AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list change requests: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanChg(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list change requests: %w", err)
+	}
+	return out, nil
+}
+
+func insertChg(ctx context.Context, q db.Querier, r Request) (Request, error) {
+	out, err := scanChg(q.QueryRow(ctx, `INSERT INTO systemuser_change_requests (id, external_ref, system_id, system_user_id,
+		party_org_no, required_rights, unwanted_rights, required_access_packages, unwanted_access_packages, status,
+		redirect_url, created, last_changed)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12) RETURNING `+chgCols,
+		r.ID, r.ExternalRef, r.SystemID, r.SystemUserID, r.PartyOrgNo, mustJSON(r.RequiredRights), mustJSON(r.UnwantedRights),
+		mustJSON(r.RequiredAccessPackages), mustJSON(r.UnwantedAccessPackages), r.Status, r.RedirectURL, r.Created))
+	if err != nil {
+		return out, fmt.Errorf("insert change request: %w", err)
+	}
+	return out, nil
+}
+
+func setChgStatus(ctx context.Context, q db.Querier, id uuid.UUID, status string, now time.Time, by string) error {
+	_, err := q.Exec(ctx, `UPDATE systemuser_change_requests SET status = $2, last_changed = $3, changed_by = $4 WHERE id = $1`, id, status, now, by)
+	if err != nil {
+		return fmt.Errorf("update change request %s: %w", id, db.Map(err))
+	}
+	return nil
+}

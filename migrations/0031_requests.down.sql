@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS systemuser_change_requests;
+DROP TABLE IF EXISTS systemuser_requests;
