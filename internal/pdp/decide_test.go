@@ -67,6 +67,8 @@ func TestDecisions(t *testing.T) {
 		{"standard system user, another organisation", External, req(su, act("read"), res("ttd-accesspackage-resource", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"standard system user, direct resource right", External, req(su, act("write"), res("ttd-externalpdp-resource1", tigerNo)), Permit, StatusOK, "", "urn:altinn:resource:ttd-externalpdp-resource1", ""},
 		{"standard system user, direct right but action outside policy", External, req(su, act("sign"), res("ttd-externalpdp-resource1", tigerNo)), NotApplicable, StatusOK, "", "", ""},
+		{"right limited to one action: that action", External, req(su, act("read"), res("ttd-externalpdp-resource2", tigerNo)), Permit, StatusOK, "", "urn:altinn:resource:ttd-externalpdp-resource2", ""},
+		{"right limited to one action: another action", External, req(su, act("write"), res("ttd-externalpdp-resource2", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"system user never gets ER roles", External, req(su, act("sign"), res("ttd-accesspackage-resource", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"agent system user, package delegated for the client", External, req(agent, act("read"), res("ttd-accesspackage-resource", elgNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:regnskapsforer-lonn", ""},
 		{"agent system user, client by party uuid", Internal, req(agent, act("write"), res("ttd-accesspackage-resource", attr(AttrPartyUUID, orgElg.PartyUUID.String()))), Permit, StatusOK, "", "", ""},
@@ -238,7 +240,7 @@ func TestEvaluatePure(t *testing.T) {
 	pol := Policy{ResourceID: "res", Rules: []Rule{
 		{ID: "a", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:Regnskapsforer-Lonn"}, Actions: []string{"read"}},
 		{ID: "b", Effect: Permit, Subjects: []string{"urn:altinn:external-role:ccr:revisor"}, Actions: []string{"read"}},
-		{ID: "c", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:DAGL"}, Actions: []string{"read"}, ResourceID: "other"},
+		{ID: "c", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:DAGL"}, Actions: []string{"read"}, Resources: []string{"other"}},
 	}}
 	cases := []struct {
 		name   string

@@ -34,7 +34,7 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 	var permit *Outcome
 	for i := range p.Rules {
 		r := &p.Rules[i]
-		if r.ResourceID != "" && r.ResourceID != resourceID {
+		if !r.appliesTo(resourceID) {
 			continue
 		}
 		if !slices.Contains(r.Actions, action) {
@@ -64,9 +64,13 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 		if right.Value != resourceID {
 			continue
 		}
+		if right.Action != "" && right.Action != action {
+			tr.step("direct right on %s (%s) is for action %q only", resourceID, right.Source, right.Action)
+			continue
+		}
 		for i := range p.Rules {
 			r := &p.Rules[i]
-			if strings.EqualFold(r.Effect, Permit) && (r.ResourceID == "" || r.ResourceID == resourceID) && slices.Contains(r.Actions, action) {
+			if strings.EqualFold(r.Effect, Permit) && r.appliesTo(resourceID) && slices.Contains(r.Actions, action) {
 				g := Grant{Kind: "resourceRight", Value: AttrResource + ":" + resourceID, Source: right.Source}
 				tr.step("direct right on %s (%s) covers %q, an action of rule %s", resourceID, right.Source, action, r.ID)
 				return Outcome{Decision: Permit, Rule: &RuleRef{ID: r.ID, Effect: Permit, Subject: "delegation", Actions: r.Actions}, Grant: &g}
@@ -78,6 +82,10 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 		tr.step("no resource delegation to the subject for this party")
 	}
 	return Outcome{Decision: NotApplicable}
+}
+
+func (r *Rule) appliesTo(resourceID string) bool {
+	return len(r.Resources) == 0 || slices.Contains(r.Resources, resourceID)
 }
 
 // matchSubjects returns the first subject alternative the facts satisfy.

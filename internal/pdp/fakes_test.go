@@ -172,6 +172,9 @@ func newWorld() *world {
 			"ttd-externalpdp-resource1": {ResourceID: "ttd-externalpdp-resource1", Rules: []Rule{
 				{ID: "r-1", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:REGNA"}, Actions: []string{"read", "write"}},
 			}},
+			"ttd-externalpdp-resource2": {ResourceID: "ttd-externalpdp-resource2", Rules: []Rule{
+				{ID: "r-2", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:REGNA"}, Actions: []string{"read", "write"}, Resources: []string{"ttd-externalpdp-resource2"}},
+			}},
 			"ttd-deny-resource": {ResourceID: "ttd-deny-resource", Rules: []Rule{
 				{ID: "r-permit", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:skatt-naering"}, Actions: []string{"read"}},
 				{ID: "r-deny", Effect: Deny, Subjects: []string{"urn:altinn:external-role:ccr:daglig-leder"}, Actions: []string{"read"}},
@@ -180,7 +183,7 @@ func newWorld() *world {
 		users: &fakeUsers{m: map[uuid.UUID]SystemUser{
 			suStandard: {ID: suStandard, OwnerOrgNo: orgTiger.OrgNo, SystemID: "312605031_sys",
 				Packages: []string{"urn:altinn:accesspackage:ansettelsesforhold", "urn:altinn:accesspackage:skatt-naering"},
-				Rights:   []string{"ttd-externalpdp-resource1"}},
+				Rights:   []ResourceRight{{ResourceID: "ttd-externalpdp-resource1"}, {ResourceID: "ttd-accesspackage-resource", Action: "delete"}, {ResourceID: "ttd-externalpdp-resource2", Action: "read"}}},
 			suAgent: {ID: suAgent, Agent: true, OwnerOrgNo: orgRegnsk.OrgNo, SystemID: "312605031_sys",
 				Clients: map[string][]string{orgElg.OrgNo: {"urn:altinn:accesspackage:regnskapsforer-lonn"}}},
 			suDeleted: {ID: suDeleted, OwnerOrgNo: orgTiger.OrgNo, Deleted: true, Packages: []string{"urn:altinn:accesspackage:ansettelsesforhold"}},

@@ -248,8 +248,9 @@ type Rule struct {
 	// urn:altinn:systemuser:uuid:<uuid>.
 	Subjects []string
 	Actions  []string
-	// ResourceID empty means the policy's own resource.
-	ResourceID string
+	// Resources are the resource ids the rule matches (alternatives; an
+	// app is app_{org}_{app}). Empty means the policy's own resource.
+	Resources []string
 }
 
 // SystemUser is what the PDP needs to know about a system user.
@@ -259,8 +260,8 @@ type SystemUser struct {
 	OwnerOrgNo string
 	SystemID   string
 	Deleted    bool
-	// Rights are resource ids granted at approval (standard only).
-	Rights []string
+	// Rights are the resource rights granted at approval (standard only).
+	Rights []ResourceRight
 	// Packages are access-package URNs granted at approval (standard only).
 	Packages []string
 	// Clients maps a client org number to the package URNs delegated to
@@ -268,9 +269,17 @@ type SystemUser struct {
 	Clients map[string][]string
 }
 
+// ResourceRight is a right on one resource, for one action or (Action
+// empty) for every action the resource's policy grants.
+type ResourceRight struct {
+	ResourceID string
+	Action     string
+}
+
 // Held is something the subject holds for the party, and where from.
 type Held struct {
 	Value  string `json:"value"`
+	Action string `json:"action,omitempty"` // resource rights limited to one action
 	Source string `json:"source"`
 }
 

@@ -293,7 +293,7 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
 		}
 		for _, r := range su.Rights {
-			f.Rights = append(f.Rights, Held{Value: r, Source: src})
+			f.Rights = append(f.Rights, Held{Value: r.ResourceID, Action: r.Action, Source: src})
 		}
 		tr.step("standard system user holds %d package(s) and %d resource right(s) for %s", len(f.Packages), len(f.Rights), party.OrgNo)
 		return f, nil

@@ -1,0 +1,149 @@
+package pdp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+)
+
+type fakeVerifier map[string]auth.Caller
+
+func (f fakeVerifier) Verify(_ context.Context, raw string) (auth.Caller, error) {
+	c, ok := f[raw]
+	if !ok {
+		return auth.Caller{}, errors.New("unknown token")
+	}
+	return c, nil
+}
+
+func testServer(t *testing.T) *httptest.Server {
+	w := newWorld()
+	v := fakeVerifier{
+		"good":    {Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827", Scopes: []string{ScopeAuthorize}},
+		"admin":   {Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827", Scopes: []string{ScopeAuthorizeAdmin}},
+		"noscope": {Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827", Scopes: []string{"altinn:other"}},
+	}
+	r := chi.NewRouter()
+	r.Mount("/authorization/api/v1", w.svc.Routes(v))
+	r.Mount("/sim/api/v1/decisions", w.svc.ControlRoutes())
+	r.Get("/sim/decisions/why", w.svc.WhyPage)
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, url, token, ct, body string) (int, Response, string) {
+	t.Helper()
+	rq, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if ct != "" {
+		rq.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		rq.Header.Set("Authorization", "Bearer "+token)
+	}
+	rq.Header.Set("Ocp-Apim-Subscription-Key", "anything")
+	resp, err := http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out Response
+	if resp.StatusCode == 200 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("body %s: %v", raw, err)
+		}
+	}
+	return resp.StatusCode, out, string(raw)
+}
+
+func TestHTTPEndpoints(t *testing.T) {
+	srv := testServer(t)
+	body := req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgTiger.OrgNo)))
+	authz := srv.URL + "/authorization/api/v1/authorize"
+
+	if code, _, raw := post(t, authz, "", "application/json", body); code != 401 {
+		t.Errorf("no token: %d %s", code, raw)
+	}
+	if code, _, raw := post(t, authz, "noscope", "application/json", body); code != 403 {
+		t.Errorf("without scope: %d %s", code, raw)
+	}
+	for _, tok := range []string{"good", "admin"} {
+		code, out, raw := post(t, authz, tok, "application/json", body)
+		if code != 200 || len(out.Response) != 1 || out.Response[0].Decision != Permit || out.Response[0].Trace != nil {
+			t.Errorf("%s token: %d %s", tok, code, raw)
+		}
+	}
+	code, out, raw := post(t, authz+"?explain=true", "good", "application/json", body)
+	if code != 200 || out.Response[0].Trace == nil || out.Response[0].Trace.MatchedRule == nil {
+		t.Errorf("explain: %d %s", code, raw)
+	}
+	if !strings.Contains(raw, `"decision":"Permit"`) || !strings.Contains(raw, `"statusCode":{"value":"urn:oasis:names:tc:xacml:1.0:status:ok"`) {
+		t.Errorf("camelCase body expected: %s", raw)
+	}
+
+	dec := srv.URL + "/authorization/api/v1/decision"
+	if code, out, raw := post(t, dec, "", "application/json; charset=utf-8", body); code != 200 || out.Response[0].Decision != Permit {
+		t.Errorf("decision: %d %s", code, raw)
+	}
+	if code, out, raw := post(t, dec, "", "application/json", "not json"); code != 200 || out.Response[0].Decision != Indeterminate ||
+		out.Response[0].Status.StatusCode.Value != StatusSyntaxError {
+		t.Errorf("bad body: %d %s", code, raw)
+	}
+	if code, out, raw := post(t, dec, "", "application/xml", "<Request/>"); code != 200 || out.Response[0].Decision != Indeterminate {
+		t.Errorf("xml: %d %s", code, raw)
+	}
+	if code, out, raw := post(t, dec, "", "application/json", `{"Request":{}}`+strings.Repeat(" ", maxBody)); code != 200 || out.Response[0].Decision != Indeterminate {
+		t.Errorf("huge body: %d %.200s", code, raw)
+	}
+
+	// The control explain endpoint always traces, as /authorize decides.
+	code, out, raw = post(t, srv.URL+"/sim/api/v1/decisions/explain", "", "application/json",
+		req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesspackage-resource")))
+	if code != 200 || out.Response[0].Decision != Indeterminate || out.Response[0].Trace == nil ||
+		len(out.Response[0].Trace.MissingAttributes) == 0 {
+		t.Errorf("explain endpoint: %d %s", code, raw)
+	}
+}
+
+func TestWhyPage(t *testing.T) {
+	srv := testServer(t)
+	get := func(u string) string {
+		resp, err := http.Get(srv.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %d %s", u, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		return string(b)
+	}
+	if page := get("/sim/decisions/why"); !strings.Contains(page, "<form") || strings.Contains(page, `id="decision"`) {
+		t.Errorf("empty form expected")
+	}
+	page := get(WhyURL("urn:altinn:systemuser:uuid:"+suAgent.String(), "ttd-accesspackage-resource", "read", orgElg.OrgNo))
+	for _, want := range []string{`id="decision">Permit<`, "r-pkg", "regnskapsforer-lonn", "client 310385980"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("why page lacks %q", want)
+		}
+	}
+	page = get(WhyURL(suAgent.String(), "ttd-accesspackage-resource", "read", orgRev.OrgNo))
+	if !strings.Contains(page, `id="decision">NotApplicable<`) || !strings.Contains(page, "no client delegation for 314168267") {
+		t.Errorf("why page for NotApplicable: %s", page)
+	}
+	page = get(WhyURL(personTiril.PID, "ttd-accesspackage-resource", "sign", ""))
+	if !strings.Contains(page, `id="decision">Indeterminate<`) || !strings.Contains(page, "urn:altinn:partyid") {
+		t.Errorf("why page for a missing party: %s", page)
+	}
+}
