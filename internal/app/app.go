@@ -17,11 +17,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // App is a wired server: its services and its HTTP handler.
@@ -34,6 +36,13 @@ type App struct {
 
 	// Services, in dependency order. Each issue's package adds its own here
 	// and builds it in wire().
+
+	// Tokens is Maskinporten (clients, /token, JWKS, discovery), the Altinn
+	// token exchange and test tokens (issue 3).
+	Tokens *tokens.Service
+	// Verifier checks bearer tokens for every platform API
+	// (auth.Authenticate(a.Verifier)); it is a.Tokens.
+	Verifier auth.Verifier
 
 	handler http.Handler
 	closers []func()
@@ -68,6 +77,20 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 func (a *App) wire(ctx context.Context) error {
 	// tokens (issue 3), resources and registry (issue 4), systemusers and
 	// requests and portal (issue 5), pdp (issue 6) are built here.
+	tk, err := tokens.New(ctx, tokens.Deps{
+		Pool:    a.Pool,
+		Clock:   a.Clock,
+		Log:     a.Log,
+		Persons: a.Parties,
+		// SystemUsers: plugged in by the systemusers wiring with
+		// a.Tokens.SetSystemUserLookup(...); while nil, system-user grants
+		// fail with MP-303 (no system user).
+	}, tokens.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime))
+	if err != nil {
+		return err
+	}
+	a.Tokens = tk
+	a.Verifier = tk
 	return nil
 }
 
@@ -102,10 +125,12 @@ func (a *App) routes() http.Handler {
 // mountPlatform mounts the platform APIs at their real paths.
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
+	a.Tokens.Mount(r)
 }
 
 // mountControl mounts the emulator's own control API under /sim/api/v1.
 func (a *App) mountControl(r chi.Router) {
+	a.Tokens.MountControl(r)
 	r.Get("/parties/organizations", func(w http.ResponseWriter, r *http.Request) {
 		orgs, err := a.Parties.Orgs(r.Context())
 		if err != nil {

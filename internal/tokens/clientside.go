@@ -1,0 +1,153 @@
+package tokens
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
+
+// This file is the vendor's side of Maskinporten — making a client key
+// and signing a grant — for the CLI (keys, grant, token), tests and
+// benchmarks. The server never uses it.
+
+// NewClientKey makes an RSA 2048 key pair as a private JWK with kid (its
+// RFC 7638 thumbprint), alg RS256 and use sig.
+func NewClientKey() (jwk.Key, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	return ClientKeyFromRSA(priv)
+}
+
+// ClientKeyFromRSA wraps an existing RSA key as a client JWK.
+func ClientKeyFromRSA(priv *rsa.PrivateKey) (jwk.Key, error) {
+	k, err := jwk.FromRaw(priv)
+	if err != nil {
+		return nil, err
+	}
+	if err := jwk.AssignKeyID(k); err != nil {
+		return nil, err
+	}
+	_ = k.Set(jwk.AlgorithmKey, jwa.RS256)
+	_ = k.Set(jwk.KeyUsageKey, jwk.ForSignature)
+	return k, nil
+}
+
+// PublicJWKS is the public half of priv as a key set to register.
+func PublicJWKS(priv jwk.Key) (JWKS, error) {
+	pub, err := priv.PublicKey()
+	if err != nil {
+		return JWKS{}, err
+	}
+	raw, err := json.Marshal(pub)
+	if err != nil {
+		return JWKS{}, err
+	}
+	return JWKS{Keys: []json.RawMessage{raw}}, nil
+}
+
+// GrantOptions describes a grant the way a vendor builds one.
+type GrantOptions struct {
+	ClientID      string
+	Audience      string // the issuer, e.g. http://localhost:8080/
+	Scopes        []string
+	SystemUserOrg string // customer orgno for a system-user grant
+	ExternalRef   string
+	Lifetime      time.Duration // default 60 s
+	Now           time.Time     // default time.Now()
+	JTI           string        // default a random UUID
+}
+
+// GrantClaims builds the claims of a grant (as Altinn's own test
+// generator does: aud, iss, sub = client id, scope, iat, exp, jti, and
+// authorization_details for a system user).
+func GrantClaims(o GrantOptions) map[string]any {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	life := o.Lifetime
+	if life <= 0 {
+		life = 60 * time.Second
+	}
+	jti := o.JTI
+	if jti == "" {
+		jti = uuid.NewString()
+	}
+	c := map[string]any{
+		"aud":   o.Audience,
+		"iss":   o.ClientID,
+		"sub":   o.ClientID,
+		"scope": strings.Join(o.Scopes, " "),
+		"iat":   now.Unix(),
+		"exp":   now.Add(life).Unix(),
+		"jti":   jti,
+	}
+	if o.SystemUserOrg != "" {
+		d := map[string]any{
+			"type":           AuthorizationDetailsSystemUser,
+			"systemuser_org": map[string]string{"authority": authorityISO6523, "ID": "0192:" + o.SystemUserOrg},
+		}
+		if o.ExternalRef != "" {
+			d["externalRef"] = o.ExternalRef
+		}
+		c["authorization_details"] = []any{d}
+	}
+	return c
+}
+
+// SignGrant signs claims with a private client JWK: RS256 (or the key's
+// alg), header {alg, kid, typ: JWT}.
+func SignGrant(priv jwk.Key, claims map[string]any) (string, error) {
+	var rk rsa.PrivateKey
+	if err := priv.Raw(&rk); err != nil {
+		return "", fmt.Errorf("the key is not a private RSA key: %w", err)
+	}
+	alg := priv.Algorithm().String()
+	if alg == "" {
+		alg = "RS256"
+	}
+	header := map[string]string{"alg": alg, "kid": priv.KeyID(), "typ": "JWT"}
+	return SignJWS(&rk, header, claims)
+}
+
+// SignJWS signs any header and claims with an RSA key using the header's
+// alg (RS256/384/512). Tests use it to build bad grants too.
+func SignJWS(key *rsa.PrivateKey, header any, claims any) (string, error) {
+	hb, err := json.Marshal(header)
+	if err != nil {
+		return "", err
+	}
+	pb, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	_ = json.Unmarshal(hb, &h)
+	hash := crypto.SHA256
+	switch h.Alg {
+	case "RS384":
+		hash = crypto.SHA384
+	case "RS512":
+		hash = crypto.SHA512
+	}
+	input := b64.EncodeToString(hb) + "." + b64.EncodeToString(pb)
+	hh := hash.New()
+	hh.Write([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, hash, hh.Sum(nil))
+	if err != nil {
+		return "", err
+	}
+	return input + "." + b64.EncodeToString(sig), nil
+}

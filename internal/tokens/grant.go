@@ -1,0 +1,445 @@
+package tokens
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+)
+
+// TokenRequest is the decoded /token form.
+type TokenRequest struct {
+	GrantType string
+	Assertion string
+}
+
+// keyLifetime is how long a posted client key is valid (MP-121).
+const keyLifetime = 365 * 24 * time.Hour
+
+// purgeEvery: every this many grants an instance deletes expired jtis.
+const purgeEvery = 256
+
+// ValidateGrant checks a token request in DESIGN.md's order and returns
+// the validated grant. It never signs. A *Error is the client's fault
+// (400 with Maskinporten's error); any other error is ours.
+func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, error) {
+	if e := checkForm(req); e != nil {
+		return Grant{}, e
+	}
+	a, e := parseAssertion(req.Assertion)
+	if e != nil {
+		return Grant{}, e
+	}
+	client, err := s.checkClient(ctx, a)
+	if err != nil {
+		return Grant{}, err
+	}
+	now := s.clock.Now()
+	key, e := checkKey(client, a, now)
+	if e != nil {
+		return Grant{}, e
+	}
+	if e := checkSignature(a, key); e != nil {
+		return Grant{}, e
+	}
+	if e := s.checkAudience(a); e != nil {
+		return Grant{}, e
+	}
+	exp, e := s.checkTimes(a, now)
+	if e != nil {
+		return Grant{}, e
+	}
+	if err := s.checkReplay(ctx, client, a, exp, now); err != nil {
+		return Grant{}, err
+	}
+	scopes, e := checkScopes(client, a)
+	if e != nil {
+		return Grant{}, e
+	}
+	g := Grant{Client: client, Scopes: scopes, KeyID: a.kid}
+	if e := checkOptionalClaims(client, a, &g); e != nil {
+		return Grant{}, e
+	}
+	if err := s.checkAuthorizationDetails(ctx, client, a, &g); err != nil {
+		return Grant{}, err
+	}
+	return g, nil
+}
+
+// checkForm: the grant type and the assertion parameter.
+func checkForm(req TokenRequest) *Error {
+	switch {
+	case req.GrantType == "":
+		return newErr(codeInvalidRequest, "", "Missing required parameter grant_type.")
+	case req.GrantType != GrantType:
+		return newErr(codeUnsupportedGrant, "", "Unsupported grant_type %q: Maskinporten supports only %s.", req.GrantType, GrantType)
+	case req.Assertion == "":
+		return newErr(codeInvalidRequest, "", "Missing required parameter assertion.")
+	}
+	return nil
+}
+
+// checkClient: `iss` names a known client.
+func (s *Service) checkClient(ctx context.Context, a *assertion) (Client, error) {
+	iss, ok, err := stringMember(a.claims, "iss")
+	if err != nil || !ok || iss == "" {
+		return Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
+	}
+	c, err := getClient(ctx, s.pool, iss)
+	if errors.Is(err, db.ErrNotFound) {
+		return Client{}, errClientAuth("MP-100", "Client not found: %q.", iss)
+	}
+	if err != nil {
+		return Client{}, fmt.Errorf("look up client: %w", err)
+	}
+	return c, nil
+}
+
+// clientKey is one of a client's registered keys, parsed.
+type clientKey struct {
+	kid string
+	alg string // "" when the JWK has none
+	pub *rsa.PublicKey
+}
+
+// checkKey: header `kid` names one of the client's keys (x5c is for
+// clients without registered keys, which the emulator does not have),
+// and that key has not expired.
+func checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
+	switch {
+	case a.hasKid && a.hasX5c:
+		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present, not both.")
+	case !a.hasKid && a.hasX5c:
+		return clientKey{}, errClientAuth("MP-100", "Invalid JWT. The client requires pre-registered jwk and no key identifier (kid) provided.")
+	case !a.hasKid || a.kid == "":
+		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present.")
+	}
+	for _, raw := range c.JWKS.Keys {
+		var head struct {
+			Kid string `json:"kid"`
+		}
+		if json.Unmarshal(raw, &head) != nil || head.Kid != a.kid {
+			continue
+		}
+		if now.After(c.JWKSUpdated.Add(keyLifetime)) {
+			return clientKey{}, errClientAuth("MP-121", "Expired key: key %q was posted %s and keys expire after one year; post the key set again.", a.kid, c.JWKSUpdated.UTC().Format(time.DateOnly))
+		}
+		key, err := jwk.ParseKey(raw)
+		if err != nil {
+			return clientKey{}, errClientAuth("MP-120", "The registered key %q cannot be used: %v.", a.kid, err)
+		}
+		var pub rsa.PublicKey
+		if err := key.Raw(&pub); err != nil {
+			return clientKey{}, errClientAuth("MP-120", "The registered key %q is not an RSA key.", a.kid)
+		}
+		return clientKey{kid: a.kid, alg: key.Algorithm().String(), pub: &pub}, nil
+	}
+	return clientKey{}, errClientAuth("MP-100", "Unknown key identifier (kid) for client.")
+}
+
+// assertionAlgs are the grant signature algorithms Maskinporten documents.
+var assertionAlgs = map[string]bool{"RS256": true, "RS384": true, "RS512": true}
+
+// checkSignature: the signature verifies with that key and its algorithm
+// only. `none`, HMAC (which would use the public key as a secret) and
+// anything else are refused before any crypto runs.
+func checkSignature(a *assertion, k clientKey) *Error {
+	switch {
+	case strings.EqualFold(a.alg, "none"):
+		return errClientAuth("MP-124", "Invalid JWT signature: unsigned JWTs (alg none) are not accepted.")
+	case strings.HasPrefix(strings.ToUpper(a.alg), "HS"):
+		return errClientAuth("MP-124", "Invalid JWT signature: HMAC algorithm %s is not accepted; sign with the client's RSA key (RS256).", a.alg)
+	case !assertionAlgs[a.alg]:
+		return errClientAuth("MP-124", "Invalid JWT signature: algorithm %q is not supported; use RS256, RS384 or RS512.", a.alg)
+	case k.alg != "" && k.alg != a.alg:
+		return errClientAuth("MP-124", "Invalid JWT signature: the JWT says alg %s but key %q is registered for %s.", a.alg, k.kid, k.alg)
+	}
+	if err := verifySignature(a.alg, k.pub, a.signingInput, a.signature); err != nil {
+		e := errClientAuth("MP-124", "Invalid JWT signature.")
+		e.Cause = err
+		return e
+	}
+	return nil
+}
+
+// checkAudience: `aud` is our issuer, one value, with or without the
+// trailing slash; the token endpoint URL is refused (spec: since 2025-08).
+func (s *Service) checkAudience(a *assertion) *Error {
+	aud, ok, err := stringsMember(a.claims, "aud")
+	if err != nil || !ok || len(aud) == 0 {
+		return errClientAuth("MP-110", "Invalid JWT claim aud: it is missing; set it to the issuer %s.", s.set.Issuer)
+	}
+	if len(aud) > 1 {
+		return errClientAuth("MP-110", "Invalid JWT claim aud: it must contain a single value, the issuer %s.", s.set.Issuer)
+	}
+	if aud[0] != s.set.Issuer && aud[0] != strings.TrimSuffix(s.set.Issuer, "/") {
+		return errClientAuth("MP-110", "Invalid JWT claim aud: got %q, want the issuer %s.", aud[0], s.set.Issuer)
+	}
+	return nil
+}
+
+// checkTimes: iat not in the future, exp not passed, exp - iat at most
+// 120 s, nbf (when sent) reached; skew on each. Returns exp.
+func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
+	iat, ok, err := numericMember(a.claims, "iat")
+	if err != nil || !ok {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT claim iat: it is missing or not a number of seconds.")
+	}
+	exp, ok, err := numericMember(a.claims, "exp")
+	if err != nil || !ok {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT claim exp: it is missing or not a number of seconds.")
+	}
+	skew := s.set.Skew
+	iatT, expT := time.Unix(iat, 0), time.Unix(exp, 0)
+	if iatT.After(now.Add(skew)) {
+		return time.Time{}, errClaim("", "Issue time is after now: iat is %s, our clock says %s.", fmtTime(iatT), fmtTime(now))
+	}
+	if !expT.After(now.Add(-skew)) {
+		return time.Time{}, errClaim("MP-130", "JWT is expired: exp was %s, our clock says %s.", fmtTime(expT), fmtTime(now))
+	}
+	if !expT.After(iatT) {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must be after iat (%d).", exp, iat)
+	}
+	if life := expT.Sub(iatT); life > s.set.MaxAssertionLifetime {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT lifetime: exp - iat is %d s; at most %d s is allowed.", int64(life.Seconds()), int64(s.set.MaxAssertionLifetime.Seconds()))
+	}
+	if nbf, ok, err := numericMember(a.claims, "nbf"); err != nil {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT claim nbf: it is not a number of seconds.")
+	} else if ok && time.Unix(nbf, 0).After(now.Add(skew)) {
+		return time.Time{}, errClaim("MP-130", "JWT is not yet valid: nbf is %s, our clock says %s.", fmtTime(time.Unix(nbf, 0)), fmtTime(now))
+	}
+	return expT, nil
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// checkReplay: the grant's jti has not been used by this client before.
+// Without a jti (common client libraries send none) the assertion itself
+// is the key, so the same assertion still cannot be used twice.
+func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, now time.Time) error {
+	jti, _, err := stringMember(a.claims, "jti")
+	if err != nil {
+		return errClaim("MP-011", "Invalid JWT claim jti: it must be a string.")
+	}
+	if jti == "" {
+		sum := sha256.Sum256([]byte(a.raw))
+		jti = "assertion-sha256:" + b64.EncodeToString(sum[:])
+	}
+	fresh, err := recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.set.Skew))
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return errClaim("MP-012", "Grant is used before: this jti (or, without jti, this exact assertion) was already used by client %q.", c.ClientID)
+	}
+	if s.grants.Add(1)%purgeEvery == 0 {
+		if err := purgeJTIs(ctx, s.pool, now.Add(-s.set.Skew)); err != nil {
+			s.log.Warn("purge expired jtis", "err", err)
+		}
+	}
+	return nil
+}
+
+// checkScopes: at least one scope, each registered on the client.
+func checkScopes(c Client, a *assertion) ([]string, *Error) {
+	scope, ok, err := stringMember(a.claims, "scope")
+	if err != nil {
+		return nil, newErr(codeInvalidScope, "MP-200", "Invalid JWT claim scope: it must be a space-separated string.")
+	}
+	scopes := strings.Fields(scope)
+	if !ok || len(scopes) == 0 {
+		return nil, newErr(codeInvalidScope, "MP-200", "Token request contains no scope: set the scope claim.")
+	}
+	var bad []string
+	var out []string
+	for _, sc := range scopes {
+		if !contains(c.Scopes, sc) {
+			bad = append(bad, sc)
+		} else if !contains(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, newErr(codeInvalidScope, "MP-200", "Token request contains invalid scopes for client, %s.", strings.Join(bad, " "))
+	}
+	return out, nil
+}
+
+// checkOptionalClaims: resource (audience restriction), pid, and the
+// delegation claims the emulator cannot honour.
+func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
+	if raw, ok := a.claims["resource"]; ok && string(raw) != "null" {
+		var res []string
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim resource: only an array of URIs is supported.")
+		}
+		for _, r := range res {
+			u, err := url.Parse(r)
+			if err != nil || !u.IsAbs() {
+				return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim resource: %q is not an absolute URI.", r)
+			}
+		}
+		g.Audience = res
+	}
+	pid, _, err := stringMember(a.claims, "pid")
+	if err != nil || (pid != "" && !parties.ValidPID(pid)) {
+		return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim pid: it must be an 11-digit national identity number.")
+	}
+	g.PID = pid
+	if consumer, ok, err := stringMember(a.claims, "consumer_org"); err != nil || ok {
+		switch {
+		case err != nil || !nineDigits(consumer):
+			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
+		case consumer == c.OrgNo:
+			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
+		default:
+			// The emulator has no Altinn scope delegations, so every
+			// delegated request is one the consumer never delegated.
+			return newErr(codeInvalidScope, "MP-251", "Consumer %s has not delegated access to the scope %s to supplier %s.", consumer, strings.Join(g.Scopes, " "), c.OrgNo)
+		}
+	}
+	if _, ok, _ := stringMember(a.claims, "iss_onbehalfof"); ok {
+		return errClientAuth("MP-100", "Unknown onbehalfof client: the emulator has no onbehalfof registrations.")
+	}
+	return nil
+}
+
+// checkAuthorizationDetails: the RAR element is well-formed and, for a
+// system user, the system user exists (byExternalId); g gets the
+// enriched detail. Grants in the wild send one object instead of an
+// array, and `id` for `ID`; both are read, the documented form is issued.
+func (s *Service) checkAuthorizationDetails(ctx context.Context, c Client, a *assertion, g *Grant) error {
+	raw, ok := a.claims["authorization_details"]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	elems, e := splitDetails(raw)
+	if e != nil {
+		return e
+	}
+	if len(elems) == 0 {
+		return nil
+	}
+	if len(elems) > 1 {
+		return newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: only one authorization_details element (one party) per grant is supported, got %d.", len(elems))
+	}
+	req, e := parseSystemUserDetail(elems[0])
+	if e != nil {
+		return e
+	}
+	externalRef := req.externalRef
+	if externalRef == "" {
+		externalRef = req.ownerOrgNo
+	}
+	notFound := newErr(codeAltinnCustomer, "MP-303",
+		"Invalid authorization details values: no active system user for client %s (system vendor %s), systemuser_org 0192:%s and externalRef %q. Check that the system is registered with this client_id, that the request was approved and that externalRef matches.",
+		c.ClientID, c.OrgNo, req.ownerOrgNo, externalRef)
+	if s.systemUsers == nil {
+		return notFound
+	}
+	su, err := s.systemUsers.ByExternalID(ctx, c.ClientID, c.OrgNo, req.ownerOrgNo, externalRef)
+	if errors.Is(err, db.ErrNotFound) {
+		notFound.Cause = err
+		return notFound
+	}
+	if err != nil {
+		return fmt.Errorf("system-user lookup: %w", err)
+	}
+	org := NewOrgID(req.ownerOrgNo)
+	g.SystemUser = &su
+	g.AuthorizationDetails = []AuthorizationDetail{{
+		Type:          AuthorizationDetailsSystemUser,
+		SystemUserOrg: &org,
+		SystemUserID:  []string{su.ID},
+		SystemID:      su.SystemID,
+		ExternalRef:   req.externalRef,
+	}}
+	return nil
+}
+
+// splitDetails accepts an array of objects or one object.
+func splitDetails(raw json.RawMessage) ([]map[string]json.RawMessage, *Error) {
+	raw = bytes.TrimSpace(raw)
+	var elems []map[string]json.RawMessage
+	if len(raw) > 0 && raw[0] == '{' {
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return nil, newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim authorization_details: %v.", err)
+		}
+		return []map[string]json.RawMessage{one}, nil
+	}
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim authorization_details: it must be an array of objects.")
+	}
+	for _, el := range elems {
+		if el == nil {
+			return nil, newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim authorization_details: it must be an array of objects.")
+		}
+	}
+	return elems, nil
+}
+
+type systemUserDetail struct {
+	ownerOrgNo  string
+	externalRef string
+}
+
+func parseSystemUserDetail(el map[string]json.RawMessage) (systemUserDetail, *Error) {
+	typ, ok, err := stringMember(el, "type")
+	if err != nil || !ok || typ == "" {
+		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type: the element has no type.")
+	}
+	if typ != AuthorizationDetailsSystemUser {
+		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type %q: the emulator supports %s.", typ, AuthorizationDetailsSystemUser)
+	}
+	for k := range el {
+		if k != "type" && k != "systemuser_org" && k != "externalRef" {
+			return systemUserDetail{}, newErr(codeInvalidRequest, "MP-302", "Unknown fields in the authorization details: %q (allowed: type, systemuser_org, externalRef).", k)
+		}
+	}
+	var d systemUserDetail
+	ref, _, err := stringMember(el, "externalRef")
+	if err != nil {
+		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: externalRef must be a string.")
+	}
+	d.externalRef = ref
+	orgRaw, ok := el["systemuser_org"]
+	var org map[string]json.RawMessage
+	if !ok || decodeObject(orgRaw, &org) != nil {
+		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org must be an object {\"authority\":\"iso6523-actorid-upis\",\"ID\":\"0192:<orgno>\"}.")
+	}
+	var authority, id string
+	for k := range org {
+		switch k {
+		case "authority":
+			authority, _, err = stringMember(org, k)
+		case "ID", "id":
+			id, _, err = stringMember(org, k)
+		default:
+			return d, newErr(codeInvalidRequest, "MP-302", "Unknown fields in the authorization details: systemuser_org.%s (allowed: authority, ID).", k)
+		}
+		if err != nil {
+			return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.%s must be a string.", k)
+		}
+	}
+	if authority != authorityISO6523 {
+		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.authority must be %q, got %q.", authorityISO6523, authority)
+	}
+	n, ok := strings.CutPrefix(id, "0192:")
+	if !ok || !nineDigits(n) {
+		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.ID must be 0192:<9-digit orgno>, got %q.", id)
+	}
+	d.ownerOrgNo = n
+	return d, nil
+}

@@ -1,0 +1,318 @@
+package tokens
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
+
+// Key purposes: Maskinporten access tokens and exchanged Altinn tokens are
+// signed by different keys, as in the real world, and published at
+// different JWKS endpoints.
+const (
+	purposeMaskinporten = "maskinporten"
+	purposeAltinn       = "altinn"
+)
+
+// signingKey is one of our private keys, ready to sign.
+type signingKey struct {
+	kid     string
+	alg     string // RS256 or ES256
+	purpose string
+	signer  crypto.Signer
+	// x5t is set for Altinn keys: Altinn puts the certificate thumbprint
+	// in the header beside kid.
+	x5t     string
+	retired *time.Time
+}
+
+// sign returns the JWS signature of input.
+func (k *signingKey) sign(input []byte) ([]byte, error) {
+	h := sha256.Sum256(input)
+	switch key := k.signer.(type) {
+	case *rsa.PrivateKey:
+		return rsa.SignPKCS1v15(nil, key, crypto.SHA256, h[:])
+	case *ecdsa.PrivateKey:
+		r, s, err := ecdsa.Sign(rand.Reader, key, h[:])
+		if err != nil {
+			return nil, err
+		}
+		// JWS wants the fixed-size r||s form, not ASN.1.
+		out := make([]byte, 64)
+		r.FillBytes(out[:32])
+		s.FillBytes(out[32:])
+		return out, nil
+	}
+	return nil, fmt.Errorf("unsupported key type %T", k.signer)
+}
+
+// publicJWK is the key as published in a JWKS.
+func (k *signingKey) publicJWK() (jwk.Key, error) {
+	pk, err := jwk.FromRaw(k.signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	_ = pk.Set(jwk.KeyIDKey, k.kid)
+	_ = pk.Set(jwk.AlgorithmKey, jwa.SignatureAlgorithm(k.alg))
+	_ = pk.Set(jwk.KeyUsageKey, jwk.ForSignature)
+	return pk, nil
+}
+
+// verifySignature checks a JWS signature made with alg by pub. Only the
+// RSA PKCS#1 v1.5 and ECDSA P-256 algorithms are known; anything else
+// (none, HMAC, ...) is refused by the callers before this.
+func verifySignature(alg string, pub crypto.PublicKey, input, sig []byte) error {
+	var hash crypto.Hash
+	switch alg {
+	case "RS256", "ES256":
+		hash = crypto.SHA256
+	case "RS384":
+		hash = crypto.SHA384
+	case "RS512":
+		hash = crypto.SHA512
+	default:
+		return fmt.Errorf("algorithm %q is not supported", alg)
+	}
+	hh := hash.New()
+	hh.Write(input)
+	digest := hh.Sum(nil)
+	switch key := pub.(type) {
+	case *rsa.PublicKey:
+		if !strings.HasPrefix(alg, "RS") {
+			return fmt.Errorf("algorithm %s does not fit an RSA key", alg)
+		}
+		return rsa.VerifyPKCS1v15(key, hash, digest, sig)
+	case *ecdsa.PublicKey:
+		if alg != "ES256" || key.Curve != elliptic.P256() {
+			return fmt.Errorf("algorithm %s does not fit this EC key", alg)
+		}
+		if len(sig) != 64 {
+			return errors.New("ES256 signature must be 64 bytes")
+		}
+		r := new(big.Int).SetBytes(sig[:32])
+		s := new(big.Int).SetBytes(sig[32:])
+		if !ecdsa.Verify(key, digest, r, s) {
+			return errors.New("signature does not verify")
+		}
+		return nil
+	}
+	return fmt.Errorf("unsupported key type %T", pub)
+}
+
+// generateKey makes a new signing key for purpose and alg, with the kid
+// style the real issuer uses: Maskinporten's kid is a base64url SHA-256
+// thumbprint, Altinn's is an upper-case hex SHA-1 (certificate) thumbprint.
+func generateKey(purpose, alg string) (*signingKey, []byte, error) {
+	var signer crypto.Signer
+	var err error
+	switch alg {
+	case "RS256":
+		signer, err = rsa.GenerateKey(rand.Reader, 2048)
+	case "ES256":
+		signer, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	default:
+		return nil, nil, fmt.Errorf("signing algorithm %q is not RS256 or ES256", alg)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("generate %s key: %w", alg, err)
+	}
+	k := &signingKey{alg: alg, purpose: purpose, signer: signer}
+	if err := k.deriveIDs(); err != nil {
+		return nil, nil, err
+	}
+	priv, err := jwk.FromRaw(signer)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode private key: %w", err)
+	}
+	_ = priv.Set(jwk.KeyIDKey, k.kid)
+	_ = priv.Set(jwk.AlgorithmKey, jwa.SignatureAlgorithm(alg))
+	raw, err := json.Marshal(priv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode private key: %w", err)
+	}
+	return k, raw, nil
+}
+
+func (k *signingKey) deriveIDs() error {
+	if k.purpose == purposeAltinn {
+		der, err := x509.MarshalPKIXPublicKey(k.signer.Public())
+		if err != nil {
+			return err
+		}
+		sum := sha1.Sum(der)
+		k.kid = strings.ToUpper(hex.EncodeToString(sum[:]))
+		k.x5t = base64.RawURLEncoding.EncodeToString(sum[:])
+		return nil
+	}
+	pk, err := jwk.FromRaw(k.signer.Public())
+	if err != nil {
+		return err
+	}
+	tp, err := pk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return err
+	}
+	k.kid = base64.RawURLEncoding.EncodeToString(tp)
+	return nil
+}
+
+// parseStoredKey turns a signing_keys row back into a signer.
+func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time) (*signingKey, error) {
+	key, err := jwk.ParseKey(privJWK)
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", kid, err)
+	}
+	var raw any
+	if err := key.Raw(&raw); err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", kid, err)
+	}
+	signer, ok := raw.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("signing key %s is not a private key", kid)
+	}
+	k := &signingKey{kid: kid, alg: alg, purpose: purpose, signer: signer, retired: retired}
+	if purpose == purposeAltinn {
+		if err := k.deriveIDs(); err != nil {
+			return nil, err
+		}
+		k.kid = kid
+	}
+	return k, nil
+}
+
+// keyring holds every signing key of the database in memory: the active
+// one per purpose and all of them by kid for verification and JWKS.
+type keyring struct {
+	mu         sync.RWMutex
+	active     map[string]*signingKey
+	byKid      map[string]*signingKey
+	lastReload time.Time
+}
+
+func (kr *keyring) activeKey(purpose string) *signingKey {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	return kr.active[purpose]
+}
+
+func (kr *keyring) lookup(kid string) *signingKey {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	return kr.byKid[kid]
+}
+
+func (kr *keyring) all(purpose string) []*signingKey {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	var out []*signingKey
+	for _, k := range kr.byKid {
+		if k.purpose == purpose {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (kr *keyring) replace(keys []*signingKey, alg string) {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	kr.byKid = map[string]*signingKey{}
+	kr.active = map[string]*signingKey{}
+	for _, k := range keys {
+		kr.byKid[k.kid] = k
+		if k.retired == nil && k.alg == alg {
+			kr.active[k.purpose] = k
+		}
+	}
+}
+
+// ensureKeys creates the active key of each purpose for alg when the
+// database has none yet, then loads all keys. Two instances starting at
+// once may both generate a key; the partial unique index lets exactly one
+// insert win (ON CONFLICT DO NOTHING) and both then load the winner.
+func (s *Service) ensureKeys(ctx context.Context) error {
+	for _, purpose := range []string{purposeMaskinporten, purposeAltinn} {
+		ok, err := hasActiveKey(ctx, s.pool, purpose, s.set.SigningAlg)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		k, raw, err := generateKey(purpose, s.set.SigningAlg)
+		if err != nil {
+			return err
+		}
+		if err := insertKey(ctx, s.pool, k, raw); err != nil {
+			return err
+		}
+	}
+	return s.reloadKeys(ctx)
+}
+
+func (s *Service) reloadKeys(ctx context.Context) error {
+	keys, err := loadKeys(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	s.keys.replace(keys, s.set.SigningAlg)
+	for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+		if s.keys.activeKey(p) == nil {
+			return fmt.Errorf("no active %s signing key for %s after start-up", p, s.set.SigningAlg)
+		}
+	}
+	return nil
+}
+
+// keyByKid finds one of our keys; an unknown kid triggers one reload (at
+// most once a second) in case another instance added a key.
+func (s *Service) keyByKid(ctx context.Context, kid string) *signingKey {
+	if k := s.keys.lookup(kid); k != nil {
+		return k
+	}
+	s.keys.mu.Lock()
+	due := time.Since(s.keys.lastReload) > time.Second
+	if due {
+		s.keys.lastReload = time.Now()
+	}
+	s.keys.mu.Unlock()
+	if due {
+		if err := s.reloadKeys(ctx); err != nil {
+			s.log.Warn("reload signing keys", "err", err)
+		}
+	}
+	return s.keys.lookup(kid)
+}
+
+// jwks returns the public keys of purpose as a JWK set.
+func (s *Service) jwks(purpose string) (jwk.Set, error) {
+	set := jwk.NewSet()
+	for _, k := range s.keys.all(purpose) {
+		pk, err := k.publicJWK()
+		if err != nil {
+			return nil, err
+		}
+		if err := set.AddKey(pk); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}

@@ -1,0 +1,150 @@
+package tokens
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated`
+
+func scanClient(row pgx.Row) (Client, error) {
+	var c Client
+	var jwks []byte
+	if err := row.Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.Scopes, &jwks, &c.JWKSUpdated, &c.Created, &c.LastUpdated); err != nil {
+		return Client{}, db.Map(err)
+	}
+	if err := json.Unmarshal(jwks, &c.JWKS); err != nil {
+		return Client{}, fmt.Errorf("client %s: stored jwks: %w", c.ClientID, err)
+	}
+	if c.JWKS.Keys == nil {
+		c.JWKS.Keys = []json.RawMessage{}
+	}
+	if c.Scopes == nil {
+		c.Scopes = []string{}
+	}
+	return c, nil
+}
+
+func getClient(ctx context.Context, q db.Querier, clientID string) (Client, error) {
+	c, err := scanClient(q.QueryRow(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients WHERE client_id = $1`, clientID))
+	if err != nil {
+		return Client{}, fmt.Errorf("client %q: %w", clientID, err)
+	}
+	return c, nil
+}
+
+func listClients(ctx context.Context, q db.Querier, orgNo string) ([]Client, error) {
+	rows, err := q.Query(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients
+		WHERE $1 = '' OR org_no = $1 ORDER BY created, client_id`, orgNo)
+	if err != nil {
+		return nil, db.Map(err)
+	}
+	defer rows.Close()
+	out := []Client{}
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, db.Map(rows.Err())
+}
+
+func insertClient(ctx context.Context, q db.Querier, c Client) error {
+	jwks, err := json.Marshal(c.JWKS)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		c.ClientID, c.OrgNo, c.Name, c.Scopes, jwks, c.JWKSUpdated, c.Created, c.LastUpdated)
+	if err != nil {
+		return fmt.Errorf("insert client %q: %w", c.ClientID, db.Map(err))
+	}
+	return nil
+}
+
+func updateClientJWKS(ctx context.Context, q db.Querier, clientID string, jwks JWKS, now time.Time) (Client, error) {
+	raw, err := json.Marshal(jwks)
+	if err != nil {
+		return Client{}, err
+	}
+	c, err := scanClient(q.QueryRow(ctx, `UPDATE maskinporten_clients SET jwks = $2, jwks_updated = $3, last_updated = $3
+		WHERE client_id = $1 RETURNING `+clientColumns, clientID, raw, now))
+	if err != nil {
+		return Client{}, fmt.Errorf("update keys of client %q: %w", clientID, err)
+	}
+	return c, nil
+}
+
+func deleteClient(ctx context.Context, q db.Querier, clientID string) error {
+	tag, err := q.Exec(ctx, `DELETE FROM maskinporten_clients WHERE client_id = $1`, clientID)
+	if err != nil {
+		return db.Map(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("client %q: %w", clientID, db.ErrNotFound)
+	}
+	return nil
+}
+
+// recordJTI remembers (client, jti) until expires. It reports false when
+// the pair was already there: the grant is a replay. The insert is the
+// check, so two instances racing on one grant cannot both win.
+func recordJTI(ctx context.Context, q db.Querier, clientID, jti string, expires time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `INSERT INTO maskinporten_jti (client_id, jti, expires) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, clientID, jti, expires)
+	if err != nil {
+		return false, fmt.Errorf("record jti: %w", db.Map(err))
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func purgeJTIs(ctx context.Context, q db.Querier, before time.Time) error {
+	_, err := q.Exec(ctx, `DELETE FROM maskinporten_jti WHERE expires < $1`, before)
+	return db.Map(err)
+}
+
+func hasActiveKey(ctx context.Context, q db.Querier, purpose, alg string) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signing_keys WHERE purpose = $1 AND alg = $2 AND retired IS NULL)`, purpose, alg).Scan(&ok)
+	return ok, db.Map(err)
+}
+
+func insertKey(ctx context.Context, q db.Querier, k *signingKey, privJWK []byte) error {
+	_, err := q.Exec(ctx, `INSERT INTO signing_keys (kid, purpose, alg, private_jwk) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, k.kid, k.purpose, k.alg, privJWK)
+	if err != nil {
+		return fmt.Errorf("store signing key: %w", db.Map(err))
+	}
+	return nil
+}
+
+func loadKeys(ctx context.Context, q db.Querier) ([]*signingKey, error) {
+	rows, err := q.Query(ctx, `SELECT kid, purpose, alg, private_jwk, retired FROM signing_keys ORDER BY created`)
+	if err != nil {
+		return nil, fmt.Errorf("load signing keys: %w", db.Map(err))
+	}
+	defer rows.Close()
+	var out []*signingKey
+	for rows.Next() {
+		var kid, purpose, alg string
+		var raw []byte
+		var retired *time.Time
+		if err := rows.Scan(&kid, &purpose, &alg, &raw, &retired); err != nil {
+			return nil, db.Map(err)
+		}
+		k, err := parseStoredKey(kid, purpose, alg, raw, retired)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, db.Map(rows.Err())
+}

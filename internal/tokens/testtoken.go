@@ -1,0 +1,157 @@
+package tokens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// TestTokenRequest is the control API's test-token body, after the
+// platform's test token generator: a token without a grant.
+type TestTokenRequest struct {
+	Type          string   `json:"type"` // enterprise, systemuser or person
+	OrgNo         string   `json:"orgNo"`
+	Scopes        []string `json:"scopes"`
+	SystemUserID  string   `json:"systemUserId"`
+	SystemUserOrg string   `json:"systemUserOrg"`
+	SystemID      string   `json:"systemId"`
+	ExternalRef   string   `json:"externalRef"`
+	PID           string   `json:"pid"`
+	ClientID      string   `json:"clientId"`
+	// Exchange returns the Altinn token the exchange endpoint would give
+	// for the Maskinporten token (enterprise and systemuser only).
+	Exchange bool `json:"exchange"`
+}
+
+var (
+	vldType       = problem.ValidationDescriptor{Code: "SIM.VLD-00310", Title: "type must be enterprise, systemuser or person."}
+	vldSystemUser = problem.ValidationDescriptor{Code: "SIM.VLD-00311", Title: "systemUserId must be a UUID."}
+	vldPID        = problem.ValidationDescriptor{Code: "SIM.VLD-00312", Title: "pid must be a valid 11-digit national identity number of a test person."}
+	vldScopes     = problem.ValidationDescriptor{Code: "SIM.VLD-00313", Title: "scopes must contain at least one scope."}
+)
+
+// TestToken mints a token like the real one, without a grant: an
+// enterprise or system-user Maskinporten token, or an Altinn end-user
+// token for a test person.
+func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResponse, error) {
+	var errs []problem.ValidationError
+	typ := strings.ToLower(in.Type)
+	switch typ {
+	case "enterprise", "systemuser", "person":
+	default:
+		return TokenResponse{}, problem.Validation(vldType.At("/type"))
+	}
+	for i, sc := range in.Scopes {
+		if !scopePattern.MatchString(sc) {
+			errs = append(errs, vldScope.At(fmt.Sprintf("/scopes/%d", i)))
+		}
+	}
+	if typ == "person" {
+		if !parties.ValidPID(in.PID) {
+			errs = append(errs, vldPID.At("/pid"))
+		}
+		if len(errs) > 0 {
+			return TokenResponse{}, problem.Validation(errs...)
+		}
+		return s.personToken(ctx, in)
+	}
+	if !parties.ValidOrgNo(in.OrgNo, true) {
+		errs = append(errs, vldOrgNo.At("/orgNo"))
+	}
+	if len(in.Scopes) == 0 {
+		errs = append(errs, vldScopes.At("/scopes"))
+	}
+	var details []AuthorizationDetail
+	if typ == "systemuser" {
+		if _, err := uuid.Parse(in.SystemUserID); err != nil {
+			errs = append(errs, vldSystemUser.At("/systemUserId"))
+		}
+		owner := in.SystemUserOrg
+		if owner == "" {
+			owner = in.OrgNo
+		}
+		if !parties.ValidOrgNo(owner, true) {
+			errs = append(errs, vldOrgNo.At("/systemUserOrg"))
+		}
+		systemID := in.SystemID
+		if systemID == "" {
+			// Like the platform's test token generator, which puts a
+			// random id here.
+			systemID = uuid.NewString()
+		}
+		org := NewOrgID(owner)
+		details = []AuthorizationDetail{{Type: AuthorizationDetailsSystemUser, SystemUserOrg: &org,
+			SystemUserID: []string{strings.ToLower(in.SystemUserID)}, SystemID: systemID, ExternalRef: in.ExternalRef}}
+	}
+	if len(errs) > 0 {
+		return TokenResponse{}, problem.Validation(errs...)
+	}
+	clientID := in.ClientID
+	if clientID == "" {
+		clientID = uuid.NewString()
+	}
+	now := s.clock.Now()
+	claims := accessClaims{
+		AuthorizationDetails: details,
+		Scope:                strings.Join(in.Scopes, " "),
+		Iss:                  s.set.Issuer,
+		ClientAmr:            "private_key_jwt",
+		TokenType:            "Bearer",
+		Exp:                  now.Add(s.set.TokenLifetime).Unix(),
+		Iat:                  now.Unix(),
+		ClientID:             clientID,
+		Jti:                  randomJTI(),
+		Consumer:             NewOrgID(in.OrgNo),
+	}
+	resp, err := s.signAccess(claims)
+	if err != nil || !in.Exchange {
+		return resp, err
+	}
+	tok, err := s.Exchange(ctx, resp.AccessToken, false)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	return TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: resp.Scope}, nil
+}
+
+// personToken is an Altinn end-user token as the portal login gives.
+func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (TokenResponse, error) {
+	scopes := in.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{"altinn:portal/enduser"}
+	}
+	now := s.clock.Now()
+	claims := map[string]any{
+		"pid":                           in.PID,
+		"urn:altinn:authenticatemethod": "TestID",
+		"urn:altinn:authlevel":          3,
+		"scope":                         strings.Join(scopes, " "),
+	}
+	if s.persons != nil {
+		p, err := s.persons.Person(ctx, in.PID)
+		if errors.Is(err, db.ErrNotFound) {
+			return TokenResponse{}, problem.Validation(vldPID.At("/pid"))
+		}
+		if err != nil {
+			return TokenResponse{}, err
+		}
+		claims["nameid"] = p.UserID
+		claims["urn:altinn:userid"] = p.UserID
+		claims["urn:altinn:username"] = ""
+		claims["urn:altinn:partyid"] = p.PartyID
+		claims["urn:altinn:party:uuid"] = p.PartyUUID.String()
+	}
+	s.altinnClaims(claims, now)
+	tok, err := s.signAltinn(claims)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	return TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: claims["scope"].(string)}, nil
+}

@@ -1,0 +1,231 @@
+package tokens
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+)
+
+// verified is a token of ours whose signature, issuer and lifetime hold.
+type verified struct {
+	purpose string
+	claims  map[string]any
+}
+
+// verifyOurs checks a token we signed: a known kid, its algorithm, the
+// signature, the issuer belonging to that key, exp and nbf with skew.
+// Errors wrap auth.ErrInvalidToken and say what was wrong.
+func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) {
+	bad := func(format string, args ...any) (verified, error) {
+		return verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
+	}
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 || len(raw) > maxAssertion {
+		return bad("not a signed JWT")
+	}
+	hb, err := b64.DecodeString(parts[0])
+	if err != nil {
+		return bad("the JWT header is not base64url")
+	}
+	var h struct {
+		Kid string `json:"kid"`
+		Alg string `json:"alg"`
+	}
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return bad("the JWT header is not JSON")
+	}
+	key := s.keyByKid(ctx, h.Kid)
+	if key == nil {
+		return bad("unknown kid %q: the token was not issued by this emulator", h.Kid)
+	}
+	if h.Alg != key.alg {
+		return bad("alg %q does not match the signing key's %s", h.Alg, key.alg)
+	}
+	sig, err := b64.DecodeString(parts[2])
+	if err != nil {
+		return bad("the JWT signature is not base64url")
+	}
+	if err := verifySignature(key.alg, key.signer.Public(), []byte(parts[0]+"."+parts[1]), sig); err != nil {
+		return bad("the signature does not verify")
+	}
+	pb, err := b64.DecodeString(parts[1])
+	if err != nil {
+		return bad("the JWT payload is not base64url")
+	}
+	dec := json.NewDecoder(bytes.NewReader(pb))
+	dec.UseNumber()
+	var claims map[string]any
+	if err := dec.Decode(&claims); err != nil {
+		return bad("the JWT payload is not a JSON object")
+	}
+	wantIss := s.set.Issuer
+	if key.purpose == purposeAltinn {
+		wantIss = s.set.AltinnIssuer
+	}
+	if iss, _ := claims["iss"].(string); iss != wantIss {
+		return bad("iss %q is not %s", iss, wantIss)
+	}
+	now := s.clock.Now()
+	exp, ok := intClaim(claims["exp"])
+	if !ok {
+		return bad("the token has no exp")
+	}
+	if !time.Unix(exp, 0).After(now.Add(-s.set.Skew)) {
+		return bad("the token expired at %s", fmtTime(time.Unix(exp, 0)))
+	}
+	if nbf, ok := intClaim(claims["nbf"]); ok && time.Unix(nbf, 0).After(now.Add(s.set.Skew)) {
+		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf, 0)))
+	}
+	return verified{purpose: key.purpose, claims: claims}, nil
+}
+
+// Verify implements auth.Verifier for the platform APIs: it accepts our
+// Maskinporten tokens and our Altinn tokens and says who the caller is.
+func (s *Service) Verify(ctx context.Context, raw string) (auth.Caller, error) {
+	v, err := s.verifyOurs(ctx, raw)
+	if err != nil {
+		return auth.Caller{}, err
+	}
+	c := auth.Caller{Kind: auth.KindMaskinporten, Claims: v.claims}
+	if v.purpose == purposeAltinn {
+		c.Kind = auth.KindAltinn
+	}
+	c.ClientID, _ = v.claims["client_id"].(string)
+	if sc, ok := v.claims["scope"].(string); ok {
+		c.Scopes = strings.Fields(sc)
+	}
+	if org, ok := orgClaim(v.claims["consumer"]); ok {
+		c.ConsumerOrgNo = org.OrgNo()
+	}
+	if n := stringish(v.claims["urn:altinn:orgNumber"]); n != "" {
+		c.ConsumerOrgNo = n
+	}
+	if d, ok := systemUserDetailClaim(v.claims["authorization_details"]); ok {
+		if len(d.SystemUserID) > 0 {
+			c.SystemUserID = d.SystemUserID[0]
+		}
+		if d.SystemUserOrg != nil {
+			c.SystemUserOrgNo = d.SystemUserOrg.OrgNo()
+		}
+		c.SystemID = d.SystemID
+	}
+	c.PID, _ = v.claims["pid"].(string)
+	if id, err := strconv.ParseInt(stringish(v.claims["urn:altinn:userid"]), 10, 64); err == nil {
+		c.UserID = id
+	}
+	if id, err := strconv.ParseInt(stringish(v.claims["urn:altinn:partyid"]), 10, 64); err == nil {
+		c.PartyID = id
+	}
+	return c, nil
+}
+
+func intClaim(v any) (int64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i, true
+		}
+		if f, err := n.Float64(); err == nil {
+			return int64(f), true
+		}
+	case float64:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+// stringish renders a string or number claim as a string.
+func stringish(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case float64:
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return ""
+}
+
+// orgClaim reads an ISO 6523 object; Altinn tokens may carry it as a JSON
+// string (claims copied by .NET), Maskinporten's as an object.
+func orgClaim(v any) (OrgID, bool) {
+	var raw []byte
+	switch x := v.(type) {
+	case string:
+		raw = []byte(x)
+	case map[string]any:
+		raw, _ = json.Marshal(x)
+	default:
+		return OrgID{}, false
+	}
+	var m map[string]string
+	if json.Unmarshal(raw, &m) != nil {
+		return OrgID{}, false
+	}
+	id := m["ID"]
+	if id == "" {
+		id = m["id"]
+	}
+	return OrgID{Authority: m["authority"], ID: id}, true
+}
+
+// systemUserDetailClaim finds the system-user element of
+// authorization_details: an array (Maskinporten) or a single object, maybe
+// as a JSON string (exchanged Altinn tokens).
+func systemUserDetailClaim(v any) (AuthorizationDetail, bool) {
+	var raw []byte
+	switch x := v.(type) {
+	case nil:
+		return AuthorizationDetail{}, false
+	case string:
+		raw = []byte(x)
+	default:
+		raw, _ = json.Marshal(x)
+	}
+	type wire struct {
+		Type          string          `json:"type"`
+		SystemUserOrg json.RawMessage `json:"systemuser_org"`
+		SystemUserID  json.RawMessage `json:"systemuser_id"`
+		SystemID      string          `json:"system_id"`
+	}
+	var list []wire
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '{' {
+		var one wire
+		if json.Unmarshal(raw, &one) != nil {
+			return AuthorizationDetail{}, false
+		}
+		list = []wire{one}
+	} else if json.Unmarshal(raw, &list) != nil {
+		return AuthorizationDetail{}, false
+	}
+	for _, w := range list {
+		if w.Type != AuthorizationDetailsSystemUser {
+			continue
+		}
+		d := AuthorizationDetail{Type: w.Type, SystemID: w.SystemID}
+		var ids []string
+		if json.Unmarshal(w.SystemUserID, &ids) != nil {
+			var one string
+			if json.Unmarshal(w.SystemUserID, &one) == nil && one != "" {
+				ids = []string{one}
+			}
+		}
+		d.SystemUserID = ids
+		var orgAny any
+		if json.Unmarshal(w.SystemUserOrg, &orgAny) == nil {
+			if org, ok := orgClaim(orgAny); ok {
+				d.SystemUserOrg = &org
+			}
+		}
+		return d, true
+	}
+	return AuthorizationDetail{}, false
+}
