@@ -1,0 +1,249 @@
+package portal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+)
+
+// pageNames are the pages the portal renders; each is
+// web/templates/<name>.tmpl defining "content", laid out by base.tmpl.
+// The service refuses to start when one is missing or does not parse.
+var pageNames = []string{"login", "request", "refused", "home", "org", "systemuser", "error"}
+
+// templateSet parses every page at start; in dev mode it re-reads them from
+// disk on each render so template edits show without a restart.
+type templateSet struct {
+	mu    sync.Mutex
+	fsys  fs.FS
+	dev   bool
+	pages map[string]*template.Template
+}
+
+func newTemplateSet(fsys fs.FS, dev bool) (*templateSet, error) {
+	pages, err := parsePages(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &templateSet{fsys: fsys, dev: dev, pages: pages}, nil
+}
+
+// parsePages builds one template per page: base layout + shared partials
+// (_*.tmpl) + the page's own file, keyed by page name (pkgsite's
+// ParsePageTemplates).
+func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
+	partials, err := fs.Glob(fsys, "templates/_*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("portal templates: %w", err)
+	}
+	pages := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		files := append([]string{"templates/base.tmpl"}, partials...)
+		files = append(files, "templates/"+name+".tmpl")
+		for _, f := range files {
+			if _, err := fs.Stat(fsys, f); err != nil {
+				return nil, fmt.Errorf("portal templates: page %q needs %s: %w", name, f, err)
+			}
+		}
+		t, err := template.New("base.tmpl").ParseFS(fsys, files...)
+		if err != nil {
+			return nil, fmt.Errorf("portal templates: page %q: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("portal templates: page %q defines no \"content\"", name)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+func (ts *templateSet) get(name string) (*template.Template, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.dev {
+		pages, err := parsePages(ts.fsys)
+		if err != nil {
+			return nil, err
+		}
+		ts.pages = pages
+	}
+	t, ok := ts.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("portal: no template for page %q", name)
+	}
+	return t, nil
+}
+
+// internalErrorPage is sent when a page fails to render, so nobody gets
+// half a page. It needs no template, so it cannot fail itself.
+const internalErrorPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Error / Feil</title>
+<link rel="stylesheet" href="/portal/static/style.css"></head>
+<body><main id="main"><h1>Something went wrong / Noe gikk galt</h1>
+<p>An error occurred. Try again later. / En feil oppstod. Prøv igjen senere.</p>
+<p><a href="/portal/">Altinn simulator</a></p></main></body></html>
+`
+
+// render executes the page into a buffer and only then writes it.
+func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, err := s.tmpl.get(page)
+	var buf bytes.Buffer
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "base.tmpl", data)
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "portal: render page", "page", page, "err", err)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(internalErrorPage))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// basePage is embedded in every page's data: what the layout needs.
+type basePage struct {
+	Title  string
+	Lang   string
+	Person *parties.Person
+	// CSRF is the session's token; every form carries it.
+	CSRF  string
+	Flash string
+	// LangNB and LangEN link to this page in each language.
+	LangNB, LangEN string
+	// Why is the hook for "Why?" links (see WhyLinker); pages call it
+	// through rightView/packageView, the layout only knows it exists.
+	HasWhy bool
+}
+
+// T translates a message key into the page's language.
+func (b basePage) T(key string, args ...any) string { return tr(b.Lang, key, args...) }
+
+// Date formats a time for the page's language.
+func (b basePage) Date(t time.Time) string { return formatDate(b.Lang, t) }
+
+// pageError is an error a handler returns to get an error page with a
+// status and a translated message.
+type pageError struct {
+	status int
+	key    string
+	args   []any
+	err    error
+}
+
+func (e *pageError) Error() string {
+	s := fmt.Sprintf("%d %s", e.status, e.key)
+	if e.err != nil {
+		s += ": " + e.err.Error()
+	}
+	return s
+}
+
+func (e *pageError) Unwrap() error { return e.err }
+
+func newPageError(status int, key string, args ...any) *pageError {
+	return &pageError{status: status, key: key, args: args}
+}
+
+// errorPage is error.tmpl's data.
+type errorPage struct {
+	basePage
+	Status  int
+	Message string
+	Detail  string
+}
+
+// statusOf finds the status and texts for an error a handler returned.
+func statusOf(lang string, err error) (status int, message, detail string) {
+	var pe *pageError
+	if errors.As(err, &pe) {
+		return pe.status, tr(lang, pe.key, pe.args...), ""
+	}
+	if st, title, det, ok := problemOf(err); ok && st >= 400 && st < 500 {
+		return st, title, det
+	}
+	if isNotFound(err) {
+		return http.StatusNotFound, tr(lang, "error.notFound"), ""
+	}
+	return http.StatusInternalServerError, tr(lang, "error.internal"), ""
+}
+
+// writeError renders error.tmpl for err; 5xx causes are logged, never shown.
+func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx, err error) {
+	status, message, detail := statusOf(rc.lang, err)
+	lvl := slog.LevelDebug
+	if status >= 500 {
+		lvl = slog.LevelError
+	}
+	s.log.Log(r.Context(), lvl, "portal: request failed", "path", r.URL.Path, "status", status, "err", err)
+	p := errorPage{basePage: s.base(r, rc, tr(rc.lang, "error.title")), Status: status, Message: message, Detail: detail}
+	s.render(w, r, status, "error", p)
+}
+
+// langLink is the current URL with ?lang= set.
+func langLink(r *http.Request, lang string) string {
+	q := r.URL.Query()
+	q.Set("lang", lang)
+	q.Del("msg")
+	path := r.URL.Path
+	if r.Method != http.MethodGet {
+		path = "/portal/"
+		q = map[string][]string{"lang": {lang}}
+	}
+	return path + "?" + q.Encode()
+}
+
+func (s *Service) base(r *http.Request, rc *reqCtx, title string) basePage {
+	b := basePage{
+		Title:  title,
+		Lang:   rc.lang,
+		Person: rc.person,
+		CSRF:   rc.sess.CSRF,
+		LangNB: langLink(r, LangNB),
+		LangEN: langLink(r, LangEN),
+		HasWhy: s.why != nil,
+	}
+	if k := r.URL.Query().Get("msg"); k != "" {
+		if _, ok := messages["flash."+k]; ok {
+			b.Flash = tr(rc.lang, "flash."+k)
+		}
+	}
+	return b
+}
+
+// rightList and packageList carry a list into the shared partials along
+// with the page's language.
+type rightList struct {
+	basePage
+	Rights []rightView
+}
+
+type packageList struct {
+	basePage
+	Packages []packageView
+}
+
+// RightList wraps rights for the "rights" partial.
+func (b basePage) RightList(rs []rightView) rightList { return rightList{b, rs} }
+
+// PackageList wraps packages for the "packages" partial.
+func (b basePage) PackageList(ps []packageView) packageList { return packageList{b, ps} }
+
+// whyLink is the "Why?" hook's data.
+type whyLink struct{ URL, Label, Text string }
+
+// Why builds the "Why?" link for an item; empty URL renders nothing.
+func (b basePage) Why(url, name string) whyLink {
+	return whyLink{URL: url, Label: b.T("why.label", name), Text: b.T("why.link")}
+}

@@ -1,0 +1,13 @@
+// Package web holds the portal's templates and static files, embedded in
+// the binary so the server needs no files beside it and no build step.
+// Go cannot embed files from a parent directory, so the embed lives here
+// and internal/portal takes the FS as an argument.
+package web
+
+import "embed"
+
+// FS holds templates/*.tmpl (base layout, _*.tmpl partials, one file per
+// page) and static/ (stylesheet).
+//
+//go:embed templates/*.tmpl static
+var FS embed.FS
