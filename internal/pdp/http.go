@@ -87,7 +87,7 @@ func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, expl
 	if perr != nil {
 		return Response{Response: []Result{s.failed(perr, explain)}}
 	}
-	parts := Split(root.Request, ep)
+	parts := split(root.Request, ep)
 	out := make([]Result, len(parts))
 	for i, p := range parts {
 		if p.err != nil {

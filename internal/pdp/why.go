@@ -25,7 +25,7 @@ func (s *Service) WhyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if page.Subject != "" || page.Resource != "" || page.Party != "" {
 		body := WhyRequest(page.Subject, page.Resource, page.Action, page.Party)
-		parts := Split(body, External)
+		parts := split(body, External)
 		p := parts[0]
 		var res Result
 		if p.err != nil {

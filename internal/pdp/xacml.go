@@ -70,9 +70,9 @@ func DecodeBody(body []byte) (XRoot, *statusErr) {
 	return root, nil
 }
 
-// Split turns an XACML request into the sub-requests to decide, in
+// split turns an XACML request into the sub-requests to decide, in
 // response order (spec §1.1: MultiRequests only with ≥ 2 references).
-func Split(req *XRequest, ep Endpoint) []parsed {
+func split(req *XRequest, ep Endpoint) []parsed {
 	if req.MultiRequests != nil && len(req.MultiRequests.RequestReference) >= 2 {
 		out := make([]parsed, 0, len(req.MultiRequests.RequestReference))
 		for _, ref := range req.MultiRequests.RequestReference {
