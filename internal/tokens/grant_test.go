@@ -1,0 +1,535 @@
+package tokens_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
+)
+
+const (
+	testIssuer = "http://mp.test/"
+	vendorOrg  = "991825827"
+	ownerOrg   = "313725138"
+)
+
+// fakeSystemUsers is the test double of the systemusers lookup: a fixed
+// table keyed like byExternalId.
+type fakeSystemUsers struct {
+	mu    sync.Mutex
+	users map[string]tokens.SystemUser // key: client|vendor|owner|externalRef
+	calls []string
+}
+
+func (f *fakeSystemUsers) add(clientID, vendor, owner, ref string, su tokens.SystemUser) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.users == nil {
+		f.users = map[string]tokens.SystemUser{}
+	}
+	f.users[clientID+"|"+vendor+"|"+owner+"|"+ref] = su
+}
+
+func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owner, ref string) (tokens.SystemUser, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := clientID + "|" + vendor + "|" + owner + "|" + ref
+	f.calls = append(f.calls, key)
+	su, ok := f.users[key]
+	if !ok {
+		return tokens.SystemUser{}, fmt.Errorf("system user %s: %w", key, db.ErrNotFound)
+	}
+	return su, nil
+}
+
+// fixture is a token service on a fresh database with two clients.
+type fixture struct {
+	s        *tokens.Service
+	clock    *clock.Fixed
+	su       *fakeSystemUsers
+	a, b     tokens.Client
+	keyA     jwk.Key
+	rsaA     *rsa.PrivateKey
+	keyB     jwk.Key
+	rsaB     *rsa.PrivateKey
+	suID     string
+	systemID string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}}
+	s, err := tokens.New(ctx, tokens.Deps{Pool: dbtest.New(t), Clock: f.clock, SystemUsers: f.su},
+		tokens.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.s = s
+	f.keyA, f.rsaA = clientKey(t)
+	f.keyB, f.rsaB = clientKey(t)
+	f.a = mustClient(t, s, vendorOrg, f.keyA, "test:read", "test:write")
+	f.b = mustClient(t, s, "974761076", f.keyB, "test:read")
+	f.suID, f.systemID = "ebe4a681-0a8c-429e-a36f-8f9ca942b59f", vendorOrg+"_smartcloud"
+	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, ownerOrg, tokens.SystemUser{ID: f.suID, SystemID: f.systemID, ReporteeOrgNo: ownerOrg})
+	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, "ref-42", tokens.SystemUser{ID: "11111111-0a8c-429e-a36f-8f9ca942b59f", SystemID: f.systemID, ReporteeOrgNo: ownerOrg, ExternalRef: "ref-42"})
+	return f
+}
+
+// clientKey returns a fresh RSA client key as JWK and as *rsa.PrivateKey.
+func clientKey(t testing.TB) (jwk.Key, *rsa.PrivateKey) {
+	t.Helper()
+	k, err := tokens.NewClientKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r rsa.PrivateKey
+	if err := k.Raw(&r); err != nil {
+		t.Fatal(err)
+	}
+	return k, &r
+}
+
+func mustClient(t testing.TB, s *tokens.Service, org string, key jwk.Key, scopes ...string) tokens.Client {
+	t.Helper()
+	set, err := tokens.PublicJWKS(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.CreateClient(context.Background(), tokens.NewClient{OrgNo: org, Name: "c", Scopes: scopes, JWKS: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// claims are good grant claims for client A.
+func (f *fixture) claims() map[string]any {
+	return tokens.GrantClaims(tokens.GrantOptions{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now()})
+}
+
+func (f *fixture) header() map[string]any {
+	return map[string]any{"alg": "RS256", "kid": f.keyA.KeyID(), "typ": "JWT"}
+}
+
+func sign(t testing.TB, key *rsa.PrivateKey, header, claims map[string]any) string {
+	t.Helper()
+	s, err := tokens.SignJWS(key, header, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func unsigned(header, claims map[string]any, sig string) string {
+	hb, _ := json.Marshal(header)
+	pb, _ := json.Marshal(claims)
+	return base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString(pb) + "." + sig
+}
+
+func (f *fixture) grant(t testing.TB, assertion string) (tokens.Grant, error) {
+	return f.s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: assertion})
+}
+
+// TestBadGrants is one row per check of grant.go, each with the exact
+// Maskinporten error it must produce.
+func TestBadGrants(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	now := f.clock.Now().Unix()
+	pubA, _ := f.keyA.PublicKey()
+	var pubRSA rsa.PublicKey
+	_ = pubA.Raw(&pubRSA)
+	suDetail := func(id string) map[string]any {
+		return map[string]any{"type": "urn:altinn:systemuser", "systemuser_org": map[string]any{"authority": "iso6523-actorid-upis", "ID": id}}
+	}
+	type row struct {
+		name      string
+		req       func() tokens.TokenRequest
+		code, mp  string
+		descStart string
+	}
+	good := func(mut func(h, c map[string]any)) func() tokens.TokenRequest {
+		return func() tokens.TokenRequest {
+			h, c := f.header(), f.claims()
+			mut(h, c)
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaA, h, c)}
+		}
+	}
+	raw := func(s string) func() tokens.TokenRequest {
+		return func() tokens.TokenRequest { return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: s} }
+	}
+	rows := []row{
+		{"missing grant_type", func() tokens.TokenRequest { return tokens.TokenRequest{Assertion: "x.y.z"} }, "invalid_request", "", "Missing required parameter grant_type"},
+		{"wrong grant_type", func() tokens.TokenRequest {
+			return tokens.TokenRequest{GrantType: "client_credentials", Assertion: "x.y.z"}
+		}, "unsupported_grant_type", "", "Unsupported grant_type \"client_credentials\""},
+		{"missing assertion", func() tokens.TokenRequest { return tokens.TokenRequest{GrantType: tokens.GrantType} }, "invalid_request", "", "Missing required parameter assertion"},
+		{"not a JWT", raw("not-a-jwt"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion is not a signed JWT"},
+		{"line break in assertion", raw("a.b\n.c"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion contains whitespace"},
+		{"encrypted JWT", raw("a.b.c.d.e"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion is an encrypted JWT"},
+		{"header not JSON", raw(b64s("nope") + "." + b64s("{}") + ".c2ln"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT header is not a JSON object"},
+		{"payload is an array", raw(b64s(`{"alg":"RS256"}`) + "." + b64s("[1]") + ".c2ln"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT payload is not a JSON object"},
+		{"no alg", good(func(h, c map[string]any) { delete(h, "alg") }), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT header has no alg"},
+		{"missing iss", good(func(h, c map[string]any) { delete(c, "iss") }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Missing or invalid JWT claim iss"},
+		{"unknown client", good(func(h, c map[string]any) { c["iss"] = "8d6e1fd5-1e0d-4c36-9d4f-b0f0d6a53e1c" }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Client not found"},
+		{"neither kid nor x5c", good(func(h, c map[string]any) { delete(h, "kid") }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Invalid JWT header: either 'kid' or 'x5c' must be present."},
+		{"x5c instead of kid", good(func(h, c map[string]any) { delete(h, "kid"); h["x5c"] = []string{"MIIB"} }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Invalid JWT. The client requires pre-registered jwk and no key identifier (kid) provided"},
+		{"kid and x5c", good(func(h, c map[string]any) { h["x5c"] = []string{"MIIB"} }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Invalid JWT header: either 'kid' or 'x5c' must be present, not both"},
+		{"x5c as a string", good(func(h, c map[string]any) { h["x5c"] = "MIIB" }), "invalid_grant", "MP-123", "Invalid JWT header x5c"},
+		{"unknown kid", good(func(h, c map[string]any) { h["kid"] = "no-such-key" }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client."},
+		{"key of another client", func() tokens.TokenRequest {
+			h := map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, h, f.claims())}
+		}, "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client."},
+		{"signed by another client's key under our kid", func() tokens.TokenRequest {
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, f.header(), f.claims())}
+		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature."},
+		{"alg none", func() tokens.TokenRequest {
+			h := f.header()
+			h["alg"] = "none"
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: unsigned(h, f.claims(), "")}
+		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: unsigned JWTs (alg none)"},
+		{"HMAC with the public key as secret", func() tokens.TokenRequest {
+			h := f.header()
+			h["alg"] = "HS256"
+			a := unsigned(h, f.claims(), "")
+			input := a[:len(a)-1]
+			secret, _ := json.Marshal(pubA)
+			m := hmac.New(sha256.New, secret)
+			m.Write([]byte(input))
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: input + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))}
+		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: HMAC algorithm HS256"},
+		{"ES256", good(func(h, c map[string]any) { h["alg"] = "ES256" }), "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: algorithm \"ES256\" is not supported"},
+		{"alg differs from the key's", good(func(h, c map[string]any) { h["alg"] = "RS384" }), "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: the JWT says alg RS384"},
+		{"tampered payload", func() tokens.TokenRequest {
+			a := sign(t, f.rsaA, f.header(), f.claims())
+			parts := strings.Split(a, ".")
+			c := f.claims()
+			c["scope"] = "test:write"
+			pb, _ := json.Marshal(c)
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: parts[0] + "." + base64.RawURLEncoding.EncodeToString(pb) + "." + parts[2]}
+		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature."},
+		{"missing aud", good(func(h, c map[string]any) { delete(c, "aud") }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: it is missing"},
+		{"aud is the token endpoint", good(func(h, c map[string]any) { c["aud"] = testIssuer + "token" }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: got"},
+		{"aud of another issuer", good(func(h, c map[string]any) { c["aud"] = "https://test.maskinporten.no/" }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: got"},
+		{"aud with two values", good(func(h, c map[string]any) { c["aud"] = []string{testIssuer, "https://x/"} }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: it must contain a single value"},
+		{"missing iat", good(func(h, c map[string]any) { delete(c, "iat") }), "invalid_grant", "MP-130", "Invalid assertion. Invalid JWT claim iat"},
+		{"iat as a string", good(func(h, c map[string]any) { c["iat"] = "now" }), "invalid_grant", "MP-130", "Invalid assertion. Invalid JWT claim iat"},
+		{"missing exp", good(func(h, c map[string]any) { delete(c, "exp") }), "invalid_grant", "MP-130", "Invalid assertion. Invalid JWT claim exp"},
+		{"iat in the future", good(func(h, c map[string]any) { c["iat"] = now + 30; c["exp"] = now + 90 }), "invalid_grant", "", "Invalid assertion. Issue time is after now"},
+		{"expired", good(func(h, c map[string]any) { c["iat"] = now - 200; c["exp"] = now - 100 }), "invalid_grant", "MP-130", "Invalid assertion. JWT is expired"},
+		{"lifetime over 120 s", good(func(h, c map[string]any) { c["iat"] = now; c["exp"] = now + 121 }), "invalid_grant", "MP-130", "Invalid assertion. Invalid JWT lifetime: exp - iat is 121 s"},
+		{"exp before iat", good(func(h, c map[string]any) { c["iat"] = now; c["exp"] = now - 1 }), "invalid_grant", "MP-130", "Invalid assertion. Invalid JWT: exp"},
+		{"nbf in the future", good(func(h, c map[string]any) { c["nbf"] = now + 60 }), "invalid_grant", "MP-130", "Invalid assertion. JWT is not yet valid"},
+		{"jti not a string", good(func(h, c map[string]any) { c["jti"] = 42 }), "invalid_grant", "MP-011", "Invalid assertion. Invalid JWT claim jti"},
+		{"no scope", good(func(h, c map[string]any) { delete(c, "scope") }), "invalid_scope", "MP-200", "Token request contains no scope"},
+		{"blank scope", good(func(h, c map[string]any) { c["scope"] = "  " }), "invalid_scope", "MP-200", "Token request contains no scope"},
+		{"scope as an array", good(func(h, c map[string]any) { c["scope"] = []string{"test:read"} }), "invalid_scope", "MP-200", "Invalid JWT claim scope"},
+		{"scope the client lacks", good(func(h, c map[string]any) { c["scope"] = "test:read altinn:serviceowner" }), "invalid_scope", "MP-200", "Token request contains invalid scopes for client, altinn:serviceowner."},
+		{"resource as a string", good(func(h, c map[string]any) { c["resource"] = "https://api.example/" }), "invalid_request", "MP-011", "Invalid JWT claim resource"},
+		{"bad pid", good(func(h, c map[string]any) { c["pid"] = "12345678901" }), "invalid_request", "MP-011", "Invalid JWT claim pid"},
+		{"consumer_org own org", good(func(h, c map[string]any) { c["consumer_org"] = vendorOrg }), "invalid_request", "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid."},
+		{"consumer_org without delegation", good(func(h, c map[string]any) { c["consumer_org"] = ownerOrg }), "invalid_scope", "MP-251", "Consumer 313725138 has not delegated access to the scope test:read to supplier 991825827."},
+		{"authorization_details a string", good(func(h, c map[string]any) { c["authorization_details"] = "urn:altinn:systemuser" }), "invalid_request", "MP-011", "Invalid JWT claim authorization_details"},
+		{"authorization_details unknown type", good(func(h, c map[string]any) {
+			c["authorization_details"] = []any{map[string]any{"type": "urn:altinn:other"}}
+		}), "invalid_request", "MP-301", "Unknown authorization details type \"urn:altinn:other\""},
+		{"authorization_details without type", good(func(h, c map[string]any) {
+			c["authorization_details"] = []any{map[string]any{"systemuser_org": map[string]any{}}}
+		}), "invalid_request", "MP-301", "Unknown authorization details type: the element has no type"},
+		{"authorization_details unknown field", good(func(h, c map[string]any) {
+			d := suDetail("0192:" + ownerOrg)
+			d["systemuserorg"] = "x"
+			c["authorization_details"] = []any{d}
+		}), "invalid_request", "MP-302", "Unknown fields in the authorization details: \"systemuserorg\""},
+		{"systemuser_org ID without 0192", good(func(h, c map[string]any) { c["authorization_details"] = []any{suDetail(ownerOrg)} }), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: systemuser_org.ID must be 0192:<9-digit orgno>"},
+		{"systemuser_org wrong authority", good(func(h, c map[string]any) {
+			d := suDetail("0192:" + ownerOrg)
+			d["systemuser_org"].(map[string]any)["authority"] = "x"
+			c["authorization_details"] = []any{d}
+		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: systemuser_org.authority"},
+		{"systemuser_org missing", good(func(h, c map[string]any) {
+			c["authorization_details"] = []any{map[string]any{"type": "urn:altinn:systemuser"}}
+		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: systemuser_org must be an object"},
+		{"two parties", good(func(h, c map[string]any) {
+			c["authorization_details"] = []any{suDetail("0192:" + ownerOrg), suDetail("0192:310385980")}
+		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: only one"},
+		{"no system user for that org", good(func(h, c map[string]any) { c["authorization_details"] = []any{suDetail("0192:310385980")} }),
+			"invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
+		{"wrong externalRef", good(func(h, c map[string]any) {
+			d := suDetail("0192:" + ownerOrg)
+			d["externalRef"] = "other"
+			c["authorization_details"] = []any{d}
+		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
+		{"system user of another client", func() tokens.TokenRequest {
+			c := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg})
+			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}, c)}
+		}, "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
+	}
+	if len(rows) < 25 {
+		t.Fatalf("only %d rows", len(rows))
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			_, err := f.s.ValidateGrant(context.Background(), r.req())
+			var e *tokens.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("want a Maskinporten error, got %v", err)
+			}
+			if e.Code != r.code || e.MP != r.mp || !strings.HasPrefix(e.Description, r.descStart) || e.Status != 400 {
+				t.Fatalf("got %s %s %d %q\nwant %s %s %q", e.Code, e.MP, e.Status, e.Description, r.code, r.mp, r.descStart)
+			}
+		})
+	}
+}
+
+func b64s(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestGrantGood(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	g, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Client.ClientID != f.a.ClientID || strings.Join(g.Scopes, " ") != "test:read" || g.SystemUser != nil || g.KeyID != f.keyA.KeyID() {
+		t.Fatalf("grant %+v", g)
+	}
+	// Audience without trailing slash, RS384 with a key that has no alg,
+	// fractional times, sub and nbf: all accepted.
+	k3, r3 := clientKey(t)
+	_ = k3.Remove(jwk.AlgorithmKey)
+	c3 := mustClient(t, f.s, vendorOrg, k3, "test:read")
+	cl := tokens.GrantClaims(tokens.GrantOptions{ClientID: c3.ClientID, Audience: strings.TrimSuffix(testIssuer, "/"), Scopes: []string{"test:read"}, Now: f.clock.Now()})
+	cl["iat"] = float64(f.clock.Now().Unix()) + 0.5
+	cl["nbf"] = f.clock.Now().Unix()
+	if _, err := f.grant(t, sign(t, r3, map[string]any{"alg": "RS384", "kid": k3.KeyID()}, cl)); err != nil {
+		t.Fatalf("RS384: %v", err)
+	}
+	// Times at the edges: exp - iat exactly 120 s; iat 10 s ahead.
+	cl = f.claims()
+	cl["iat"], cl["exp"] = f.clock.Now().Unix()+10, f.clock.Now().Unix()+130
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), cl)); err != nil {
+		t.Fatalf("edges: %v", err)
+	}
+	// Issue gives the claims of a real token.
+	resp, err := f.s.Issue(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := decodePayload(t, resp.AccessToken)
+	if c["iss"] != testIssuer || c["iat"].(float64) != float64(f.clock.Now().Unix()) || c["exp"].(float64) != float64(f.clock.Now().Unix()+120) {
+		t.Fatalf("claims %v", c)
+	}
+}
+
+func TestSystemUserGrant(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	detail := map[string]any{"type": "urn:altinn:systemuser", "systemuser_org": map[string]any{"authority": "iso6523-actorid-upis", "ID": "0192:" + ownerOrg}}
+	forms := map[string]any{
+		"array":         []any{detail},
+		"single object": detail,
+		"lowercase id":  []any{map[string]any{"type": "urn:altinn:systemuser", "systemuser_org": map[string]any{"authority": "iso6523-actorid-upis", "id": "0192:" + ownerOrg}}},
+	}
+	for name, ad := range forms {
+		t.Run(name, func(t *testing.T) {
+			c := f.claims()
+			c["authorization_details"] = ad
+			g, err := f.grant(t, sign(t, f.rsaA, f.header(), c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := f.s.Issue(ctx, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims := decodePayload(t, resp.AccessToken)
+			got, _ := json.Marshal(claims["authorization_details"])
+			want := `[{"system_id":"991825827_smartcloud","systemuser_id":["ebe4a681-0a8c-429e-a36f-8f9ca942b59f"],"systemuser_org":{"ID":"0192:313725138","authority":"iso6523-actorid-upis"},"type":"urn:altinn:systemuser"}]`
+			if string(got) != want {
+				t.Fatalf("authorization_details\n got %s\nwant %s", got, want)
+			}
+			if cons := claims["consumer"].(map[string]any); cons["ID"] != "0192:"+vendorOrg {
+				t.Fatalf("consumer %v", cons)
+			}
+			caller, err := f.s.Verify(ctx, resp.AccessToken)
+			if err != nil || caller.SystemUserID != f.suID || caller.SystemUserOrgNo != ownerOrg || caller.SystemID != f.systemID || caller.ConsumerOrgNo != vendorOrg {
+				t.Fatalf("caller %+v %v", caller, err)
+			}
+		})
+	}
+	// externalRef is passed to the lookup and echoed.
+	c := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg, ExternalRef: "ref-42"})
+	g, err := f.grant(t, sign(t, f.rsaA, f.header(), c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.AuthorizationDetails[0].ExternalRef != "ref-42" || g.AuthorizationDetails[0].SystemUserID[0] != "11111111-0a8c-429e-a36f-8f9ca942b59f" {
+		t.Fatalf("detail %+v", g.AuthorizationDetails)
+	}
+	// The lookup was asked with the client's id and owner org, and the
+	// owner org number as externalRef when none was sent.
+	want := f.a.ClientID + "|" + vendorOrg + "|" + ownerOrg + "|" + ownerOrg
+	if !contains(f.su.calls, want) {
+		t.Fatalf("lookup calls %v, want %s", f.su.calls, want)
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Without a lookup wired (systemusers not plugged in) a system-user grant
+// fails as "no system user", never with a 500.
+func TestSystemUserGrantWithoutLookup(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFixed(time.Now())
+	s, err := tokens.New(context.Background(), tokens.Deps{Pool: dbtest.New(t), Clock: clk}, tokens.DefaultSettings("http://mp.test", "RS256", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, r := clientKey(t)
+	c := mustClient(t, s, vendorOrg, k, "test:read")
+	cl := tokens.GrantClaims(tokens.GrantOptions{ClientID: c.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: clk.Now(), SystemUserOrg: ownerOrg})
+	_, err = s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, r, map[string]any{"alg": "RS256", "kid": k.KeyID()}, cl)})
+	var e *tokens.Error
+	if !errors.As(err, &e) || e.Code != "invalid_altinn_customer_configuration" || e.MP != "MP-303" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestReplay(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := sign(t, f.rsaA, f.header(), f.claims())
+	if _, err := f.grant(t, a); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.grant(t, a)
+	var e *tokens.Error
+	if !errors.As(err, &e) || e.MP != "MP-012" || e.Code != "invalid_grant" {
+		t.Fatalf("replay: %v", err)
+	}
+	// The same jti from another client is that client's own business.
+	cb := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), JTI: f.claims()["jti"].(string)})
+	ca := f.claims()
+	ca["jti"] = "shared-jti"
+	cb["jti"] = "shared-jti"
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), ca)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.grant(t, sign(t, f.rsaB, map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}, cb)); err != nil {
+		t.Fatalf("same jti, other client: %v", err)
+	}
+	// Without jti: accepted once, the identical assertion refused after.
+	nj := f.claims()
+	delete(nj, "jti")
+	a = sign(t, f.rsaA, f.header(), nj)
+	if _, err := f.grant(t, a); err != nil {
+		t.Fatalf("no jti: %v", err)
+	}
+	if _, err := f.grant(t, a); !errors.As(err, &e) || e.MP != "MP-012" {
+		t.Fatalf("no jti, replay: %v", err)
+	}
+	// A new assertion without jti (another iat) is a new grant.
+	f.clock.Advance(time.Second)
+	nj = f.claims()
+	delete(nj, "jti")
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), nj)); err != nil {
+		t.Fatalf("no jti, new assertion: %v", err)
+	}
+}
+
+// Twenty concurrent submissions of one grant: exactly one wins.
+func TestReplayRace(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := sign(t, f.rsaA, f.header(), f.claims())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, replays := 0, 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.grant(t, a)
+			var e *tokens.Error
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case errors.As(err, &e) && e.MP == "MP-012":
+				replays++
+			default:
+				t.Errorf("unexpected: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != 1 || replays != 19 {
+		t.Fatalf("ok %d, replays %d", ok, replays)
+	}
+}
+
+// Keys expire one year after they were posted (MP-121); posting them
+// again renews them.
+func TestExpiredKey(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.clock.Advance(366 * 24 * time.Hour)
+	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))
+	var e *tokens.Error
+	if !errors.As(err, &e) || e.MP != "MP-121" || !strings.HasPrefix(e.Description, "Invalid assertion. Client authentication failed. Expired key") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, f.a.JWKS); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims())); err != nil {
+		t.Fatalf("after re-posting the keys: %v", err)
+	}
+}
+
+// Replacing a client's keys makes the old key unknown.
+func TestReplaceKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	k2, r2 := clientKey(t)
+	set, _ := tokens.PublicJWKS(k2)
+	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, set); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))
+	var e *tokens.Error
+	if !errors.As(err, &e) || !strings.Contains(e.Description, "Unknown key identifier") {
+		t.Fatalf("old key: %v", err)
+	}
+	if _, err := f.grant(t, sign(t, r2, map[string]any{"alg": "RS256", "kid": k2.KeyID()}, f.claims())); err != nil {
+		t.Fatalf("new key: %v", err)
+	}
+}
