@@ -22,7 +22,10 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -43,6 +46,10 @@ type App struct {
 	// Verifier checks bearer tokens for every platform API
 	// (auth.Authenticate(a.Verifier)); it is a.Tokens.
 	Verifier auth.Verifier
+
+	// PDP is the decision point: /authorization/api/v1/authorize and
+	// /decision, and the "Why?" explanations (issue 6).
+	PDP *pdp.Service
 
 	handler http.Handler
 	closers []func()
@@ -91,6 +98,17 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Tokens = tk
 	a.Verifier = tk
+
+	// pdp (issue 6): decisions over resource policies and system users,
+	// cached in memory and invalidated by LISTEN/NOTIFY.
+	// TODO(pdp): use a.Resources / a.SystemUsers once issues 4/5 wire them.
+	pdpResources, err := resources.NewService(ctx, a.Pool)
+	if err != nil {
+		return err
+	}
+	pdpUsers := systemusers.NewService(a.Pool, a.Clock, nil, nil, a.Parties)
+	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
+	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 	return nil
 }
 
@@ -126,11 +144,14 @@ func (a *App) routes() http.Handler {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
+	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
+	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 }
 
 // mountControl mounts the emulator's own control API under /sim/api/v1.
 func (a *App) mountControl(r chi.Router) {
 	a.Tokens.MountControl(r)
+	r.Mount("/decisions", a.PDP.ControlRoutes())
 	r.Get("/parties/organizations", func(w http.ResponseWriter, r *http.Request) {
 		orgs, err := a.Parties.Orgs(r.Context())
 		if err != nil {
