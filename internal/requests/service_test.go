@@ -39,7 +39,6 @@ type env struct {
 	users *su.Service
 	clk   *clock.Fixed
 	sys   *sutest.Systems
-	pool  interface{ Close() }
 }
 
 func newEnv(t *testing.T) env {
