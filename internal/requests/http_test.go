@@ -40,7 +40,7 @@ func newHTTPEnv(t *testing.T) httpEnv {
 	t.Helper()
 	e := newEnv(t)
 	v := fakeVerifier{
-		"vendor": {Kind: auth.KindAltinn, ConsumerOrgNo: vendor, Scopes: []string{su.ScopeRequestWrite, su.ScopeRequestRead, su.ScopeRegisterWrite}},
+		"vendor":    {Kind: auth.KindAltinn, ConsumerOrgNo: vendor, Scopes: []string{su.ScopeRequestWrite, su.ScopeRequestRead, su.ScopeRegisterWrite}},
 		"vendor-ro": {Kind: auth.KindAltinn, ConsumerOrgNo: vendor, Scopes: []string{su.ScopeRequestRead}},
 		"other":     {Kind: auth.KindAltinn, ConsumerOrgNo: "974761076", Scopes: []string{su.ScopeRequestWrite, su.ScopeRequestRead}},
 		"mp":        {Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827", Scopes: []string{su.ScopeMaskinportenLookup}},
