@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -23,10 +25,13 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
+	"github.com/altinn-sim/altinn-sim/internal/portal"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/web"
 )
 
 // App is a wired server: its services and its HTTP handler.
@@ -47,9 +52,18 @@ type App struct {
 	// (auth.Authenticate(a.Verifier)); it is a.Tokens.
 	Verifier auth.Verifier
 
+	// Resources is the resource registry and access-package catalogue;
+	// Registry is the system register (issue 4).
+	Resources *resources.Service
+	Registry  *registry.Service
+
 	// PDP is the decision point: /authorization/api/v1/authorize and
 	// /decision, and the "Why?" explanations (issue 6).
 	PDP *pdp.Service
+
+	// Portal is the end-user pages: test login, the confirmUrl pages
+	// (approve/reject), system users and clients under /portal/ (issue 5).
+	Portal *portal.Service
 
 	handler http.Handler
 	closers []func()
@@ -99,16 +113,58 @@ func (a *App) wire(ctx context.Context) error {
 	a.Tokens = tk
 	a.Verifier = tk
 
-	// pdp (issue 6): decisions over resource policies and system users,
-	// cached in memory and invalidated by LISTEN/NOTIFY.
-	// TODO(pdp): use a.Resources / a.SystemUsers once issues 4/5 wire them.
-	pdpResources, err := resources.NewService(ctx, a.Pool)
+	// resources and registry (issue 4). The register checks client ids
+	// against Maskinporten's clients (a.Tokens).
+	res, err := resources.NewService(ctx, a.Pool)
 	if err != nil {
 		return err
 	}
+	a.Resources = res
+	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources, a.Tokens)
+
+	// pdp (issue 6): decisions over resource policies and system users,
+	// cached in memory and invalidated by LISTEN/NOTIFY.
+	// TODO(pdp): use a.Resources / a.SystemUsers once issues 4/5 wire them.
+	pdpResources := a.Resources
 	pdpUsers := systemusers.NewService(a.Pool, a.Clock, nil, nil, a.Parties)
 	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
+
+	// portal (issue 5). Requests and SystemUsers stay nil until their
+	// services are wired; the pages needing them answer 503 meanwhile.
+	if err := a.wirePortal(portal.Deps{Catalogue: pdpResources}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// wirePortal builds the portal on d's services. Templates come from the
+// binary, or from ./web on disk in --dev mode so edits show at once.
+func (a *App) wirePortal(d portal.Deps) error {
+	d.Pool, d.Clock, d.Log, d.Parties = a.Pool, a.Clock, a.Log, a.Parties
+	d.Web, d.Dev = web.FS, a.Config.Dev
+	if a.Config.Dev {
+		if _, err := os.Stat("web/templates/base.tmpl"); err == nil {
+			d.Web = os.DirFS("web")
+		}
+	}
+	d.SecureCookies = strings.HasPrefix(a.Config.PublicURL, "https://")
+	// "Why?" links on a system user's rights open the PDP's explanation.
+	d.Why = func(q portal.WhyQuery) string {
+		if q.SystemUserID == "" || q.ResourceID == "" {
+			return ""
+		}
+		action := q.Action
+		if action == "" {
+			action = "read"
+		}
+		return pdp.WhyURL(q.SystemUserID, q.ResourceID, action, q.OrgNo)
+	}
+	p, err := portal.New(d)
+	if err != nil {
+		return err
+	}
+	a.Portal = p
 	return nil
 }
 
@@ -146,6 +202,9 @@ func (a *App) mountPlatform(r chi.Router) {
 	a.Tokens.Mount(r)
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
+	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
+	// /authfront/ui/auth/...) and /portal/.
+	a.Portal.Mount(r)
 }
 
 // mountControl mounts the emulator's own control API under /sim/api/v1.

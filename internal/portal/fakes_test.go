@@ -68,8 +68,7 @@ func (f *fakeRequests) Approve(_ context.Context, id uuid.UUID, partyOrgNo, pid 
 		return SystemUser{}, requestStatusNotNew.New()
 	}
 	r.Status = StatusAccepted
-	suID := r.ID
-	r.SystemUserID = &suID
+	r.SystemUserID = r.ID
 	f.approvals = append(f.approvals, pid)
 	su := SystemUser{ID: r.ID, SystemID: r.SystemID, ReporteeOrgNo: r.PartyOrgNo, UserType: KindStandard,
 		Rights: r.Rights, AccessPackages: r.AccessPackages, Created: time.Now()}

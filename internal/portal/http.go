@@ -397,7 +397,7 @@ func (s *Service) buildRequestPage(r *http.Request, req Request) (requestPage, e
 		return p, err
 	}
 	why := WhyQuery{OrgNo: req.PartyOrgNo}
-	if req.SystemUserID != nil {
+	if req.SystemUserID != uuid.Nil {
 		why.SystemUserID = req.SystemUserID.String()
 	}
 	if kind == KindChange {

@@ -11,11 +11,14 @@ package portal
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
+	"github.com/altinn-sim/altinn-sim/internal/requests"
+	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
 
 // Requests is what the portal needs from internal/requests.
@@ -60,110 +63,29 @@ type Catalogue interface {
 	Package(ctx context.Context, urn string) (AccessPackage, error)
 }
 
-// Request statuses (spec §2.1).
+// Request statuses and kinds, as internal/requests writes them.
 const (
-	StatusNew      = "New"
-	StatusAccepted = "Accepted"
-	StatusRejected = "Rejected"
-	StatusDenied   = "Denied"
-	StatusTimedout = "Timedout"
+	StatusNew      = requests.StatusNew
+	StatusAccepted = requests.StatusAccepted
+	StatusRejected = requests.StatusRejected
+	StatusDenied   = requests.StatusDenied
+	StatusTimedout = requests.StatusTimedout
+
+	KindStandard = requests.KindStandard
+	KindAgent    = requests.KindAgent
+	KindChange   = requests.KindChange
 )
 
-// Request kinds.
-const (
-	KindStandard = "standard"
-	KindAgent    = "agent"
-	KindChange   = "change"
+// The owners' types, named here so the portal's code reads plainly.
+type (
+	Request          = requests.Request
+	SystemUser       = systemusers.SystemUser
+	ClientDelegation = systemusers.ClientDelegation
+	Client           = systemusers.Client
+	Right            = systemusers.Right
+	AttributePair    = systemusers.AttributePair
+	AccessPackageRef = systemusers.AccessPackageRef
+	RegisteredSystem = registry.RegisteredSystem
+	Resource         = resources.Resource
+	AccessPackage    = resources.AccessPackage
 )
-
-// Request is a system-user request as internal/requests returns it.
-type Request struct {
-	ID             uuid.UUID
-	Kind           string
-	ExternalRef    string
-	SystemID       string
-	PartyOrgNo     string
-	Rights         []Right
-	AccessPackages []AccessPackageRef
-	// Change requests: what to add and what to take away.
-	RequiredRights         []Right
-	UnwantedRights         []Right
-	RequiredAccessPackages []AccessPackageRef
-	UnwantedAccessPackages []AccessPackageRef
-	Status                 string
-	TimedOut               bool
-	RedirectURL            string
-	ConfirmURL             string
-	Created                time.Time
-	SystemUserID           *uuid.UUID
-}
-
-// Right is a right on a resource: attribute pairs such as
-// urn:altinn:resource=<id>, or urn:altinn:org + urn:altinn:app.
-type Right struct {
-	Resource []AttributePair
-}
-
-// AttributePair is one attribute of a right.
-type AttributePair struct {
-	ID    string
-	Value string
-}
-
-// AccessPackageRef names an access package.
-type AccessPackageRef struct {
-	URN string
-}
-
-// SystemUser is a system user as internal/systemusers returns it.
-type SystemUser struct {
-	ID               uuid.UUID
-	SystemID         string
-	ReporteeOrgNo    string
-	ExternalRef      string
-	UserType         string // "standard" | "agent"
-	Rights           []Right
-	AccessPackages   []AccessPackageRef
-	IntegrationTitle string
-	SupplierOrgNo    string
-	Created          time.Time
-	IsDeleted        bool
-}
-
-// ClientDelegation is a client delegated to an agent system user.
-type ClientDelegation struct {
-	ClientOrgNo    string
-	ClientName     string
-	AccessPackages []string
-	Created        time.Time
-}
-
-// Client is a client the facilitator could delegate to an agent.
-type Client struct {
-	OrgNo          string
-	Name           string
-	AccessPackages []string
-}
-
-// RegisteredSystem is a system in the register.
-type RegisteredSystem struct {
-	ID          string
-	Vendor      string // organisation number
-	Name        map[string]string
-	Description map[string]string
-}
-
-// Resource is a resource in the resource registry.
-type Resource struct {
-	ID          string
-	Title       map[string]string
-	Description map[string]string
-}
-
-// AccessPackage is an access package from the catalogue.
-type AccessPackage struct {
-	URN         string
-	Name        string // bokmål
-	NameEN      string
-	Description string
-}

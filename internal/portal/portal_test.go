@@ -64,7 +64,7 @@ func testDeps(pool *pgxpool.Pool, clk clock.Clock, reqs *fakeRequests, sus *fake
 			Description: map[string]string{"nb": "Fører regnskapet automatisk", "en": "Keeps the books automatically"},
 		}},
 		Catalogue: fakeCatalogue{
-			resources: map[string]Resource{resourceID: {ID: resourceID,
+			resources: map[string]Resource{resourceID: {Identifier: resourceID,
 				Title:       map[string]string{"nb": "Krav og betalinger", "en": "Claims and payments"},
 				Description: map[string]string{"nb": "Se krav fra Skatteetaten", "en": "See claims from the tax authority"}}},
 			packages: map[string]AccessPackage{pkgURN: {URN: pkgURN, Name: "Regnskapsfører med signeringsrettighet",

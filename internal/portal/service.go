@@ -24,6 +24,7 @@ type WhyQuery struct {
 	SystemUserID string
 	OrgNo        string
 	ResourceID   string // for a right on a resource
+	Action       string // the right's action, when it names one
 	PackageURN   string // for an access package
 }
 
@@ -243,7 +244,7 @@ func (s *Service) rightViews(ctx context.Context, lang string, rights []Right, w
 			}
 			if s.why != nil {
 				q := why
-				q.ResourceID = id
+				q.ResourceID, q.Action = id, r.Action
 				v.WhyURL = s.why(q)
 			}
 		case attrs[attrOrg] != "" && attrs[attrApp] != "":
@@ -287,6 +288,9 @@ func (s *Service) packageViewsURN(ctx context.Context, lang string, urns []strin
 					v.Name = urn
 				}
 				v.Description = p.Description
+				if lang == LangEN && p.DescriptionEN != "" {
+					v.Description = p.DescriptionEN
+				}
 			}
 		}
 		if s.why != nil {
