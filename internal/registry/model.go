@@ -1,0 +1,166 @@
+// Package registry is the system register (Altinn Authentication's
+// SystemRegisterController, spec altinn-authentication-api §1): vendors
+// register the systems their customers will create system users for, with
+// the rights and access packages those system users may get and the
+// Maskinporten clients the system uses.
+package registry
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AttributePair is one attribute of a right's resource, e.g.
+// {"id":"urn:altinn:resource","value":"ske-krav-og-betalinger"}.
+type AttributePair struct {
+	ID    string `json:"id"`
+	Value string `json:"value"`
+}
+
+// Right is a resource a system may be given rights to.
+type Right struct {
+	Action   string          `json:"action,omitempty"`
+	Resource []AttributePair `json:"resource"`
+}
+
+// AccessPackageRef names an access package by URN.
+type AccessPackageRef struct {
+	URN string `json:"urn"`
+}
+
+// VendorInfo is the vendor as the platform's JSON carries it — note the
+// capital "ID".
+type VendorInfo struct {
+	Authority string `json:"authority"`
+	ID        string `json:"ID"`
+}
+
+// VendorAuthority is the only authority the platform accepts.
+const VendorAuthority = "iso6523-actorid-upis"
+
+// VendorFor returns the VendorInfo for an organisation number.
+func VendorFor(orgNo string) VendorInfo {
+	return VendorInfo{Authority: VendorAuthority, ID: "0192:" + orgNo}
+}
+
+// OrgNo is the organisation number in ID (without "0192:").
+func (v VendorInfo) OrgNo() string {
+	_, no, _ := strings.Cut(v.ID, ":")
+	return no
+}
+
+// RegisteredSystem is a system in the register.
+type RegisteredSystem struct {
+	InternalID          uuid.UUID          `json:"-"`
+	ID                  string             `json:"id"`
+	Vendor              string             `json:"-"` // organisation number
+	Name                map[string]string  `json:"name"`
+	Description         map[string]string  `json:"description"`
+	Rights              []Right            `json:"rights"`
+	AccessPackages      []AccessPackageRef `json:"accessPackages"`
+	ClientIDs           []string           `json:"clientId"`
+	AllowedRedirectURLs []string           `json:"allowedRedirectUrls"`
+	IsVisible           bool               `json:"isVisible"`
+	IsDeleted           bool               `json:"isDeleted"`
+	// Version is bumped by every change; the HTTP API sends it as the ETag.
+	Version     int64     `json:"-"`
+	Created     time.Time `json:"-"`
+	LastChanged time.Time `json:"-"`
+}
+
+// MarshalJSON writes the vendor GET shape (RegisteredSystemResponse):
+// id, vendor{authority,ID}, name, description, rights, accessPackages,
+// isDeleted, clientId, isVisible, allowedRedirectUrls.
+func (s RegisteredSystem) MarshalJSON() ([]byte, error) {
+	return json.Marshal(systemResponse{
+		ID: s.ID, Vendor: VendorFor(s.Vendor), Name: s.Name, Description: s.Description,
+		Rights: nonNil(s.Rights), AccessPackages: nonNil(s.AccessPackages), IsDeleted: s.IsDeleted,
+		ClientID: nonNil(s.ClientIDs), IsVisible: s.IsVisible, AllowedRedirectURLs: nonNil(s.AllowedRedirectURLs),
+	})
+}
+
+type systemResponse struct {
+	ID                  string             `json:"id"`
+	Vendor              VendorInfo         `json:"vendor"`
+	Name                map[string]string  `json:"name"`
+	Description         map[string]string  `json:"description"`
+	Rights              []Right            `json:"rights"`
+	AccessPackages      []AccessPackageRef `json:"accessPackages"`
+	IsDeleted           bool               `json:"isDeleted"`
+	ClientID            []string           `json:"clientId"`
+	IsVisible           bool               `json:"isVisible"`
+	AllowedRedirectURLs []string           `json:"allowedRedirectUrls"`
+}
+
+// SystemDTO is the list/portal shape (RegisteredSystemDTO).
+type SystemDTO struct {
+	SystemID              string             `json:"systemId"`
+	SystemVendorOrgNumber string             `json:"systemVendorOrgNumber"`
+	SystemVendorOrgName   string             `json:"systemVendorOrgName"`
+	Name                  map[string]string  `json:"name"`
+	Description           map[string]string  `json:"description"`
+	Rights                []Right            `json:"rights"`
+	AccessPackages        []AccessPackageRef `json:"accessPackages"`
+	IsVisible             bool               `json:"isVisible"`
+}
+
+// DTO returns the list/portal shape of s.
+func (s RegisteredSystem) DTO() SystemDTO {
+	return SystemDTO{
+		SystemID: s.ID, SystemVendorOrgNumber: s.Vendor, SystemVendorOrgName: "",
+		Name: s.Name, Description: s.Description, Rights: nonNil(s.Rights),
+		AccessPackages: nonNil(s.AccessPackages), IsVisible: s.IsVisible,
+	}
+}
+
+// RegisterRequest is the POST/PUT body (RegisterSystemRequest). Decode it
+// into the value NewRegisterRequest returns so that isVisible defaults to
+// true like the platform's.
+type RegisterRequest struct {
+	ID                  string             `json:"id"`
+	Vendor              VendorInfo         `json:"vendor"`
+	Name                map[string]string  `json:"name"`
+	Description         map[string]string  `json:"description"`
+	Rights              []Right            `json:"rights"`
+	AccessPackages      []AccessPackageRef `json:"accessPackages"`
+	ClientID            []string           `json:"clientId"`
+	IsVisible           bool               `json:"isVisible"`
+	AllowedRedirectURLs []string           `json:"allowedRedirectUrls"`
+}
+
+// NewRegisterRequest returns a body with the platform's defaults.
+func NewRegisterRequest() RegisterRequest { return RegisterRequest{IsVisible: true} }
+
+// UpdateResult is the body of a successful update or delete.
+type UpdateResult struct {
+	Succeeded bool `json:"succeeded"`
+}
+
+// ChangeLog is one entry of a system's change log.
+type ChangeLog struct {
+	SystemInternalID   uuid.UUID       `json:"systemInternalId"`
+	ChangedByOrgNumber string          `json:"changedByOrgNumber"`
+	ChangeType         string          `json:"changeType"`
+	ChangedData        json.RawMessage `json:"changedData"`
+	ClientID           string          `json:"clientId"`
+	Created            time.Time       `json:"created"`
+}
+
+// Change types as the JSON carries them.
+const (
+	ChangeCreate              = "create"
+	ChangeUpdate              = "update"
+	ChangeRightsUpdate        = "rightsupdate"
+	ChangeAccessPackageUpdate = "accesspackageupdate"
+	ChangeDelete              = "delete"
+)
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

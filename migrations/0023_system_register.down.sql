@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS system_register_changelog;
+DROP TABLE IF EXISTS system_register_clients;
+DROP TABLE IF EXISTS system_register;
