@@ -132,7 +132,7 @@ func (a *App) wire(ctx context.Context) error {
 
 	// portal (issue 5). Requests and SystemUsers stay nil until their
 	// services are wired; the pages needing them answer 503 meanwhile.
-	if err := a.wirePortal(portal.Deps{Catalogue: pdpResources}); err != nil {
+	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry}); err != nil {
 		return err
 	}
 	return nil
