@@ -1,5 +1,6 @@
 // Command altinn-sim is a local emulator of Altinn 3 and Maskinporten for
-// system users. Subcommands: serve (default), migrate.
+// system users. Subcommands: serve (default), migrate, and the vendor-side
+// keys, grant and token (cli_tokens.go).
 package main
 
 import (
@@ -23,6 +24,10 @@ const usage = `altinn-sim: a local Altinn 3 / Maskinporten emulator for system u
 Usage:
   altinn-sim [serve] [flags]   start the server (default)
   altinn-sim migrate [flags]   apply database migrations and exit
+  altinn-sim keys new --out key.json
+                               make a client key pair (JWK)
+  altinn-sim grant ...         print a signed Maskinporten grant
+  altinn-sim token ...         post a grant to /token and print the token
 
 Run 'altinn-sim <command> --help' for the flags of a command.
 `
@@ -40,11 +45,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	switch cmd {
 	case "serve", "migrate":
+	case "keys", "grant", "token":
+		return runClientCommand(cmd, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "altinn-sim: unknown command %q (want serve or migrate; see altinn-sim help)\n", cmd)
+		fmt.Fprintf(stderr, "altinn-sim: unknown command %q (want serve, migrate, keys, grant or token; see altinn-sim help)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(cmd, args, getenv, stdout)

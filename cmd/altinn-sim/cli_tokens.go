@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
+)
+
+// The vendor-side commands, so curl users can follow along without
+// writing code:
+//
+//	altinn-sim keys new --out key.json          RSA key pair as JWK; prints the public set
+//	altinn-sim keys public --key key.json       prints the public set again
+//	altinn-sim grant --client-id ID --key key.json --scope S [--systemuser-org ORGNO]
+//	altinn-sim token --client-id ID --key key.json --scope S [--systemuser-org ORGNO] [--raw]
+
+const clientUsage = `Vendor-side commands (a Maskinporten client's view):
+
+  altinn-sim keys new --out key.json [--force]
+      make an RSA 2048 key pair; the private JWK goes to the file (mode 0600),
+      the public key set {"keys":[...]} to stdout, ready for
+      POST /sim/api/v1/clients {"orgNo":..., "scopes":[...], "jwks": <it>}
+  altinn-sim keys public --key key.json
+      print the public key set of a private JWK file
+  altinn-sim grant --client-id ID --key key.json --scope S [--scope S2]
+                   [--systemuser-org ORGNO] [--external-ref REF]
+                   [--audience URL] [--lifetime 60s]
+      print a signed JWT grant (assertion)
+  altinn-sim token <grant flags> [--url URL] [--raw]
+      sign a grant, POST it to <url>/token and print the answer
+      (--raw: only the access token)
+
+--audience and --url default to ALTINN_SIM_PUBLIC_URL (http://localhost:8080).
+`
+
+// runClientCommand runs keys, grant or token and returns the exit code.
+func runClientCommand(cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	var err error
+	switch cmd {
+	case "keys":
+		err = runKeys(args, stdout)
+	case "grant":
+		err = runGrant(args, getenv, stdout, false)
+	case "token":
+		err = runGrant(args, getenv, stdout, true)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, clientUsage)
+		return 0
+	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprintf(stderr, "altinn-sim %s: %v\n\n%s", cmd, err, clientUsage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "altinn-sim %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage")
+
+func usageErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageErr("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func runKeys(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("want keys new or keys public")
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("keys " + sub)
+	switch sub {
+	case "new":
+		out := fs.String("out", "", "file for the private JWK")
+		force := fs.Bool("force", false, "overwrite an existing file")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usageErr("--out is required")
+		}
+		key, err := tokens.NewClientKey()
+		if err != nil {
+			return err
+		}
+		raw, err := json.MarshalIndent(key, "", "  ")
+		if err != nil {
+			return err
+		}
+		mode := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if *force {
+			mode = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		f, err := os.OpenFile(*out, mode, 0o600)
+		if err != nil {
+			return fmt.Errorf("write private key: %w (use --force to overwrite)", err)
+		}
+		if _, err := f.Write(append(raw, '\n')); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return printPublic(key, stdout)
+	case "public":
+		path := fs.String("key", "", "private JWK file")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		key, err := readKey(*path)
+		if err != nil {
+			return err
+		}
+		return printPublic(key, stdout)
+	}
+	return usageErr("unknown keys command %q (want new or public)", sub)
+}
+
+func printPublic(key jwk.Key, w io.Writer) error {
+	set, err := tokens.PublicJWKS(key)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func readKey(path string) (jwk.Key, error) {
+	if path == "" {
+		return nil, usageErr("--key is required")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := jwk.ParseKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a JWK: %w", path, err)
+	}
+	if ok, _ := jwk.IsPrivateKey(key); !ok {
+		return nil, fmt.Errorf("%s holds a public key; grants are signed with the private key from 'keys new'", path)
+	}
+	if key.KeyID() == "" {
+		return nil, fmt.Errorf("%s has no kid", path)
+	}
+	return key, nil
+}
+
+// scopeList is a repeatable --scope flag; each value may also hold
+// several space-separated scopes.
+type scopeList []string
+
+func (s *scopeList) String() string { return strings.Join(*s, " ") }
+func (s *scopeList) Set(v string) error {
+	*s = append(*s, strings.Fields(v)...)
+	return nil
+}
+
+func runGrant(args []string, getenv func(string) string, stdout io.Writer, post bool) error {
+	name := "grant"
+	if post {
+		name = "token"
+	}
+	fs := newFlagSet(name)
+	public := getenv("ALTINN_SIM_PUBLIC_URL")
+	if public == "" {
+		public = "http://localhost:8080"
+	}
+	public = strings.TrimRight(public, "/")
+	var scopes scopeList
+	clientID := fs.String("client-id", "", "the client's id (the grant's iss)")
+	keyPath := fs.String("key", "", "private JWK file from 'keys new'")
+	fs.Var(&scopes, "scope", "scope to ask for (repeatable, or space-separated)")
+	suOrg := fs.String("systemuser-org", "", "customer organisation number: ask for a system-user token")
+	extRef := fs.String("external-ref", "", "externalRef of the system user (default: the customer org number)")
+	audience := fs.String("audience", public+"/", "the grant's aud: Maskinporten's issuer")
+	lifetime := fs.Duration("lifetime", 60*time.Second, "exp - iat of the grant (at most 120s)")
+	base := fs.String("url", public, "base URL of the emulator (token only)")
+	rawOut := fs.Bool("raw", false, "print only the access token (token only)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *clientID == "" {
+		return usageErr("--client-id is required")
+	}
+	if len(scopes) == 0 {
+		return usageErr("at least one --scope is required")
+	}
+	key, err := readKey(*keyPath)
+	if err != nil {
+		return err
+	}
+	assertion, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+		ClientID: *clientID, Audience: *audience, Scopes: scopes,
+		SystemUserOrg: *suOrg, ExternalRef: *extRef, Lifetime: *lifetime,
+	}))
+	if err != nil {
+		return err
+	}
+	if !post {
+		_, err := fmt.Fprintln(stdout, assertion)
+		return err
+	}
+	return postToken(strings.TrimRight(*base, "/")+"/token", assertion, *rawOut, stdout)
+}
+
+func postToken(tokenURL, assertion string, rawOut bool, stdout io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	form := url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s: %s", tokenURL, resp.Status, strings.TrimSpace(string(body)))
+	}
+	if rawOut {
+		var tr tokens.TokenResponse
+		if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" {
+			return fmt.Errorf("unexpected answer from %s: %s", tokenURL, body)
+		}
+		_, err := fmt.Fprintln(stdout, tr.AccessToken)
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(body)))
+	return err
+}
