@@ -28,6 +28,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/portal"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
+	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
@@ -60,6 +61,12 @@ type App struct {
 	// PDP is the decision point: /authorization/api/v1/authorize and
 	// /decision, and the "Why?" explanations (issue 6).
 	PDP *pdp.Service
+
+	// SystemUsers is system users, client delegations and Maskinporten's
+	// byExternalId lookup; Requests is vendors' standard, agent and change
+	// requests and their approval (issue 5).
+	SystemUsers *systemusers.Service
+	Requests    *requests.Service
 
 	// Portal is the end-user pages: test login, the confirmUrl pages
 	// (approve/reject), system users and clients under /portal/ (issue 5).
@@ -122,17 +129,24 @@ func (a *App) wire(ctx context.Context) error {
 	a.Resources = res
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources, a.Tokens)
 
+	// systemusers and requests (issue 5). Maskinporten's system-user grants
+	// look the system user up here (spec §5.3).
+	a.SystemUsers = systemusers.NewService(a.Pool, a.Clock, systemusers.RegistrySystems{R: a.Registry},
+		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
+	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
+	a.Tokens.SetSystemUserLookup(tokenSystemUsers{a.SystemUsers})
+
 	// pdp (issue 6): decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
 	// TODO(pdp): use a.Resources / a.SystemUsers once issues 4/5 wire them.
 	pdpResources := a.Resources
-	pdpUsers := systemusers.NewService(a.Pool, a.Clock, nil, nil, a.Parties)
+	pdpUsers := a.SystemUsers
 	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 
 	// portal (issue 5). Requests and SystemUsers stay nil until their
 	// services are wired; the pages needing them answer 503 meanwhile.
-	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry}); err != nil {
+	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {
 		return err
 	}
 	return nil
@@ -168,6 +182,17 @@ func (a *App) wirePortal(d portal.Deps) error {
 	return nil
 }
 
+// tokenSystemUsers gives tokens' SystemUserLookup its own result type.
+type tokenSystemUsers struct{ s *systemusers.Service }
+
+func (t tokenSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo, ownerOrgNo, externalRef string) (tokens.SystemUser, error) {
+	u, err := t.s.ByExternalID(ctx, clientID, providerOrgNo, ownerOrgNo, externalRef)
+	if err != nil {
+		return tokens.SystemUser{}, err
+	}
+	return tokens.SystemUser{ID: u.ID.String(), SystemID: u.SystemID, ReporteeOrgNo: u.ReporteeOrgNo, ExternalRef: u.ExternalRef}, nil
+}
+
 // Handler is the root HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -200,6 +225,9 @@ func (a *App) routes() http.Handler {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
+	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
+	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
+	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,

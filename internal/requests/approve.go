@@ -250,7 +250,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 func applyChange(u su.SystemUser, c Request) ([]Right, []AccessPackageRef) {
 	var rights []Right
 	for _, r := range append(slices.Clone(u.Rights), c.RequiredRights...) {
-		if slices.ContainsFunc(rights, r.SameResource) || slices.ContainsFunc(c.UnwantedRights, r.SameResource) {
+		if slices.ContainsFunc(rights, func(x Right) bool { return su.SameResource(r, x) }) || slices.ContainsFunc(c.UnwantedRights, func(x Right) bool { return su.SameResource(r, x) }) {
 			continue
 		}
 		rights = append(rights, r)
@@ -270,7 +270,7 @@ func sameRights(a, b []Right) bool {
 		return false
 	}
 	for _, r := range a {
-		if !slices.ContainsFunc(b, r.SameResource) {
+		if !slices.ContainsFunc(b, func(x Right) bool { return su.SameResource(r, x) }) {
 			return false
 		}
 	}

@@ -265,7 +265,7 @@ func checkRights(sys su.System, rights []Right) error {
 		return su.RightsNotFoundOrNotDelegable.WithDetail("more rights requested than the system has")
 	}
 	for _, r := range rights {
-		if !slices.ContainsFunc(sys.Rights, r.SameResource) {
+		if !slices.ContainsFunc(sys.Rights, func(x Right) bool { return su.SameResource(r, x) }) {
 			return su.RightsNotFoundOrNotDelegable.WithDetail("the system has no right on %s", describe(r))
 		}
 	}

@@ -3,6 +3,7 @@ package systemusers
 import (
 	"context"
 
+	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
 
@@ -22,3 +23,24 @@ func (a ResourcePackages) Package(ctx context.Context, urn string) (Package, err
 
 // PackagesForRole implements Packages.
 func (a ResourcePackages) PackagesForRole(role string) []string { return a.R.PackagesForRole(role) }
+
+// RegistrySystems adapts the system register to Systems.
+type RegistrySystems struct{ R *registry.Service }
+
+// System implements Systems.
+func (a RegistrySystems) System(ctx context.Context, id string) (System, error) {
+	s, err := a.R.System(ctx, id)
+	return fromRegistry(s), err
+}
+
+// SystemByClientID implements Systems.
+func (a RegistrySystems) SystemByClientID(ctx context.Context, clientID string) (System, error) {
+	s, err := a.R.SystemByClientID(ctx, clientID)
+	return fromRegistry(s), err
+}
+
+func fromRegistry(s registry.RegisteredSystem) System {
+	return System{ID: s.ID, InternalID: s.InternalID, Vendor: s.Vendor, Name: s.Name, Rights: s.Rights,
+		AccessPackages: s.AccessPackages, ClientIDs: s.ClientIDs, AllowedRedirectURLs: s.AllowedRedirectURLs,
+		IsVisible: s.IsVisible, IsDeleted: s.IsDeleted}
+}

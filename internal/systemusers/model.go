@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
 )
 
 // User types, as the platform writes them in `userType`.
@@ -19,28 +20,22 @@ const (
 	TypeAgent    = "agent"
 )
 
-// AttributePair is one attribute of a right's resource, e.g.
-// {"id":"urn:altinn:resource","value":"ske-krav-og-betalinger"}.
-type AttributePair struct {
-	ID    string `json:"id"`
-	Value string `json:"value"`
-}
-
-// Right is a right on a resource as the system register states it.
-type Right struct {
-	Action   string          `json:"action,omitempty"`
-	Resource []AttributePair `json:"resource"`
-}
-
-// AccessPackageRef names an access package by URN.
-type AccessPackageRef struct {
-	URN string `json:"urn"`
-}
+// The system register's types: rights and access-package references are
+// the register's own, so values pass between the packages unchanged.
+type (
+	// AttributePair is one attribute of a right's resource, e.g.
+	// {"id":"urn:altinn:resource","value":"ske-krav-og-betalinger"}.
+	AttributePair = registry.AttributePair
+	// Right is a right on a resource as the system register states it.
+	Right = registry.Right
+	// AccessPackageRef names an access package by URN.
+	AccessPackageRef = registry.AccessPackageRef
+)
 
 // SameResource reports whether two rights name the same resource: the same
 // number of attribute pairs and each pair present in the other (the
 // platform's rule; the action is not compared).
-func (r Right) SameResource(o Right) bool {
+func SameResource(r, o Right) bool {
 	if len(r.Resource) != len(o.Resource) {
 		return false
 	}
