@@ -153,6 +153,13 @@ func (e *Embedded) Stop() error {
 	return nil
 }
 
+// StopAny stops a cluster running in e.Dir even if another process
+// started it (used to clean up after a test binary that died).
+func (e *Embedded) StopAny() error {
+	e.owned = true
+	return e.Stop()
+}
+
 func (e *Embedded) prepareDirs() error {
 	for _, d := range []string{filepath.Dir(e.Dir), e.Dir, e.sockDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {

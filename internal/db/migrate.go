@@ -48,6 +48,9 @@ func migrateDB(ctx context.Context, sqlDB *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// Close releases the driver's dedicated connection; without it the
+	// database keeps a session open (and cannot serve as a template).
+	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrate: up: %w", err)
 	}

@@ -17,7 +17,10 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -85,10 +88,15 @@ func NewURL(t testing.TB) string {
 		t.Fatalf("dbtest: connect admin: %v", err)
 	}
 	defer conn.Close(ctx)
-	// Concurrent clones of one template can briefly collide; retry.
+	// Concurrent clones of one template can briefly collide, and a clone
+	// can queue behind another process's work on the server; time out and
+	// retry rather than hang the test binary.
+	if _, err := conn.Exec(ctx, "SET statement_timeout = '30s'"); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
 	for i := 0; ; i++ {
 		_, err = conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, pgx.Identifier{template}.Sanitize()))
-		if err == nil || i > 50 || !strings.Contains(err.Error(), "being accessed by other users") {
+		if err == nil || i > 50 || !(strings.Contains(err.Error(), "being accessed by other users") || strings.Contains(err.Error(), "statement timeout")) {
 			break
 		}
 		time.Sleep(time.Duration(20+i*10) * time.Millisecond)
@@ -128,8 +136,14 @@ func setup() error {
 		if !called {
 			return fmt.Errorf("no %s set and this package's TestMain does not call dbtest.Main, so a throwaway cluster could not be stopped", EnvURL)
 		}
+		reapOrphans()
 		dir, err := os.MkdirTemp("", "altinn-sim-test-")
 		if err != nil {
+			return err
+		}
+		// The owner's pid lets a later run stop this cluster if this
+		// binary dies before Main can (a test timeout panics past it).
+		if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
 			return err
 		}
 		_ = os.Chmod(dir, 0o755)
@@ -146,6 +160,25 @@ func setup() error {
 	}
 	template = "altinn_sim_tmpl_" + db.MigrationsDigest()
 	return ensureTemplate(ctx)
+}
+
+// reapOrphans stops throwaway clusters whose test binary has died.
+func reapOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "altinn-sim-test-*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || syscall.Kill(pid, 0) == nil {
+			continue // owner still alive
+		}
+		if e, err := db.NewEmbedded(filepath.Join(d, "pg"), slog.New(slog.DiscardHandler)); err == nil {
+			_ = e.StopAny()
+		}
+		_ = os.RemoveAll(d)
+	}
 }
 
 // ensureTemplate creates and migrates the template once per server, guarded
