@@ -144,8 +144,7 @@ func (a *App) wire(ctx context.Context) error {
 	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 
-	// portal (issue 5). Requests and SystemUsers stay nil until their
-	// services are wired; the pages needing them answer 503 meanwhile.
+	// portal (issue 5): the end-user pages over the services above.
 	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {
 		return err
 	}
@@ -225,9 +224,12 @@ func (a *App) routes() http.Handler {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
+	r.Mount("/authentication/api/v1/systemregister", a.Registry.Routes(a.Verifier))
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
+	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
+	r.Mount("/accessmanagement/api/v1/meta/info/accesspackages", a.Resources.CatalogueRoutes())
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,

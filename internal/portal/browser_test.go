@@ -73,7 +73,7 @@ func (v *vendorSite) URL(pathAndQuery string) string {
 	return "https://vendor.example:" + v.port + pathAndQuery
 }
 
-func (v *vendorSite) landings() []*url.URL {
+func (v *vendorSite) Landings() []*url.URL {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return append([]*url.URL(nil), v.landing...)
@@ -223,12 +223,15 @@ func TestBrowserLoginApproveRedirect(t *testing.T) {
 	if len(f.reqs.approvals) != 1 || f.reqs.approvals[0] != pidTiril {
 		t.Fatalf("approvals %v", f.reqs.approvals)
 	}
-	if n := len(vendor.landings()); n != 1 {
+	if n := len(vendor.Landings()); n != 1 {
 		t.Fatalf("vendor saw %d landings", n)
 	}
-	// Back in the portal, the request shows as approved and offers no
-	// second approval.
-	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+confirmPath(req.ID))); err != nil {
+	// Answering logged the person out; logged in again, the request
+	// shows as approved and offers no second approval.
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+confirmPath(req.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-pid="`+pidTiril+`"] button`)),
+		chromedp.Click(chromedp.CSS(`tr[data-pid="`+pidTiril+`"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#status`))); err != nil {
 		t.Fatal(err)
 	}
 	st, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#status`)))

@@ -108,7 +108,8 @@ func (f *fakeRequests) Pending(_ context.Context, orgNo string) ([]Request, erro
 	return out, nil
 }
 
-// RedirectAfter mimics what requests adds: the id and the status.
+// RedirectAfter adds the id and status (the real one adds nothing), so the
+// tests see that the portal follows RedirectAfter, not RedirectURL.
 func (f *fakeRequests) RedirectAfter(r Request) string {
 	if r.RedirectURL == "" {
 		return ""

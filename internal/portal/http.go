@@ -469,8 +469,14 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, approve bool) e
 	if err != nil {
 		return err
 	}
-	// Read it again: the redirect carries the new status.
 	if req, err = s.requests.Get(ctx, id); err != nil {
+		return err
+	}
+	// As on the real platform, answering a request logs the person out,
+	// and the browser goes to the request's redirectUrl exactly as the
+	// vendor gave it (Authentication's logout/handleloggedout adds no
+	// query), or else to the logged-out page.
+	if err := s.sessions.destroy(ctx, w, rc.sess); err != nil {
 		return err
 	}
 	if to := s.requests.RedirectAfter(req); to != "" {
@@ -480,7 +486,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, approve bool) e
 	if approve {
 		msg = "approved"
 	}
-	return seeOther(w, r, "/portal/requests/"+id.String()+"?msg="+msg)
+	return seeOther(w, r, "/portal/login?msg="+msg)
 }
 
 func (s *Service) approve(w http.ResponseWriter, r *http.Request) error { return s.answer(w, r, true) }

@@ -159,8 +159,8 @@ var messages = map[string]msg{
 	"flash.deleted":       {"Systembrukeren er slettet.", "The system user has been deleted."},
 	"flash.clientAdded":   {"Kunden er lagt til.", "The client has been added."},
 	"flash.clientRemoved": {"Kunden er fjernet.", "The client has been removed."},
-	"flash.approved":      {"Forespørselen er godkjent.", "The request has been approved."},
-	"flash.rejected":      {"Forespørselen er avvist.", "The request has been rejected."},
+	"flash.approved":      {"Forespørselen er godkjent. Du er logget ut.", "The request has been approved. You are logged out."},
+	"flash.rejected":      {"Forespørselen er avvist. Du er logget ut.", "The request has been rejected. You are logged out."},
 	"flash.loggedIn":      {"Du er logget inn.", "You are logged in."},
 
 	"su.title":       {"Systembruker: %s", "System user: %s"},

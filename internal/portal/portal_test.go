@@ -182,6 +182,11 @@ func TestApproveRedirectsOnceAndNeverTwice(t *testing.T) {
 	f := newFixture(t)
 	req := f.standardRequest()
 	b := newTB(t, f.srv)
+	// A second person has the same request open in another browser.
+	other := newTB(t, f.srv)
+	f.loginAs(other, pidTore, "/")
+	stale := other.get(confirmPath(req.ID))
+	stale.wantStatus(t, http.StatusOK)
 
 	p := f.loginAs(b, pidTiril, confirmPath(req.ID))
 	p.wantStatus(t, http.StatusSeeOther)
@@ -208,24 +213,35 @@ func TestApproveRedirectsOnceAndNeverTwice(t *testing.T) {
 	loc, _ := url.Parse(ap.location())
 	if loc.Host != "vendor.example" || loc.Path != "/callback" || loc.Query().Get("from") != "altinn" ||
 		loc.Query().Get("id") != req.ID.String() || loc.Query().Get("status") != StatusAccepted {
-		t.Fatalf("approve redirected to %q, want the RedirectAfter URL with the new status", ap.location())
+		t.Fatalf("approve redirected to %q, want the RedirectAfter URL", ap.location())
 	}
 	if len(f.reqs.approvals) != 1 || f.reqs.approvals[0] != pidTiril {
 		t.Fatalf("approvals %v, want one by Tiril", f.reqs.approvals)
 	}
+	// Answering logs out, as on the real platform.
+	if cookieValue(t, ap.resp) != "" {
+		t.Error("the session cookie was not cleared")
+	}
+	b.get("/portal/").wantStatus(t, http.StatusSeeOther)
 
-	// The same form again (a double click, a stale tab): nothing changes.
+	// The same form again (a double click): the session is gone, so it
+	// goes to the login page and changes nothing.
 	again := b.submit(rp, `form[action$="/approve"]`, nil)
-	again.wantStatus(t, http.StatusConflict)
-	again.inText("#done", "godkjent")
-	if got := attr(again.one("a#continue"), "href"); !strings.HasPrefix(got, "https://vendor.example/callback") {
+	again.wantStatus(t, http.StatusSeeOther)
+	if !strings.HasPrefix(again.location(), "/portal/login") {
+		t.Fatalf("repeat went to %q", again.location())
+	}
+	// The other person's stale page: 409, shown as approved, no button.
+	late := other.submit(stale, `form[action$="/approve"]`, nil)
+	late.wantStatus(t, http.StatusConflict)
+	late.inText("#done", "godkjent")
+	if got := attr(late.one("a#continue"), "href"); !strings.HasPrefix(got, "https://vendor.example/callback") {
 		t.Errorf("continue link %q", got)
 	}
-	if again.has("button#approve") {
+	if late.has("button#approve") {
 		t.Error("an answered request still offers Approve")
 	}
-	rej := b.submit(rp, `form[action$="/reject"]`, nil)
-	rej.wantStatus(t, http.StatusConflict)
+	other.submit(stale, `form[action$="/reject"]`, nil).wantStatus(t, http.StatusConflict)
 	if len(f.reqs.approvals) != 1 || len(f.reqs.rejects) != 0 {
 		t.Fatalf("approvals %v rejects %v after repeats", f.reqs.approvals, f.reqs.rejects)
 	}
@@ -235,6 +251,10 @@ func TestRejectThenApproveIsRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	req := f.standardRequest()
+	tiril := newTB(t, f.srv)
+	f.loginAs(tiril, pidTiril, "/")
+	stale := tiril.get(confirmPath(req.ID))
+
 	b := newTB(t, f.srv)
 	f.loginAs(b, pidTore, "/") // the access manager may answer too
 	rp := b.get(confirmPath(req.ID))
@@ -244,7 +264,7 @@ func TestRejectThenApproveIsRefused(t *testing.T) {
 	if u, _ := url.Parse(rj.location()); u.Query().Get("status") != StatusRejected {
 		t.Fatalf("reject redirected to %q", rj.location())
 	}
-	ap := b.submit(rp, `form[action$="/approve"]`, nil)
+	ap := tiril.submit(stale, `form[action$="/approve"]`, nil)
 	ap.wantStatus(t, http.StatusConflict)
 	ap.inText("#status", "Avvist")
 	if len(f.reqs.approvals) != 0 || len(f.reqs.rejects) != 1 || f.reqs.rejects[0] != pidTore {
@@ -566,12 +586,18 @@ func TestAgentAndChangeRequestPages(t *testing.T) {
 	ap.wantStatus(t, http.StatusOK)
 	ap.inText("h1", "for kunder")
 	ap.inText("ul.packages li", "Regnskapsfører med signeringsrettighet")
-	// No redirect URL: approving lands on the request page with a receipt.
+	// No redirect URL: approving logs out and lands on the logged-out
+	// page with a receipt.
 	res := b.submit(ap, `form[action$="/approve"]`, nil)
 	res.wantStatus(t, http.StatusSeeOther)
 	done := b.get(res.location())
 	done.inText(".flash", "godkjent")
-	done.inText("#status", "Godkjent")
+	done.inText(".flash", "logget ut")
+	if st := f.reqs.reqs[agentReq.ID].Status; st != StatusAccepted {
+		t.Fatalf("agent request is %s", st)
+	}
+	f.loginAs(b, "18857841030", "/")
+	b.get("/accessmanagement/ui/systemuser/agentrequest?id="+agentReq.ID.String()).inText("#status", "Godkjent")
 
 	c := newTB(t, f.srv)
 	f.loginAs(c, pidTiril, "/")

@@ -1,0 +1,216 @@
+package portal_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/portal"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
+)
+
+// The whole emulator, as a vendor and a customer use it: the vendor
+// registers a system and asks for a system user over the platform API; the
+// customer's managing director opens the confirmUrl in a real browser,
+// logs in, approves and lands back at the vendor; the vendor then finds
+// exactly one system user.
+
+const (
+	vendorOrg = "991825827" // Digitaliseringsdirektoratet
+	tigerOrg  = "313725138" // Rakrygget Spesifikk Tiger AS
+	tirilPID  = "12857841016"
+)
+
+func call(t *testing.T, method, u, token string, body any) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, u, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := apptest.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func vendorToken(t *testing.T, s *apptest.Server) string {
+	t.Helper()
+	st, b := call(t, http.MethodPost, s.URL+"/sim/api/v1/tokens", "", map[string]any{
+		"type": "enterprise", "orgNo": vendorOrg,
+		"scopes": []string{"altinn:authentication/systemuser.request.write", "altinn:authentication/systemuser.request.read",
+			"altinn:authentication/systemregister.write"},
+	})
+	if st != http.StatusOK {
+		t.Fatalf("test token: %d %s", st, b)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("test token body %s", b)
+	}
+	return tok.AccessToken
+}
+
+func TestEndToEndApproveInBrowser(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	vendor := portal.NewVendorSiteForTest(t)
+	systemID := vendorOrg + "_portal_e2e"
+
+	rr := registry.NewRegisterRequest()
+	rr.ID = systemID
+	rr.Vendor = registry.VendorFor(vendorOrg)
+	rr.Name = map[string]string{"nb": "Simulert Regnskap", "nn": "Simulert Rekneskap", "en": "Simulated Accounting"}
+	rr.Description = map[string]string{"nb": "Sender krav og betalinger", "nn": "Sender krav og betalingar", "en": "Sends claims and payments"}
+	rr.Rights = []registry.Right{{Resource: []registry.AttributePair{{ID: "urn:altinn:resource", Value: "ske-krav-og-betalinger"}}}}
+	rr.AllowedRedirectURLs = []string{vendor.URL("/callback")}
+	if _, err := s.Registry.Create(ctx, registry.Actor{OrgNo: vendorOrg}, rr); err != nil {
+		t.Fatalf("register system: %v", err)
+	}
+
+	tok := vendorToken(t, s)
+	st, b := call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
+		"systemId": systemID, "partyOrgNo": tigerOrg,
+		"rights":      []map[string]any{{"resource": []map[string]string{{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}}}},
+		"redirectUrl": vendor.URL("/callback?state=abc123"),
+	})
+	if st != http.StatusCreated {
+		t.Fatalf("create request: %d %s", st, b)
+	}
+	var created struct {
+		ID         string `json:"id"`
+		Status     string `json:"status"`
+		ConfirmURL string `json:"confirmUrl"`
+	}
+	if err := json.Unmarshal(b, &created); err != nil || created.ConfirmURL == "" {
+		t.Fatalf("request body %s", b)
+	}
+	if !strings.HasPrefix(created.ConfirmURL, s.URL+"/") {
+		t.Fatalf("confirmUrl %q is not on this server", created.ConfirmURL)
+	}
+
+	browser := portal.NewBrowserForTest(t)
+	loc := portal.BrowserApproveForTest(t, browser, created.ConfirmURL, tirilPID, "Simulert Regnskap", "portal-request.png")
+	u, _ := url.Parse(loc)
+	if u.Hostname() != "vendor.example" || u.Path != "/callback" || u.Query().Get("state") != "abc123" {
+		t.Fatalf("browser ended at %s, want the request's redirectUrl", loc)
+	}
+	portal.SaveScreenshotForTest(t, browser, "portal-vendor-landing.png")
+	if n := len(vendor.Landings()); n != 1 {
+		t.Fatalf("vendor saw %d landings", n)
+	}
+
+	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/request/vendor/"+created.ID, tok, nil)
+	if st != http.StatusOK || !strings.Contains(string(b), `"status":"Accepted"`) {
+		t.Fatalf("request after approval: %d %s", st, b)
+	}
+
+	// Approving logged the person out. Logged in again, the confirmUrl
+	// shows the answer and no second Approve.
+	login := `tr[data-pid="` + tirilPID + `"] button`
+	if err := chromedp.Do(browser, chromedp.Navigate(created.ConfirmURL),
+		chromedp.WaitVisible(chromedp.CSS(login)), chromedp.Click(chromedp.CSS(login)),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-status="Accepted"]`))); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(browser, chromedp.Evaluate[int](`document.querySelectorAll('#approve').length`))
+	if err != nil || n != 0 {
+		t.Fatalf("approve buttons after approval: %d (%v)", n, err)
+	}
+
+	// Twenty approvals racing through the portal's own form make no second
+	// system user: each answers 409 with the request shown as approved.
+	csrf, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.querySelector('input[name=csrf]').value`))
+	if err != nil || csrf == "" {
+		t.Fatalf("csrf from page: %v", err)
+	}
+	sess := browserCookie(t, browser, s.URL)
+	if js, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.cookie`)); strings.Contains(js, portal.CookieName) {
+		t.Error("scripts can read the session cookie")
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 20)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"csrf": {csrf}}
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/portal/requests/"+created.ID+"/approve", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: portal.CookieName, Value: sess})
+			resp, err := apptest.Client().Do(req)
+			if err == nil {
+				codes[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusConflict {
+			t.Errorf("repeat approval %d: status %d, want 409", i, c)
+		}
+	}
+
+	// The vendor finds exactly one system user for the triple; its id is
+	// the request's.
+	q := url.Values{"system-id": {systemID}, "orgno": {tigerOrg}}
+	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/vendor/byquery?"+q.Encode(), tok, nil)
+	if st != http.StatusOK || !strings.Contains(string(b), created.ID) {
+		t.Fatalf("system user lookup: %d %s", st, b)
+	}
+	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/vendor/bysystem/"+systemID, tok, nil)
+	if st != http.StatusOK {
+		t.Fatalf("system users of the system: %d %s", st, b)
+	}
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &list); err != nil || len(list.Data) != 1 || list.Data[0].ID != created.ID {
+		t.Fatalf("system users of the system: %s", b)
+	}
+}
+
+// browserCookie reads the portal's session cookie from the browser and
+// checks the flags the browser sees on it.
+func browserCookie(t *testing.T, browser context.Context, base string) string {
+	t.Helper()
+	res, err := chromedp.Call(browser, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/portal/"}})
+	if err != nil {
+		t.Fatalf("cookies: %v", err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == portal.CookieName {
+			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteLax {
+				t.Errorf("session cookie in the browser: HttpOnly=%v SameSite=%q", c.HTTPOnly, c.SameSite)
+			}
+			return c.Value
+		}
+	}
+	t.Fatal("no session cookie in the browser")
+	return ""
+}
