@@ -224,12 +224,9 @@ func (a *App) routes() http.Handler {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
-	r.Mount("/authentication/api/v1/systemregister", a.Registry.Routes(a.Verifier))
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
-	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
-	r.Mount("/accessmanagement/api/v1/meta/info/accesspackages", a.Resources.CatalogueRoutes())
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
