@@ -24,6 +24,9 @@ const usage = `altinn-sim: a local Altinn 3 / Maskinporten emulator for system u
 Usage:
   altinn-sim [serve] [flags]   start the server (default)
   altinn-sim migrate [flags]   apply database migrations and exit
+  altinn-sim healthcheck [--url URL]
+                               exit 0 when the server's /ready answers 200
+                               (for container healthchecks; no curl needed)
   altinn-sim keys new --out key.json
                                make a client key pair (JWK)
   altinn-sim grant ...         print a signed Maskinporten grant
@@ -47,6 +50,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "serve", "migrate":
 	case "keys", "grant", "token":
 		return runClientCommand(cmd, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(args, getenv, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

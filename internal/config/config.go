@@ -47,6 +47,16 @@ func EnvName(flagName string) string {
 	return "ALTINN_SIM_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// EnvNames lists every environment variable Load reads.
+func EnvNames() []string {
+	var r raw
+	var out []string
+	for _, s := range r.settings() {
+		out = append(out, EnvName(s.name))
+	}
+	return out
+}
+
 // raw holds the string form of every setting before validation.
 type raw struct {
 	listen, publicURL, databaseURL, dataDir, adminToken, signingAlg, tokenLifetime, logLevel, logFormat, dev string
