@@ -142,6 +142,7 @@ func (a *App) wire(ctx context.Context) error {
 	pdpResources := a.Resources
 	pdpUsers := a.SystemUsers
 	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
+	a.PDP.SetClock(a.Clock.Now)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 
 	// portal (issue 5): the end-user pages over the services above.
@@ -224,9 +225,12 @@ func (a *App) routes() http.Handler {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
+	r.Mount("/authentication/api/v1/systemregister", a.Registry.Routes(a.Verifier))
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
+	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
+	r.Mount("/accessmanagement/api/v1/meta/info/accesspackages", a.Resources.CatalogueRoutes())
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,

@@ -1,0 +1,616 @@
+package resources
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// Scopes of the resource registry.
+const (
+	ScopeWrite = "altinn:resourceregistry/resource.write"
+	ScopeAdmin = "altinn:resourceregistry/resource.admin"
+)
+
+// maxPolicy limits uploaded policy files.
+const maxPolicy = 1 << 20
+
+// Routes serves /resourceregistry/api/v1/resource. Reads are public as on
+// the platform; writes need a token with resource.write (or .admin). v may
+// be nil in tests that put the caller in the context themselves.
+func (s *Service) Routes(v auth.Verifier) chi.Router {
+	r := chi.NewRouter()
+	r.Get("/resourcelist", s.handleList)
+	r.Get("/Search", s.handleSearch)
+	r.Get("/search", s.handleSearch)
+	r.Get("/{id}", s.handleGet)
+	r.Get("/{id}/policy", s.handleGetPolicy)
+	r.Get("/{id}/policy/rules", s.handleGetRules)
+	r.Group(func(r chi.Router) {
+		if v != nil {
+			r.Use(auth.Authenticate(v))
+		}
+		r.Use(auth.RequireScope(ScopeWrite, ScopeAdmin))
+		r.Post("/", s.handleCreate)
+		r.Put("/{id}", s.handleUpdate)
+		r.Delete("/{id}", s.handleDelete)
+		r.Post("/{id}/policy", s.handlePutPolicy)
+		r.Put("/{id}/policy", s.handlePutPolicy)
+	})
+	return r
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writer(r *http.Request) Writer {
+	c, _ := auth.CallerFrom(r.Context())
+	return Writer{OrgNo: c.ConsumerOrgNo, Admin: c.HasScope(ScopeAdmin)}
+}
+
+func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
+	all, err := s.Resources(r.Context())
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	// includeApps defaults to true; we hold no app resources unless
+	// created, so it filters only those of type AltinnApp when false.
+	if strings.EqualFold(r.URL.Query().Get("includeApps"), "false") {
+		kept := all[:0]
+		for _, x := range all {
+			if x.ResourceType != TypeAltinnApp {
+				kept = append(kept, x)
+			}
+		}
+		all = kept
+	}
+	if !strings.EqualFold(r.URL.Query().Get("includeMigratedApps"), "true") {
+		kept := all[:0]
+		for _, x := range all {
+			if x.ResourceType != TypeMigratedApp {
+				kept = append(kept, x)
+			}
+		}
+		all = kept
+	}
+	writeJSON(w, http.StatusOK, all)
+}
+
+func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	get := func(k string) string {
+		for key, vs := range q {
+			if strings.EqualFold(key, k) && len(vs) > 0 {
+				return vs[0]
+			}
+		}
+		return ""
+	}
+	out, err := s.Search(r.Context(), Search{ID: get("id"), Title: get("title"), Description: get("description"),
+		ResourceType: get("resourceType"), Keyword: get("keyword"), Reference: get("reference")})
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
+	res, err := s.Resource(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, db.ErrNotFound) {
+		problem.Write(w, r, problem.NotFound.WithDetail("resource %s not found", chi.URLParam(r, "id")))
+		return
+	}
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Service) policyOf(w http.ResponseWriter, r *http.Request) (Policy, bool) {
+	id := chi.URLParam(r, "id")
+	if _, err := s.Resource(r.Context(), id); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			problem.Write(w, r, problem.NotFound.WithDetail("Unable to find resource"))
+		} else {
+			problem.Error(w, r, err)
+		}
+		return Policy{}, false
+	}
+	p, err := s.Policy(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		problem.Write(w, r, problem.NotFound.WithDetail("Unable to find requested policy"))
+		return Policy{}, false
+	}
+	if err != nil {
+		problem.Error(w, r, err)
+		return Policy{}, false
+	}
+	return p, true
+}
+
+func (s *Service) handleGetPolicy(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.policyOf(w, r)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("Content-Disposition", `attachment; filename=policy.xml; filename*=UTF-8''policy.xml`)
+	_, _ = w.Write(ExportXACML(p))
+}
+
+// ruleDTO is one flattened rule of GET {id}/policy/rules: one subject,
+// one action, one resource match per entry.
+type ruleDTO struct {
+	Subject  AttributeMatch   `json:"subject"`
+	Action   AttributeMatch   `json:"action"`
+	Resource []AttributeMatch `json:"resource"`
+}
+
+func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.policyOf(w, r)
+	if !ok {
+		return
+	}
+	out := []ruleDTO{}
+	for _, rule := range p.Rules {
+		if rule.Effect != EffectPermit {
+			continue
+		}
+		for _, sub := range rule.Subjects {
+			attr, v, _ := SplitSubject(sub)
+			for _, a := range rule.Actions {
+				for _, res := range rule.Resources {
+					out = append(out, ruleDTO{Subject: AttributeMatch{attr, v}, Action: AttributeMatch{AttrActionID, a}, Resource: res})
+				}
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
+	res := NewResource()
+	if p := problem.DecodeJSON(w, r, &res); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	created, err := s.CreateResource(r.Context(), writer(r), res)
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/resourceregistry/api/v1/resource/"+created.Identifier)
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if _, err := s.Resource(r.Context(), id); errors.Is(err, db.ErrNotFound) {
+		problem.Write(w, r, problem.NotFound.WithDetail("resource %s not found", id))
+		return
+	}
+	res := NewResource()
+	if p := problem.DecodeJSON(w, r, &res); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	if _, err := s.UpdateResource(r.Context(), writer(r), id, res); err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeleteResource(r.Context(), writer(r), chi.URLParam(r, "id")); err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// handlePutPolicy takes the policy as the platform does — a multipart form
+// file named policyFile — or, for convenience, as a raw XML body.
+func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	r.Body = http.MaxBytesReader(w, r.Body, maxPolicy+64<<10)
+	var data []byte
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch {
+	case strings.HasPrefix(mt, "multipart/"):
+		f, _, err := r.FormFile("policyFile")
+		if err != nil {
+			problem.Write(w, r, problem.BadRequest.WithDetail("The policy file can not be null"))
+			return
+		}
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, maxPolicy+1))
+		if err != nil {
+			problem.Error(w, r, err)
+			return
+		}
+	default:
+		var err error
+		data, err = io.ReadAll(r.Body)
+		if err != nil {
+			problem.Write(w, r, problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy))
+			return
+		}
+	}
+	if len(data) > maxPolicy {
+		problem.Write(w, r, problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy))
+		return
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		problem.Write(w, r, problem.BadRequest.WithDetail("The policy file can not be null"))
+		return
+	}
+	p, err := ParseXACML(id, data)
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	if err := s.ReplacePolicy(r.Context(), writer(r), p); err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", id+"/policy")
+	w.WriteHeader(http.StatusCreated)
+}
+
+// CatalogueRoutes serves Access Management's metadata API for the
+// package catalogue, /accessmanagement/api/v1/meta/info/accesspackages.
+// Texts follow Accept-Language (nb default; nn; en).
+func (s *Service) CatalogueRoutes() chi.Router {
+	r := chi.NewRouter()
+	r.Get("/search", s.handlePkgSearch)
+	r.Get("/export", s.handleExport)
+	r.Get("/group", s.handleGroups)
+	r.Get("/group/", s.handleGroups)
+	r.Get("/group/{id}", s.handleGroup)
+	r.Get("/group/{id}/areas", s.handleGroupAreas)
+	r.Get("/area/{id}", s.handleArea)
+	r.Get("/area/{id}/packages", s.handleAreaPackages)
+	r.Get("/package/urn/{urn}", s.handlePackageByURN)
+	r.Get("/package/{id}", s.handlePackage)
+	r.Get("/package/{id}/resources", s.handlePackageResources)
+	return r
+}
+
+// Wire shapes of the metadata API (PackageDto, AreaDto, AreaGroupDto).
+type packageDTO struct {
+	ID                        uuid.UUID     `json:"id"`
+	Name                      string        `json:"name"`
+	URN                       string        `json:"urn"`
+	Description               string        `json:"description"`
+	IsDelegable               bool          `json:"isDelegable"`
+	IsAssignable              bool          `json:"isAssignable"`
+	IsResourcePolicyAvailable bool          `json:"isResourcePolicyAvailable"`
+	Area                      *areaDTO      `json:"area,omitempty"`
+	Type                      typeDTO       `json:"type"`
+	Resources                 []resourceDTO `json:"resources"`
+}
+
+type typeDTO struct {
+	Name string `json:"name"`
+}
+
+type resourceDTO struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	RefID       string `json:"refId"`
+	Description string `json:"description"`
+}
+
+type areaDTO struct {
+	ID          uuid.UUID    `json:"id"`
+	Name        string       `json:"name"`
+	URN         string       `json:"urn"`
+	Description string       `json:"description"`
+	IconURL     string       `json:"iconUrl"`
+	Packages    []packageDTO `json:"packages,omitempty"`
+	Group       *groupDTO    `json:"group,omitempty"`
+}
+
+type groupDTO struct {
+	ID          uuid.UUID `json:"id"`
+	Name        string    `json:"name"`
+	URN         string    `json:"urn"`
+	Description string    `json:"description"`
+	Type        string    `json:"type"`
+	Areas       []areaDTO `json:"areas,omitempty"`
+}
+
+func lang(r *http.Request) string {
+	al := strings.ToLower(r.Header.Get("Accept-Language"))
+	switch {
+	case strings.HasPrefix(al, "en"):
+		return "en"
+	case strings.HasPrefix(al, "nn"):
+		return "nn"
+	}
+	return "nb"
+}
+
+func pick(l, nb, nn, en string) string {
+	switch l {
+	case "en":
+		return en
+	case "nn":
+		return nn
+	}
+	return nb
+}
+
+func groupOf(l string, g AreaGroup) *groupDTO {
+	return &groupDTO{ID: g.ID, Name: pick(l, g.Name, g.NameNN, g.NameEN), Type: g.EntityType}
+}
+
+func areaOf(l string, a Area, withGroup bool) *areaDTO {
+	d := &areaDTO{ID: a.ID, Name: pick(l, a.Name, a.NameNN, a.NameEN), URN: a.URN,
+		Description: pick(l, a.Description, a.DescriptionNN, a.DescriptionEN), IconURL: a.IconURL}
+	if withGroup {
+		d.Group = groupOf(l, a.Group)
+	}
+	return d
+}
+
+func (s *Service) packageOf(r *http.Request, p AccessPackage, withArea bool) packageDTO {
+	l := lang(r)
+	d := packageDTO{ID: p.ID, Name: pick(l, p.Name, p.NameNN, p.NameEN), URN: p.URN,
+		Description: pick(l, p.Description, p.DescriptionNN, p.DescriptionEN),
+		IsDelegable: p.IsDelegable, IsAssignable: p.IsAssignable, Type: typeDTO{Name: p.EntityType}, Resources: []resourceDTO{}}
+	if withArea {
+		d.Area = areaOf(l, p.Area, true)
+	}
+	res, _ := s.resourcesForPackage(r, p.URN)
+	d.Resources = res
+	d.IsResourcePolicyAvailable = len(res) > 0
+	return d
+}
+
+// resourcesForPackage lists the registry resources whose policy names the
+// package as a subject.
+func (s *Service) resourcesForPackage(r *http.Request, urn string) ([]resourceDTO, error) {
+	rows, err := s.pool.Query(r.Context(), `SELECT DISTINCT resource_id FROM resource_policy_rules WHERE $1 = ANY(subjects) ORDER BY resource_id`, urn)
+	if err != nil {
+		return []resourceDTO{}, err
+	}
+	defer rows.Close()
+	out := []resourceDTO{}
+	l := lang(r)
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return out, err
+		}
+		res, err := s.Resource(r.Context(), id)
+		if err != nil {
+			continue
+		}
+		out = append(out, resourceDTO{ID: id, RefID: id, Name: pick(l, res.Title["nb"], res.Title["nn"], res.Title["en"]),
+			Description: pick(l, res.Description["nb"], res.Description["nn"], res.Description["en"])})
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
+	term := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("term")))
+	var typ string
+	switch strings.ToLower(r.URL.Query().Get("typeName")) {
+	case "":
+	case "organization", "organisasjon":
+		typ = "Organization"
+	case "person":
+		typ = "Person"
+	default:
+		problem.Write(w, r, problem.BadRequest.WithDetail("Type '%s' not found. Try organization, organisasjon or person", r.URL.Query().Get("typeName")))
+		return
+	}
+	type hit struct {
+		Object packageDTO `json:"object"`
+		Score  float64    `json:"score"`
+		Fields []string   `json:"fields"`
+	}
+	out := []hit{}
+	for _, p := range s.cat.packages {
+		if typ != "" && p.EntityType != typ {
+			continue
+		}
+		var fields []string
+		score := 0.0
+		for _, f := range []struct {
+			name, val string
+			w         float64
+		}{{"name", p.Name + " " + p.NameNN + " " + p.NameEN, 2}, {"urn", p.URN, 1}, {"description", p.Description + " " + p.DescriptionEN, 0.5}} {
+			if term == "" || strings.Contains(strings.ToLower(f.val), term) {
+				fields = append(fields, f.name)
+				score += f.w
+			}
+		}
+		if len(fields) == 0 {
+			continue
+		}
+		out = append(out, hit{Object: s.packageOf(r, p, true), Score: score, Fields: fields})
+	}
+	if len(out) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleExport is the whole hierarchy: groups → areas → packages.
+func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
+	l := lang(r)
+	out := []groupDTO{}
+	for _, g := range s.cat.groups {
+		gd := *groupOf(l, g)
+		for _, a := range s.cat.areas {
+			if a.Group.ID != g.ID {
+				continue
+			}
+			ad := *areaOf(l, a, false)
+			for _, p := range s.cat.packages {
+				if p.Area.ID == a.ID {
+					ad.Packages = append(ad.Packages, s.packageOf(r, p, false))
+				}
+			}
+			gd.Areas = append(gd.Areas, ad)
+		}
+		out = append(out, gd)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) {
+	l := lang(r)
+	out := []groupDTO{}
+	for _, g := range s.cat.groups {
+		out = append(out, *groupOf(l, g))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, out)
+}
+
+func idParam(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+	id, err := uuid.Parse(chi.URLParam(r, "id"))
+	if err != nil {
+		problem.Write(w, r, problem.BadRequest.WithDetail("The value '%s' is not valid.", chi.URLParam(r, "id")))
+		return id, false
+	}
+	return id, true
+}
+
+func (s *Service) handleGroup(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	for _, g := range s.cat.groups {
+		if g.ID == id {
+			writeJSON(w, http.StatusOK, groupOf(lang(r), g))
+			return
+		}
+	}
+	problem.Write(w, r, problem.NotFound.WithDetail("no area group %s", id))
+}
+
+func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	found := false
+	out := []areaDTO{}
+	for _, g := range s.cat.groups {
+		found = found || g.ID == id
+	}
+	if !found {
+		problem.Write(w, r, problem.NotFound.WithDetail("no area group %s", id))
+		return
+	}
+	for _, a := range s.cat.areas {
+		if a.Group.ID == id {
+			out = append(out, *areaOf(lang(r), a, true))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	for _, a := range s.cat.areas {
+		if a.ID == id {
+			writeJSON(w, http.StatusOK, areaOf(lang(r), a, true))
+			return
+		}
+	}
+	problem.Write(w, r, problem.NotFound.WithDetail("no area %s", id))
+}
+
+func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	out := []packageDTO{}
+	for _, p := range s.cat.packages {
+		if p.Area.ID == id {
+			out = append(out, s.packageOf(r, p, true))
+		}
+	}
+	if len(out) == 0 {
+		problem.Write(w, r, problem.NotFound.WithDetail("no area %s", id))
+		return
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.PackageByID(r.Context(), id)
+	if err != nil {
+		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.packageOf(r, p, true))
+}
+
+// handlePackageByURN takes the full URN or the bare code.
+func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) {
+	urn := chi.URLParam(r, "urn")
+	p, err := s.Package(r.Context(), urn)
+	if err != nil {
+		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", urn))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.packageOf(r, p, true))
+}
+
+func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.PackageByID(r.Context(), id)
+	if err != nil {
+		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
+		return
+	}
+	res, err := s.resourcesForPackage(r, p.URN)
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	if len(res) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,199 @@
+package resources
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// XACML 3.0 identifiers used by the platform's policies.
+const (
+	xacmlNS            = "urn:oasis:names:tc:xacml:3.0:core:schema:wd-17"
+	denyOverrides      = "urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:deny-overrides"
+	catSubject         = "urn:oasis:names:tc:xacml:1.0:subject-category:access-subject"
+	catResource        = "urn:oasis:names:tc:xacml:3.0:attribute-category:resource"
+	catAction          = "urn:oasis:names:tc:xacml:3.0:attribute-category:action"
+	fnStringEqual      = "urn:oasis:names:tc:xacml:1.0:function:string-equal"
+	fnStringEqualIC    = "urn:oasis:names:tc:xacml:3.0:function:string-equal-ignore-case"
+	xsString           = "http://www.w3.org/2001/XMLSchema#string"
+	xsInteger          = "http://www.w3.org/2001/XMLSchema#integer"
+	catMinAuthLevel    = "urn:altinn:minimum-authenticationlevel"
+	obligationAssignID = "urn:altinn:obligation-assignment:1"
+)
+
+// ExportXACML renders p as the XACML 3.0 XML the registry serves at
+// GET /resource/{id}/policy.
+func ExportXACML(p Policy) []byte {
+	var b bytes.Buffer
+	esc := func(s string) string {
+		var e bytes.Buffer
+		_ = xml.EscapeText(&e, []byte(s))
+		return strings.ReplaceAll(e.String(), `"`, "&quot;")
+	}
+	match := func(fn, value, attr, cat string) {
+		fmt.Fprintf(&b, "          <xacml:Match MatchId=\"%s\">\n", fn)
+		fmt.Fprintf(&b, "            <xacml:AttributeValue DataType=\"%s\">%s</xacml:AttributeValue>\n", xsString, esc(value))
+		fmt.Fprintf(&b, "            <xacml:AttributeDesignator AttributeId=\"%s\" Category=\"%s\" DataType=\"%s\" MustBePresent=\"false\" />\n", esc(attr), cat, xsString)
+		b.WriteString("          </xacml:Match>\n")
+	}
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
+	fmt.Fprintf(&b, "<xacml:Policy xmlns:xsl=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xacml=\"%s\" PolicyId=\"%s\" Version=\"1.0\" RuleCombiningAlgId=\"%s\">\n",
+		xacmlNS, esc(p.PolicyID), denyOverrides)
+	b.WriteString("  <xacml:Target />\n")
+	for _, r := range p.Rules {
+		fmt.Fprintf(&b, "  <xacml:Rule RuleId=\"%s\" Effect=\"%s\">\n", esc(r.RuleID), r.Effect)
+		if r.Description != "" {
+			fmt.Fprintf(&b, "    <xacml:Description>%s</xacml:Description>\n", esc(r.Description))
+		}
+		b.WriteString("    <xacml:Target>\n      <xacml:AnyOf>\n")
+		for _, s := range r.Subjects {
+			attr, v, _ := SplitSubject(s)
+			if attr == AttrRoleCode {
+				v = strings.ToUpper(v) // as the platform's policies write role codes
+			}
+			b.WriteString("        <xacml:AllOf>\n")
+			match(fnStringEqualIC, v, attr, catSubject)
+			b.WriteString("        </xacml:AllOf>\n")
+		}
+		b.WriteString("      </xacml:AnyOf>\n      <xacml:AnyOf>\n")
+		for _, all := range r.Resources {
+			b.WriteString("        <xacml:AllOf>\n")
+			for _, m := range all {
+				match(fnStringEqual, m.Value, m.ID, catResource)
+			}
+			b.WriteString("        </xacml:AllOf>\n")
+		}
+		b.WriteString("      </xacml:AnyOf>\n      <xacml:AnyOf>\n")
+		for _, a := range r.Actions {
+			b.WriteString("        <xacml:AllOf>\n")
+			match(fnStringEqual, a, AttrActionID, catAction)
+			b.WriteString("        </xacml:AllOf>\n")
+		}
+		b.WriteString("      </xacml:AnyOf>\n    </xacml:Target>\n  </xacml:Rule>\n")
+	}
+	if p.MinAuthLevel > 0 {
+		b.WriteString("  <xacml:ObligationExpressions>\n")
+		fmt.Fprintf(&b, "    <xacml:ObligationExpression FulfillOn=\"Permit\" ObligationId=\"urn:altinn:obligation:authenticationLevel1\">\n")
+		fmt.Fprintf(&b, "      <xacml:AttributeAssignmentExpression AttributeId=\"%s\" Category=\"%s\">\n", obligationAssignID, catMinAuthLevel)
+		fmt.Fprintf(&b, "        <xacml:AttributeValue DataType=\"%s\">%d</xacml:AttributeValue>\n", xsInteger, p.MinAuthLevel)
+		b.WriteString("      </xacml:AttributeAssignmentExpression>\n    </xacml:ObligationExpression>\n  </xacml:ObligationExpressions>\n")
+	}
+	b.WriteString("</xacml:Policy>\n")
+	return b.Bytes()
+}
+
+// XML shapes for parsing; encoding/xml matches on local names, so any
+// namespace prefix (xacml:, none, ...) is accepted.
+type xPolicy struct {
+	XMLName     xml.Name `xml:"Policy"`
+	PolicyID    string   `xml:"PolicyId,attr"`
+	CombAlg     string   `xml:"RuleCombiningAlgId,attr"`
+	Rules       []xRule  `xml:"Rule"`
+	Obligations struct {
+		Exprs []struct {
+			FulfillOn string `xml:"FulfillOn,attr"`
+			Assigns   []struct {
+				Category string `xml:"Category,attr"`
+				Value    string `xml:"AttributeValue"`
+			} `xml:"AttributeAssignmentExpression"`
+		} `xml:"ObligationExpression"`
+	} `xml:"ObligationExpressions"`
+}
+
+type xRule struct {
+	RuleID      string `xml:"RuleId,attr"`
+	Effect      string `xml:"Effect,attr"`
+	Description string `xml:"Description"`
+	Target      struct {
+		AnyOf []struct {
+			AllOf []struct {
+				Match []xMatch `xml:"Match"`
+			} `xml:"AllOf"`
+		} `xml:"AnyOf"`
+	} `xml:"Target"`
+}
+
+type xMatch struct {
+	MatchID string `xml:"MatchId,attr"`
+	Value   string `xml:"AttributeValue"`
+	Desig   struct {
+		AttributeID string `xml:"AttributeId,attr"`
+		Category    string `xml:"Category,attr"`
+	} `xml:"AttributeDesignator"`
+}
+
+// ParseXACML reads a XACML 3.0 policy as the registry accepts it and
+// turns it into rules for resourceID. Each rule's target must be built as
+// the platform's policies are: AnyOf groups of subjects, resources and
+// actions; a subject alternative is one attribute.
+func ParseXACML(resourceID string, data []byte) (Policy, error) {
+	var x xPolicy
+	if err := xml.Unmarshal(data, &x); err != nil {
+		return Policy{}, ErrInvalidPolicy.WithDetail("the policy is not valid XACML XML: %v", err)
+	}
+	if x.CombAlg != "" && x.CombAlg != denyOverrides {
+		return Policy{}, ErrInvalidPolicy.WithDetail("RuleCombiningAlgId %q is not supported; the platform's policies use %s", x.CombAlg, denyOverrides)
+	}
+	p := Policy{ResourceID: resourceID, PolicyID: x.PolicyID}
+	for _, o := range x.Obligations.Exprs {
+		for _, a := range o.Assigns {
+			if a.Category == catMinAuthLevel {
+				n, err := strconv.Atoi(strings.TrimSpace(a.Value))
+				if err != nil {
+					return Policy{}, ErrInvalidPolicy.WithDetail("minimum authentication level %q is not a number", a.Value)
+				}
+				p.MinAuthLevel = n
+			}
+		}
+	}
+	for i, xr := range x.Rules {
+		r := Rule{RuleID: xr.RuleID, Effect: xr.Effect, Description: strings.TrimSpace(xr.Description)}
+		name := xr.RuleID
+		if name == "" {
+			name = strconv.Itoa(i + 1)
+		}
+		for _, group := range xr.Target.AnyOf {
+			for _, all := range group.AllOf {
+				if len(all.Match) == 0 {
+					continue
+				}
+				cat := all.Match[0].Desig.Category
+				for _, m := range all.Match {
+					if m.Desig.Category != cat {
+						return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: an AllOf mixes categories %s and %s", name, cat, m.Desig.Category)
+					}
+				}
+				switch cat {
+				case catSubject:
+					if len(all.Match) != 1 {
+						return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: a subject AllOf with %d matches is not supported; use one AllOf per subject", name, len(all.Match))
+					}
+					m := all.Match[0]
+					r.Subjects = append(r.Subjects, m.Desig.AttributeID+":"+strings.TrimSpace(m.Value))
+				case catResource:
+					var ms []AttributeMatch
+					for _, m := range all.Match {
+						ms = append(ms, AttributeMatch{ID: m.Desig.AttributeID, Value: strings.TrimSpace(m.Value)})
+					}
+					r.Resources = append(r.Resources, ms)
+				case catAction:
+					for _, m := range all.Match {
+						if m.Desig.AttributeID != AttrActionID {
+							return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: action attribute %q is not %s", name, m.Desig.AttributeID, AttrActionID)
+						}
+						r.Actions = append(r.Actions, strings.TrimSpace(m.Value))
+					}
+				default:
+					return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: unknown attribute category %q", name, cat)
+				}
+			}
+		}
+		p.Rules = append(p.Rules, r)
+	}
+	if err := validatePolicy(&p); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}
