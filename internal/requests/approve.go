@@ -165,6 +165,9 @@ func (s *Service) Escalate(ctx context.Context, id uuid.UUID, partyOrgNo, pid st
 	if r.Kind == KindChange || r.PartyOrgNo != partyOrgNo {
 		return false, notFound(r.Kind, id)
 	}
+	if ok, err := s.HasRelation(ctx, pid, partyOrgNo); err != nil || !ok {
+		return false, err
+	}
 	_, err = s.pool.Exec(ctx, `UPDATE systemuser_requests SET escalated = true, last_changed = $2 WHERE id = $1`, id, s.now())
 	if err != nil {
 		return false, fmt.Errorf("escalate %s: %w", id, db.Map(err))

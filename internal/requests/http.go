@@ -400,8 +400,25 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			problem.Error(w, r, su.ReporteeOrgNoNotFound.New())
 			return
 		}
-		if !h.mayManage(w, r, pid, req.PartyOrgNo) {
+		// An access manager may approve; someone with only a role at the
+		// party may see the request and escalate it (spec §2.4).
+		manager, err := h.svc.parties.CanManage(r.Context(), pid, req.PartyOrgNo)
+		if err != nil {
+			problem.Error(w, r, err)
 			return
+		}
+		escalateOnly := false
+		if !manager {
+			related, err := h.svc.HasRelation(r.Context(), pid, req.PartyOrgNo)
+			if err != nil {
+				problem.Error(w, r, err)
+				return
+			}
+			if !related {
+				problem.Error(w, r, su.UserIsNotAccessManager.New())
+				return
+			}
+			escalateOnly = true
 		}
 		if kind == KindChange {
 			j := Vendor(req).(changeJSON)
@@ -412,7 +429,7 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 		j := internalJSON{ID: req.ID, IntegrationTitle: req.IntegrationTitle, ExternalRef: req.ExternalRef, SystemID: req.SystemID,
 			PartyOrgNo: req.PartyOrgNo, PartyID: org.PartyID, PartyUUID: org.PartyUUID, Rights: orEmpty(req.Rights),
 			AccessPackages: orEmpty(req.AccessPackages), Status: req.Status, RedirectURL: strOrNil(req.RedirectURL),
-			ConfirmURL: req.ConfirmURL, Escalated: req.Escalated, Created: req.Created}
+			ConfirmURL: req.ConfirmURL, Escalated: req.Escalated, Created: req.Created, UserMayEscalateButNotApprove: escalateOnly}
 		if kind == KindAgent {
 			t := "Agent"
 			j.SystemUserType = &t
@@ -500,7 +517,8 @@ func (h *HTTP) reject(kind string) http.HandlerFunc {
 }
 
 func (h *HTTP) escalate(w http.ResponseWriter, r *http.Request) {
-	if _, ok := person(w, r); !ok {
+	pid, ok := person(w, r)
+	if !ok {
 		return
 	}
 	org, ok := h.partyOrg(w, r, "party")
@@ -511,7 +529,7 @@ func (h *HTTP) escalate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	done, err := h.svc.Escalate(r.Context(), id, org.OrgNo, "")
+	done, err := h.svc.Escalate(r.Context(), id, org.OrgNo, pid)
 	if err != nil {
 		problem.Error(w, r, err)
 		return

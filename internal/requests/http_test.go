@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -327,4 +328,96 @@ func TestHTTPChangeRequest(t *testing.T) {
 	if st != 200 || !strings.Contains(raw, `"value":"other"`) {
 		t.Errorf("system user after change: %d %s", st, raw)
 	}
+}
+
+func TestHTTPEscalateOnly(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t)
+	ctx := context.Background()
+	r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := r.ID.String()
+	if st, m, _ := e.do(t, "GET", base+"/request/"+id, "kari", nil); st != 403 || m["code"] != "AUTH-00066" {
+		t.Errorf("get by unrelated person: %d %v", st, m["code"])
+	}
+	if st, _, raw := e.do(t, "POST", base+"/request/50000004/"+id+"/escalate", "kari", nil); st != 200 || strings.TrimSpace(raw) != "false" {
+		t.Errorf("escalate by unrelated person: %d %s", st, raw)
+	}
+	// Kari becomes a board member: she may see and escalate, not approve.
+	p := parties.NewService(e.reqs.pool)
+	if err := p.AddRole(ctx, e.reqs.pool, parties.Role{OrgNo: customer, RoleCode: "MEDL", HolderPID: strangerPID}); err != nil {
+		t.Fatal(err)
+	}
+	if st, m, raw := e.do(t, "GET", base+"/request/"+id, "kari", nil); st != 200 || m["userMayEscalateButNotApprove"] != true {
+		t.Errorf("get by board member: %d %s", st, raw)
+	}
+	if st, m, _ := e.do(t, "GET", base+"/request/"+id, "elg", nil); st != 200 || m["userMayEscalateButNotApprove"] != false {
+		t.Errorf("get by daglig leder: %d %v", st, m["userMayEscalateButNotApprove"])
+	}
+	if st, m, _ := e.do(t, "POST", base+"/request/50000004/"+id+"/approve", "kari", nil); st != 403 || m["code"] != "AUTH-00066" {
+		t.Errorf("approve by board member: %d %v", st, m["code"])
+	}
+	if st, _, raw := e.do(t, "POST", base+"/request/50000004/"+id+"/escalate", "kari", nil); st != 200 || strings.TrimSpace(raw) != "true" {
+		t.Errorf("escalate by board member: %d %s", st, raw)
+	}
+	if st, m, _ := e.do(t, "GET", base+"/request/vendor/"+id, "vendor", nil); st != 200 || m["escalated"] != true {
+		t.Errorf("escalated flag: %v", m["escalated"])
+	}
+}
+
+func TestHTTPVendorSystemUsersBySystem(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t) // system-user page size 2
+	ctx := context.Background()
+	var want []string
+	for _, org := range []string{customer, "314168267", "313725138", "314330897", "910493353"} {
+		r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: org, Rights: []Right{rightKrav}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, r.ID.String())
+	}
+	// Approve directly as the owners' managers would.
+	for i, pid := range []string{customerPID, "14857841094", "12857841016", "15857841023", "17857841778"} {
+		org := []string{customer, "314168267", "313725138", "314330897", "910493353"}[i]
+		if _, err := e.reqs.Approve(ctx, mustUUID(t, want[i]), org, pid); err != nil {
+			t.Fatalf("approve for %s: %v", org, err)
+		}
+	}
+	var got []string
+	next := base + "/vendor/bysystem/" + systemID
+	for pages := 0; next != ""; pages++ {
+		if pages > 4 {
+			t.Fatal("too many pages")
+		}
+		st, m, raw := e.do(t, "GET", strings.TrimPrefix(next, e.url), "vendor", nil)
+		if st != 200 {
+			t.Fatalf("bysystem: %d %s", st, raw)
+		}
+		data := m["data"].([]any)
+		if len(data) > 2 {
+			t.Errorf("page of %d, want at most 2", len(data))
+		}
+		for _, d := range data {
+			got = append(got, d.(map[string]any)["id"].(string))
+		}
+		next, _ = m["links"].(map[string]any)["next"].(string)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("bysystem gave %v, want %v in creation order", got, want)
+	}
+	if st, m, _ := e.do(t, "GET", base+"/vendor/bysystem/"+systemID, "other", nil); st != 403 && (st != 404 || m["code"] != "AUTH-00011") {
+		t.Errorf("bysystem by other vendor: %d %v", st, m["code"])
+	}
+}
+
+func mustUUID(t *testing.T, s string) uuid.UUID {
+	t.Helper()
+	id, err := uuid.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

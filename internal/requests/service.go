@@ -23,6 +23,22 @@ import (
 type Parties interface {
 	Org(ctx context.Context, orgNo string) (parties.Organization, error)
 	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
+	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
+}
+
+// HasRelation says whether the person holds any role at the organisation
+// (has it in their reportee list) without necessarily managing its access.
+func (s *Service) HasRelation(ctx context.Context, pid, orgNo string) (bool, error) {
+	roles, err := s.parties.RolesOfPerson(ctx, pid)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range roles {
+		if r.OrgNo == orgNo {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Service holds the request rules.
