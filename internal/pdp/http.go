@@ -29,7 +29,8 @@ const maxBody = 1 << 20
 // header the real service documents is accepted and ignored.
 func (s *Service) Routes(v auth.Verifier) chi.Router {
 	r := chi.NewRouter()
-	r.With(auth.Authenticate(v), auth.RequireScope(ScopeAuthorize, ScopeAuthorizeAdmin)).
+	tc := &tokenCache{v: v, now: s.now}
+	r.With(auth.Authenticate(tc), auth.RequireScope(ScopeAuthorize, ScopeAuthorizeAdmin)).
 		Post("/authorize", s.handle(External))
 	r.Post("/decision", s.handle(Internal))
 	return r

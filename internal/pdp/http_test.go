@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -145,5 +146,51 @@ func TestWhyPage(t *testing.T) {
 	page = get(WhyURL(personTiril.PID, "ttd-accesspackage-resource", "sign", ""))
 	if !strings.Contains(page, `id="decision">Indeterminate<`) || !strings.Contains(page, "urn:altinn:partyid") {
 		t.Errorf("why page for a missing party: %s", page)
+	}
+}
+
+type countingVerifier struct {
+	n      int
+	caller auth.Caller
+}
+
+func (c *countingVerifier) Verify(_ context.Context, raw string) (auth.Caller, error) {
+	c.n++
+	if raw == "bad" {
+		return auth.Caller{}, auth.ErrInvalidToken
+	}
+	return c.caller, nil
+}
+
+func TestTokenCache(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	v := &countingVerifier{caller: auth.Caller{Scopes: []string{ScopeAuthorize}, Claims: map[string]any{"exp": json.Number("1800000100")}}}
+	tc := &tokenCache{v: v, now: func() time.Time { return now }}
+	ctx := context.Background()
+	for range 3 {
+		if _, err := tc.Verify(ctx, "tok"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v.n != 1 {
+		t.Errorf("verifications %d, want 1", v.n)
+	}
+	now = now.Add(tokenCacheTTL + time.Second) // past the cache's own limit
+	_, _ = tc.Verify(ctx, "tok")
+	if v.n != 2 {
+		t.Errorf("verifications %d, want 2 after the cache TTL", v.n)
+	}
+	now = time.Unix(1_800_000_100, 0) // token's exp: must ask the verifier again
+	_, _ = tc.Verify(ctx, "tok")
+	if v.n != 3 {
+		t.Errorf("verifications %d, want 3 at exp", v.n)
+	}
+	for range 2 {
+		if _, err := tc.Verify(ctx, "bad"); err == nil {
+			t.Fatal("bad token accepted")
+		}
+	}
+	if v.n != 5 {
+		t.Errorf("failures must not be cached: %d verifications, want 5", v.n)
 	}
 }

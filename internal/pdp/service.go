@@ -51,6 +51,7 @@ type Service struct {
 	roles    RoleMapper
 	log      *slog.Logger
 	c        *cache
+	now      func() time.Time
 }
 
 // New builds a Service. Its caches are only used while Listen keeps a
@@ -60,8 +61,13 @@ func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMap
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{policies: policies, users: users, parties: p, roles: roles, log: log, c: newCache(time.Now)}
+	s := &Service{policies: policies, users: users, parties: p, roles: roles, log: log, now: time.Now}
+	s.c = newCache(func() time.Time { return s.now() })
+	return s
 }
+
+// SetClock makes the service use the app's clock (call before serving).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Decide answers one parsed request. It never fails: problems become an
 // Indeterminate result with the XACML status saying why.
