@@ -214,3 +214,104 @@ func browserCookie(t *testing.T, browser context.Context, base string) string {
 	t.Fatal("no session cookie in the browser")
 	return ""
 }
+
+// An accounting firm approves an agent request in the portal, then gives
+// the agent system user a client, cannot delete it while the client is
+// there, takes the client back and deletes it — all through the portal's
+// forms on the real services.
+func TestEndToEndAgentClientsInPortal(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	vendor := portal.NewVendorSiteForTest(t)
+	const (
+		firm      = "312605031" // Regnskapshuset Simulert AS
+		reginePID = "18857841030"
+		clientElg = "310385980" // Fattig Forsiktig Elg AS: the firm holds REGN
+		pkg       = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet"
+	)
+	systemID := vendorOrg + "_portal_agent"
+	rr := registry.NewRegisterRequest()
+	rr.ID = systemID
+	rr.Vendor = registry.VendorFor(vendorOrg)
+	rr.Name = map[string]string{"nb": "Simulert Klientsystem", "nn": "Simulert Klientsystem", "en": "Simulated Client System"}
+	rr.Description = map[string]string{"nb": "Fører regnskap for kunder", "nn": "Fører rekneskap for kundar", "en": "Keeps clients' books"}
+	rr.AccessPackages = []registry.AccessPackageRef{{URN: pkg}}
+	rr.IsVisible = false // a client-only package may not be on a visible system
+	rr.AllowedRedirectURLs = []string{vendor.URL("/done")}
+	if _, err := s.Registry.Create(ctx, registry.Actor{OrgNo: vendorOrg}, rr); err != nil {
+		t.Fatalf("register system: %v", err)
+	}
+	tok := vendorToken(t, s)
+	st, b := call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor/agent", tok, map[string]any{
+		"systemId": systemID, "partyOrgNo": firm,
+		"accessPackages": []map[string]string{{"urn": pkg}},
+		"redirectUrl":    vendor.URL("/done"),
+	})
+	if st != http.StatusCreated {
+		t.Fatalf("create agent request: %d %s", st, b)
+	}
+	var created struct {
+		ID         string `json:"id"`
+		ConfirmURL string `json:"confirmUrl"`
+	}
+	if err := json.Unmarshal(b, &created); err != nil {
+		t.Fatal(err)
+	}
+
+	br := portal.NewTestBrowser(t, s.URL)
+	login := func(next string) {
+		t.Helper()
+		lp := br.Get("/portal/login?next=" + url.QueryEscape(next))
+		lp.WantStatus(t, http.StatusOK)
+		br.Submit(lp, `tr[data-pid="`+reginePID+`"] form`, nil).WantStatus(t, http.StatusSeeOther)
+	}
+	confirm := strings.TrimPrefix(created.ConfirmURL, s.URL)
+	login(confirm)
+	rp := br.Get(confirm)
+	rp.WantStatus(t, http.StatusOK)
+	rp.InText("#system-name", "Simulert Klientsystem")
+	rp.InText("ul.packages li", "Regnskapsfører med signeringsrettighet")
+	ap := br.Submit(rp, `form[action$="/approve"]`, nil)
+	ap.WantStatus(t, http.StatusSeeOther)
+	if ap.Location() != vendor.URL("/done") {
+		t.Fatalf("approve went to %q", ap.Location())
+	}
+
+	login("/portal/")
+	org := br.Get("/portal/org/" + firm)
+	org.WantStatus(t, http.StatusOK)
+	row := `tr[data-systemuser="` + created.ID + `"]`
+	org.InText(row, "Simulert Klientsystem")
+	org.InText(row, "Kundesystembruker")
+	suPath := "/portal/org/" + firm + "/systemusers/" + created.ID
+	sp := br.Get(suPath)
+	sp.WantStatus(t, http.StatusOK)
+	sp.InText(`#available-list tr[data-client="`+clientElg+`"]`, "Fattig Forsiktig Elg AS")
+
+	add := br.Submit(sp, `#available-list tr[data-client="`+clientElg+`"] form`, nil)
+	add.WantStatus(t, http.StatusSeeOther)
+	sp = br.Get(suPath)
+	sp.InText(`#client-list tr[data-client="`+clientElg+`"]`, "Fattig Forsiktig Elg AS")
+	if sp.Has(`#available-list tr[data-client="` + clientElg + `"]`) {
+		t.Error("a delegated client is still offered")
+	}
+	// The platform refuses to delete an agent that still has clients.
+	del := br.Submit(sp, `form[action$="/delete"]`, nil)
+	if del.Status() < 400 || del.Status() >= 500 {
+		t.Fatalf("deleting an agent with clients: %d", del.Status())
+	}
+	rm := br.Submit(sp, `#client-list tr[data-client="`+clientElg+`"] form`, nil)
+	rm.WantStatus(t, http.StatusSeeOther)
+	sp = br.Get(suPath)
+	if sp.Has(`#client-list`) {
+		t.Fatal("the client is still delegated after removal")
+	}
+	del = br.Submit(sp, `form[action$="/delete"]`, nil)
+	del.WantStatus(t, http.StatusSeeOther)
+	org = br.Get(del.Location())
+	org.InText(".flash", "slettet")
+	if org.Has(row) {
+		t.Fatal("the deleted system user is still listed")
+	}
+	br.Get(suPath).WantStatus(t, http.StatusNotFound)
+}

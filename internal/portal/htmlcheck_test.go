@@ -111,9 +111,11 @@ type tb struct {
 	base string
 }
 
-func newTB(t testing.TB, srv *httptest.Server) *tb {
+func newTB(t testing.TB, srv *httptest.Server) *tb { return newTBURL(t, srv.URL) }
+
+func newTBURL(t testing.TB, base string) *tb {
 	jar, _ := cookiejar.New(nil)
-	return &tb{t: t, base: srv.URL, c: &http.Client{
+	return &tb{t: t, base: base, c: &http.Client{
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}

@@ -743,7 +743,7 @@ func (s *Service) systemUserPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, c := range avail {
-			if have[c.OrgNo] {
+			if have[c.OrgNo] || c.Delegated {
 				continue
 			}
 			pk, err := s.packageViewsURN(ctx, rc.lang, c.AccessPackages, WhyQuery{})
