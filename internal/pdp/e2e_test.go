@@ -94,9 +94,9 @@ func createSU(t *testing.T, s *apptest.Server, owner, userType string, rights []
 	var su systemusers.SystemUser
 	err = db.InTx(ctx, s.Pool, func(q db.Querier) error {
 		su, err = users(s).CreateTx(ctx, q, systemusers.New{
-			ID:       uuid.New(),
-			System:   systemusers.System{ID: "991825827_pdp_test", InternalID: uuid.New(), Vendor: "991825827", Name: map[string]string{"nb": "PDP test"}},
-			Owner:    org, ReporteeOrgNo: owner, UserType: userType, Rights: rights, AccessPackages: refs,
+			ID:     uuid.New(),
+			System: systemusers.System{ID: "991825827_pdp_test", InternalID: uuid.New(), Vendor: "991825827", Name: map[string]string{"nb": "PDP test"}},
+			Owner:  org, ReporteeOrgNo: owner, UserType: userType, Rights: rights, AccessPackages: refs,
 			ExternalRef: uuid.NewString(),
 		})
 		return err
