@@ -28,7 +28,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -47,7 +46,7 @@ func setup(b *testing.B) *fixture {
 	b.Helper()
 	s := apptest.Start(b)
 	ctx := context.Background()
-	users := systemusers.NewService(s.Pool, s.Clock, &sutest.Systems{}, sutest.Packages{}, s.Parties)
+	users := s.SystemUsers
 	mk := func(owner, typ string, pkgs ...string) uuid.UUID {
 		org, err := s.Parties.Org(ctx, owner)
 		if err != nil {

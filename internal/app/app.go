@@ -138,10 +138,7 @@ func (a *App) wire(ctx context.Context) error {
 
 	// pdp (issue 6): decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
-	// TODO(pdp): use a.Resources / a.SystemUsers once issues 4/5 wire them.
-	pdpResources := a.Resources
-	pdpUsers := a.SystemUsers
-	a.PDP = pdp.New(pdp.FromResources(pdpResources), pdp.FromSystemUsers(pdpUsers), a.Parties, pdpResources, a.Log)
+	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log)
 	a.PDP.SetClock(a.Clock.Now)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 

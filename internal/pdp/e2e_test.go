@@ -17,7 +17,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
 )
 
 // Seeded parties (migrations/0001_parties.up.sql).
@@ -93,7 +92,7 @@ func createSU(t *testing.T, s *apptest.Server, owner, userType string, rights []
 	}
 	var su systemusers.SystemUser
 	err = db.InTx(ctx, s.Pool, func(q db.Querier) error {
-		su, err = users(s).CreateTx(ctx, q, systemusers.New{
+		su, err = s.SystemUsers.CreateTx(ctx, q, systemusers.New{
 			ID:     uuid.New(),
 			System: systemusers.System{ID: "991825827_pdp_test", InternalID: uuid.New(), Vendor: "991825827", Name: map[string]string{"nb": "PDP test"}},
 			Owner:  org, ReporteeOrgNo: owner, UserType: userType, Rights: rights, AccessPackages: refs,
@@ -105,13 +104,6 @@ func createSU(t *testing.T, s *apptest.Server, owner, userType string, rights []
 		t.Fatal(err)
 	}
 	return su.ID
-}
-
-// users is a systemusers service on the server's database, as the writer
-// of system users and client delegations (its notifications reach the
-// PDP like those of the app's own).
-func users(s *apptest.Server) *systemusers.Service {
-	return systemusers.NewService(s.Pool, s.Clock, &sutest.Systems{}, sutest.Packages{}, s.Parties)
 }
 
 func eventually(t *testing.T, what string, cond func() bool) {
@@ -171,7 +163,7 @@ func TestEndToEndStandardAndPersons(t *testing.T) {
 
 	// Deleting the system user (which notifies) turns Permit into
 	// NotApplicable.
-	if err := users(s).Delete(context.Background(), id, tiger); err != nil {
+	if err := s.SystemUsers.Delete(context.Background(), id, tiger); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "NotApplicable after delete", func() bool {
@@ -201,7 +193,7 @@ func TestEndToEndAgentAcrossInstances(t *testing.T) {
 			t.Fatalf("before delegation: %s", r.Decision)
 		}
 	}
-	if err := users(a).AddClient(ctx, id, elg, accountant); err != nil {
+	if err := a.SystemUsers.AddClient(ctx, id, elg, accountant); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []*apptest.Server{a, b} {
@@ -224,7 +216,7 @@ func TestEndToEndAgentAcrossInstances(t *testing.T) {
 	if after := b.PDP.Stats(); after.Hits <= before.Hits {
 		t.Fatalf("instance B does not serve from its cache: %+v → %+v", before, after)
 	}
-	if err := users(a).RemoveClient(ctx, id, elg, accountant); err != nil {
+	if err := a.SystemUsers.RemoveClient(ctx, id, elg, accountant); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "NotApplicable on B after revocation on A", func() bool { return decide(t, b, "", sign).Decision == pdp.NotApplicable })
