@@ -421,3 +421,70 @@ func mustUUID(t *testing.T, s string) uuid.UUID {
 	}
 	return id
 }
+
+func TestHTTPPortalBFF(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t)
+	ctx := context.Background()
+	e.sys.Put(su.System{ID: "991825827_direct", Vendor: vendor, Name: map[string]string{"nb": "Direkte"},
+		Rights: []Right{rightKrav}, AccessPackages: []AccessPackageRef{{URN: sutest.PkgSkatt}}})
+	if st, m, _ := e.do(t, "POST", base+"/50000004/create", "elg", map[string]string{"systemId": systemID}); st != 400 || m["code"] != "AUTH-00064" {
+		t.Errorf("direct create with a client-only package: %d %v", st, m["code"])
+	}
+	if st, m, _ := e.do(t, "POST", base+"/50000004/create", "elg", map[string]string{"systemId": "991825827_nope"}); st != 404 || m["code"] != "AUTH-00011" {
+		t.Errorf("direct create, unknown system: %d %v", st, m["code"])
+	}
+	if st, _, _ := e.do(t, "POST", base+"/50000004/create", "kari", map[string]string{"systemId": "991825827_direct"}); st != 403 {
+		t.Errorf("direct create by stranger: %d", st)
+	}
+	st, m, raw := e.do(t, "POST", base+"/50000004/create", "elg", map[string]string{"systemId": "991825827_direct", "integrationTitle": "Mitt"})
+	if st != 200 || m["externalRef"] != customer || m["integrationTitle"] != "Mitt" {
+		t.Fatalf("direct create: %d %s", st, raw)
+	}
+	id := m["id"].(string)
+	if st, m, _ := e.do(t, "POST", base+"/50000004/create", "elg", map[string]string{"systemId": "991825827_direct"}); st != 400 || m["code"] != "AUTH-00004" {
+		t.Errorf("direct create twice: %d %v", st, m["code"])
+	}
+	if st, _, raw := e.do(t, "GET", base+"/50000004/"+id+"/delegations", "elg", nil); st != 200 || !strings.Contains(raw, "ske-krav-og-betalinger") || !strings.Contains(raw, sutest.PkgSkatt) {
+		t.Errorf("delegations: %d %s", st, raw)
+	}
+	if st, _, _ := e.do(t, "PUT", base, "elg", map[string]string{"id": id}); st != 200 {
+		t.Errorf("PUT existing: %d", st)
+	}
+	if st, _, _ := e.do(t, "PUT", base, "elg", map[string]string{"id": uuid.NewString()}); st != 404 {
+		t.Errorf("PUT unknown: %d", st)
+	}
+
+	// Agent client administration through the portal paths.
+	r, _, err := e.reqs.Create(ctx, vendor, KindAgent, CreateInput{SystemID: agentSystem, PartyOrgNo: firm, AccessPackages: []AccessPackageRef{{URN: sutest.PkgRegnSign}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := e.reqs.Approve(ctx, r.ID, firm, firmPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parties.NewService(e.reqs.pool)
+	elg, _ := p.Org(ctx, customer)
+	firmOrg, _ := p.Org(ctx, firm)
+	aid := agent.ID.String()
+	if st, _, _ := e.do(t, "POST", base+"/agent/50000004/"+aid+"?client="+elg.PartyUUID.String(), "elg", nil); st != 403 {
+		t.Errorf("add client under another party: %d, want 403", st)
+	}
+	st, _, raw = e.do(t, "POST", base+"/agent/50000009/"+aid+"?client="+elg.PartyUUID.String()+"&provider="+firmOrg.PartyUUID.String(), "regine", nil)
+	if st != 200 || !strings.Contains(raw, `"customerOrganizationNumber":"310385980"`) {
+		t.Fatalf("portal add client: %d %s", st, raw)
+	}
+	st, _, raw = e.do(t, "GET", base+"/agent/50000009/"+firmOrg.PartyUUID.String()+"/"+aid+"/delegations", "regine", nil)
+	var ds []map[string]any
+	_ = json.Unmarshal([]byte(raw), &ds)
+	if st != 200 || len(ds) != 1 || ds[0]["customerId"] != elg.PartyUUID.String() {
+		t.Errorf("portal delegations: %d %s", st, raw)
+	}
+	if st, _, raw := e.do(t, "DELETE", base+"/agent/50000009/"+aid+"/client?client="+elg.PartyUUID.String(), "regine", nil); st != 200 {
+		t.Errorf("portal remove client: %d %s", st, raw)
+	}
+	if st, m, _ := e.do(t, "DELETE", base+"/agent/50000009/"+aid+"/client?client="+elg.PartyUUID.String(), "regine", nil); st != 400 || m["code"] != "AUTH-00038" {
+		t.Errorf("portal remove client twice: %d %v", st, m["code"])
+	}
+}

@@ -64,6 +64,12 @@ func (h *HTTP) Mount(r chi.Router) {
 		r.With(auth.RequireScope(ScopeRequestWrite)).Get(su+"/vendor/byquery", h.byQuery)
 		r.With(auth.RequireScope(ScopeRegisterWrite, ScopeRegisterAdmin)).Get(su+"/vendor/bysystem/{systemId}", h.bySystem)
 		portal := r.With(auth.RequireScope(ScopePortal))
+		portal.Put(su, h.update)
+		portal.Post(su+"/{party}/create", h.createForParty)
+		portal.Get(su+"/{party}/{systemUserId}/delegations", h.delegations)
+		portal.Get(su+"/agent/{party}/{facilitator}/{systemUserId}/delegations", h.agentDelegations)
+		portal.Post(su+"/agent/{party}/{systemUserId}", h.agentAddClient)
+		portal.Delete(su+"/agent/{party}/{systemUserId}/client", h.agentRemoveClient)
 		portal.Get(su+"/agent/{party}", h.listAgents)
 		portal.Delete(su+"/agent/{party}/{systemUserId}", h.deleteAgent)
 		portal.Get(su+"/{party}", h.listStandard)
@@ -575,4 +581,186 @@ func (h *HTTP) agents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// update is PUT /systemuser: a no-op on the platform that answers 200
+// when the system user exists and 404 otherwise.
+func (h *HTTP) update(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ID string `json:"id"`
+	}
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	id, err := uuid.Parse(in.ID)
+	if err == nil {
+		_, err = h.svc.Get(r.Context(), id)
+	}
+	if err != nil {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (h *HTTP) createForParty(w http.ResponseWriter, r *http.Request) {
+	org, ok := h.party(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		IntegrationTitle string `json:"integrationTitle"`
+		SystemID         string `json:"systemId"`
+	}
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	c, _ := auth.CallerFrom(r.Context())
+	su, err := h.svc.CreateForParty(r.Context(), in.SystemID, org.OrgNo, in.IntegrationTitle, c.PID)
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, Internal(su))
+}
+
+// ownedBy loads {systemUserId} and checks the party owns it.
+func (h *HTTP) ownedBy(w http.ResponseWriter, r *http.Request, org parties.Organization, param string) (SystemUser, bool) {
+	id, err := uuid.Parse(chi.URLParam(r, param))
+	var u SystemUser
+	if err == nil {
+		u, err = h.svc.Get(r.Context(), id)
+	}
+	if err != nil {
+		problem.Error(w, r, SystemUserNotFound.New())
+		return u, false
+	}
+	if u.ReporteeOrgNo != org.OrgNo {
+		w.WriteHeader(http.StatusForbidden)
+		return u, false
+	}
+	return u, true
+}
+
+// delegations is what the system user has been given (spec §5.2).
+func (h *HTTP) delegations(w http.ResponseWriter, r *http.Request) {
+	org, ok := h.party(w, r)
+	if !ok {
+		return
+	}
+	u, ok := h.ownedBy(w, r, org, "systemUserId")
+	if !ok {
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
+}
+
+func orEmptyRights(r []Right) []Right {
+	if r == nil {
+		return []Right{}
+	}
+	return r
+}
+
+// delegationResponse is DelegationResponse (spec §3.3). The emulator has
+// no separate agent assignment, so assignmentId is the delegation's id.
+type delegationResponse struct {
+	AgentSystemUserID          uuid.UUID `json:"agentSystemUserId"`
+	DelegationID               uuid.UUID `json:"delegationId"`
+	CustomerID                 uuid.UUID `json:"customerId"`
+	AssignmentID               uuid.UUID `json:"assignmentId"`
+	CustomerName               string    `json:"customerName"`
+	CustomerOrganizationNumber string    `json:"customerOrganizationNumber"`
+}
+
+func toDelegationResponse(d ClientDelegation) delegationResponse {
+	return delegationResponse{AgentSystemUserID: d.SystemUserID, DelegationID: d.ID, CustomerID: d.ClientPartyUUID,
+		AssignmentID: d.ID, CustomerName: d.ClientName, CustomerOrganizationNumber: d.ClientOrgNo}
+}
+
+// agentDelegations lists an agent system user's clients; [] on error, as
+// the platform does.
+func (h *HTTP) agentDelegations(w http.ResponseWriter, r *http.Request) {
+	org, ok := h.party(w, r)
+	if !ok {
+		return
+	}
+	out := []delegationResponse{}
+	id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
+	if err == nil {
+		if u, err := h.svc.Get(r.Context(), id); err == nil && u.ReporteeOrgNo == org.OrgNo {
+			if ds, err := h.svc.Clients(r.Context(), id); err == nil {
+				for _, d := range ds {
+					out = append(out, toDelegationResponse(d))
+				}
+			}
+		}
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+// facilitatorAndClient reads ?provider= (the facilitator's party uuid,
+// optional) and ?client= (the client's party uuid).
+func (h *HTTP) facilitatorAndClient(w http.ResponseWriter, r *http.Request, owner parties.Organization) (facilitator, client string, ok bool) {
+	q := r.URL.Query()
+	facilitator = owner.OrgNo
+	if p := q.Get("provider"); p != "" {
+		f, err := h.managers.OrgByParty(r.Context(), p)
+		if err != nil {
+			problem.Error(w, r, InvalidDelegationFacilitator.WithDetail("no party %s", p))
+			return "", "", false
+		}
+		facilitator = f.OrgNo
+	}
+	c, err := h.managers.OrgByParty(r.Context(), q.Get("client"))
+	if err != nil {
+		problem.Error(w, r, ClientNotFound.WithDetail("no client party %q", q.Get("client")))
+		return "", "", false
+	}
+	return facilitator, c.OrgNo, true
+}
+
+// agentAddClient is the portal's POST /systemuser/agent/{party}/{id}.
+func (h *HTTP) agentAddClient(w http.ResponseWriter, r *http.Request) {
+	org, ok := h.party(w, r)
+	if !ok {
+		return
+	}
+	u, ok := h.ownedBy(w, r, org, "systemUserId")
+	if !ok {
+		return
+	}
+	facilitator, client, ok := h.facilitatorAndClient(w, r, org)
+	if !ok {
+		return
+	}
+	d, err := h.svc.AddClientDelegation(r.Context(), u.ID, client, facilitator)
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
+}
+
+// agentRemoveClient is the portal's DELETE /systemuser/agent/{party}/{id}/client.
+func (h *HTTP) agentRemoveClient(w http.ResponseWriter, r *http.Request) {
+	org, ok := h.party(w, r)
+	if !ok {
+		return
+	}
+	u, ok := h.ownedBy(w, r, org, "systemUserId")
+	if !ok {
+		return
+	}
+	facilitator, client, ok := h.facilitatorAndClient(w, r, org)
+	if !ok {
+		return
+	}
+	if err := h.svc.RemoveClient(r.Context(), u.ID, client, facilitator); err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 }

@@ -450,3 +450,50 @@ func (s *Service) RemoveClient(ctx context.Context, systemUserID uuid.UUID, clie
 		return notify(ctx, q, "delegation:"+systemUserID.String())
 	})
 }
+
+// CreateForParty is the portal's direct creation without a vendor request
+// (spec §5.2 POST /systemuser/{party}/create): a standard system user with
+// all of the system's rights and packages, externalRef = the owner's org
+// number. AUTH-00011 for an unknown system, AUTH-00004 when one exists,
+// AUTH-00064 when the system carries a package a standard system user
+// cannot hold.
+func (s *Service) CreateForParty(ctx context.Context, systemID, ownerOrgNo, integrationTitle, pid string) (SystemUser, error) {
+	sys, err := s.systems.System(ctx, systemID)
+	if errors.Is(err, db.ErrNotFound) {
+		return SystemUser{}, SystemIDNotFound.WithDetail("no system %q", systemID)
+	}
+	if err != nil {
+		return SystemUser{}, err
+	}
+	org, err := s.parties.Org(ctx, ownerOrgNo)
+	if errors.Is(err, db.ErrNotFound) {
+		return SystemUser{}, ReporteeOrgNoNotFound.WithDetail("no organisation %s", ownerOrgNo)
+	}
+	if err != nil {
+		return SystemUser{}, err
+	}
+	var notDelegable []string
+	for _, p := range sys.AccessPackages {
+		pk, err := s.packages.Package(ctx, p.URN)
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return SystemUser{}, err
+		}
+		if err != nil || !pk.IsAssignable {
+			notDelegable = append(notDelegable, p.URN)
+		}
+	}
+	if len(notDelegable) > 0 {
+		p := AccessPackageNotDelegableStd.WithDetail("not delegable: %s", strings.Join(notDelegable, ", "))
+		p.Extensions = map[string]any{"NotDelegablePackages": notDelegable}
+		return SystemUser{}, p
+	}
+	var out SystemUser
+	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
+		var err error
+		out, err = s.CreateTx(ctx, q, New{ID: uuid.New(), System: sys, IntegrationTitle: integrationTitle,
+			ReporteeOrgNo: ownerOrgNo, Owner: org, UserType: TypeStandard, Rights: sys.Rights,
+			AccessPackages: sys.AccessPackages, CreatedBy: "pid:" + pid})
+		return err
+	})
+	return out, err
+}
