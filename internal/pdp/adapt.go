@@ -39,10 +39,11 @@ type resourcePolicies struct{ r ResourceService }
 // Policy is "no policy" for an unknown resource as well as for a resource
 // without one: upstream's PRP finds neither (spec §3 step 2).
 func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error) {
-	if _, err := a.r.Resource(ctx, id); err != nil {
+	res, err := a.r.Resource(ctx, id)
+	if err != nil {
 		return Policy{}, err
 	}
-	p := Policy{ResourceID: id}
+	p := Policy{ResourceID: id, AccessListEnabled: strings.EqualFold(res.AccessListMode, "Enabled")}
 	var rules []resources.Rule
 	if pr, ok := a.r.(policyReader); ok {
 		rp, err := pr.Policy(ctx, id)
@@ -51,7 +52,6 @@ func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error)
 		}
 		rules, p.MinAuthLevel = rp.Rules, rp.MinAuthLevel
 	} else {
-		var err error
 		if rules, err = a.r.PolicyRules(ctx, id); err != nil {
 			return Policy{}, err
 		}

@@ -85,6 +85,8 @@ func TestDecisions(t *testing.T) {
 		{"deny overrides permit", External, req(attr(AttrPersonID, personTiril.PID), act("read"), res("ttd-deny-resource", tigerNo)), Deny, StatusOK, "", "urn:altinn:rolecode:dagl", ""},
 		{"permit rule without deny for system user", External, req(su, act("read"), res("ttd-deny-resource", tigerNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:skatt-naering", ""},
 
+		{"access list enabled, party on no list", External, req(su, act("read"), res("ttd-accesslist-resource", tigerNo)), Deny, StatusOK, "Access list authorization of resource party required", "", ""},
+		{"access list enabled, no right anyway", External, req(su, act("read"), res("ttd-accesslist-resource", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"system user with another subject attribute (authorize)", External, req(su+","+attr(AttrUserID, "20000003"), act("read"), res("ttd-accesspackage-resource", tigerNo)), Indeterminate, StatusProcessingError, "can only be used by itself", "", ""},
 		{"system user with another subject attribute (decision)", Internal, req(su+","+attr(AttrOrgID, orgTiger.OrgNo), act("read"), res("ttd-accesspackage-resource", tigerNo)), Indeterminate, StatusSyntaxError, "can only be used by itself", "", ""},
 		{"system user with session id is fine", External, req(su+","+attr(AttrSessionID, "abc"), act("read"), res("ttd-accesspackage-resource", tigerNo)), Permit, StatusOK, "", "", ""},
@@ -217,6 +219,24 @@ func TestExplainTrace(t *testing.T) {
 	resp := w.svc.DecideBody(context.Background(), []byte(req(attr(AttrSystemUserUUID, suAgent.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo)))), External, false)
 	if resp.Response[0].Trace != nil {
 		t.Error("trace without explain")
+	}
+}
+
+type listedRoles struct {
+	fakeRoles
+	members map[string]bool // "resource/org/action"
+}
+
+func (l listedRoles) AccessListAllows(_ context.Context, resourceID, orgNo, action string) (bool, error) {
+	return l.members[resourceID+"/"+orgNo+"/"+action], nil
+}
+
+func TestAccessListMember(t *testing.T) {
+	w := newWorld()
+	svc := New(w.policies, w.users, w.parties, listedRoles{members: map[string]bool{"ttd-accesslist-resource/313725138/read": true}}, nil)
+	r := decideOne(t, svc, External, req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesslist-resource", attr(AttrOrgID, orgTiger.OrgNo))))
+	if r.Decision != Permit {
+		t.Errorf("member of the access list: %s, want Permit", r.Decision)
 	}
 }
 

@@ -175,6 +175,9 @@ func newWorld() *world {
 			"ttd-externalpdp-resource2": {ResourceID: "ttd-externalpdp-resource2", Rules: []Rule{
 				{ID: "r-2", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:REGNA"}, Actions: []string{"read", "write"}, Resources: []string{"ttd-externalpdp-resource2"}},
 			}},
+			"ttd-accesslist-resource": {ResourceID: "ttd-accesslist-resource", AccessListEnabled: true, Rules: []Rule{
+				{ID: "r-al", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:ansettelsesforhold"}, Actions: []string{"read"}},
+			}},
 			"ttd-deny-resource": {ResourceID: "ttd-deny-resource", Rules: []Rule{
 				{ID: "r-permit", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:skatt-naering"}, Actions: []string{"read"}},
 				{ID: "r-deny", Effect: Deny, Subjects: []string{"urn:altinn:external-role:ccr:daglig-leder"}, Actions: []string{"read"}},

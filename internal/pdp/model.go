@@ -53,6 +53,7 @@ const (
 	StatusProcessingError   = "urn:oasis:names:tc:xacml:1.0:status:processing-error"
 	StatusSyntaxError       = "urn:oasis:names:tc:xacml:1.0:status:syntax-error"
 	msgIncompleteDelegation = "Request not complete for authorization based on delegations."
+	msgAccessList           = "Access list authorization of resource party required. Access list authorization is controlled by the service owner of the resource/service of the authorization request."
 )
 
 // Obligation constants (spec §1.3).
@@ -236,6 +237,9 @@ type Policy struct {
 	Rules      []Rule
 	// MinAuthLevel is the level the Permit obligation carries (0: default 2).
 	MinAuthLevel int
+	// AccessListEnabled is the resource's accessListMode == Enabled: a
+	// Permit also needs the party on one of the resource's access lists.
+	AccessListEnabled bool
 }
 
 // Rule is one policy rule: it applies when one of Subjects matches the

@@ -43,6 +43,13 @@ type Parties interface {
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
 }
 
+// AccessLists says whether an organisation is on one of a resource's
+// access lists for an action (spec §3 step 6). Optional: without it, no
+// party is on any list.
+type AccessLists interface {
+	AccessListAllows(ctx context.Context, resourceID, orgNo, action string) (bool, error)
+}
+
 // Service decides.
 type Service struct {
 	policies PolicySource
@@ -52,6 +59,7 @@ type Service struct {
 	log      *slog.Logger
 	c        *cache
 	now      func() time.Time
+	lists    AccessLists
 }
 
 // New builds a Service. Its caches are only used while Listen keeps a
@@ -62,6 +70,9 @@ func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMap
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{policies: policies, users: users, parties: p, roles: roles, log: log, now: time.Now}
+	if l, ok := roles.(AccessLists); ok {
+		s.lists = l
+	}
 	s.c = newCache(func() time.Time { return s.now() })
 	return s
 }
@@ -160,6 +171,21 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		if out.Decision == NotApplicable {
 			tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
 		}
+	}
+	if out.Decision == Permit && pol.AccessListEnabled {
+		// Step 6: the access-list gate, on Permit only.
+		ok := false
+		if s.lists != nil {
+			if ok, err = s.lists.AccessListAllows(ctx, r.ResourceID, party.OrgNo, r.Action); err != nil {
+				return fail(unavailable(err))
+			}
+		}
+		if !ok {
+			tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
+			msg := msgAccessList
+			return Result{Decision: Deny, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: StatusOK}}}
+		}
+		tr.step("access list of %s admits %s", r.ResourceID, party.OrgNo)
 	}
 	res := Result{Decision: out.Decision, Status: okStatus()}
 	if out.Decision == Permit {
