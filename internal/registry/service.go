@@ -233,7 +233,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 	if errors.Is(err, db.ErrConflict) {
 		// A racing create took the id or a client id between the checks
 		// and the insert.
-		if strings.Contains(err.Error(), "client") {
+		if errors.Is(err, errClientTaken) {
 			return uuid.Nil, problem.Validation(VldClientIDExists.At(pathClientID))
 		}
 		return uuid.Nil, ErrSystemExists.WithDetail("The System already exist: %s", req.ID)
@@ -302,7 +302,7 @@ func (s *Service) Update(ctx context.Context, a Actor, systemID string, req Regi
 			return err
 		}
 		if err := syncClients(ctx, q, sys.InternalID, sys.ClientIDs, now); err != nil {
-			if errors.Is(err, db.ErrConflict) {
+			if errors.Is(err, errClientTaken) {
 				return problem.Validation(VldClientIDExists.At(pathClientID))
 			}
 			return err

@@ -398,3 +398,46 @@ func TestConcurrentUpdates(t *testing.T) {
 		t.Errorf("%d succeeded, %d got 412; want 1 and 7", ok, pre)
 	}
 }
+
+// TestConcurrentCreates: racing creates of one id, or of two systems with
+// one client id, leave exactly one winner and answer the others with the
+// platform's codes (never a 500).
+func TestConcurrentCreates(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	for _, sameID := range []bool{true, false} {
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req := theMatrix()
+				req.ClientID = []string{client2}
+				if sameID {
+					req.ID = "991825827_race"
+					req.ClientID = nil
+				} else {
+					req.ID = fmt.Sprintf("991825827_clientrace_%d", i)
+				}
+				_, errs[i] = s.Create(ctx, owner, req)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+				continue
+			}
+			p := problem.From(err)
+			if p.Status != 400 && p.Status != 409 {
+				t.Errorf("sameID=%v: loser got %v", sameID, err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("sameID=%v: %d creates won, want 1", sameID, won)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -127,6 +128,9 @@ func clientsTaken(ctx context.Context, q db.Querier, ids []string, exceptInterna
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
+// errClientTaken: a client id was bound to another system meanwhile.
+var errClientTaken = fmt.Errorf("client id bound to another system: %w", db.ErrConflict)
+
 // syncClients makes the system's bound client ids exactly ids. A client
 // id taken concurrently by another system surfaces as db.ErrConflict.
 func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []string, now time.Time) error {
@@ -139,6 +143,9 @@ func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []
 			ON CONFLICT (client_id) DO UPDATE SET client_id = excluded.client_id
 			WHERE system_register_clients.system_internal_id = excluded.system_internal_id`, id, internalID, now)
 		if err != nil {
+			if errors.Is(db.Map(err), db.ErrConflict) {
+				return fmt.Errorf("bind client %q: %w", id, errClientTaken)
+			}
 			return fmt.Errorf("bind client %q: %w", id, db.Map(err))
 		}
 		var owner uuid.UUID
@@ -146,7 +153,7 @@ func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []
 			return fmt.Errorf("bind client %q: %w", id, db.Map(err))
 		}
 		if owner != internalID {
-			return fmt.Errorf("client %q is bound to another system: %w", id, db.ErrConflict)
+			return fmt.Errorf("client %q is bound to another system: %w", id, errClientTaken)
 		}
 	}
 	return nil
