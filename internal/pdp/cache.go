@@ -69,8 +69,15 @@ func (t *table[K, V]) get(k K, now time.Time) (entry[V], bool) {
 	return e, true
 }
 
+// maxEntries bounds each table: requests naming ever new system users or
+// parties must not grow memory without end. A full table starts over.
+const maxEntries = 100_000
+
 func (t *table[K, V]) put(k K, e entry[V]) {
 	t.mu.Lock()
+	if len(t.m) >= maxEntries {
+		t.m = nil
+	}
 	if t.m == nil {
 		t.m = make(map[K]entry[V])
 	}

@@ -78,6 +78,8 @@ func TestDecisions(t *testing.T) {
 		{"unknown system user", External, req(attr(AttrSystemUserUUID, "9d6fbd8e-0000-4000-8000-000000000001"), act("read"), res("ttd-accesspackage-resource", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"person with DAGL, role rule", External, req(attr(AttrPersonID, personTiril.PID), act("sign"), res("ttd-accesspackage-resource", tigerNo)), Permit, StatusOK, "", "urn:altinn:rolecode:dagl", ""},
 		{"person by user id, package through DAGL", Internal, req(attr(AttrUserID, "20000003"), act("write"), res("ttd-accesspackage-resource", tigerNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:ansettelsesforhold", ""},
+		{"access manager through tilgangsstyrer", External, req(attr(AttrPersonID, personTore.PID), act("write"), res("altinn_access_management", tigerNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:tilgangsstyrer", ""},
+		{"access manager elsewhere", External, req(attr(AttrPersonID, personTore.PID), act("write"), res("altinn_access_management", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"person without roles there", External, req(attr(AttrPersonID, personKari.PID), act("read"), res("ttd-accesspackage-resource", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"person's role is at another org", External, req(attr(AttrPersonID, personTiril.PID), act("read"), res("ttd-accesspackage-resource", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"organisation through its ER role (REGN → regnskapsforer-lonn)", External, req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-accesspackage-resource", elgNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:regnskapsforer-lonn", ""},

@@ -135,6 +135,7 @@ func TestEndToEndStandardAndPersons(t *testing.T) {
 		{"no right on this resource", xacml(pdp.AttrSystemUserUUID, su, "read", "ske-mva-melding", pdp.AttrOrgID, tiger), pdp.NotApplicable, ""},
 		{"person with DAGL manages access", xacml(pdp.AttrPersonID, tirilPID, "write", "altinn_access_management", pdp.AttrOrgID, tiger), pdp.Permit, "urn:altinn:rolecode:dagl"},
 		{"person through DAGL's packages", xacml(pdp.AttrPersonID, tirilPID, "read", "ttd-accesspackage-resource", pdp.AttrOrgID, tiger), pdp.Permit, ""},
+		{"access manager (tilgangsstyrer)", xacml(pdp.AttrPersonID, "20857841019", "write", "altinn_access_management", pdp.AttrOrgID, tiger), pdp.Permit, "urn:altinn:accesspackage:tilgangsstyrer"},
 		{"person without roles", xacml(pdp.AttrPersonID, kariPID, "write", "altinn_access_management", pdp.AttrOrgID, tiger), pdp.NotApplicable, ""},
 		{"unknown resource", xacml(pdp.AttrSystemUserUUID, su, "read", "no-such-resource", pdp.AttrOrgID, tiger), pdp.Indeterminate, ""},
 	}

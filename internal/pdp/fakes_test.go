@@ -22,6 +22,7 @@ var (
 	orgRegnsk = parties.Organization{OrgNo: "312605031", Name: "Regnskapshuset Simulert AS", PartyID: 50000009, PartyUUID: uuid.MustParse("11111111-0000-0000-0000-000000000009")}
 
 	personTiril = parties.Person{PID: "12857841016", Name: "Tiril Tiger", PartyID: 50100003, UserID: 20000003}
+	personTore  = parties.Person{PID: "20857841019", Name: "Tore Tilgang", PartyID: 50100011, UserID: 20000011}
 	personKari  = parties.Person{PID: "21857841058", Name: "Kari Uten Roller", PartyID: 50100012, UserID: 20000012}
 
 	suStandard = uuid.MustParse("47caea5b-a80b-4343-b1d3-31eb523a4e28")
@@ -39,9 +40,10 @@ type fakeParties struct {
 func newFakeParties() *fakeParties {
 	return &fakeParties{
 		orgs:    []parties.Organization{orgTiger, orgElg, orgRev, orgRegnsk},
-		persons: []parties.Person{personTiril, personKari},
+		persons: []parties.Person{personTiril, personKari, personTore},
 		roles: []parties.Role{
 			{OrgNo: orgTiger.OrgNo, RoleCode: "DAGL", HolderPID: personTiril.PID},
+			{OrgNo: orgTiger.OrgNo, RoleCode: parties.RoleAccessManager, Source: "altinn", HolderPID: personTore.PID},
 			{OrgNo: orgElg.OrgNo, RoleCode: "REGN", HolderOrgNo: orgRegnsk.OrgNo},
 		},
 	}
@@ -177,6 +179,9 @@ func newWorld() *world {
 			}},
 			"ttd-accesslist-resource": {ResourceID: "ttd-accesslist-resource", AccessListEnabled: true, Rules: []Rule{
 				{ID: "r-al", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:ansettelsesforhold"}, Actions: []string{"read"}},
+			}},
+			"altinn_access_management": {ResourceID: "altinn_access_management", Rules: []Rule{
+				{ID: "r-am", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:dagl", "urn:altinn:accesspackage:tilgangsstyrer"}, Actions: []string{"read", "write"}},
 			}},
 			"ttd-deny-resource": {ResourceID: "ttd-deny-resource", Rules: []Rule{
 				{ID: "r-permit", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:skatt-naering"}, Actions: []string{"read"}},

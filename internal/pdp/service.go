@@ -353,6 +353,12 @@ func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr
 		if r.OrgNo != party.OrgNo {
 			continue
 		}
+		if r.RoleCode == parties.RoleAccessManager {
+			// Altinn's access-manager right is, in Altinn 3, the
+			// tilgangsstyrer package assigned by the organisation.
+			f.Packages = append(f.Packages, Held{Value: "tilgangsstyrer", Source: "access-manager (tilgangsstyrer) assigned at " + party.OrgNo})
+			continue
+		}
 		f.Roles = append(f.Roles, Held{Value: r.RoleCode, Source: "ER role " + r.RoleCode + " at " + party.OrgNo})
 		if s.roles == nil {
 			continue
