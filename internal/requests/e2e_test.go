@@ -11,11 +11,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -287,6 +289,22 @@ func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 	_ = json.Unmarshal(b, &list)
 	if st != 200 || len(list) != 1 || list[0]["id"] != id {
 		t.Fatalf("system users of the customer: %d %s, want exactly %s", st, b, id)
+	}
+
+	// 28 days on, the platform's archiver has removed the request: it is
+	// gone for the vendor, and approving it again makes nothing.
+	e.srv.Clock.Set(requests.ArchiveAfter + time.Hour)
+	defer e.srv.Clock.Set(0)
+	vendorTok = e.testToken(map[string]any{"type": "enterprise", "orgNo": e2eVendor, "scopes": []string{scopeWrite, scopeRead}})
+	person = e.testToken(map[string]any{"type": "person", "pid": e2eDAGL, "scopes": []string{"altinn:portal/enduser"}})
+	if st, _, b := e.do("GET", sysPath+"/request/vendor/"+id, vendorTok, nil); st != 404 || e.json(b)["code"] != "AUTH-00010" {
+		t.Errorf("request after 28 days: %d %s, want 404 AUTH-00010", st, b)
+	}
+	if st, _, _ := e.do("POST", sysPath+"/request/50000004/"+id+"/approve", person, nil); st != 404 {
+		t.Errorf("approve after 28 days: %d, want 404", st)
+	}
+	if st, _, b := e.do("GET", sysPath+"/50000004", person, nil); st != 200 || strings.Count(string(b), `"id"`) != 1 {
+		t.Errorf("system users after 28 days: %d %s, want still exactly one", st, b)
 	}
 }
 

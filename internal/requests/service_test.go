@@ -360,3 +360,41 @@ func TestChangeRequest(t *testing.T) {
 		t.Errorf("approve change twice: %v", err)
 	}
 }
+
+func TestConcurrentCreatesReturnOneRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	const n = 10
+	ids := make([]uuid.UUID, n)
+	created := make([]bool, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r, c, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{ExternalRef: "same", SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+			ids[i], created[i], errs[i] = r.ID, c, err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	nCreated := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("create %d: %v", i, errs[i])
+		}
+		if created[i] {
+			nCreated++
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("create %d got request %s, want the one request %s", i, ids[i], ids[0])
+		}
+	}
+	if nCreated != 1 {
+		t.Errorf("%d creates reported created, want 1", nCreated)
+	}
+}
