@@ -228,6 +228,7 @@ func (a *App) mountPlatform(r chi.Router) {
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
 	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
 	r.Mount("/accessmanagement/api/v1/meta/info/accesspackages", a.Resources.CatalogueRoutes())
+	r.Mount("/accessmanagement/api/v1/meta/info/roles", a.Resources.RoleRoutes())
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,

@@ -242,6 +242,18 @@ func TestAccessPackageMetadataEndToEnd(t *testing.T) {
 	if st != 200 || !strings.Contains(string(b), "nav-a-ordningen") {
 		t.Errorf("package resources: %d %s", st, b)
 	}
+	roles := "/accessmanagement/api/v1/meta/info/roles/packages"
+	st, _, b = e.do("GET", roles+"?role=regnskapsforer&variant=AS", "", "", nil)
+	if st != 200 || strings.Count(string(b), `"urn":"urn:altinn:accesspackage:regnskapsforer-`) != 3 {
+		t.Errorf("role packages: %d %s", st, b)
+	}
+	st, _, b = e.do("GET", roles+"?role=FFOR&variant=ESEK", "", "", nil)
+	if st != 200 || !strings.Contains(string(b), "forretningsforer-eiendom") {
+		t.Errorf("FFØR at ESEK: %d %s", st, b)
+	}
+	if st, _, _ := e.do("GET", roles+"?role=nope&variant=AS", "", "", nil); st != 404 {
+		t.Errorf("unknown role: %d", st)
+	}
 	st, _, b = e.do("GET", base+"/group", "", "", nil)
 	if st != 200 || !strings.Contains(string(b), `"name":"Allment"`) {
 		t.Errorf("groups: %d %s", st, b)

@@ -294,6 +294,46 @@ func (s *Service) CatalogueRoutes() chi.Router {
 	return r
 }
 
+// RoleRoutes serves the part of Access Management's role metadata the
+// emulator models, /accessmanagement/api/v1/meta/info/roles: which access
+// packages an ER role gives.
+func (s *Service) RoleRoutes() chi.Router {
+	r := chi.NewRouter()
+	r.Get("/packages", s.handleRolePackages)
+	return r
+}
+
+// handleRolePackages: GET roles/packages?role=<code>&variant=<org form>.
+// role is the ER role's code in any spelling (regnskapsforer, REGN,
+// urn:altinn:external-role:ccr:regnskapsforer); variant is the
+// organisation form (AS, ENK, NUF, ESEK, BRL, ...), required as on the
+// platform. Packages the role may only pass on (HasAccess false) are
+// included, as the platform lists every role-package row.
+func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
+	role, variant := r.URL.Query().Get("role"), r.URL.Query().Get("variant")
+	rows := s.RolePackages(role)
+	if role == "" || len(rows) == 0 {
+		problem.Write(w, r, problem.NotFound.WithDetail("Role '%s' not found", role))
+		return
+	}
+	if strings.TrimSpace(variant) == "" {
+		problem.Write(w, r, problem.NotFound.WithDetail("Variant '%s' not found", variant))
+		return
+	}
+	out := []packageDTO{}
+	seen := map[string]bool{}
+	for _, rp := range rows {
+		if rp.EntityVariant != "" && !strings.EqualFold(rp.EntityVariant, variant) || seen[rp.PackageURN] {
+			continue
+		}
+		seen[rp.PackageURN] = true
+		if p, err := s.Package(r.Context(), rp.PackageURN); err == nil {
+			out = append(out, s.packageOf(r, p, true))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // Wire shapes of the metadata API (PackageDto, AreaDto, AreaGroupDto).
 type packageDTO struct {
 	ID                        uuid.UUID     `json:"id"`
