@@ -83,6 +83,7 @@ func TestDecisions(t *testing.T) {
 		{"person without roles there", External, req(attr(AttrPersonID, personKari.PID), act("read"), res("ttd-accesspackage-resource", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"person's role is at another org", External, req(attr(AttrPersonID, personTiril.PID), act("read"), res("ttd-accesspackage-resource", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"organisation through its ER role (REGN → regnskapsforer-lonn)", External, req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-accesspackage-resource", elgNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:regnskapsforer-lonn", ""},
+		{"organisation never matches a role code", External, req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-regn-role-resource", elgNo)), NotApplicable, StatusOK, "", "", ""},
 		{"organisation without role there", External, req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-accesspackage-resource", tigerNo)), NotApplicable, StatusOK, "", "", ""},
 		{"deny overrides permit", External, req(attr(AttrPersonID, personTiril.PID), act("read"), res("ttd-deny-resource", tigerNo)), Deny, StatusOK, "", "urn:altinn:rolecode:dagl", ""},
 		{"permit rule without deny for system user", External, req(su, act("read"), res("ttd-deny-resource", tigerNo)), Permit, StatusOK, "", "urn:altinn:accesspackage:skatt-naering", ""},

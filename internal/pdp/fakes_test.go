@@ -180,6 +180,9 @@ func newWorld() *world {
 			"ttd-accesslist-resource": {ResourceID: "ttd-accesslist-resource", AccessListEnabled: true, Rules: []Rule{
 				{ID: "r-al", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:ansettelsesforhold"}, Actions: []string{"read"}},
 			}},
+			"ttd-regn-role-resource": {ResourceID: "ttd-regn-role-resource", Rules: []Rule{
+				{ID: "r-regn", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:regn"}, Actions: []string{"read"}},
+			}},
 			"altinn_access_management": {ResourceID: "altinn_access_management", Rules: []Rule{
 				{ID: "r-am", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:dagl", "urn:altinn:accesspackage:tilgangsstyrer"}, Actions: []string{"read", "write"}},
 			}},

@@ -292,7 +292,11 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 		if err != nil {
 			return Facts{}, err
 		}
-		return s.roleFacts(roles, party, tr), nil
+		// The PDP adds role codes only for user subjects (spec §3 step 3):
+		// an organisation matches through the packages its roles carry.
+		f := s.roleFacts(roles, party, tr)
+		f.Roles = nil
+		return f, nil
 	}
 }
 
