@@ -80,8 +80,9 @@ func (s *Service) decorate(r Request) Request {
 }
 
 // ConfirmURL is where the vendor sends the customer to approve r: the
-// authentication frontend's pages, which the portal serves under our
-// public URL.
+// authentication frontend's pages (authn.ui.<env>/authfront/ui/auth/... on
+// the platform, as in the Altinn docs' examples), which the portal serves
+// under our public URL.
 func (s *Service) ConfirmURL(r Request) string {
 	page := "vendorrequest"
 	switch r.Kind {
@@ -90,7 +91,7 @@ func (s *Service) ConfirmURL(r Request) string {
 	case KindChange:
 		page = "vendorchangerequest"
 	}
-	return s.publicURL + "/authfront/ui/auth/" + page + "?id=" + r.ID.String() + "&DONTCHOOSEREPORTEE=true"
+	return s.publicURL + "/authfront/ui/auth/" + page + "?id=" + r.ID.String()
 }
 
 // RedirectAfter is where the customer's browser goes after approving or
