@@ -130,6 +130,10 @@ func TestCreateValidation(t *testing.T) {
 			fresh(r)
 			r.Rights = append(r.Rights, Right{Action: "read", Resource: []AttributePair{{"urn:altinn:resource", "kravogbetaling"}}})
 		}, 0, nil},
+		{"app right", owner, func(r *RegisterRequest) {
+			fresh(r)
+			r.Rights = []Right{{Resource: []AttributePair{{"urn:altinn:resource", "app_ttd_endring-av-navn-v2"}}}}
+		}, 0, nil},
 		{"access package", owner, func(r *RegisterRequest) {
 			fresh(r)
 			r.AccessPackages = []AccessPackageRef{{URN: "urn:altinn:accesspackage:skatt-naering"}}
@@ -439,5 +443,17 @@ func TestConcurrentCreates(t *testing.T) {
 		if won != 1 {
 			t.Errorf("sameID=%v: %d creates won, want 1", sameID, won)
 		}
+	}
+}
+
+func TestOldAppFormat(t *testing.T) {
+	in := []Right{
+		{Resource: []AttributePair{{"urn:altinn:resource", "app_ttd_endring-av-navn-v2"}}},
+		{Action: "read", Resource: []AttributePair{{"urn:altinn:resource", "kravogbetaling"}}},
+	}
+	got := OldAppFormat(in)
+	if len(got) != 2 || len(got[0].Resource) != 2 || got[0].Resource[0] != (AttributePair{"urn:altinn:org", "ttd"}) ||
+		got[0].Resource[1] != (AttributePair{"urn:altinn:app", "endring-av-navn-v2"}) || got[1].Resource[0].Value != "kravogbetaling" || got[1].Action != "read" {
+		t.Errorf("OldAppFormat = %+v", got)
 	}
 }

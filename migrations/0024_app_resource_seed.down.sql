@@ -1,0 +1,1 @@
+DELETE FROM resources WHERE id = 'app_ttd_endring-av-navn-v2';
