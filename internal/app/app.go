@@ -30,6 +30,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/sim"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 	"github.com/altinn-sim/altinn-sim/web"
@@ -72,6 +73,12 @@ type App struct {
 	// (approve/reject), system users and clients under /portal/ (issue 5).
 	Portal *portal.Service
 
+	// Control is the emulator's own control API (clock, faults, reset);
+	// Faults are applied to /token and the PDP (issue 7).
+	Control *sim.Control
+	Faults  *sim.Faults
+
+	guard   *dbGuard
 	handler http.Handler
 	closers []func()
 }
@@ -96,6 +103,16 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 	if err := a.wire(ctx); err != nil {
 		return nil, err
 	}
+	// The seed snapshot is what /sim/api/v1/reset returns to.
+	if err := sim.EnsureSnapshot(ctx, pool); err != nil {
+		return nil, err
+	}
+	a.Faults = sim.NewFaults()
+	a.Control = &sim.Control{Pool: pool, Clock: a.Clock, Faults: a.Faults, Log: log}
+	a.guard = &dbGuard{pool: pool}
+	gctx, stop := context.WithCancel(context.Background())
+	go a.guard.watch(gctx, 500*time.Millisecond)
+	a.closers = append(a.closers, stop)
 	a.handler = a.routes()
 	return a, nil
 }
@@ -198,6 +215,8 @@ func (a *App) routes() http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(a.Log))
 	r.Use(recoverer(a.Log))
+	r.Use(a.guard.middleware)
+	r.Use(a.Faults.Middleware)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
 	})
@@ -239,6 +258,7 @@ func (a *App) mountPlatform(r chi.Router) {
 // mountControl mounts the emulator's own control API under /sim/api/v1.
 func (a *App) mountControl(r chi.Router) {
 	a.Tokens.MountControl(r)
+	a.Control.Routes(r)
 	r.Mount("/decisions", a.PDP.ControlRoutes())
 	r.Get("/parties/organizations", func(w http.ResponseWriter, r *http.Request) {
 		orgs, err := a.Parties.Orgs(r.Context())

@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// Control serves /sim/api/v1/clock, /faults and /reset.
+type Control struct {
+	Pool   *pgxpool.Pool
+	Clock  *clock.Offset
+	Faults *Faults
+	Log    *slog.Logger
+}
+
+// Routes mounts the control endpoints on r (already under /sim/api/v1 and
+// behind the admin token).
+func (c *Control) Routes(r chi.Router) {
+	r.Get("/clock", c.getClock)
+	r.Post("/clock", c.setClock)
+	r.Delete("/clock", c.resetClock)
+	r.Get("/faults", c.listFaults)
+	r.Post("/faults", c.armFault)
+	r.Delete("/faults", c.clearFaults)
+	r.Post("/reset", c.reset)
+}
+
+// clockState is the clock as the control API shows it.
+type clockState struct {
+	Now           time.Time `json:"now"`
+	Offset        string    `json:"offset"`
+	OffsetSeconds float64   `json:"offsetSeconds"`
+}
+
+// clockRequest moves the clock: to an absolute time (now), by an offset
+// from the wall clock (offset as a Go duration or offsetSeconds), or
+// forward from where it stands (advance).
+type clockRequest struct {
+	Now           *time.Time `json:"now"`
+	Offset        *string    `json:"offset"`
+	OffsetSeconds *float64   `json:"offsetSeconds"`
+	Advance       *string    `json:"advance"`
+}
+
+// NewOffset works out the clock offset a request asks for.
+func (q clockRequest) NewOffset(current time.Duration, wall time.Time) (time.Duration, error) {
+	n := 0
+	for _, set := range []bool{q.Now != nil, q.Offset != nil, q.OffsetSeconds != nil, q.Advance != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return 0, fmt.Errorf("give exactly one of now, offset, offsetSeconds or advance")
+	}
+	switch {
+	case q.Now != nil:
+		return q.Now.Sub(wall), nil
+	case q.OffsetSeconds != nil:
+		return time.Duration(*q.OffsetSeconds * float64(time.Second)), nil
+	case q.Offset != nil:
+		d, err := time.ParseDuration(*q.Offset)
+		if err != nil {
+			return 0, fmt.Errorf("offset %q is not a duration like 90s or -2h", *q.Offset)
+		}
+		return d, nil
+	default:
+		d, err := time.ParseDuration(*q.Advance)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("advance %q is not a positive duration like 90s", *q.Advance)
+		}
+		return current + d, nil
+	}
+}
+
+func (c *Control) state() clockState {
+	off := c.Clock.Get()
+	return clockState{Now: c.Clock.Now().UTC(), Offset: off.String(), OffsetSeconds: off.Seconds()}
+}
+
+func (c *Control) getClock(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, c.state()) }
+
+func (c *Control) setClock(w http.ResponseWriter, r *http.Request) {
+	var q clockRequest
+	if p := problem.DecodeJSON(w, r, &q); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	off, err := q.NewOffset(c.Clock.Get(), time.Now())
+	if err != nil {
+		problem.Write(w, r, problem.BadRequest.WithDetail("%v", err))
+		return
+	}
+	c.Clock.Set(off)
+	c.Log.Info("clock moved", "offset", off)
+	writeJSON(w, 200, c.state())
+}
+
+func (c *Control) resetClock(w http.ResponseWriter, r *http.Request) {
+	c.Clock.Set(0)
+	writeJSON(w, 200, c.state())
+}
+
+func (c *Control) listFaults(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, c.Faults.List())
+}
+
+func (c *Control) armFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if p := problem.DecodeJSON(w, r, &f); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	if err := c.Faults.Arm(f); err != nil {
+		problem.Write(w, r, problem.BadRequest.WithDetail("%v", err))
+		return
+	}
+	writeJSON(w, http.StatusCreated, f)
+}
+
+func (c *Control) clearFaults(w http.ResponseWriter, r *http.Request) {
+	c.Faults.Clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (c *Control) reset(w http.ResponseWriter, r *http.Request) {
+	if err := Reset(r.Context(), c.Pool); err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	c.Clock.Set(0)
+	c.Faults.Clear()
+	c.Log.Info("state reset to the seed")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
