@@ -194,7 +194,7 @@ func TestVendorFlowEndToEnd(t *testing.T) {
 	}
 	req := e.json(b)
 	id := req["id"].(string)
-	if want := e.srv.URL + "/authfront/ui/auth/vendorrequest?id=" + id ; req["confirmUrl"] != want {
+	if want := e.srv.URL + "/authfront/ui/auth/vendorrequest?id=" + id; req["confirmUrl"] != want {
 		t.Errorf("confirmUrl %v, want %s", req["confirmUrl"], want)
 	}
 	if loc := hdr.Get("Location"); !strings.HasSuffix(loc, "/authentication/api/v1/systemuser/request/"+id) {

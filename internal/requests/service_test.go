@@ -115,7 +115,7 @@ func TestCreateStandardRules(t *testing.T) {
 	if r.Status != StatusNew || r.ExternalRef != customer || r.IntegrationTitle != "Matrix" {
 		t.Errorf("request = %+v", r)
 	}
-	if want := "http://sim.test/authfront/ui/auth/vendorrequest?id=" + r.ID.String() ; r.ConfirmURL != want {
+	if want := "http://sim.test/authfront/ui/auth/vendorrequest?id=" + r.ID.String(); r.ConfirmURL != want {
 		t.Errorf("confirmUrl %q, want %q", r.ConfirmURL, want)
 	}
 	again, created, err := e.reqs.Create(ctx, vendor, KindStandard, in)
