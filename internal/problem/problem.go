@@ -161,8 +161,10 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		p.TraceID = middleware.GetReqID(r.Context())
 	}
 	if r != nil && (p.Status >= 500 || p.Err != nil) {
+		// A 500 with a cause is a bug worth an error line; a 503 from the
+		// database guard is expected while PostgreSQL is away.
 		lvl := slog.LevelDebug
-		if p.Status >= 500 {
+		if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
 			lvl = slog.LevelError
 		}
 		slog.Log(r.Context(), lvl, "problem", "code", p.Code, "status", p.Status, "path", r.URL.Path, "err", p.Err, "trace_id", p.TraceID)
