@@ -80,8 +80,8 @@ var (
 	VldDuplicateClientIDs       = problem.ValidationDescriptor{Code: "AUTH.VLD-00011", Title: "Request contains duplicate client ids"}
 	VldSystemIDMismatch         = problem.ValidationDescriptor{Code: "AUTH.VLD-00012", Title: "The system ID in the request body does not match the system ID in the URL"}
 	VldSystemIDSpaces           = problem.ValidationDescriptor{Code: "AUTH.VLD-00013", Title: "System ID cannot have spaces in id (leading, trailing or in between the id)"}
-	VldResourceNotDelegable     = problem.ValidationDescriptor{Code: "AUTH.VLD-00017", Title: "One or more resources in rights is not delegable"}
-	VldVisibleWithNonAssignable = problem.ValidationDescriptor{Code: "AUTH.VLD-00018", Title: "A visible system cannot have access packages that are not assignable (client packages)"}
+	VldResourceNotDelegable     = problem.ValidationDescriptor{Code: "AUTH.VLD-00017", Title: "One or more resources specified in rights is of resource type which is not delegable."}
+	VldVisibleWithNonAssignable = problem.ValidationDescriptor{Code: "AUTH.VLD-00018", Title: "Access packages meant for system user for client relations can't be used in combination with the flag isVisible: true"}
 
 	// Emulator-only rules the platform does not check (it would accept the
 	// body or fail with a 500). Their codes are SIM.VLD so that no one
@@ -259,7 +259,7 @@ func (s *Service) Update(ctx context.Context, a Actor, systemID string, req Regi
 		if v, ok := vendorOrgNo(req.Vendor); !ok || v != sys.Vendor {
 			// The platform answers as for an unknown system so that
 			// vendors cannot probe others' ids.
-			return ErrSystemNotFound.New()
+			return ErrSystemNotFound.WithDetail("System with ID '%s' not found.", systemID)
 		}
 		if req.ID != systemID {
 			return problem.Validation(VldSystemIDMismatch.At(pathSystemID))
@@ -415,14 +415,14 @@ func (s *Service) Delete(ctx context.Context, a Actor, systemID string) error {
 		if _, err := unbindAllClients(ctx, q, sys.InternalID); err != nil {
 			return err
 		}
-		return s.log(ctx, q, a, sys.InternalID, ChangeDelete, map[string]string{"id": systemID}, now)
+		return s.log(ctx, q, a, sys.InternalID, ChangeDelete, nil, now)
 	})
 }
 
 func (s *Service) lockForWrite(ctx context.Context, q db.Querier, a Actor, systemID string) (RegisteredSystem, error) {
 	sys, err := getSystem(ctx, q, systemID, true)
 	if errors.Is(err, db.ErrNotFound) {
-		return sys, ErrSystemNotFound.New()
+		return sys, ErrSystemNotFound.WithDetail("System with ID '%s' not found.", systemID)
 	}
 	if err != nil {
 		return sys, err
