@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -246,8 +247,8 @@ func TestVendorFlowEndToEnd(t *testing.T) {
 	}
 }
 
-// TestConcurrentApprovalsOverHTTP: 20 parallel approvals of one request
-// yield exactly one system user.
+// TestConcurrentApprovalsOverHTTP: 20 parallel approvals of one request,
+// spread over two instances on one database, yield exactly one system user.
 func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 	t.Parallel()
 	e := vendorE2E{t: t, srv: apptest.Start(t), c: apptest.Client()}
@@ -263,6 +264,10 @@ func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 	}
 	id := e.json(b)["id"].(string)
 	person := e.testToken(map[string]any{"type": "person", "pid": e2eDAGL, "scopes": []string{"altinn:portal/enduser"}})
+	// Half the approvals go to a second instance on the same database,
+	// behind the same public URL (so it accepts the first one's tokens).
+	same := func(c *config.Config) { c.PublicURL = e.srv.URL }
+	e2 := vendorE2E{t: t, srv: apptest.StartOn(t, e.srv.Pool.Config().ConnString(), same), c: apptest.Client()}
 	const n = 20
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -272,7 +277,11 @@ func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			statuses[i], _, _ = e.do("POST", sysPath+"/request/50000004/"+id+"/approve", person, nil)
+			inst := e
+			if i%2 == 1 {
+				inst = e2
+			}
+			statuses[i], _, _ = inst.do("POST", sysPath+"/request/50000004/"+id+"/approve", person, nil)
 		}()
 	}
 	close(start)
