@@ -194,6 +194,7 @@ func TestCreateValidation(t *testing.T) {
 			r.ClientID = []string{client2, strings.ToUpper(client2)}
 		}, 400, []string{"AUTH.VLD-00011", "SIM.VLD-00001"}},
 		{"space in system id (VLD-00013)", owner, func(r *RegisterRequest) { fresh(r); r.ID = "991825827_the matrix" }, 400, []string{"AUTH.VLD-00013"}},
+		{"space in the org number part (VLD-00013 and 00001)", owner, func(r *RegisterRequest) { fresh(r); r.ID = "99182 5827_x" }, 400, []string{"AUTH.VLD-00013", "AUTH.VLD-00001"}},
 		{"leading space is trimmed", owner, func(r *RegisterRequest) { fresh(r); r.ID = "  991825827_trimmed  " }, 0, nil},
 		{"maskinporten schema not delegable (VLD-00017)", owner, func(r *RegisterRequest) {
 			fresh(r)
