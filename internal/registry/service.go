@@ -245,11 +245,17 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 	return sys.InternalID, nil
 }
 
-// Update replaces a system (PUT /vendor/{systemId}). ifMatch, when not
-// empty, is the version the caller read (the ETag of GET); a newer stored
-// version fails with 412 so that two concurrent updates never lose one
-// silently. Without it, updates are serialised by the row lock and each
-// is a whole replacement, as on the platform.
+// Update replaces a system (PUT /vendor/{systemId}).
+//
+// Concurrency: the platform's system register has no optimistic
+// concurrency (no ETag, no version; its model only mentions the idea), so
+// two racing PUTs there are last-writer-wins. Here every write takes the
+// system's row lock, so writes apply one after the other and the partial
+// PUTs (/rights, /accesspackages) never undo each other; and every system
+// carries a version, sent as ETag on GET and on each write's answer.
+// ifMatch, when not empty, must name the current version, else 412 — so
+// a client that sends If-Match never loses an update silently. Without
+// If-Match a PUT is a whole replacement, as on the platform.
 func (s *Service) Update(ctx context.Context, a Actor, systemID string, req RegisterRequest, ifMatch string) error {
 	trimRequest(&req)
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
