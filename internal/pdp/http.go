@@ -41,6 +41,14 @@ func (s *Service) Routes(v auth.Verifier) chi.Router {
 // (or /decision with ?endpoint=decision) and always answers with traces.
 func (s *Service) ControlRoutes() chi.Router {
 	r := chi.NewRouter()
+	// GET /explain?subject=&resource=&action=&party= is the "Why?" page's
+	// question as JSON (one result with its trace).
+	r.Get("/explain", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		res := s.why(r.Context(), q.Get("subject"), q.Get("resource"), q.Get("action"), q.Get("party"))
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_ = json.NewEncoder(w).Encode(Response{Response: []Result{res}})
+	})
 	r.Post("/explain", func(w http.ResponseWriter, r *http.Request) {
 		ep := External
 		if r.URL.Query().Get("endpoint") == "decision" {

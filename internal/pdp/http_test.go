@@ -116,6 +116,23 @@ func TestHTTPEndpoints(t *testing.T) {
 	}
 }
 
+func TestExplainGET(t *testing.T) {
+	srv := testServer(t)
+	resp, err := http.Get(srv.URL + "/sim/api/v1/decisions/explain?subject=" + suAgent.String() + "&resource=ttd-accesspackage-resource&action=read&party=" + orgElg.OrgNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out Response
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Response) != 1 {
+		t.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	r := out.Response[0]
+	if r.Decision != Permit || r.Trace == nil || r.Trace.Grant == nil || r.Trace.Grant.Value != "urn:altinn:accesspackage:regnskapsforer-lonn" {
+		t.Errorf("GET explain: %+v %+v", r, r.Trace)
+	}
+}
+
 func TestWhyPage(t *testing.T) {
 	srv := testServer(t)
 	get := func(u string) string {

@@ -1,6 +1,7 @@
 package pdp
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -24,16 +25,7 @@ func (s *Service) WhyPage(w http.ResponseWriter, r *http.Request) {
 		page.Action = "read"
 	}
 	if page.Subject != "" || page.Resource != "" || page.Party != "" {
-		body := WhyRequest(page.Subject, page.Resource, page.Action, page.Party)
-		parts := split(body, External)
-		p := parts[0]
-		var res Result
-		if p.err != nil {
-			res = s.failed(p.err, true)
-		} else {
-			p.req.Endpoint, p.req.Explain = External, true
-			res = s.Decide(r.Context(), p.req)
-		}
+		res := s.why(r.Context(), page.Subject, page.Resource, page.Action, page.Party)
 		page.Result = &res
 		if res.Status != nil && res.Status.StatusCode != nil {
 			page.StatusCode = res.Status.StatusCode.Value
@@ -48,6 +40,16 @@ func (s *Service) WhyPage(w http.ResponseWriter, r *http.Request) {
 	if err := whyTemplate.Execute(w, page); err != nil {
 		s.log.Error("pdp: render why page", "err", err)
 	}
+}
+
+// why decides the "Why?" question as /authorize would, with the trace.
+func (s *Service) why(ctx context.Context, subject, resourceID, action, party string) Result {
+	p := split(WhyRequest(subject, resourceID, action, party), External)[0]
+	if p.err != nil {
+		return s.failed(p.err, true)
+	}
+	p.req.Endpoint, p.req.Explain = External, true
+	return s.Decide(ctx, p.req)
 }
 
 // WhyURL is the link to the "Why?" page for a decision, for other
