@@ -42,44 +42,60 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 		}
 		g, subj, ok := matchSubjects(r.Subjects, f)
 		if !ok {
-			tr.step("rule %s (%s %s) names action %q but none of its subjects %s is held by the subject", r.ID, r.Effect, strings.Join(r.Actions, ","), action, strings.Join(r.Subjects, ", "))
+			if tr != nil {
+				tr.step("rule %s (%s %s) names action %q but none of its subjects %s is held by the subject", r.ID, r.Effect, strings.Join(r.Actions, ","), action, strings.Join(r.Subjects, ", "))
+			}
 			continue
 		}
 		ref := &RuleRef{ID: r.ID, Effect: r.Effect, Subject: subj, Actions: r.Actions}
 		if strings.EqualFold(r.Effect, Deny) {
-			tr.step("rule %s denies %q through %s (%s); deny overrides", r.ID, action, g.Value, g.Source)
+			if tr != nil {
+				tr.step("rule %s denies %q through %s (%s); deny overrides", r.ID, action, g.Value, g.Source)
+			}
 			return Outcome{Decision: Deny, Rule: ref, Grant: &g}
 		}
 		if permit == nil {
-			tr.step("rule %s permits %q through %s (%s)", r.ID, action, g.Value, g.Source)
+			if tr != nil {
+				tr.step("rule %s permits %q through %s (%s)", r.ID, action, g.Value, g.Source)
+			}
 			permit = &Outcome{Decision: Permit, Rule: ref, Grant: &g}
 		}
 	}
 	if permit != nil {
 		return *permit
 	}
-	tr.step("no policy rule of %s permits %q for what the subject holds", resourceID, action)
+	if tr != nil {
+		tr.step("no policy rule of %s permits %q for what the subject holds", resourceID, action)
+	}
 
 	for _, right := range f.Rights {
 		if right.Value != resourceID {
 			continue
 		}
 		if right.Action != "" && right.Action != action {
-			tr.step("direct right on %s (%s) is for action %q only", resourceID, right.Source, right.Action)
+			if tr != nil {
+				tr.step("direct right on %s (%s) is for action %q only", resourceID, right.Source, right.Action)
+			}
 			continue
 		}
 		for i := range p.Rules {
 			r := &p.Rules[i]
 			if strings.EqualFold(r.Effect, Permit) && r.appliesTo(resourceID) && slices.Contains(r.Actions, action) {
 				g := Grant{Kind: "resourceRight", Value: AttrResource + ":" + resourceID, Source: right.Source}
-				tr.step("direct right on %s (%s) covers %q, an action of rule %s", resourceID, right.Source, action, r.ID)
+				if tr != nil {
+					tr.step("direct right on %s (%s) covers %q, an action of rule %s", resourceID, right.Source, action, r.ID)
+				}
 				return Outcome{Decision: Permit, Rule: &RuleRef{ID: r.ID, Effect: Permit, Subject: "delegation", Actions: r.Actions}, Grant: &g}
 			}
 		}
-		tr.step("direct right on %s (%s) exists, but the resource's policy permits no rule with action %q", resourceID, right.Source, action)
+		if tr != nil {
+			tr.step("direct right on %s (%s) exists, but the resource's policy permits no rule with action %q", resourceID, right.Source, action)
+		}
 	}
 	if len(f.Rights) == 0 {
-		tr.step("no resource delegation to the subject for this party")
+		if tr != nil {
+			tr.step("no resource delegation to the subject for this party")
+		}
 	}
 	return Outcome{Decision: NotApplicable}
 }

@@ -114,7 +114,9 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	// Indeterminate answers for requests that cannot be decided.
 	fail := func(e *statusErr) Result {
 		if tr != nil {
-			tr.step("%s", e.msg)
+			if tr != nil {
+				tr.step("%s", e.msg)
+			}
 			tr.MissingAttributes = append(tr.MissingAttributes, e.missing...)
 		}
 		return indeterminate(e)
@@ -146,7 +148,9 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	if err != nil {
 		return fail(unavailable(err))
 	}
-	tr.step("policy of %s: %d rule(s)", r.ResourceID, len(pol.Rules))
+	if tr != nil {
+		tr.step("policy of %s: %d rule(s)", r.ResourceID, len(pol.Rules))
+	}
 
 	// Step 3: what the subject holds for the party.
 	var facts Facts
@@ -169,7 +173,9 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	if tr != nil {
 		tr.MatchedRule, tr.Grant = out.Rule, out.Grant
 		if out.Decision == NotApplicable {
-			tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
+			if tr != nil {
+				tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
+			}
 		}
 	}
 	if out.Decision == Permit && pol.AccessListEnabled {
@@ -181,11 +187,15 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 			}
 		}
 		if !ok {
-			tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
+			if tr != nil {
+				tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
+			}
 			msg := msgAccessList
 			return Result{Decision: Deny, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: StatusOK}}}
 		}
-		tr.step("access list of %s admits %s", r.ResourceID, party.OrgNo)
+		if tr != nil {
+			tr.step("access list of %s admits %s", r.ResourceID, party.OrgNo)
+		}
 	}
 	res := Result{Decision: out.Decision, Status: okStatus()}
 	if out.Decision == Permit {
@@ -209,13 +219,17 @@ func unavailable(err error) *statusErr {
 // order: org number, person id, party uuid, party id (spec §2.2).
 func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (parties.Organization, bool, error) {
 	if p.IsZero() {
-		tr.step("no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid or urn:altinn:party:uuid)")
+		if tr != nil {
+			tr.step("no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid or urn:altinn:party:uuid)")
+		}
 		return parties.Organization{}, false, nil
 	}
 	try := func(key string, load func() (parties.Organization, error)) (parties.Organization, bool, error) {
 		o, err := s.c.org(key, load)
 		if errors.Is(err, db.ErrNotFound) {
-			tr.step("resource party %s is not a known organisation", key)
+			if tr != nil {
+				tr.step("resource party %s is not a known organisation", key)
+			}
 			return o, false, nil
 		}
 		if err != nil {
@@ -231,7 +245,9 @@ func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (part
 		return try("orgno:"+p.OrgNo, func() (parties.Organization, error) { return s.parties.Org(ctx, p.OrgNo) })
 	case p.PID != "":
 		// Persons as resource party are outside what system users do.
-		tr.step("resource party is a person (%s); the emulator decides for organisations only", p.PID)
+		if tr != nil {
+			tr.step("resource party is a person (%s); the emulator decides for organisations only", p.PID)
+		}
 		return parties.Organization{}, false, nil
 	case p.PartyUUID != uuid.Nil:
 		return try("uuid:"+p.PartyUUID.String(), func() (parties.Organization, error) { return s.parties.OrgByPartyUUID(ctx, p.PartyUUID) })
@@ -261,7 +277,9 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 			p, err = s.c.person("userid:"+strconv.FormatInt(subj.UserID, 10), func() (parties.Person, error) { return s.parties.PersonByUserID(ctx, subj.UserID) })
 		}
 		if errors.Is(err, db.ErrNotFound) {
-			tr.step("the subject person is unknown")
+			if tr != nil {
+				tr.step("the subject person is unknown")
+			}
 			return Facts{}, nil
 		}
 		if err != nil {
@@ -283,7 +301,9 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 				return Facts{}, err
 			}
 			if !ok {
-				tr.step("the subject party is not a known organisation")
+				if tr != nil {
+					tr.step("the subject party is not a known organisation")
+				}
 				return Facts{}, nil
 			}
 			orgNo = o.OrgNo
@@ -304,7 +324,9 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 	f := Facts{SystemUserID: id}
 	su, err := s.c.systemUser(id, func() (SystemUser, error) { return s.users.SystemUser(ctx, id) })
 	if errors.Is(err, db.ErrNotFound) || (err == nil && su.Deleted) {
-		tr.step("system user %s does not exist (or was deleted): it holds no rights", id)
+		if tr != nil {
+			tr.step("system user %s does not exist (or was deleted): it holds no rights", id)
+		}
 		return f, nil
 	}
 	if err != nil {
@@ -321,7 +343,9 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 		// A standard system user holds what its own organisation granted at
 		// approval, and only for that organisation.
 		if su.OwnerOrgNo != party.OrgNo {
-			tr.step("standard system user belongs to %s; it holds nothing for %s", su.OwnerOrgNo, party.OrgNo)
+			if tr != nil {
+				tr.step("standard system user belongs to %s; it holds nothing for %s", su.OwnerOrgNo, party.OrgNo)
+			}
 			return f, nil
 		}
 		src := "granted to the standard system user when " + su.OwnerOrgNo + " approved it"
@@ -331,21 +355,27 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 		for _, r := range su.Rights {
 			f.Rights = append(f.Rights, Held{Value: r.ResourceID, Action: r.Action, Source: src})
 		}
-		tr.step("standard system user holds %d package(s) and %d resource right(s) for %s", len(f.Packages), len(f.Rights), party.OrgNo)
+		if tr != nil {
+			tr.step("standard system user holds %d package(s) and %d resource right(s) for %s", len(f.Packages), len(f.Rights), party.OrgNo)
+		}
 		return f, nil
 	}
 	// An agent system user holds, per client, the packages its facilitator
 	// delegated for that client; nothing for the facilitator itself.
 	pkgs, ok := su.Clients[party.OrgNo]
 	if !ok {
-		tr.step("agent system user has no client delegation for %s (facilitator %s, %d client(s))", party.OrgNo, su.OwnerOrgNo, len(su.Clients))
+		if tr != nil {
+			tr.step("agent system user has no client delegation for %s (facilitator %s, %d client(s))", party.OrgNo, su.OwnerOrgNo, len(su.Clients))
+		}
 		return f, nil
 	}
 	src := "delegated by " + su.OwnerOrgNo + " to the agent system user for client " + party.OrgNo
 	for _, p := range pkgs {
 		f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
 	}
-	tr.step("agent system user holds %d package(s) delegated for client %s", len(f.Packages), party.OrgNo)
+	if tr != nil {
+		tr.step("agent system user holds %d package(s) delegated for client %s", len(f.Packages), party.OrgNo)
+	}
 	return f, nil
 }
 
@@ -371,7 +401,9 @@ func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr
 			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: "through ER role " + r.RoleCode + " at " + party.OrgNo})
 		}
 	}
-	tr.step("the subject holds %d role(s) and %d package(s) at %s", len(f.Roles), len(f.Packages), party.OrgNo)
+	if tr != nil {
+		tr.step("the subject holds %d role(s) and %d package(s) at %s", len(f.Roles), len(f.Packages), party.OrgNo)
+	}
 	return f
 }
 

@@ -60,9 +60,12 @@ type parsed struct {
 // DecodeBody reads a request body. A body that is not the XACML JSON shape
 // is a syntax error (answered as one Indeterminate result).
 func DecodeBody(body []byte) (XRoot, *statusErr) {
-	var root XRoot
-	if err := json.Unmarshal(body, &root); err != nil {
-		return XRoot{}, syntaxErr("The request body is not a valid XACML JSON request: %v", err)
+	root, ok := fastDecode(body)
+	if !ok {
+		root = XRoot{}
+		if err := json.Unmarshal(body, &root); err != nil {
+			return XRoot{}, syntaxErr("The request body is not a valid XACML JSON request: %v", err)
+		}
 	}
 	if root.Request == nil {
 		return XRoot{}, syntaxErr("The request body has no Request object.")
