@@ -113,10 +113,11 @@ func (s *Service) Allowed(ctx context.Context, subject Subject, resourceID, acti
 func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	// Indeterminate answers for requests that cannot be decided.
 	fail := func(e *statusErr) Result {
+		if e.code == StatusProcessingError && e.cause != nil {
+			s.log.ErrorContext(ctx, "pdp: cannot decide", "err", e.cause)
+		}
 		if tr != nil {
-			if tr != nil {
-				tr.step("%s", e.msg)
-			}
+			tr.step("%s", e.msg)
 			tr.MissingAttributes = append(tr.MissingAttributes, e.missing...)
 		}
 		return indeterminate(e)
@@ -173,9 +174,7 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	if tr != nil {
 		tr.MatchedRule, tr.Grant = out.Rule, out.Grant
 		if out.Decision == NotApplicable {
-			if tr != nil {
-				tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
-			}
+			tr.step("decision NotApplicable: the subject has no right that covers %q on %s for this party", r.Action, r.ResourceID)
 		}
 	}
 	if out.Decision == Permit && pol.AccessListEnabled {
@@ -212,7 +211,7 @@ func indeterminate(e *statusErr) Result {
 func okStatus() *Status { return &Status{StatusCode: &StatusCode{Value: StatusOK}} }
 
 func unavailable(err error) *statusErr {
-	return &statusErr{code: StatusProcessingError, msg: "The PDP could not read its data: " + err.Error()}
+	return &statusErr{code: StatusProcessingError, msg: "The PDP could not read its data; try again.", cause: err}
 }
 
 // resolveParty finds the organisation the request acts for, in upstream's

@@ -28,6 +28,7 @@ type statusErr struct {
 	code    string
 	msg     string
 	missing []string
+	cause   error // for the log, never sent
 }
 
 func (e *statusErr) Error() string { return e.msg }
