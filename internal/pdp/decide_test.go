@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
 func req(subject, action, resource string) string {
@@ -285,5 +287,26 @@ func TestEvaluatePure(t *testing.T) {
 				t.Errorf("got %+v, want %s by %s", out, c.want, c.rule)
 			}
 		})
+	}
+}
+
+type brokenPolicies struct{}
+
+func (brokenPolicies) Policy(context.Context, string) (Policy, error) {
+	return Policy{}, fmt.Errorf("select from resource_policies: connection refused at 10.0.0.1: %w", db.ErrUnavailable)
+}
+
+// A data error is Indeterminate with processing-error, and its text (which
+// may name the database) stays in the log.
+func TestDataUnavailable(t *testing.T) {
+	w := newWorld()
+	svc := New(brokenPolicies{}, w.users, w.parties, fakeRoles{}, nil)
+	r := decideOne(t, svc, Internal, req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgTiger.OrgNo))))
+	code, msg := statusOf(r)
+	if r.Decision != Indeterminate || code != StatusProcessingError || strings.Contains(msg, "10.0.0.1") {
+		t.Errorf("got %s %s %q", r.Decision, code, msg)
+	}
+	if _, err := svc.Allowed(context.Background(), Subject{SystemUserID: suStandard}, "ttd-accesspackage-resource", "read", orgTiger.OrgNo); err == nil {
+		t.Error("Allowed: want an error when the PDP cannot read its data")
 	}
 }
