@@ -1,6 +1,6 @@
 // Command altinn-sim is a local emulator of Altinn 3 and Maskinporten for
-// system users. Subcommands: serve (default), migrate, and the vendor-side
-// keys, grant and token (cli_tokens.go).
+// system users. Subcommands: serve (default), migrate, seed (cli_seed.go),
+// and the vendor-side keys, grant and token (cli_tokens.go).
 package main
 
 import (
@@ -24,6 +24,9 @@ const usage = `altinn-sim: a local Altinn 3 / Maskinporten emulator for system u
 Usage:
   altinn-sim [serve] [flags]   start the server (default)
   altinn-sim migrate [flags]   apply database migrations and exit
+  altinn-sim seed --file seed.yaml [flags]
+                               preload parties, clients, resources, systems
+                               and approved system users (idempotent)
   altinn-sim healthcheck [--url URL]
                                exit 0 when the server's /ready answers 200
                                (for container healthchecks; no curl needed)
@@ -52,11 +55,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runClientCommand(cmd, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(args, getenv, stderr)
+	case "seed":
+		return runSeed(args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "altinn-sim: unknown command %q (want serve, migrate, keys, grant or token; see altinn-sim help)\n", cmd)
+		fmt.Fprintf(stderr, "altinn-sim: unknown command %q (want serve, migrate, seed, keys, grant or token; see altinn-sim help)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(cmd, args, getenv, stdout)

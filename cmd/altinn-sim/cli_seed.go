@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/altinn-sim/altinn-sim/internal/app"
+	"github.com/altinn-sim/altinn-sim/internal/config"
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/seed"
+)
+
+const seedUsage = `altinn-sim seed --file seed.yaml [flags]
+
+Preloads organisations, persons, roles, Maskinporten clients, resources and
+policies, systems and approved system users from one YAML file (see
+examples/training/seed.yaml). Safe to run again: what is already as the file
+says is left alone. A bad file changes nothing and exits 2 with one line
+saying what is wrong.
+
+It connects as 'serve' does (--database-url, or the embedded PostgreSQL in
+--data-dir, which must not be in use by a running server at the time).
+
+`
+
+// runSeed is `altinn-sim seed`: exit 0 when seeded, 2 for bad usage,
+// configuration or a bad file, 1 when seeding failed for another reason.
+func runSeed(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	file, rest, err := takeFileFlag(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
+		return 2
+	}
+	help := false
+	for _, a := range rest {
+		if a == "-h" || a == "-help" || a == "--help" {
+			help = true
+		}
+	}
+	if help {
+		fmt.Fprint(stdout, seedUsage)
+	}
+	cfg, err := config.Load("seed", rest, getenv, stdout)
+	if errors.Is(err, config.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
+		return 2
+	}
+	if file == "" {
+		fmt.Fprintf(stderr, "altinn-sim seed: --file is required (a seed YAML file; see altinn-sim seed --help)\n")
+		return 2
+	}
+	// The whole file is read and checked before the database is touched.
+	f, err := seed.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "altinn-sim seed: %s: %v\n", file, err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := seedDatabase(ctx, cfg, f)
+	if err != nil {
+		if errors.Is(err, seed.ErrInvalid) {
+			fmt.Fprintf(stderr, "altinn-sim seed: %s: %v\n", file, err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
+		if errors.Is(err, db.ErrNoPostgres) {
+			return 2
+		}
+		return 1
+	}
+	log.Debug("seeded", "file", file)
+	fmt.Fprintf(stdout, "seeded %s: %s\n", file, rep)
+	return 0
+}
+
+// seedDatabase opens the database as serve does (migrating it first),
+// builds the services and applies the file through them.
+func seedDatabase(ctx context.Context, cfg config.Config, f seed.File) (seed.Report, error) {
+	log := newLogger(cfg, io.Discard)
+	url, stopDB, err := app.Database(ctx, cfg, log)
+	if err != nil {
+		return seed.Report{}, err
+	}
+	defer stopDB()
+	if err := db.Migrate(ctx, url); err != nil {
+		return seed.Report{}, err
+	}
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		return seed.Report{}, err
+	}
+	defer pool.Close()
+	a, err := app.New(ctx, cfg, pool, log)
+	if err != nil {
+		return seed.Report{}, err
+	}
+	defer a.Close()
+	return seed.Apply(ctx, seed.Deps{
+		Pool: pool, Parties: a.Parties, Tokens: a.Tokens, Resources: a.Resources,
+		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests,
+	}, f)
+}
+
+// takeFileFlag removes --file (or -file, --file=, -f) from args, leaving
+// the configuration flags serve takes.
+func takeFileFlag(args []string) (file string, rest []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || (name != "file" && name != "f") {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("--file needs a value")
+			}
+			i++
+			val = args[i]
+		}
+		if file != "" {
+			return "", nil, fmt.Errorf("--file given twice")
+		}
+		if val == "" {
+			return "", nil, fmt.Errorf("--file needs a value")
+		}
+		file = val
+	}
+	return file, rest, nil
+}

@@ -1,0 +1,439 @@
+package seed
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/resources"
+)
+
+// The shapes the services accept (kept in step with tokens, resources and
+// registry: a file they would refuse is refused here, before any write).
+var (
+	roleCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	legacyClientID  = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
+	scopePattern    = regexp.MustCompile(`^[a-zA-Z0-9_.-]+:[^\s]+$`)
+	resourceIDRe    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
+
+// check validates the file's shape: formats, required fields, duplicates
+// and references inside the file. References to what is already in the
+// database are checked by Apply.
+func (f *File) check() error {
+	var p Problems
+	bad := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+
+	orgs := map[string]bool{}
+	for i, o := range f.Organizations {
+		at := fmt.Sprintf("organizations[%d]", i)
+		if !parties.ValidOrgNo(o.OrgNo, false) {
+			bad("%s.orgNo: %q is not a valid organisation number (9 digits, MOD11)", at, o.OrgNo)
+		}
+		if strings.TrimSpace(o.Name) == "" {
+			bad("%s.name: required", at)
+		}
+		if orgs[o.OrgNo] {
+			bad("%s: organisation %s is listed twice", at, o.OrgNo)
+		}
+		orgs[o.OrgNo] = true
+	}
+	persons := map[string]bool{}
+	for i, ps := range f.Persons {
+		at := fmt.Sprintf("persons[%d]", i)
+		if !parties.ValidPID(ps.PID) {
+			bad("%s.pid: %q is not a valid national identity number (11 digits, both check digits)", at, ps.PID)
+		}
+		if strings.TrimSpace(ps.Name) == "" {
+			bad("%s.name: required", at)
+		}
+		if persons[ps.PID] {
+			bad("%s: person %s is listed twice", at, ps.PID)
+		}
+		persons[ps.PID] = true
+	}
+	for i, r := range f.Roles {
+		at := fmt.Sprintf("roles[%d]", i)
+		if !parties.ValidOrgNo(r.Org, false) {
+			bad("%s.org: %q is not a valid organisation number", at, r.Org)
+		}
+		if !roleCodePattern.MatchString(r.Role) {
+			bad("%s.role: %q is not a role code (upper case, e.g. DAGL, REGN, ACCESS_MANAGER)", at, r.Role)
+		}
+		switch {
+		case (r.Person == "") == (r.HolderOrg == ""):
+			bad("%s: exactly one of person and holderOrg is required", at)
+		case r.Person != "" && !parties.ValidPID(r.Person):
+			bad("%s.person: %q is not a valid national identity number", at, r.Person)
+		case r.HolderOrg != "" && !parties.ValidOrgNo(r.HolderOrg, false):
+			bad("%s.holderOrg: %q is not a valid organisation number", at, r.HolderOrg)
+		}
+	}
+
+	f.keys = map[int][]byte{}
+	clients := map[string]bool{}
+	for i, c := range f.Clients {
+		at := fmt.Sprintf("clients[%d]", i)
+		if c.ClientID == "" {
+			bad("%s.clientId: required (a fixed id keeps seeding idempotent)", at)
+		} else if _, err := uuid.Parse(c.ClientID); err != nil && !legacyClientID.MatchString(c.ClientID) {
+			bad("%s.clientId: %q must be a UUID or letters, digits, '.', '_', ':' and '-' (at most 100)", at, c.ClientID)
+		}
+		if clients[c.ClientID] {
+			bad("%s: client %s is listed twice", at, c.ClientID)
+		}
+		clients[c.ClientID] = true
+		if !parties.ValidOrgNo(c.OrgNo, false) {
+			bad("%s.orgNo: %q is not a valid organisation number", at, c.OrgNo)
+		}
+		if len(c.Name) > 200 {
+			bad("%s.name: at most 200 characters", at)
+		}
+		for j, sc := range c.Scopes {
+			if !scopePattern.MatchString(sc) {
+				bad("%s.scopes[%d]: %q is not prefix:subscope", at, j, sc)
+			}
+		}
+		keys, err := f.publicKeys(c)
+		if err != nil {
+			bad("%s: %v", at, err)
+			continue
+		}
+		f.keys[i] = keys
+	}
+
+	resIDs := map[string]bool{}
+	for i, r := range f.Resources {
+		at := fmt.Sprintf("resources[%d]", i)
+		res, err := r.resource()
+		if err != nil {
+			bad("%s: %v", at, err)
+			continue
+		}
+		if resIDs[res.Identifier] {
+			bad("%s: resource %s is listed twice", at, res.Identifier)
+		}
+		resIDs[res.Identifier] = true
+		if r.Policy != nil {
+			if _, err := r.policy(res.Identifier); err != nil {
+				bad("%s.policy: %v", at, err)
+			}
+		}
+	}
+
+	systems := map[string]bool{}
+	for i, s := range f.Systems {
+		at := fmt.Sprintf("systems[%d]", i)
+		if !parties.ValidOrgNo(s.Vendor, false) {
+			bad("%s.vendor: %q is not a valid organisation number", at, s.Vendor)
+		}
+		switch {
+		case s.ID == "":
+			bad("%s.id: required", at)
+		case strings.ContainsAny(s.ID, " \t"):
+			bad("%s.id: %q contains a space", at, s.ID)
+		case !strings.HasPrefix(s.ID, s.Vendor+"_") || len(s.ID) == len(s.Vendor)+1:
+			bad("%s.id: %q must be the vendor's org number, '_' and a name (e.g. %s_mysystem)", at, s.ID, s.Vendor)
+		}
+		if systems[s.ID] {
+			bad("%s: system %s is listed twice", at, s.ID)
+		}
+		systems[s.ID] = true
+		for _, t := range []struct {
+			name string
+			m    Texts
+		}{{"name", s.Name}, {"description", s.Description}} {
+			var missing []string
+			for _, lang := range []string{"nb", "nn", "en"} {
+				if strings.TrimSpace(t.m[lang]) == "" {
+					missing = append(missing, lang)
+				}
+			}
+			if len(missing) > 0 {
+				bad("%s.%s: missing %s (give nb, nn and en, or one string for all)", at, t.name, strings.Join(missing, ", "))
+			}
+		}
+		if err := checkRights(s.Rights); err != nil {
+			bad("%s.rights: %v", at, err)
+		}
+		if err := checkPackageURNs(s.AccessPackages); err != nil {
+			bad("%s.accessPackages: %v", at, err)
+		}
+		for j, u := range s.AllowedRedirectURLs {
+			if !validRedirect(u) {
+				bad("%s.allowedRedirectUrls[%d]: %q is not an absolute https URL (http only on localhost)", at, j, u)
+			}
+		}
+		seen := map[string]bool{}
+		for j, id := range s.ClientIDs {
+			if seen[strings.ToLower(id)] {
+				bad("%s.clientIds[%d]: %q is listed twice", at, j, id)
+			}
+			seen[strings.ToLower(id)] = true
+		}
+	}
+
+	triples := map[string]bool{}
+	for i, u := range f.SystemUsers {
+		at := fmt.Sprintf("systemUsers[%d]", i)
+		if u.System == "" {
+			bad("%s.system: required", at)
+		}
+		if !parties.ValidOrgNo(u.Org, false) {
+			bad("%s.org: %q is not a valid organisation number", at, u.Org)
+		}
+		if u.ApprovedBy != "" && !parties.ValidPID(u.ApprovedBy) {
+			bad("%s.approvedBy: %q is not a valid national identity number", at, u.ApprovedBy)
+		}
+		if err := checkRights(u.Rights); err != nil {
+			bad("%s.rights: %v", at, err)
+		}
+		if err := checkPackageURNs(u.AccessPackages); err != nil {
+			bad("%s.accessPackages: %v", at, err)
+		}
+		ref := u.ExternalRef
+		if ref == "" {
+			ref = u.Org
+		}
+		k := u.System + "|" + u.Org + "|" + ref
+		if triples[k] {
+			bad("%s: a system user of %s for %s with externalRef %s is listed twice", at, u.System, u.Org, ref)
+		}
+		triples[k] = true
+	}
+	if len(p) > 0 {
+		return p
+	}
+	return nil
+}
+
+func checkRights(rights []Right) error {
+	seen := map[string]bool{}
+	for j, r := range rights {
+		if r.Resource == "" {
+			return fmt.Errorf("[%d]: resource is required", j)
+		}
+		k := strings.ToLower(r.Action + "|" + r.Resource)
+		if seen[k] {
+			return fmt.Errorf("[%d]: %s is listed twice", j, r.Resource)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+func checkPackageURNs(urns []string) error {
+	seen := map[string]bool{}
+	for j, u := range urns {
+		if !strings.HasPrefix(strings.ToLower(u), resources.AttrAccessPackage+":") || len(strings.Split(u, ":")) < 4 {
+			return fmt.Errorf("[%d]: %q is not urn:altinn:accesspackage:<name>", j, u)
+		}
+		if seen[strings.ToLower(u)] {
+			return fmt.Errorf("[%d]: %q is listed twice", j, u)
+		}
+		seen[strings.ToLower(u)] = true
+	}
+	return nil
+}
+
+// validRedirect is the register's rule: absolute https, or http on a
+// loopback host.
+func validRedirect(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return true
+	case "http":
+		h := u.Hostname()
+		if strings.EqualFold(h, "localhost") {
+			return true
+		}
+		ip := net.ParseIP(h)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
+}
+
+// publicKeys returns the client's public key set as JSON: at most five
+// RSA keys of at least 2048 bits, each with a kid (Maskinporten's rules).
+func (f *File) publicKeys(c Client) ([]byte, error) {
+	var raw []byte
+	switch {
+	case c.JWKS != nil && c.JWKSFile != "":
+		return nil, fmt.Errorf("give jwks or jwksFile, not both")
+	case c.JWKS != nil:
+		b, err := json.Marshal(c.JWKS)
+		if err != nil {
+			return nil, fmt.Errorf("jwks: %v", err)
+		}
+		raw = b
+	case c.JWKSFile != "":
+		p := c.JWKSFile
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(f.dir, p)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("jwksFile: %v", err)
+		}
+		raw = b
+	default:
+		return nil, fmt.Errorf("a public key is required (jwks or jwksFile)")
+	}
+	set, err := jwk.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("keys: not a JWK or JWK set: %v", err)
+	}
+	if set.Len() == 0 || set.Len() > 5 {
+		return nil, fmt.Errorf("keys: want 1 to 5 keys, got %d", set.Len())
+	}
+	out := struct {
+		Keys []json.RawMessage `json:"keys"`
+	}{}
+	kids := map[string]bool{}
+	for i := 0; i < set.Len(); i++ {
+		k, _ := set.Key(i)
+		if k.KeyType().String() != "RSA" {
+			return nil, fmt.Errorf("keys[%d]: only RSA keys are accepted, got %s", i, k.KeyType())
+		}
+		pub, err := k.PublicKey()
+		if err != nil {
+			return nil, fmt.Errorf("keys[%d]: %v", i, err)
+		}
+		if pub.KeyID() == "" {
+			return nil, fmt.Errorf("keys[%d]: kid is required", i)
+		}
+		if kids[pub.KeyID()] {
+			return nil, fmt.Errorf("keys[%d]: kid %q is used twice", i, pub.KeyID())
+		}
+		kids[pub.KeyID()] = true
+		if a := pub.Algorithm().String(); a != "" && !slices.Contains([]string{"RS256", "RS384", "RS512"}, a) {
+			return nil, fmt.Errorf("keys[%d]: alg %s is not RS256, RS384 or RS512", i, a)
+		}
+		b, err := json.Marshal(pub)
+		if err != nil {
+			return nil, err
+		}
+		out.Keys = append(out.Keys, b)
+	}
+	return json.Marshal(out)
+}
+
+// resource builds the registry's resource from the file's fields, with the
+// registry's defaults (delegable, visible) and the checks it makes.
+func (r Resource) resource() (resources.Resource, error) {
+	res := resources.NewResource()
+	b, err := json.Marshal(r.Body)
+	if err != nil {
+		return res, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&res); err != nil {
+		return res, fmt.Errorf("not a resource: %v", err)
+	}
+	res.Identifier = strings.TrimSpace(res.Identifier)
+	if res.Identifier == "" || !resourceIDRe.MatchString(res.Identifier) {
+		return res, fmt.Errorf("identifier %q: required, letters, digits, '-' and '_' only", res.Identifier)
+	}
+	if res.ResourceType == "" {
+		res.ResourceType = resources.TypeDefault
+	}
+	i := slices.IndexFunc(resources.ResourceTypes, func(t string) bool { return strings.EqualFold(t, res.ResourceType) })
+	if i < 0 {
+		return res, fmt.Errorf("resourceType %q is not one of %s", res.ResourceType, strings.Join(resources.ResourceTypes, ", "))
+	}
+	res.ResourceType = resources.ResourceTypes[i]
+	if len(res.Title) == 0 {
+		return res, fmt.Errorf("title is required (nb, nn, en)")
+	}
+	switch {
+	case res.AccessListMode == "", strings.EqualFold(res.AccessListMode, "Disabled"):
+		res.AccessListMode = "Disabled"
+	case strings.EqualFold(res.AccessListMode, "Enabled"):
+		res.AccessListMode = "Enabled"
+	default:
+		return res, fmt.Errorf("accessListMode %q is not Disabled or Enabled", res.AccessListMode)
+	}
+	if res.Description == nil {
+		res.Description = map[string]string{}
+	}
+	if res.HasCompetentAuthority == nil || !parties.ValidOrgNo(res.HasCompetentAuthority.Organization, true) {
+		return res, fmt.Errorf("hasCompetentAuthority.organization: the owner's organisation number is required")
+	}
+	return res, nil
+}
+
+// policy builds the stored form of the resource's policy, as the
+// registry normalises it (default rule ids, Permit, lower-case role codes,
+// the resource itself when a rule names none).
+func (r Resource) policy(resourceID string) (resources.Policy, error) {
+	p := resources.Policy{ResourceID: resourceID, PolicyID: "urn:altinn:resource:" + resourceID + ":policy", MinAuthLevel: r.Policy.MinAuthLevel}
+	if p.MinAuthLevel < 0 || p.MinAuthLevel > 4 {
+		return p, fmt.Errorf("minAuthLevel %d is not 0-4", p.MinAuthLevel)
+	}
+	if len(r.Policy.Rules) == 0 {
+		return p, fmt.Errorf("the policy has no rules")
+	}
+	for i, in := range r.Policy.Rules {
+		rule := resources.Rule{RuleID: in.RuleID, Description: in.Description, Actions: slices.Clone(in.Actions)}
+		if rule.RuleID == "" {
+			rule.RuleID = fmt.Sprintf("urn:altinn:resource:%s:ruleid:%d", resourceID, i+1)
+		}
+		switch {
+		case in.Effect == "", strings.EqualFold(in.Effect, resources.EffectPermit):
+			rule.Effect = resources.EffectPermit
+		case strings.EqualFold(in.Effect, resources.EffectDeny):
+			rule.Effect = resources.EffectDeny
+		default:
+			return p, fmt.Errorf("rules[%d].effect: %q is not Permit or Deny", i, in.Effect)
+		}
+		if len(in.Subjects) == 0 {
+			return p, fmt.Errorf("rules[%d]: no subjects", i)
+		}
+		for _, s := range in.Subjects {
+			attr, v, ok := resources.SplitSubject(strings.TrimSpace(s))
+			if !ok {
+				return p, fmt.Errorf("rules[%d].subjects: %q is not a known subject attribute (e.g. urn:altinn:rolecode:dagl, urn:altinn:accesspackage:<name>)", i, s)
+			}
+			if attr == resources.AttrRoleCode {
+				v = strings.ToLower(v)
+			}
+			rule.Subjects = append(rule.Subjects, attr+":"+v)
+		}
+		if len(in.Actions) == 0 {
+			return p, fmt.Errorf("rules[%d]: no actions", i)
+		}
+		if len(in.Resources) == 0 {
+			rule.Resources = [][]resources.AttributeMatch{{{ID: resources.AttrResource, Value: resourceID}}}
+		}
+		for j, all := range in.Resources {
+			if len(all) == 0 {
+				return p, fmt.Errorf("rules[%d].resources[%d]: empty", i, j)
+			}
+			var ms []resources.AttributeMatch
+			for _, m := range all {
+				if m.ID == "" || m.Value == "" {
+					return p, fmt.Errorf("rules[%d].resources[%d]: id and value are required", i, j)
+				}
+				ms = append(ms, resources.AttributeMatch{ID: m.ID, Value: m.Value})
+			}
+			rule.Resources = append(rule.Resources, ms)
+		}
+		p.Rules = append(p.Rules, rule)
+	}
+	return p, nil
+}

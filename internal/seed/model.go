@@ -1,0 +1,273 @@
+// Package seed preloads altinn-sim from one YAML file: organisations,
+// persons, roles, Maskinporten clients, resources and their policies,
+// registered systems and approved system users — so a docker-compose stack
+// or a training room starts in a known state (`altinn-sim seed --file`).
+//
+// It writes only through the services (parties, tokens, resources,
+// registry, requests), never their tables. Seeding is idempotent: what is
+// already there as the file says is left alone, what differs is updated
+// the way the platform's own APIs would. The whole file is checked — its
+// shape first, then against the database — before anything is written, so
+// a bad file leaves the database as it was.
+package seed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is a seed file.
+type File struct {
+	Organizations []Org          `yaml:"organizations"`
+	Persons       []Person       `yaml:"persons"`
+	Roles         []Role         `yaml:"roles"`
+	Clients       []Client       `yaml:"clients"`
+	Resources     []Resource     `yaml:"resources"`
+	Systems       []System       `yaml:"systems"`
+	SystemUsers   []SystemUser   `yaml:"systemUsers"`
+	dir           string         // the file's folder, for jwksFile
+	keys          map[int][]byte // Clients[i]'s public key set as JSON, after Parse
+}
+
+// Org is an organisation in the Central Coordinating Register.
+type Org struct {
+	OrgNo   string `yaml:"orgNo"`
+	Name    string `yaml:"name"`
+	OrgForm string `yaml:"orgForm"` // default AS
+}
+
+// Person is a test person who can log in to the portal.
+type Person struct {
+	PID  string `yaml:"pid"`
+	Name string `yaml:"name"`
+}
+
+// Role is a role on Org held by a person or by another organisation.
+type Role struct {
+	Org       string `yaml:"org"`
+	Role      string `yaml:"role"`      // DAGL, LEDE, INNH, REGN, REVI, ACCESS_MANAGER, ...
+	Person    string `yaml:"person"`    // holder's pid, or
+	HolderOrg string `yaml:"holderOrg"` // holder's org number (e.g. REGN held by an accounting firm)
+}
+
+// Client is a Maskinporten client with its public keys.
+type Client struct {
+	ClientID string   `yaml:"clientId"`
+	OrgNo    string   `yaml:"orgNo"`
+	Name     string   `yaml:"name"`
+	Scopes   []string `yaml:"scopes"`
+	// JWKS is the key set {"keys": [...]} inline, or JWKSFile a file (path
+	// relative to the seed file) holding a key set or one JWK. Private
+	// members are dropped: only the public key is registered.
+	JWKS     map[string]any `yaml:"jwks"`
+	JWKSFile string         `yaml:"jwksFile"`
+}
+
+// Resource is a resource registry entry: any field of the registry's
+// resource JSON (identifier, title, description, resourceType,
+// hasCompetentAuthority, resourceReferences, ...), plus its policy.
+type Resource struct {
+	Body   map[string]any
+	Policy *Policy
+}
+
+// Policy is a resource's XACML policy in the emulator's rule form.
+type Policy struct {
+	MinAuthLevel int    `yaml:"minAuthLevel"`
+	Rules        []Rule `yaml:"rules"`
+}
+
+// Rule is one rule; Resources defaults to the resource itself.
+type Rule struct {
+	RuleID      string            `yaml:"ruleId"`
+	Effect      string            `yaml:"effect"` // default Permit
+	Description string            `yaml:"description"`
+	Subjects    []string          `yaml:"subjects"` // urn:altinn:rolecode:dagl, urn:altinn:accesspackage:..., ...
+	Actions     []string          `yaml:"actions"`
+	Resources   [][]AttributeSpec `yaml:"resources"`
+}
+
+// AttributeSpec is an XACML attribute match {id, value}.
+type AttributeSpec struct {
+	ID    string `yaml:"id"`
+	Value string `yaml:"value"`
+}
+
+// System is a system in the system register.
+type System struct {
+	ID                  string   `yaml:"id"`
+	Vendor              string   `yaml:"vendor"` // org number
+	Name                Texts    `yaml:"name"`
+	Description         Texts    `yaml:"description"`
+	Rights              []Right  `yaml:"rights"`
+	AccessPackages      []string `yaml:"accessPackages"`
+	ClientIDs           []string `yaml:"clientIds"`
+	AllowedRedirectURLs []string `yaml:"allowedRedirectUrls"`
+	IsVisible           *bool    `yaml:"isVisible"` // default true
+}
+
+// SystemUser is a standard system user, created by a request the
+// approver (default: someone who may manage the org's access) approves.
+type SystemUser struct {
+	System           string   `yaml:"system"`
+	Org              string   `yaml:"org"`
+	ExternalRef      string   `yaml:"externalRef"`
+	IntegrationTitle string   `yaml:"integrationTitle"`
+	Rights           []Right  `yaml:"rights"` // default: the system's rights (when no accessPackages either)
+	AccessPackages   []string `yaml:"accessPackages"`
+	ApprovedBy       string   `yaml:"approvedBy"` // pid
+}
+
+// Texts is a text per language (nb, nn, en). A plain string means the
+// same text in all three.
+type Texts map[string]string
+
+// UnmarshalYAML accepts a string or a mapping.
+func (t *Texts) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*t = Texts{"nb": n.Value, "nn": n.Value, "en": n.Value}
+		return nil
+	}
+	var m map[string]string
+	if err := strictDecode(n, &m); err != nil {
+		return err
+	}
+	*t = m
+	return nil
+}
+
+// Right is a right on a registry resource: the resource id alone, or
+// {resource, action}.
+type Right struct {
+	Resource string `yaml:"resource"`
+	Action   string `yaml:"action"`
+}
+
+// UnmarshalYAML accepts "resource-id" or {resource: id, action: read}.
+func (r *Right) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*r = Right{Resource: n.Value}
+		return nil
+	}
+	type plain Right
+	var p plain
+	if err := strictDecode(n, &p); err != nil {
+		return err
+	}
+	*r = Right(p)
+	return nil
+}
+
+// UnmarshalYAML splits the policy off the resource's own fields.
+func (r *Resource) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a resource must be a mapping", n.Line)
+	}
+	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Value == "policy" {
+			r.Policy = &Policy{}
+			if err := strictDecode(v, r.Policy); err != nil {
+				return err
+			}
+			continue
+		}
+		rest.Content = append(rest.Content, k, v)
+	}
+	return rest.Decode(&r.Body)
+}
+
+// strictDecode decodes a node refusing unknown fields (a node's own Decode
+// forgets the decoder's KnownFields).
+func strictDecode(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		// Line numbers are relative to the node; name the node's own line.
+		return fmt.Errorf("near line %d: %s", n.Line, yamlError(err))
+	}
+	return nil
+}
+
+// ReadFile reads and parses a seed file (see Parse).
+func ReadFile(path string) (File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return File{}, invalid("%v", err)
+	}
+	f, err := Parse(b, filepath.Dir(path))
+	if err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// Parse reads a seed file's YAML, refusing unknown keys, and checks its
+// shape (everything that does not need the database). dir is where
+// relative jwksFile paths start.
+func Parse(b []byte, dir string) (File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return f, invalid("the file is empty")
+		}
+		return f, invalid("%s", yamlError(err))
+	}
+	f.dir = dir
+	if err := f.check(); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// yamlError is a YAML error on one line ("line 18: field vendr not found
+// in type seed.System; line 20: ...").
+func yamlError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ErrInvalid marks a bad seed file (the command exits 2).
+var ErrInvalid = errors.New("invalid seed file")
+
+// Problems is every problem found in a seed file. Error is one line: the
+// first problem and how many more there are.
+type Problems []string
+
+func (p Problems) Error() string {
+	switch len(p) {
+	case 0:
+		return "no problems"
+	case 1:
+		return p[0]
+	}
+	return fmt.Sprintf("%s (and %d more problem(s))", p[0], len(p)-1)
+}
+
+// Is makes errors.Is(p, ErrInvalid) true.
+func (p Problems) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(format string, args ...any) error {
+	return Problems{fmt.Sprintf(format, args...)}
+}

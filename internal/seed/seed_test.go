@@ -1,0 +1,306 @@
+package seed_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/seed"
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// trainingDir is examples/training, found from this file.
+func trainingDir(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples", "training")
+}
+
+func deps(s *apptest.Server) seed.Deps {
+	return seed.Deps{Pool: s.Pool, Parties: s.Parties, Tokens: s.Tokens, Resources: s.Resources,
+		Registry: s.Registry, SystemUsers: s.SystemUsers, Requests: s.Requests}
+}
+
+// Snapshot is every row of every table, as text: two equal snapshots mean
+// the database holds the same state.
+func Snapshot(t testing.TB, pool *pgxpool.Pool) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		_ = rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, tb := range tables {
+		var s string
+		if err := pool.QueryRow(ctx, `SELECT coalesce(json_agg(x ORDER BY x::text), '[]')::text FROM "`+tb+`" x`).Scan(&s); err != nil {
+			t.Fatalf("snapshot %s: %v", tb, err)
+		}
+		out[tb] = s
+	}
+	return out
+}
+
+func diff(a, b map[string]string) []string {
+	var out []string
+	for k, v := range a {
+		if b[k] != v {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// TestTrainingSeed seeds examples/training/seed.yaml twice into a fresh
+// database: the first run creates everything, the second changes no row.
+// Then the seeded room works: the training key gets a system-user token
+// for the approved system user, and the PDP permits it.
+func TestTrainingSeed(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	f, err := seed.ReadFile(filepath.Join(trainingDir(t), "seed.yaml"))
+	if err != nil {
+		t.Fatalf("read the training seed: %v", err)
+	}
+	before := Snapshot(t, s.Pool)
+	rep, err := seed.Apply(ctx, deps(s), f)
+	if err != nil {
+		t.Fatalf("first seeding: %v", err)
+	}
+	t.Logf("first: %s", rep)
+	for kind, want := range map[string]int{"organizations": 4, "persons": 4, "roles": 5, "clients": 1, "resources": 1, "policies": 1, "systems": 2, "systemUsers": 1} {
+		if rep.Created[kind] != want {
+			t.Errorf("first seeding created %d %s, want %d (%s)", rep.Created[kind], kind, want, rep)
+		}
+	}
+	once := Snapshot(t, s.Pool)
+	if len(diff(before, once)) == 0 {
+		t.Fatal("seeding changed nothing in the database")
+	}
+
+	rep, err = seed.Apply(ctx, deps(s), f)
+	if err != nil {
+		t.Fatalf("second seeding: %v", err)
+	}
+	if rep.Changed() {
+		t.Errorf("second seeding changed things: %s", rep)
+	}
+	if d := diff(once, Snapshot(t, s.Pool)); len(d) > 0 {
+		t.Errorf("second seeding changed tables %v", d)
+	}
+
+	// The client holds only the public half of the training key.
+	c, err := s.Tokens.Client(ctx, "treningsleverandoren-timeforer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.JWKS.Keys) != 1 || strings.Contains(string(c.JWKS.Keys[0]), `"d"`) {
+		t.Errorf("client keys %s, want one public key", c.JWKS.Keys)
+	}
+	// The system user exists, with the system's two rights, approved by
+	// Kari Kunde through a request.
+	su, err := s.SystemUsers.ByTriple(ctx, nil, "315555000_timeforer", "315555019", "")
+	if err != nil {
+		t.Fatalf("seeded system user: %v", err)
+	}
+	if len(su.Rights) != 2 {
+		t.Errorf("system user rights %+v, want the system's two", su.Rights)
+	}
+	req, err := s.Requests.Get(ctx, su.ID)
+	if err != nil || req.Status != "Accepted" {
+		t.Errorf("the system user's request: %+v, %v", req, err)
+	}
+
+	// A trainee's first exercise: a system-user token with the training
+	// key, and the PDP's answer for the seeded resource.
+	keyJSON, err := os.ReadFile(filepath.Join(trainingDir(t), "treningsleverandoren-key.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := jwk.ParseKey(keyJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertion, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+		ClientID: "treningsleverandoren-timeforer", Audience: s.URL + "/", Scopes: []string{"kursetaten:timeliste"}, SystemUserOrg: "315555019",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.PostForm(s.URL+"/token", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "access_token") {
+		t.Fatalf("system-user token with the training key: %d %s", resp.StatusCode, body)
+	}
+	for _, tc := range []struct{ org, want string }{{"315555019", "Permit"}, {"315555027", "NotApplicable"}} {
+		q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":"` + su.ID.String() + `"}]}],
+			"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"write"}]}],
+			"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"trening-timeliste"},
+				{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + tc.org + `"}]}]}}`
+		resp, err := http.Post(s.URL+"/authorization/api/v1/decision", "application/json", strings.NewReader(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Response []struct{ Decision string } `json:"response"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if len(out.Response) != 1 || out.Response[0].Decision != tc.want {
+			t.Errorf("PDP for the seeded system user on behalf of %s: %+v, want %s", tc.org, out, tc.want)
+		}
+	}
+}
+
+// goodFile is a small valid file the bad cases below break one way each.
+const goodFile = `
+organizations:
+  - {orgNo: "315555000", name: Treningsleverandøren AS}
+  - {orgNo: "315555019", name: Kurs Kunde AS}
+persons:
+  - {pid: "23085784161", name: Kari Kunde}
+roles:
+  - {org: "315555019", role: DAGL, person: "23085784161"}
+clients:
+  - clientId: seed-test-client
+    orgNo: "315555000"
+    name: test
+    scopes: [skatteetaten:kravogbetalinger]
+    jwksFile: treningsleverandoren-key.json
+systems:
+  - id: 315555000_test
+    vendor: "315555000"
+    name: Test
+    description: Test
+    rights: [kravogbetaling]
+    clientIds: [seed-test-client]
+systemUsers:
+  - {system: 315555000_test, org: "315555019"}
+`
+
+// TestBadFilesChangeNothing: every bad file is refused with one line
+// naming the problem, and the database is exactly as before — also when
+// the problem is only visible against the database, after the parties
+// would already have been writable.
+func TestBadFilesChangeNothing(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	dir := trainingDir(t)
+	// Something already there that files may collide with: a client of
+	// another organisation.
+	key, _ := tokens.NewClientKey()
+	set, _ := tokens.PublicJWKS(key)
+	if _, err := s.Tokens.CreateClient(ctx, tokens.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: set}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Parse([]byte(goodFile), dir); err != nil {
+		t.Fatalf("the good file: %v", err)
+	}
+	cases := []struct {
+		name, old, new, want string
+	}{
+		{"yaml syntax", `name: Test`, `name: [Test`, "did not find expected"},
+		{"unknown key", `vendor: "315555000"`, `vendor: "315555000"` + "\n    vendr: x", "field vendr not found"},
+		{"bad org number", `orgNo: "315555019"`, `orgNo: "315555018"`, `organizations[1].orgNo: "315555018" is not a valid organisation number`},
+		{"bad pid", `pid: "23085784161"`, `pid: "23085784162"`, "persons[0].pid"},
+		{"system id without vendor", `id: 315555000_test`, `id: 999_test`, "systems[0].id"},
+		{"missing key", `    jwksFile: treningsleverandoren-key.json`, ``, "clients[0]: a public key is required"},
+		{"key file missing", `jwksFile: treningsleverandoren-key.json`, `jwksFile: nope.json`, "clients[0]: jwksFile"},
+		// Only the database knows these.
+		{"unknown resource", `rights: [kravogbetaling]`, `rights: [no-such-resource]`, `systems[0].rights[0]: no resource "no-such-resource"`},
+		{"client of another org", `clientId: seed-test-client`, `clientId: taken-client`, "clients[0].clientId: client taken-client already belongs to organisation 991825827"},
+		{"unknown system user org", `{system: 315555000_test, org: "315555019"}`, `{system: 315555000_test, org: "310385980", approvedBy: "23085784161"}`, "systemUsers[0].approvedBy: 23085784161 may not manage access for 310385980"},
+		{"nobody to approve", `  - {org: "315555019", role: DAGL, person: "23085784161"}`, `  - {org: "315555019", role: REGN, holderOrg: "315555000"}`, "systemUsers[0]: nobody may approve for 315555019"},
+		{"right the system lacks", `{system: 315555000_test, org: "315555019"}`, `{system: 315555000_test, org: "315555019", rights: [ske-mva-melding]}`, "systemUsers[0].rights[0]: system 315555000_test has no right on ske-mva-melding"},
+	}
+	before := Snapshot(t, s.Pool)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(goodFile, tc.old) {
+				t.Fatalf("test case does not apply: %q", tc.old)
+			}
+			f, err := seed.Parse([]byte(strings.Replace(goodFile, tc.old, tc.new, 1)), dir)
+			if err == nil {
+				_, err = seed.Apply(ctx, deps(s), f)
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !errors.Is(err, seed.ErrInvalid) {
+				t.Errorf("error %v is not ErrInvalid", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q, want one line containing %q", msg, tc.want)
+			}
+			if d := diff(before, Snapshot(t, s.Pool)); len(d) > 0 {
+				t.Errorf("the bad file changed tables %v", d)
+			}
+		})
+	}
+	// And the good file itself goes in.
+	f, _ := seed.Parse([]byte(goodFile), dir)
+	if _, err := seed.Apply(ctx, deps(s), f); err != nil {
+		t.Fatalf("the good file after the bad ones: %v", err)
+	}
+}
+
+// TestChangedFileUpdates: seeding a changed file updates what changed and
+// nothing else.
+func TestChangedFileUpdates(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	dir := trainingDir(t)
+	f, _ := seed.Parse([]byte(goodFile), dir)
+	if _, err := seed.Apply(ctx, deps(s), f); err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(goodFile, "name: Kurs Kunde AS", "name: Kurs Kunde ASA", 1)
+	changed = strings.Replace(changed, "description: Test", "description: Ny", 1)
+	f, err := seed.Parse([]byte(changed), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := seed.Apply(ctx, deps(s), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated["organizations"] != 1 || rep.Updated["systems"] != 1 || rep.Unchanged["clients"] != 1 || rep.Unchanged["systemUsers"] != 1 {
+		t.Errorf("report %s, want one org and one system updated, the rest unchanged", rep)
+	}
+	org, _ := s.Parties.Org(ctx, "315555019")
+	sys, _ := s.Registry.System(ctx, "315555000_test")
+	if org.Name != "Kurs Kunde ASA" || sys.Description["en"] != "Ny" {
+		t.Errorf("after the update: org %q, system description %v", org.Name, sys.Description)
+	}
+}
