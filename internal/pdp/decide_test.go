@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,8 +123,10 @@ func TestDecisions(t *testing.T) {
 			if c.msg != "" && !strings.Contains(msg, c.msg) {
 				t.Errorf("status message %q, want it to contain %q", msg, c.msg)
 			}
-			if c.decision == Permit {
-				if len(r.Obligations) != 1 || r.Obligations[0].ID != ObligationAuthLevelID {
+			pol, _ := w.policies.Policy(context.Background(), r.Trace.Resource)
+			if c.decision == Permit && pol.MinAuthLevel > 0 {
+				if len(r.Obligations) != 1 || r.Obligations[0].ID != ObligationAuthLevelID ||
+					r.Obligations[0].AttributeAssignment[0].Value != strconv.Itoa(pol.MinAuthLevel) {
 					t.Errorf("Permit without the authentication-level obligation: %+v", r.Obligations)
 				}
 			} else if r.Obligations != nil {

@@ -167,17 +167,16 @@ func PackageCode(urnOrCode string) string {
 }
 
 // obligations are what a Permit carries: the minimum authentication level
-// of the resource policy (spec §1.3).
+// of the resource policy (spec §1.3); a policy without one has none.
 func obligations(p Policy) []Obligation {
-	level := p.MinAuthLevel
-	if level <= 0 {
-		level = defaultMinimumAuthLevel
+	if p.MinAuthLevel <= 0 {
+		return nil
 	}
 	return []Obligation{{
 		ID: ObligationAuthLevelID,
 		AttributeAssignment: []AttributeAssignment{{
 			AttributeID: ObligationAssignmentID,
-			Value:       strconv.Itoa(level),
+			Value:       strconv.Itoa(p.MinAuthLevel),
 			Category:    CategoryMinAuthLevel,
 			DataType:    DataTypeInteger,
 		}},

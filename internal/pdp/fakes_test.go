@@ -171,22 +171,22 @@ func newWorld() *world {
 				{ID: "r-pkg", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:ansettelsesforhold", "urn:altinn:accesspackage:regnskapsforer-lonn"}, Actions: []string{"read", "write"}},
 				{ID: "r-dagl", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:DAGL"}, Actions: []string{"read", "sign"}},
 			}},
-			"ttd-externalpdp-resource1": {ResourceID: "ttd-externalpdp-resource1", Rules: []Rule{
+			"ttd-externalpdp-resource1": {ResourceID: "ttd-externalpdp-resource1", MinAuthLevel: 2, Rules: []Rule{
 				{ID: "r-1", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:REGNA"}, Actions: []string{"read", "write"}},
 			}},
 			"ttd-externalpdp-resource2": {ResourceID: "ttd-externalpdp-resource2", Rules: []Rule{
 				{ID: "r-2", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:REGNA"}, Actions: []string{"read", "write"}, Resources: []string{"ttd-externalpdp-resource2"}},
 			}},
-			"ttd-accesslist-resource": {ResourceID: "ttd-accesslist-resource", AccessListEnabled: true, Rules: []Rule{
+			"ttd-accesslist-resource": {ResourceID: "ttd-accesslist-resource", MinAuthLevel: 2, AccessListEnabled: true, Rules: []Rule{
 				{ID: "r-al", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:ansettelsesforhold"}, Actions: []string{"read"}},
 			}},
-			"ttd-regn-role-resource": {ResourceID: "ttd-regn-role-resource", Rules: []Rule{
+			"ttd-regn-role-resource": {ResourceID: "ttd-regn-role-resource", MinAuthLevel: 2, Rules: []Rule{
 				{ID: "r-regn", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:regn"}, Actions: []string{"read"}},
 			}},
-			"altinn_access_management": {ResourceID: "altinn_access_management", Rules: []Rule{
+			"altinn_access_management": {ResourceID: "altinn_access_management", MinAuthLevel: 2, Rules: []Rule{
 				{ID: "r-am", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:dagl", "urn:altinn:accesspackage:tilgangsstyrer"}, Actions: []string{"read", "write"}},
 			}},
-			"ttd-deny-resource": {ResourceID: "ttd-deny-resource", Rules: []Rule{
+			"ttd-deny-resource": {ResourceID: "ttd-deny-resource", MinAuthLevel: 2, Rules: []Rule{
 				{ID: "r-permit", Effect: Permit, Subjects: []string{"urn:altinn:accesspackage:skatt-naering"}, Actions: []string{"read"}},
 				{ID: "r-deny", Effect: Deny, Subjects: []string{"urn:altinn:external-role:ccr:daglig-leder"}, Actions: []string{"read"}},
 			}},

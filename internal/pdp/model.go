@@ -235,7 +235,8 @@ type Request struct {
 type Policy struct {
 	ResourceID string
 	Rules      []Rule
-	// MinAuthLevel is the level the Permit obligation carries (0: default 2).
+	// MinAuthLevel is the level the Permit obligation carries (0: the
+	// policy has no obligation).
 	MinAuthLevel int
 	// AccessListEnabled is the resource's accessListMode == Enabled: a
 	// Permit also needs the party on one of the resource's access lists.
