@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -46,7 +48,7 @@ func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, e
 		return Grant{}, err
 	}
 	now := s.clock.Now()
-	key, e := checkKey(client, a, now)
+	key, e := s.checkKey(client, a, now)
 	if e != nil {
 		return Grant{}, e
 	}
@@ -116,7 +118,7 @@ type clientKey struct {
 // checkKey: header `kid` names one of the client's keys (x5c is for
 // clients without registered keys, which the emulator does not have),
 // and that key has not expired.
-func checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
+func (s *Service) checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
 	switch {
 	case a.hasKid && a.hasX5c:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present, not both.")
@@ -135,18 +137,44 @@ func checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
 		if now.After(c.JWKSUpdated.Add(keyLifetime)) {
 			return clientKey{}, errClientAuth("MP-121", "Expired key: key %q was posted %s and keys expire after one year; post the key set again.", a.kid, c.JWKSUpdated.UTC().Format(time.DateOnly))
 		}
-		key, err := jwk.ParseKey(raw)
+		k, err := s.clientKeys.parse(raw)
 		if err != nil {
 			return clientKey{}, errClientAuth("MP-120", "The registered key %q cannot be used: %v.", a.kid, err)
 		}
-		var pub rsa.PublicKey
-		if err := key.Raw(&pub); err != nil {
-			return clientKey{}, errClientAuth("MP-120", "The registered key %q is not an RSA key.", a.kid)
-		}
-		return clientKey{kid: a.kid, alg: key.Algorithm().String(), pub: &pub}, nil
+		return k, nil
 	}
 	return clientKey{}, errClientAuth("MP-100", "Unknown key identifier (kid) for client.")
 }
+
+// keyCache holds parsed client keys by their exact JWK text, so it can
+// never be stale: a replaced key has other text.
+type keyCache struct {
+	m     sync.Map // string(raw JWK) → clientKey
+	count atomic.Int64
+}
+
+func (kc *keyCache) parse(raw json.RawMessage) (clientKey, error) {
+	if k, ok := kc.m.Load(string(raw)); ok {
+		return k.(clientKey), nil
+	}
+	key, err := jwk.ParseKey(raw)
+	if err != nil {
+		return clientKey{}, err
+	}
+	var pub rsa.PublicKey
+	if err := key.Raw(&pub); err != nil {
+		return clientKey{}, fmt.Errorf("not an RSA key: %w", err)
+	}
+	k := clientKey{kid: key.KeyID(), alg: key.Algorithm().String(), pub: &pub}
+	if kc.count.Add(1) > maxParsedKeys {
+		kc.m.Clear()
+		kc.count.Store(0)
+	}
+	kc.m.Store(string(raw), k)
+	return k, nil
+}
+
+const maxParsedKeys = 10000
 
 // assertionAlgs are the grant signature algorithms Maskinporten documents.
 var assertionAlgs = map[string]bool{"RS256": true, "RS384": true, "RS512": true}

@@ -188,6 +188,14 @@ func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time
 	if !ok {
 		return nil, fmt.Errorf("signing key %s is not a private key", kid)
 	}
+	if rk, ok := signer.(*rsa.PrivateKey); ok {
+		// Without the CRT values every signature would recompute (and
+		// re-validate) them: several times the cost of the signature.
+		if err := rk.Validate(); err != nil {
+			return nil, fmt.Errorf("signing key %s: %w", kid, err)
+		}
+		rk.Precompute()
+	}
 	k := &signingKey{kid: kid, alg: alg, purpose: purpose, signer: signer, retired: retired}
 	if purpose == purposeAltinn {
 		if err := k.deriveIDs(); err != nil {

@@ -100,6 +100,7 @@ type Service struct {
 	systemUsers SystemUserLookup
 	persons     PersonLookup
 	keys        keyring
+	clientKeys  keyCache
 	grants      atomic.Uint64
 }
 
