@@ -2,6 +2,9 @@ package pdp
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +33,24 @@ func BenchmarkDecide(b *testing.B) {
 	for b.Loop() {
 		if d := w.svc.Decide(ctx, r).Decision; d != Permit {
 			b.Fatal(d)
+		}
+	}
+}
+
+// BenchmarkServe is the /decision handler without the network.
+func BenchmarkServe(b *testing.B) {
+	w := newWorld()
+	w.svc.c.live.Store(true)
+	body := req(attr(AttrSystemUserUUID, suAgent.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo)))
+	h := w.svc.handle(Internal)
+	b.ReportAllocs()
+	for b.Loop() {
+		rq := httptest.NewRequest(http.MethodPost, "/authorization/api/v1/decision", strings.NewReader(body))
+		rq.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h(rec, rq)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
 		}
 	}
 }

@@ -1,13 +1,14 @@
 package pdp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -66,10 +67,30 @@ func (s *Service) handle(ep Endpoint) http.HandlerFunc {
 	}
 }
 
+// bufs recycles request and response buffers: a decision is small and
+// frequent, so the garbage of growing fresh buffers showed in profiles.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuf() *bytes.Buffer {
+	b := bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// putBuf keeps only ordinary-sized buffers, so one huge request does not
+// pin its memory in the pool.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		bufs.Put(b)
+	}
+}
+
 // serve always answers 200 with a XACML response: errors are Indeterminate
 // results with a status code, as the real PDP answers (spec §1).
 func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	in := getBuf()
+	defer putBuf(in)
+	_, err := in.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
 	var resp Response
 	switch {
 	case err != nil:
@@ -83,11 +104,17 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 		// The real /decision also takes XACML XML; the emulator does not.
 		resp.Response = []Result{s.failed(syntaxErr("Only the XACML JSON profile (Content-Type: application/json) is supported by altinn-sim."), explain)}
 	default:
-		resp = s.DecideBody(r.Context(), body, ep, explain)
+		resp = s.DecideBody(r.Context(), in.Bytes(), ep, explain)
+	}
+	out := getBuf()
+	defer putBuf(out)
+	if err := json.NewEncoder(out).Encode(resp); err != nil {
+		s.log.ErrorContext(r.Context(), "pdp: encode response", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(resp)
+	_, _ = w.Write(out.Bytes())
 }
 
 // DecideBody decides a raw XACML JSON request body.
