@@ -25,7 +25,8 @@ says is left alone. A bad file changes nothing and exits 2 with one line
 saying what is wrong.
 
 It connects as 'serve' does (--database-url, or the embedded PostgreSQL in
---data-dir, which must not be in use by a running server at the time).
+--data-dir, attaching to it when a server is already running there), and
+may run while servers are up: they see the new data at once.
 
 `
 
