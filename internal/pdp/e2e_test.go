@@ -16,6 +16,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
+	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
 
@@ -161,6 +162,27 @@ func TestEndToEndStandardAndPersons(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("/authorize without the scope: %d, want 403", resp.StatusCode)
 	}
+
+	// Replacing the resource's policy (resources notifies policy:<id>)
+	// is seen at once: a rule on another package no longer opens it.
+	pol, err := s.Resources.Policy(context.Background(), "ttd-accesspackage-resource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol.Rules[0].Subjects = []string{"urn:altinn:accesspackage:lonn"}
+	if err := s.Resources.ReplacePolicy(context.Background(), resources.Writer{Admin: true}, pol); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "NotApplicable after the policy changed", func() bool {
+		return decide(t, s, "", cases[0].body).Decision == pdp.NotApplicable
+	})
+	pol.Rules[0].Subjects = []string{"urn:altinn:accesspackage:ansettelsesforhold"}
+	if err := s.Resources.ReplacePolicy(context.Background(), resources.Writer{Admin: true}, pol); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Permit after the policy changed back", func() bool {
+		return decide(t, s, "", cases[0].body).Decision == pdp.Permit
+	})
 
 	// Deleting the system user (which notifies) turns Permit into
 	// NotApplicable.
