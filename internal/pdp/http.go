@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,7 +31,7 @@ const maxBody = 1 << 20
 // header the real service documents is accepted and ignored.
 func (s *Service) Routes(v auth.Verifier) chi.Router {
 	r := chi.NewRouter()
-	tc := &tokenCache{v: v, now: s.now}
+	tc := &tokenCache{v: v, now: func() time.Time { return s.now() }}
 	r.With(auth.Authenticate(tc), auth.RequireScope(ScopeAuthorize, ScopeAuthorizeAdmin)).
 		Post("/authorize", s.handle(External))
 	r.Post("/decision", s.handle(Internal))
