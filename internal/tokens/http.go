@@ -40,6 +40,16 @@ func (s *Service) MountControl(r chi.Router) {
 	r.Put("/clients/{clientId}/jwks", s.handleReplaceKeys)
 	r.Post("/clients/{clientId}/jwks", s.handleReplaceKeys)
 	r.Post("/tokens", s.handleTestToken)
+	r.Post("/keys/rotate", s.handleRotate)
+}
+
+func (s *Service) handleRotate(w http.ResponseWriter, r *http.Request) {
+	out, err := s.RotateKeys(r.Context())
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -129,6 +139,7 @@ func (s *Service) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) handleJWKS(purpose string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		s.maybeReloadKeys()
 		set, err := s.jwks(purpose)
 		if err != nil {
 			problem.Error(w, r, err)

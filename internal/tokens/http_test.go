@@ -512,3 +512,47 @@ func TestAuthMiddlewareWithRealTokens(t *testing.T) {
 		t.Fatalf("forged: %d", st)
 	}
 }
+
+// Rotation: new tokens get the new kid, old tokens still verify (also at
+// another instance), the retired key stays in the JWKS until every token
+// it signed has expired.
+func TestKeyRotation(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.NewURL(t)
+	shared := func(c *config.Config) { c.PublicURL = "http://sim.rotate.test" }
+	s1 := apptest.StartOn(t, dbURL, shared)
+	s2 := apptest.StartOn(t, dbURL, shared)
+	mint := func(s *apptest.Server) string {
+		var tr tokens.TokenResponse
+		postJSON(t, s.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}}, &tr)
+		return tr.AccessToken
+	}
+	old := mint(s1)
+	var rot tokens.RotatedKeys
+	if resp := postJSON(t, s1.URL+"/sim/api/v1/keys/rotate", map[string]any{}, &rot); resp.StatusCode != 200 || rot.Maskinporten == "" || rot.Altinn == "" {
+		t.Fatalf("rotate: %d %+v", resp.StatusCode, rot)
+	}
+	fresh := mint(s1)
+	if decodeHeader(t, fresh)["kid"] != rot.Maskinporten || decodeHeader(t, old)["kid"] == rot.Maskinporten {
+		t.Fatalf("kids: old %v new %v rotated %v", decodeHeader(t, old)["kid"], decodeHeader(t, fresh)["kid"], rot)
+	}
+	for _, s := range []*apptest.Server{s1, s2} {
+		for _, tok := range []string{old, fresh} {
+			if _, err := s.Verifier.Verify(context.Background(), tok); err != nil {
+				t.Fatalf("verify at %s: %v", s.URL, err)
+			}
+		}
+	}
+	var set struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	do(t, http.MethodGet, s1.URL+"/jwk", "", nil, "", &set)
+	if len(set.Keys) != 2 {
+		t.Fatalf("jwks after rotation: %v", set.Keys)
+	}
+	s1.Clock.Set(31 * time.Minute)
+	do(t, http.MethodGet, s1.URL+"/jwk", "", nil, "", &set)
+	if len(set.Keys) != 1 || set.Keys[0]["kid"] != rot.Maskinporten {
+		t.Fatalf("jwks after the old key's tokens expired: %v", set.Keys)
+	}
+}

@@ -33,6 +33,7 @@ func (s *Service) Issue(ctx context.Context, g Grant) (TokenResponse, error) {
 }
 
 func (s *Service) signAccess(claims accessClaims) (TokenResponse, error) {
+	s.maybeReloadKeys()
 	key := s.keys.activeKey(purposeMaskinporten)
 	tok, err := signJWT(key, claims)
 	if err != nil {

@@ -213,6 +213,7 @@ type keyring struct {
 	active     map[string]*signingKey
 	byKid      map[string]*signingKey
 	lastReload time.Time
+	reloading  bool
 }
 
 func (kr *keyring) activeKey(purpose string) *signingKey {
@@ -242,6 +243,7 @@ func (kr *keyring) all(purpose string) []*signingKey {
 func (kr *keyring) replace(keys []*signingKey, alg string) {
 	kr.mu.Lock()
 	defer kr.mu.Unlock()
+	kr.lastReload = time.Now()
 	kr.byKid = map[string]*signingKey{}
 	kr.active = map[string]*signingKey{}
 	for _, k := range keys {
@@ -290,22 +292,26 @@ func (s *Service) reloadKeys(ctx context.Context) error {
 	return nil
 }
 
-// keyByKid finds one of our keys; an unknown kid triggers one reload (at
-// most once a second) in case another instance added a key.
+// keyByKid finds one of our keys. An unknown kid may be a key another
+// instance rotated in: one indexed lookup tells, and only then are the
+// keys reloaded.
 func (s *Service) keyByKid(ctx context.Context, kid string) *signingKey {
 	if k := s.keys.lookup(kid); k != nil {
 		return k
 	}
-	s.keys.mu.Lock()
-	due := time.Since(s.keys.lastReload) > time.Second
-	if due {
-		s.keys.lastReload = time.Now()
+	if kid == "" || len(kid) > 100 {
+		return nil
 	}
-	s.keys.mu.Unlock()
-	if due {
-		if err := s.reloadKeys(ctx); err != nil {
-			s.log.Warn("reload signing keys", "err", err)
-		}
+	known, err := keyExists(ctx, s.pool, kid)
+	if err != nil {
+		s.log.Warn("look up signing key", "kid", kid, "err", err)
+		return nil
+	}
+	if !known {
+		return nil
+	}
+	if err := s.reloadKeys(ctx); err != nil {
+		s.log.Warn("reload signing keys", "err", err)
 	}
 	return s.keys.lookup(kid)
 }
@@ -313,7 +319,11 @@ func (s *Service) keyByKid(ctx context.Context, kid string) *signingKey {
 // jwks returns the public keys of purpose as a JWK set.
 func (s *Service) jwks(purpose string) (jwk.Set, error) {
 	set := jwk.NewSet()
+	cutoff := s.clock.Now().Add(-s.retiredKeyKeep())
 	for _, k := range s.keys.all(purpose) {
+		if k.retired != nil && k.retired.Before(cutoff) {
+			continue
+		}
 		pk, err := k.publicJWK()
 		if err != nil {
 			return nil, err

@@ -154,3 +154,9 @@ func loadKeys(ctx context.Context, q db.Querier) ([]*signingKey, error) {
 	}
 	return out, db.Map(rows.Err())
 }
+
+func keyExists(ctx context.Context, q db.Querier, kid string) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signing_keys WHERE kid = $1)`, kid).Scan(&ok)
+	return ok, db.Map(err)
+}

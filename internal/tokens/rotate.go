@@ -1,0 +1,101 @@
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+// keysLockID is the advisory lock serialising key rotation across
+// instances.
+const keysLockID = 74210301
+
+// keyReloadEvery is how often an instance looks for keys another instance
+// rotated in, when it signs.
+const keyReloadEvery = 30 * time.Second
+
+// RotatedKeys names the new active keys.
+type RotatedKeys struct {
+	Maskinporten string `json:"maskinporten"`
+	Altinn       string `json:"altinn"`
+}
+
+// RotateKeys retires the active signing keys and makes new ones. Retired
+// keys stay in the JWKS until every token they signed has expired, then
+// they are deleted. Rotations on several instances at once are serialised
+// by an advisory lock, each making its own new pair.
+func (s *Service) RotateKeys(ctx context.Context) (RotatedKeys, error) {
+	var out RotatedKeys
+	fresh := map[string]*signingKey{}
+	raws := map[string][]byte{}
+	for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+		k, raw, err := generateKey(p, s.set.SigningAlg)
+		if err != nil {
+			return out, err
+		}
+		fresh[p], raws[p] = k, raw
+	}
+	now := s.clock.Now()
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, keysLockID); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE signing_keys SET retired = $1 WHERE retired IS NULL AND alg = $2`, now, s.set.SigningAlg); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE retired IS NOT NULL AND retired < $1`, now.Add(-s.retiredKeyKeep())); err != nil {
+			return err
+		}
+		for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+			if _, err := q.Exec(ctx, `INSERT INTO signing_keys (kid, purpose, alg, private_jwk, created) VALUES ($1, $2, $3, $4, $5)`,
+				fresh[p].kid, p, s.set.SigningAlg, raws[p], now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("rotate signing keys: %w", err)
+	}
+	if err := s.reloadKeys(ctx); err != nil {
+		return out, err
+	}
+	out.Maskinporten, out.Altinn = fresh[purposeMaskinporten].kid, fresh[purposeAltinn].kid
+	return out, nil
+}
+
+// retiredKeyKeep is how long a retired key stays published: the longest
+// token lifetime plus skew.
+func (s *Service) retiredKeyKeep() time.Duration {
+	d := s.set.TokenLifetime
+	if s.set.AltinnLifetime > d {
+		d = s.set.AltinnLifetime
+	}
+	return d + s.set.Skew
+}
+
+// maybeReloadKeys picks up keys rotated by another instance: at most every
+// keyReloadEvery, in the background, so signing never waits for it.
+func (s *Service) maybeReloadKeys() {
+	s.keys.mu.Lock()
+	due := time.Since(s.keys.lastReload) > keyReloadEvery && !s.keys.reloading
+	if due {
+		s.keys.lastReload, s.keys.reloading = time.Now(), true
+	}
+	s.keys.mu.Unlock()
+	if !due {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.reloadKeys(ctx); err != nil {
+			s.log.Warn("reload signing keys", "err", err)
+		}
+		s.keys.mu.Lock()
+		s.keys.reloading = false
+		s.keys.mu.Unlock()
+	}()
+}
