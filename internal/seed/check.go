@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -25,6 +26,7 @@ var (
 	legacyClientID  = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
 	scopePattern    = regexp.MustCompile(`^[a-zA-Z0-9_.-]+:[^\s]+$`)
 	resourceIDRe    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	kidPattern      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,200}$`)
 )
 
 // check validates the file's shape: formats, required fields, duplicates
@@ -313,8 +315,21 @@ func (f *File) publicKeys(c Client) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("keys[%d]: %v", i, err)
 		}
+		var rk rsa.PublicKey
+		if err := pub.Raw(&rk); err != nil {
+			return nil, fmt.Errorf("keys[%d]: not a valid RSA key: %v", i, err)
+		}
+		if rk.N.BitLen() < 2048 {
+			return nil, fmt.Errorf("keys[%d]: the RSA key has %d bits; at least 2048 are required", i, rk.N.BitLen())
+		}
 		if pub.KeyID() == "" {
 			return nil, fmt.Errorf("keys[%d]: kid is required", i)
+		}
+		if !kidPattern.MatchString(pub.KeyID()) {
+			return nil, fmt.Errorf("keys[%d]: kid %q may only contain letters, digits, '.', '_' and '-'", i, pub.KeyID())
+		}
+		if use := pub.KeyUsage(); use != "" && use != "sig" {
+			return nil, fmt.Errorf("keys[%d]: use must be sig, got %q", i, use)
 		}
 		if kids[pub.KeyID()] {
 			return nil, fmt.Errorf("keys[%d]: kid %q is used twice", i, pub.KeyID())

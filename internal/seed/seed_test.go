@@ -2,6 +2,8 @@ package seed_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"io"
@@ -224,6 +226,10 @@ func TestBadFilesChangeNothing(t *testing.T) {
 	if _, err := s.Tokens.CreateClient(ctx, tokens.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: set}); err != nil {
 		t.Fatal(err)
 	}
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	weakKey, _ := tokens.ClientKeyFromRSA(weak)
+	weakSet, _ := tokens.PublicJWKS(weakKey)
+	weakJSON, _ := json.Marshal(weakSet)
 	if _, err := seed.Parse([]byte(goodFile), dir); err != nil {
 		t.Fatalf("the good file: %v", err)
 	}
@@ -236,6 +242,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		{"bad pid", `pid: "23085784161"`, `pid: "23085784162"`, "persons[0].pid"},
 		{"system id without vendor", `id: 315555000_test`, `id: 999_test`, "systems[0].id"},
 		{"missing key", `    jwksFile: treningsleverandoren-key.json`, ``, "clients[0]: a public key is required"},
+		{"weak key", `jwksFile: treningsleverandoren-key.json`, `jwks: ` + string(weakJSON), "clients[0]: keys[0]: the RSA key has 1024 bits"},
 		{"key file missing", `jwksFile: treningsleverandoren-key.json`, `jwksFile: nope.json`, "clients[0]: jwksFile"},
 		// Only the database knows these.
 		{"unknown resource", `rights: [kravogbetaling]`, `rights: [no-such-resource]`, `systems[0].rights[0]: no resource "no-such-resource"`},
