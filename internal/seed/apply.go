@@ -257,6 +257,14 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			count("systemUsers", keep)
 			continue
 		}
+		// A request for the same system user that was answered without
+		// leaving one (rejected, or its system user since deleted) would
+		// be handed back by Create; the vendor withdraws it and asks anew.
+		if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindStandard, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil && old.Status != requests.StatusNew {
+			if err := d.Requests.Delete(ctx, requests.KindStandard, old.ID); err != nil {
+				return fail(fmt.Errorf("system user of %s for %s: withdraw the %s request: %w", u.in.SystemID, u.in.PartyOrgNo, old.Status, err))
+			}
+		}
 		// As on the platform: the vendor asks, a person approves.
 		r, _, err := d.Requests.Create(ctx, u.vendor, requests.KindStandard, u.in)
 		if err != nil {

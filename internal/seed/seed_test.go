@@ -20,6 +20,8 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
+	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -309,5 +311,41 @@ func TestChangedFileUpdates(t *testing.T) {
 	sys, _ := s.Registry.System(ctx, "315555000_test")
 	if org.Name != "Kurs Kunde ASA" || sys.Description["en"] != "Ny" {
 		t.Errorf("after the update: org %q, system description %v", org.Name, sys.Description)
+	}
+}
+
+// TestRejectedRequestIsReplaced: a customer once rejected the vendor's
+// request; seeding still gives the approved system user (the old request
+// is withdrawn and a new one approved), and then stays put.
+func TestRejectedRequestIsReplaced(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	withoutUsers := goodFile[:strings.Index(goodFile, "systemUsers:")]
+	f, err := seed.Parse([]byte(withoutUsers), trainingDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(ctx, deps(s), f); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := s.Requests.Create(ctx, "315555000", requests.KindStandard, requests.CreateInput{SystemID: "315555000_test", PartyOrgNo: "315555019",
+		Rights: []requests.Right{{Resource: []registry.AttributePair{{ID: "urn:altinn:resource", Value: "kravogbetaling"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Requests.Reject(ctx, r.ID, "315555019", "23085784161"); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = seed.Parse([]byte(goodFile), trainingDir(t))
+	rep, err := seed.Apply(ctx, deps(s), f)
+	if err != nil || rep.Created["systemUsers"] != 1 {
+		t.Fatalf("seeding after a rejection: %s, %v", rep, err)
+	}
+	su, err := s.SystemUsers.ByTriple(ctx, nil, "315555000_test", "315555019", "")
+	if err != nil || su.ID == r.ID {
+		t.Fatalf("system user %+v (%v); want a new one, not from the rejected request", su, err)
+	}
+	if rep, err = seed.Apply(ctx, deps(s), f); err != nil || rep.Changed() {
+		t.Fatalf("third seeding: %s, %v", rep, err)
 	}
 }
