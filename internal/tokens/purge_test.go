@@ -1,0 +1,65 @@
+package tokens
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+)
+
+// Every purgeEvery-th grant deletes the jtis whose grants have expired,
+// and only those.
+func TestJTIPurge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewFixed(time.Now().Truncate(time.Second))
+	pool := dbtest.New(t)
+	s, err := New(ctx, Deps{Pool: pool, Clock: clk}, DefaultSettings("http://mp.test", "ES256", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := NewClientKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := PublicJWKS(key)
+	c, err := s.CreateClient(ctx, NewClient{OrgNo: "991825827", Scopes: []string{"a:b"}, JWKS: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for jti, exp := range map[string]time.Time{"old": clk.Now().Add(-time.Minute), "live": clk.Now().Add(time.Minute)} {
+		if _, err := recordJTI(ctx, pool, c.ClientID, jti, exp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM maskinporten_jti WHERE jti IN ('old', 'live')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	grant := func() {
+		g, err := SignGrant(key, GrantClaims(GrantOptions{ClientID: c.ClientID, Audience: "http://mp.test/", Scopes: []string{"a:b"}, Now: clk.Now()}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ValidateGrant(ctx, TokenRequest{GrantType: GrantType, Assertion: g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grant()
+	if n := count(); n != 2 {
+		t.Fatalf("purged too early: %d", n)
+	}
+	s.grants.Store(purgeEvery - 1)
+	grant()
+	if n := count(); n != 1 {
+		t.Fatalf("after purge: %d rows, want only the live one", n)
+	}
+	if fresh, _ := recordJTI(ctx, pool, c.ClientID, "live", clk.Now()); fresh {
+		t.Fatal("the live jti was purged")
+	}
+}
