@@ -329,6 +329,21 @@ func TestGrantGood(t *testing.T) {
 	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), cl)); err != nil {
 		t.Fatalf("edges: %v", err)
 	}
+	// resource becomes the token's aud, pid is copied.
+	cl = f.claims()
+	cl["resource"] = []string{"https://api.example/v1/"}
+	cl["pid"] = "10857841048"
+	gr, err := f.grant(t, sign(t, f.rsaA, f.header(), cl))
+	if err != nil {
+		t.Fatalf("resource+pid: %v", err)
+	}
+	rr, err := f.s.Issue(ctx, gr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := decodePayload(t, rr.AccessToken); fmt.Sprint(c["aud"]) != "[https://api.example/v1/]" || c["pid"] != "10857841048" {
+		t.Fatalf("aud/pid: %v", c)
+	}
 	// Issue gives the claims of a real token.
 	resp, err := f.s.Issue(ctx, g)
 	if err != nil {
