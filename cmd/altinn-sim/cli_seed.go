@@ -14,6 +14,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
+	"github.com/altinn-sim/altinn-sim/internal/sim"
 )
 
 const seedUsage = `altinn-sim seed --file seed.yaml [flags]
@@ -107,10 +108,18 @@ func seedDatabase(ctx context.Context, cfg config.Config, f seed.File) (seed.Rep
 		return seed.Report{}, err
 	}
 	defer a.Close()
-	return seed.Apply(ctx, seed.Deps{
+	rep, err := seed.Apply(ctx, seed.Deps{
 		Pool: pool, Parties: a.Parties, Tokens: a.Tokens, Resources: a.Resources,
 		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests,
 	}, f)
+	if err != nil {
+		return rep, err
+	}
+	// The seeded state is what POST /sim/api/v1/reset returns to.
+	if err := sim.TakeSnapshot(ctx, pool); err != nil {
+		return rep, fmt.Errorf("record the seed for /sim/api/v1/reset: %w", err)
+	}
+	return rep, nil
 }
 
 // takeFileFlag removes --file (or -file, --file=, -f) from args, leaving

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/sim"
 )
 
 // dbState is every row of every table as text.
@@ -59,6 +60,16 @@ func TestSeedCommand(t *testing.T) {
 	}
 	if dbState(t, pool) != after {
 		t.Error("the second seed changed the database")
+	}
+	// A reset returns to the seeded state, not to the bare migrations.
+	if _, err := pool.Exec(context.Background(), `DELETE FROM system_users`); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Reset(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	if dbState(t, pool) != after {
+		t.Error("a reset after seeding did not return to the seeded state")
 	}
 
 	// A file that is only wrong against the database (a system user for a
