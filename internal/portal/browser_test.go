@@ -115,7 +115,11 @@ func newBrowser(t testing.TB) context.Context {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start Chromium (%s): %v", path, err)
 	}
-	return ctx
+	// Bound every later action, so a page that never shows what a test
+	// waits for fails the test instead of hanging it.
+	bounded, cancelBounded := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancelBounded)
+	return bounded
 }
 
 // artifactDir is test-artifacts/ at the repository root (git-ignored).
