@@ -5,7 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"io"
@@ -554,5 +557,50 @@ func TestKeyRotation(t *testing.T) {
 	do(t, http.MethodGet, s1.URL+"/jwk", "", nil, "", &set)
 	if len(set.Keys) != 1 || set.Keys[0]["kid"] != rot.Maskinporten {
 		t.Fatalf("jwks after the old key's tokens expired: %v", set.Keys)
+	}
+}
+
+// The Altinn signing key is published like the platform's: with its
+// certificate (x5c), named by the certificate's SHA-1 thumbprint, and the
+// token header carries that kid and x5t.
+func TestAltinnKeyCertificate(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	var tr tokens.TokenResponse
+	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}, "exchange": true}, &tr)
+	var set struct {
+		Keys []struct {
+			Kid string   `json:"kid"`
+			N   string   `json:"n"`
+			X5c []string `json:"x5c"`
+		} `json:"keys"`
+	}
+	do(t, http.MethodGet, srv.URL+"/authentication/api/v1/openid/.well-known/openid-configuration/jwks", "", nil, "", &set)
+	if len(set.Keys) != 1 || len(set.Keys[0].X5c) != 1 {
+		t.Fatalf("altinn jwks %+v", set)
+	}
+	der, err := base64.StdEncoding.DecodeString(set.Keys[0].X5c[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	crt, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum(der)
+	h := decodeHeader(t, tr.AccessToken)
+	if h["kid"] != strings.ToUpper(hex.EncodeToString(sum[:])) || h["kid"] != set.Keys[0].Kid || h["x5t"] != base64.RawURLEncoding.EncodeToString(sum[:]) {
+		t.Fatalf("header %v, thumbprint %X", h, sum)
+	}
+	pub, ok := crt.PublicKey.(*rsa.PublicKey)
+	if !ok || base64.RawURLEncoding.EncodeToString(pub.N.Bytes()) != set.Keys[0].N {
+		t.Fatal("certificate key is not the published key")
+	}
+	// Maskinporten keys have no certificate here (whether the real /jwk has
+	// x5c is unverified; clients resolve by kid either way).
+	var mp map[string][]map[string]any
+	do(t, http.MethodGet, srv.URL+"/jwk", "", nil, "", &mp)
+	if _, has := mp["keys"][0]["x5c"]; has {
+		t.Fatalf("maskinporten jwks %v", mp)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -20,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/cert"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
@@ -41,6 +43,10 @@ type signingKey struct {
 	// x5t is set for Altinn keys: Altinn puts the certificate thumbprint
 	// in the header beside kid.
 	x5t     string
+	// certDER is the Altinn key's self-signed certificate: the platform
+	// publishes its signing certificate (x5c) and names keys by its
+	// thumbprint.
+	certDER []byte
 	retired *time.Time
 }
 
@@ -73,7 +79,36 @@ func (k *signingKey) publicJWK() (jwk.Key, error) {
 	_ = pk.Set(jwk.KeyIDKey, k.kid)
 	_ = pk.Set(jwk.AlgorithmKey, jwa.SignatureAlgorithm(k.alg))
 	_ = pk.Set(jwk.KeyUsageKey, jwk.ForSignature)
+	if k.certDER != nil {
+		if err := pk.Set(jwk.X509CertChainKey, certChain(k.certDER)); err != nil {
+			return nil, err
+		}
+	}
 	return pk, nil
+}
+
+func certChain(der []byte) *cert.Chain {
+	var c cert.Chain
+	_ = c.AddString(base64.StdEncoding.EncodeToString(der))
+	return &c
+}
+
+// selfSignedCert makes the certificate an Altinn signing key is published
+// with.
+func selfSignedCert(signer crypto.Signer) ([]byte, error) {
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "altinn-sim platform token signing", Organization: []string{"altinn-sim"}},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.AddDate(10, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	return x509.CreateCertificate(rand.Reader, tmpl, tmpl, signer.Public(), signer)
 }
 
 // verifySignature checks a JWS signature made with alg by pub. Only the
@@ -135,12 +170,20 @@ func generateKey(purpose, alg string) (*signingKey, []byte, error) {
 		return nil, nil, fmt.Errorf("generate %s key: %w", alg, err)
 	}
 	k := &signingKey{alg: alg, purpose: purpose, signer: signer}
+	if purpose == purposeAltinn {
+		if k.certDER, err = selfSignedCert(signer); err != nil {
+			return nil, nil, fmt.Errorf("certificate for the Altinn key: %w", err)
+		}
+	}
 	if err := k.deriveIDs(); err != nil {
 		return nil, nil, err
 	}
 	priv, err := jwk.FromRaw(signer)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode private key: %w", err)
+	}
+	if k.certDER != nil {
+		_ = priv.Set(jwk.X509CertChainKey, certChain(k.certDER))
 	}
 	_ = priv.Set(jwk.KeyIDKey, k.kid)
 	_ = priv.Set(jwk.AlgorithmKey, jwa.SignatureAlgorithm(alg))
@@ -153,9 +196,12 @@ func generateKey(purpose, alg string) (*signingKey, []byte, error) {
 
 func (k *signingKey) deriveIDs() error {
 	if k.purpose == purposeAltinn {
-		der, err := x509.MarshalPKIXPublicKey(k.signer.Public())
-		if err != nil {
-			return err
+		der := k.certDER
+		if der == nil {
+			var err error
+			if der, err = x509.MarshalPKIXPublicKey(k.signer.Public()); err != nil {
+				return err
+			}
 		}
 		sum := sha1.Sum(der)
 		k.kid = strings.ToUpper(hex.EncodeToString(sum[:]))
@@ -197,6 +243,12 @@ func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time
 		rk.Precompute()
 	}
 	k := &signingKey{kid: kid, alg: alg, purpose: purpose, signer: signer, retired: retired}
+	if chain := key.X509CertChain(); chain != nil && chain.Len() > 0 {
+		b, _ := chain.Get(0)
+		if k.certDER, err = base64.StdEncoding.DecodeString(string(b)); err != nil {
+			return nil, fmt.Errorf("signing key %s: certificate: %w", kid, err)
+		}
+	}
 	if purpose == purposeAltinn {
 		if err := k.deriveIDs(); err != nil {
 			return nil, err
