@@ -42,7 +42,7 @@ type signingKey struct {
 	signer  crypto.Signer
 	// x5t is set for Altinn keys: Altinn puts the certificate thumbprint
 	// in the header beside kid.
-	x5t     string
+	x5t string
 	// certDER is the Altinn key's self-signed certificate: the platform
 	// publishes its signing certificate (x5c) and names keys by its
 	// thumbprint.
