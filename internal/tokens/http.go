@@ -99,7 +99,11 @@ func (s *Service) writeOAuthError(w http.ResponseWriter, r *http.Request, err er
 			e.Code, e.Status, e.Description = "temporarily_unavailable", http.StatusServiceUnavailable, "The database is unavailable; try again."
 		}
 	} else {
-		s.log.InfoContext(r.Context(), "token request refused", "error", e.Code, "mp", e.MP, "description", e.Description, "cause", e.Cause, "trace_id", traceID)
+		attrs := []any{"error", e.Code, "mp", e.MP, "description", e.Description, "trace_id", traceID}
+		if e.Cause != nil {
+			attrs = append(attrs, "cause", e.Cause)
+		}
+		s.log.InfoContext(r.Context(), "token request refused", attrs...)
 	}
 	body := oauthError{Error: e.Code, Description: e.Description + " (trace_id: " + traceID + ")"}
 	if e.MP != "" {
