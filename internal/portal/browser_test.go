@@ -26,6 +26,9 @@ import (
 // or chromium on PATH.
 func chromiumPath() string {
 	if p := os.Getenv("ALTINN_SIM_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
@@ -88,7 +91,7 @@ func newBrowser(t testing.TB) context.Context {
 		if os.Getenv("ALTINN_SIM_SKIP_BROWSER") == "1" {
 			t.Skip("no Chromium and ALTINN_SIM_SKIP_BROWSER=1")
 		}
-		t.Fatal("Chromium not found at /usr/bin/chromium or on PATH: install Debian's chromium (./test.sh does when run as root) or set ALTINN_SIM_SKIP_BROWSER=1 to skip browser tests")
+		t.Fatal("Chromium not found ($ALTINN_SIM_CHROMIUM, /usr/bin/chromium or on PATH): install Debian's chromium (./test.sh does when run as root) or set ALTINN_SIM_SKIP_BROWSER=1 to skip browser tests")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),

@@ -253,6 +253,7 @@ type requestPage struct {
 	OrgName     string
 	OrgNo       string
 	ExternalRef string
+	Integration string
 	Rights      []rightView
 	Packages    []packageView
 	// Change requests.
@@ -376,6 +377,7 @@ func (s *Service) buildRequestPage(r *http.Request, req Request) (requestPage, e
 		OrgNo:       req.PartyOrgNo,
 		OrgName:     req.PartyOrgNo,
 		ExternalRef: req.ExternalRef,
+		Integration: req.IntegrationTitle,
 		CanAnswer:   answerable(req),
 	}
 	if req.TimedOut && req.Status == StatusNew {

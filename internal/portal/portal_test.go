@@ -107,9 +107,10 @@ func serve(t *testing.T, svc *Service) *httptest.Server {
 func (f *fixture) standardRequest() Request {
 	return f.reqs.add(Request{
 		Kind: KindStandard, SystemID: systemID, PartyOrgNo: orgTiger, ExternalRef: orgTiger,
-		Rights:         []Right{{Resource: []AttributePair{{ID: "urn:altinn:resource", Value: resourceID}}}},
-		AccessPackages: []AccessPackageRef{{URN: pkgURN}},
-		RedirectURL:    redirect,
+		IntegrationTitle: "Matrix for Tiger",
+		Rights:           []Right{{Resource: []AttributePair{{ID: "urn:altinn:resource", Value: resourceID}}}},
+		AccessPackages:   []AccessPackageRef{{URN: pkgURN}},
+		RedirectURL:      redirect,
 	})
 }
 
@@ -201,6 +202,7 @@ func TestApproveRedirectsOnceAndNeverTwice(t *testing.T) {
 	rp.inText("#vendor", "Digitaliseringsdirektoratet")
 	rp.inText("#vendor", "991825827")
 	rp.inText("#org", "Rakrygget Spesifikk Tiger AS")
+	rp.inText("#integration", "Matrix for Tiger")
 	rp.inText("ul.rights li", "Krav og betalinger")
 	rp.inText("ul.rights li", "Se krav fra Skatteetaten")
 	rp.inText("ul.packages li", "Regnskapsfører med signeringsrettighet")
@@ -817,4 +819,27 @@ func TestMessagesComplete(t *testing.T) {
 			t.Errorf("no text for status %s", st)
 		}
 	}
+}
+
+func TestDevModeRereadsTemplates(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	fsys := fstest.MapFS{}
+	_ = fs.WalkDir(web.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(web.FS, p)
+			fsys[p] = &fstest.MapFile{Data: b}
+		}
+		return err
+	})
+	d := testDeps(pool, clock.System{}, nil, nil)
+	d.Web, d.Dev = fsys, true
+	svc, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTB(t, serve(t, svc))
+	b.get("/portal/login").inText("h1", "Logg inn")
+	fsys["templates/login.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "content"}}<h1>Edited</h1>{{end}}`)}
+	b.get("/portal/login").inText("h1", "Edited")
 }
