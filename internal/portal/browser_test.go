@@ -197,6 +197,9 @@ func browserApprove(t testing.TB, ctx context.Context, confirmURL, pid, systemNa
 	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "/portal/login") {
 		t.Fatalf("confirmUrl without a session went to %s, want the login page", loc)
 	}
+	if shot != "" {
+		saveScreenshot(t, ctx, strings.TrimSuffix(shot, ".png")+"-login.png")
+	}
 	step("log in", chromedp.Click(chromedp.CSS(loginButton)))
 	step("see the request", chromedp.WaitVisible(chromedp.CSS(`#approve`)))
 	if got := text(`#system-name`); !strings.Contains(got, systemName) {
