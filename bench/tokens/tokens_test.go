@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -106,7 +108,7 @@ func benchGrantToToken(b *testing.B, alg string) {
 	// and saturates the cores with one goroutine each, the full path waits
 	// on the database between its crypto, so it gets a few requests per
 	// core in flight, as a loaded server would.
-	b.SetParallelism(4)
+	b.SetParallelism(parallelism())
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -121,4 +123,13 @@ func benchGrantToToken(b *testing.B, alg string) {
 			}
 		}
 	})
+}
+
+// parallelism is requests in flight per core (ALTINN_SIM_BENCH_PARALLELISM,
+// default 4; more does not help once the cores are busy).
+func parallelism() int {
+	if n, err := strconv.Atoi(os.Getenv("ALTINN_SIM_BENCH_PARALLELISM")); err == nil && n > 0 {
+		return n
+	}
+	return 4
 }
