@@ -140,8 +140,7 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 		t.Fatalf("approve buttons after approval: %d (%v)", n, err)
 	}
 
-	// Twenty approvals racing through the portal's own form make no second
-	// system user: each answers 409 with the request shown as approved.
+	// The session's form token and cookie, for approvals sent directly.
 	csrf, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.querySelector('input[name=csrf]').value`))
 	if err != nil || csrf == "" {
 		t.Fatalf("csrf from page: %v", err)
@@ -150,31 +149,65 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 	if js, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.cookie`)); strings.Contains(js, portal.CookieName) {
 		t.Error("scripts can read the session cookie")
 	}
-	var wg sync.WaitGroup
-	codes := make([]int, 20)
-	for i := range codes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			form := url.Values{"csrf": {csrf}}
-			req, _ := http.NewRequest(http.MethodPost, s.URL+"/portal/requests/"+created.ID+"/approve", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.AddCookie(&http.Cookie{Name: portal.CookieName, Value: sess})
-			resp, err := apptest.Client().Do(req)
-			if err == nil {
-				codes[i] = resp.StatusCode
+	approve := func(id string) []*http.Response {
+		var wg sync.WaitGroup
+		out := make([]*http.Response, 20)
+		for i := range out {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				form := url.Values{"csrf": {csrf}}
+				req, _ := http.NewRequest(http.MethodPost, s.URL+"/portal/requests/"+id+"/approve", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.AddCookie(&http.Cookie{Name: portal.CookieName, Value: sess})
+				resp, err := apptest.Client().Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				resp.Body.Close()
-			}
-		}()
+				out[i] = resp
+			}()
+		}
+		wg.Wait()
+		return out
 	}
-	wg.Wait()
-	for i, c := range codes {
-		if c != http.StatusConflict {
-			t.Errorf("repeat approval %d: status %d, want 409", i, c)
+	// A second request from the same vendor (another externalRef), then
+	// twenty approvals of it racing through the portal's form: one wins
+	// and goes to the vendor; the rest see 409 (already answered) or, once
+	// the winner's logout ended the session, the login page.
+	st, b = call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
+		"systemId": systemID, "partyOrgNo": tigerOrg, "externalRef": "second",
+		"rights":      []map[string]any{{"resource": []map[string]string{{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}}}},
+		"redirectUrl": vendor.URL("/callback?state=second"),
+	})
+	if st != http.StatusCreated {
+		t.Fatalf("create second request: %d %s", st, b)
+	}
+	var second struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(b, &second)
+	wins := 0
+	for i, resp := range approve(second.ID) {
+		if resp == nil {
+			continue
+		}
+		loc := resp.Header.Get("Location")
+		switch {
+		case resp.StatusCode == http.StatusSeeOther && loc == vendor.URL("/callback?state=second"):
+			wins++
+		case resp.StatusCode == http.StatusConflict:
+		case resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/portal/login"):
+		default:
+			t.Errorf("racing approval %d: %d %s", i, resp.StatusCode, loc)
 		}
 	}
+	if wins != 1 {
+		t.Fatalf("%d racing approvals went through, want 1", wins)
+	}
 
-	// The vendor finds exactly one system user for the triple; its id is
+	// The vendor finds one system user per approved request; its id is
 	// the request's.
 	q := url.Values{"system-id": {systemID}, "orgno": {tigerOrg}}
 	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/vendor/byquery?"+q.Encode(), tok, nil)
@@ -190,8 +223,12 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(b, &list); err != nil || len(list.Data) != 1 || list.Data[0].ID != created.ID {
+	if err := json.Unmarshal(b, &list); err != nil || len(list.Data) != 2 {
 		t.Fatalf("system users of the system: %s", b)
+	}
+	got := map[string]bool{list.Data[0].ID: true, list.Data[1].ID: true}
+	if !got[created.ID] || !got[second.ID] {
+		t.Fatalf("system users %v, want the two requests' ids", got)
 	}
 }
 
