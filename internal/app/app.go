@@ -136,6 +136,8 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Tokens = tk
 	a.Verifier = tk
+	// The client cache is used while this listener is connected.
+	a.closers = append(a.closers, tk.Listen(a.Pool.Config().ConnConfig))
 
 	// resources and registry (issue 4). The register checks client ids
 	// against Maskinporten's clients (a.Tokens).

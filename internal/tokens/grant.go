@@ -98,7 +98,7 @@ func (s *Service) checkClient(ctx context.Context, a *assertion) (Client, error)
 	if err != nil || !ok || iss == "" {
 		return Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
 	}
-	c, err := getClient(ctx, s.pool, iss)
+	c, err := s.lookupClient(ctx, iss)
 	if errors.Is(err, db.ErrNotFound) {
 		return Client{}, errClientAuth("MP-100", "Client not found: %q.", iss)
 	}

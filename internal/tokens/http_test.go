@@ -604,3 +604,61 @@ func TestAltinnKeyCertificate(t *testing.T) {
 		t.Fatalf("maskinporten jwks %v", mp)
 	}
 }
+
+// With the client cache on, a key replaced or a client deleted at one
+// instance is refused at another within moments (notification), and at
+// the same instance at once.
+func TestClientCacheAcrossInstances(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.NewURL(t)
+	shared := func(c *config.Config) { c.PublicURL = "http://sim.cache.test" }
+	s1 := apptest.StartOn(t, dbURL, shared)
+	s2 := apptest.StartOn(t, dbURL, shared)
+	waitLive := func(s *apptest.Server) {
+		for i := 0; !s.Tokens.ClientCacheLive(); i++ {
+			if i > 200 {
+				t.Fatal("client cache listener not connected")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitLive(s1)
+	waitLive(s2)
+	clientID, key := registerClient(t, s1.URL, "991825827", "test:read")
+	grant := func(s *apptest.Server, k jwk.Key) int {
+		g, _ := tokens.SignGrant(k, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: "http://sim.cache.test/", Scopes: []string{"test:read"}}))
+		return postGrant(t, s.URL, g, nil).StatusCode
+	}
+	// Both instances now have the client cached.
+	if grant(s1, key) != 200 || grant(s2, key) != 200 {
+		t.Fatal("first grants refused")
+	}
+	eventually := func(s *apptest.Server, k jwk.Key, want int) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for grant(s, k) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("grant at %s did not become %d", s.URL, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	key2, _ := tokens.NewClientKey()
+	set2, _ := tokens.PublicJWKS(key2)
+	b, _ := json.Marshal(set2)
+	if resp := do(t, http.MethodPut, s1.URL+"/sim/api/v1/clients/"+clientID+"/jwks", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 200 {
+		t.Fatalf("put jwks: %d", resp.StatusCode)
+	}
+	if grant(s1, key) != 400 {
+		t.Fatal("old key accepted at the writing instance")
+	}
+	eventually(s2, key, 400)
+	eventually(s2, key2, 200)
+	if resp := do(t, http.MethodDelete, s2.URL+"/sim/api/v1/clients/"+clientID, "", nil, "", nil); resp.StatusCode != 204 {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if grant(s2, key2) != 400 {
+		t.Fatal("deleted client accepted at the writing instance")
+	}
+	eventually(s1, key2, 400)
+}

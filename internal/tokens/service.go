@@ -101,6 +101,7 @@ type Service struct {
 	persons     PersonLookup
 	keys        keyring
 	clientKeys  keyCache
+	clients     clientCache
 	grants      atomic.Uint64
 }
 
@@ -182,7 +183,14 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
 	c := Client{ClientID: in.ClientID, OrgNo: in.OrgNo, Name: in.Name, Scopes: scopes, JWKS: keys,
 		JWKSUpdated: now, Created: now, LastUpdated: now}
-	if err := insertClient(ctx, s.pool, c); err != nil {
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		if err := insertClient(ctx, q, c); err != nil {
+			return err
+		}
+		return notifyClient(ctx, q, c.ClientID)
+	})
+	s.clients.invalidate(c.ClientID)
+	if err != nil {
 		if errors.Is(err, db.ErrConflict) {
 			return Client{}, problem.Conflict.WithDetail("a client with clientId %q already exists", in.ClientID)
 		}
@@ -217,12 +225,28 @@ func (s *Service) ReplaceKeys(ctx context.Context, clientID string, set JWKS) (C
 	if len(errs) > 0 {
 		return Client{}, problem.Validation(errs...)
 	}
-	return updateClientJWKS(ctx, s.pool, clientID, keys, s.clock.Now().UTC().Truncate(time.Microsecond))
+	var c Client
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		var err error
+		if c, err = updateClientJWKS(ctx, q, clientID, keys, s.clock.Now().UTC().Truncate(time.Microsecond)); err != nil {
+			return err
+		}
+		return notifyClient(ctx, q, clientID)
+	})
+	s.clients.invalidate(clientID)
+	return c, err
 }
 
 // DeleteClient removes a client.
 func (s *Service) DeleteClient(ctx context.Context, clientID string) error {
-	return deleteClient(ctx, s.pool, clientID)
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		if err := deleteClient(ctx, q, clientID); err != nil {
+			return err
+		}
+		return notifyClient(ctx, q, clientID)
+	})
+	s.clients.invalidate(clientID)
+	return err
 }
 
 // maxClientKeys is Maskinporten's limit of keys per client.
