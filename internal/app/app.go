@@ -23,6 +23,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/openapi"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/portal"
@@ -230,6 +231,7 @@ func (a *App) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.Get("/ready", a.ready)
+	r.Get("/sim/openapi.json", openapi.Handler(a.Config.PublicURL))
 
 	r.Route("/sim/api/v1", func(r chi.Router) {
 		r.Use(requireAdmin(a.Config.AdminToken))

@@ -1,0 +1,204 @@
+package openapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+var paramRE = regexp.MustCompile(`\{([^}]+)\}`)
+
+// Document builds the OpenAPI 3.1 document for a server at baseURL.
+func Document(baseURL string) map[string]any {
+	paths := map[string]map[string]any{}
+	ids := map[string]int{}
+	for _, op := range Operations {
+		item, ok := paths[op.Path]
+		if !ok {
+			item = map[string]any{}
+			paths[op.Path] = item
+		}
+		o := operation(op)
+		// Paths that differ only in case or a trailing slash (the
+		// platform serves both) would share an id.
+		id := o["operationId"].(string)
+		if ids[id]++; ids[id] > 1 {
+			o["operationId"] = id + strconv.Itoa(ids[id])
+		}
+		item[strings.ToLower(op.Method)] = o
+	}
+	tags := []map[string]string{}
+	seen := map[string]bool{}
+	for _, op := range Operations {
+		if !seen[op.Tag] {
+			seen[op.Tag] = true
+			tags = append(tags, map[string]string{"name": op.Tag})
+		}
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "altinn-sim",
+			"version":     "1",
+			"description": "A local emulator of Altinn 3 and Maskinporten for system users: the platform's own paths, JSON shapes and error codes, plus the emulator's control API under /sim.",
+		},
+		"servers":    []map[string]string{{"url": strings.TrimRight(baseURL, "/")}},
+		"tags":       tags,
+		"paths":      paths,
+		"components": components,
+	}
+}
+
+func operation(op Op) map[string]any {
+	o := map[string]any{
+		"tags":        []string{op.Tag},
+		"summary":     op.Summary,
+		"operationId": operationID(op),
+	}
+	var params []map[string]any
+	for _, m := range paramRE.FindAllStringSubmatch(op.Path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+	}
+	if params != nil {
+		o["parameters"] = params
+	}
+	switch op.Auth {
+	case "bearer":
+		o["security"] = []map[string][]string{{"bearer": op.Scopes}}
+	case "admin":
+		o["security"] = []map[string][]string{{"admin": {}}, {}}
+	case "session":
+		o["security"] = []map[string][]string{{"session": {}}}
+	}
+	switch op.Body {
+	case "":
+	case "form":
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/x-www-form-urlencoded": map[string]any{"schema": map[string]string{"type": "object"}}}}
+	default:
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": ref(op.Body)}}}
+	}
+	ok := map[string]any{"description": "Success"}
+	if op.OKSchema != "" {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.OKSchema)}}
+	}
+	responses := map[string]any{strconv.Itoa(op.OK): ok}
+	if op.Path == "/token" {
+		responses["400"] = map[string]any{"description": "OAuth error", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
+	} else if op.Tag != tagPortal {
+		responses["4XX"] = map[string]any{"description": "ProblemDetails", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("ProblemDetails")}}}
+	}
+	responses["503"] = map[string]any{"description": "The database is not reachable; retry (Retry-After)"}
+	o["responses"] = responses
+	return o
+}
+
+func ref(name string) map[string]string {
+	return map[string]string{"$ref": "#/components/schemas/" + name}
+}
+
+// operationID is the method and path made into one identifier.
+func operationID(op Op) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(op.Method))
+	for _, part := range strings.FieldsFunc(op.Path, func(r rune) bool { return r == '/' || r == '.' || r == '-' || r == '{' || r == '}' }) {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if required != nil {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	strs    = map[string]any{"type": "array", "items": str}
+	boolean = map[string]any{"type": "boolean"}
+	integer = map[string]any{"type": "integer"}
+	anyObj  = map[string]any{"type": "object"}
+	i18n    = obj(map[string]any{"nb": str, "nn": str, "en": str}, "nb", "nn", "en")
+)
+
+var components = map[string]any{
+	"securitySchemes": map[string]any{
+		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Maskinporten token from /token (or /sim/api/v1/tokens), or an Altinn token from the exchange"},
+		"admin":   map[string]any{"type": "http", "scheme": "bearer", "description": "ALTINN_SIM_ADMIN_TOKEN, when set"},
+		"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "altinn_sim_session", "description": "The portal's test-login session"},
+	},
+	"schemas": map[string]any{
+		"Status": obj(map[string]any{"status": str}),
+		"ProblemDetails": obj(map[string]any{
+			"type": str, "title": str, "status": integer, "statusDescription": str, "code": str, "detail": str, "traceId": str,
+			"validationErrors": map[string]any{"type": "array", "items": obj(map[string]any{"code": str, "title": str, "detail": str, "paths": strs})},
+		}, "type", "title", "status"),
+		"OAuthError":    obj(map[string]any{"error": str, "error_description": str}, "error"),
+		"TokenResponse": obj(map[string]any{"access_token": str, "token_type": str, "expires_in": integer, "scope": str}, "access_token", "token_type", "expires_in"),
+		"JWKS":          obj(map[string]any{"keys": map[string]any{"type": "array", "items": anyObj}}, "keys"),
+		"NewClient":     obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}, "orgNo"),
+		"Client":        obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}),
+		"TestTokenRequest": obj(map[string]any{
+			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person"}},
+			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str,
+		}, "type"),
+		"AttributePair":     obj(map[string]any{"id": str, "value": str}, "id", "value"),
+		"Right":             obj(map[string]any{"resource": map[string]any{"type": "array", "items": ref("AttributePair")}}, "resource"),
+		"Rights":            map[string]any{"type": "array", "items": ref("Right")},
+		"AccessPackageRef":  obj(map[string]any{"urn": str}, "urn"),
+		"AccessPackageRefs": map[string]any{"type": "array", "items": ref("AccessPackageRef")},
+		"RegisterSystem": obj(map[string]any{
+			"id": str, "vendor": obj(map[string]any{"authority": str, "ID": str}, "ID"),
+			"name": i18n, "description": i18n, "rights": ref("Rights"), "accessPackages": ref("AccessPackageRefs"),
+			"clientId": strs, "allowedRedirectUrls": strs, "isVisible": boolean,
+		}, "id", "vendor", "name", "description"),
+		"CreateRequest": obj(map[string]any{
+			"externalRef": str, "systemId": str, "partyOrgNo": str, "rights": ref("Rights"),
+			"accessPackages": ref("AccessPackageRefs"), "redirectUrl": str,
+		}, "systemId", "partyOrgNo"),
+		"ChangeRequest": obj(map[string]any{
+			"externalRef": str, "systemId": str, "partyOrgNo": str,
+			"requiredRights": ref("Rights"), "unwantedRights": ref("Rights"),
+			"requiredAccessPackages": ref("AccessPackageRefs"), "unwantedAccessPackages": ref("AccessPackageRefs"), "redirectUrl": str,
+		}, "systemId", "partyOrgNo"),
+		"Request": obj(map[string]any{
+			"id": str, "externalRef": str, "systemId": str, "partyOrgNo": str, "rights": ref("Rights"),
+			"accessPackages": ref("AccessPackageRefs"), "status": str, "redirectUrl": str, "confirmUrl": str, "created": str,
+		}),
+		"SystemUser": obj(map[string]any{
+			"id": str, "integrationTitle": str, "systemId": str, "reporteeOrgNo": str, "partyId": str,
+			"externalRef": str, "userType": str, "created": str, "isDeleted": boolean,
+		}),
+		"Resource":      obj(map[string]any{"identifier": str, "title": i18n, "description": i18n, "resourceType": str, "hasCompetentAuthority": anyObj}, "identifier"),
+		"XACMLRequest":  obj(map[string]any{"Request": anyObj}, "Request"),
+		"XACMLResponse": obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),
+		"Clock":         obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}}),
+		"ClockRequest":  obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}, "advance": str}),
+		"Fault": obj(map[string]any{
+			"target": map[string]any{"type": "string", "enum": []string{"token", "pdp"}},
+			"status": integer, "error": str, "errorDescription": str, "delayMs": integer, "count": integer,
+		}, "target", "count"),
+	},
+}
+
+// Handler serves the document as JSON, with the server URL it was built for.
+func Handler(baseURL string) http.HandlerFunc {
+	body := sync.OnceValue(func() []byte {
+		b, _ := json.MarshalIndent(Document(baseURL), "", "  ")
+		return b
+	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body())
+	}
+}

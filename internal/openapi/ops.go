@@ -1,0 +1,215 @@
+// Package openapi describes every endpoint altinn-sim serves as an OpenAPI
+// 3.1 document (GET /sim/openapi.json). The operations are listed by hand
+// here; a test walks the router and fails when a route is missing from
+// this list or the list names a route that does not exist.
+package openapi
+
+// Op is one operation: method and path as the router has them.
+type Op struct {
+	Method, Path string
+	Tag          string
+	Summary      string
+	// Auth names the security requirement: "" (none), "bearer" (a
+	// Maskinporten or Altinn token; Scopes lists those accepted), "admin"
+	// (ALTINN_SIM_ADMIN_TOKEN when set), "session" (portal cookie).
+	Auth   string
+	Scopes []string
+	// Body names the request body's schema in components ("" for none,
+	// "form" for a form post).
+	Body string
+	// OK is the success status and its schema ("" for none).
+	OK       int
+	OKSchema string
+}
+
+const (
+	tagOps       = "Operations"
+	tagMP        = "Maskinporten"
+	tagAltinnTok = "Altinn token exchange"
+	tagRegister  = "System register"
+	tagRequests  = "System-user requests"
+	tagChange    = "Change requests"
+	tagSU        = "System users"
+	tagClients   = "Client delegation"
+	tagResources = "Resource registry"
+	tagPackages  = "Access packages"
+	tagPDP       = "Authorization (PDP)"
+	tagPortal    = "Portal (HTML)"
+	tagControl   = "Emulator control"
+)
+
+const (
+	sRegWrite   = "altinn:authentication/systemregister.write"
+	sRegAdmin   = "altinn:authentication/systemregister.admin"
+	sReqWrite   = "altinn:authentication/systemuser.request.write"
+	sReqRead    = "altinn:authentication/systemuser.request.read"
+	sPortal     = "altinn:portal/enduser"
+	sMPLookup   = "altinn:maskinporten/systemuser.read"
+	sCDRead     = "altinn:clientdelegations.read"
+	sCDWrite    = "altinn:clientdelegations.write"
+	sRRWrite    = "altinn:resourceregistry/resource.write"
+	sRRAdmin    = "altinn:resourceregistry/resource.admin"
+	sAuthorize  = "altinn:authorization/authorize"
+	sAuthzAdmin = "altinn:authorization/authorize.admin"
+)
+
+const (
+	su  = "/authentication/api/v1/systemuser"
+	rq  = su + "/request"
+	cr  = su + "/changerequest"
+	sr  = "/authentication/api/v1/systemregister"
+	rr  = "/resourceregistry/api/v1/resource"
+	ap  = "/accessmanagement/api/v1/meta/info/accesspackages"
+	sim = "/sim/api/v1"
+)
+
+// Operations is every endpoint.
+var Operations = []Op{
+	{"GET", "/health", tagOps, "Liveness: 200 while the process is up", "", nil, "", 200, "Status"},
+	{"GET", "/ready", tagOps, "Readiness: 200 when the database answers and is at the newest migration, else 503", "", nil, "", 200, "Status"},
+	{"GET", "/sim/openapi.json", tagOps, "This document", "", nil, "", 200, ""},
+
+	{"POST", "/token", tagMP, "JWT-bearer grant (RFC 7523) for a Maskinporten access token; system-user tokens with authorization_details", "", nil, "form", 200, "TokenResponse"},
+	{"GET", "/.well-known/oauth-authorization-server", tagMP, "Authorization-server metadata (RFC 8414)", "", nil, "", 200, ""},
+	{"GET", "/jwk", tagMP, "Public keys that sign Maskinporten tokens (JWKS)", "", nil, "", 200, "JWKS"},
+	{"GET", "/jwk.json", tagMP, "Same as /jwk", "", nil, "", 200, "JWKS"},
+
+	{"GET", "/authentication/api/v1/exchange/{tokenProvider}", tagAltinnTok, "Exchange a Maskinporten token (bearer) for an Altinn token", "bearer", nil, "", 200, ""},
+	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration", tagAltinnTok, "Altinn's OpenID metadata", "", nil, "", 200, ""},
+	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration/jwks", tagAltinnTok, "Public keys that sign Altinn tokens (JWKS)", "", nil, "", 200, "JWKS"},
+
+	{"POST", sr + "/vendor", tagRegister, "Register a system; answers its internal id", "bearer", []string{sRegWrite, sRegAdmin}, "RegisterSystem", 200, ""},
+	{"GET", sr + "/vendor", tagRegister, "The calling vendor's systems", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
+	{"GET", sr + "/vendor/{systemId}", tagRegister, "One of the vendor's systems (ETag carries its version)", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, "RegisterSystem"},
+	{"PUT", sr + "/vendor/{systemId}", tagRegister, "Replace a system (If-Match optional; 412 when stale)", "bearer", []string{sRegWrite, sRegAdmin}, "RegisterSystem", 200, ""},
+	{"PUT", sr + "/vendor/{systemId}/rights", tagRegister, "Replace a system's rights", "bearer", []string{sRegWrite, sRegAdmin}, "Rights", 200, ""},
+	{"PUT", sr + "/vendor/{systemId}/accesspackages", tagRegister, "Replace a system's access packages", "bearer", []string{sRegWrite, sRegAdmin}, "AccessPackageRefs", 200, ""},
+	{"DELETE", sr + "/vendor/{systemId}", tagRegister, "Delete a system (soft; frees its client ids)", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
+	{"GET", sr + "/vendor/{systemId}/changelog", tagRegister, "A system's change log", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
+	{"GET", sr + "/", tagRegister, "Visible systems (portal)", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", sr + "/{systemId}", tagRegister, "A system (portal)", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", sr + "/{systemId}/rights", tagRegister, "A system's rights (portal)", "bearer", []string{sPortal}, "", 200, "Rights"},
+	{"GET", sr + "/{systemId}/accesspackages", tagRegister, "A system's access packages (portal)", "bearer", []string{sPortal}, "", 200, "AccessPackageRefs"},
+
+	{"POST", rq + "/vendor", tagRequests, "Ask a customer for a standard system user; answers the request with its confirmUrl", "bearer", []string{sReqWrite}, "CreateRequest", 201, "Request"},
+	{"POST", rq + "/vendor/agent", tagRequests, "Ask a customer for an agent (client) system user", "bearer", []string{sReqWrite}, "CreateRequest", 201, "Request"},
+	{"GET", rq + "/vendor/{requestId}", tagRequests, "A standard request", "bearer", []string{sReqRead}, "", 200, "Request"},
+	{"DELETE", rq + "/vendor/{requestId}", tagRequests, "Delete a request", "bearer", []string{sReqWrite}, "", 202, ""},
+	{"GET", rq + "/vendor/agent/{requestId}", tagRequests, "An agent request", "bearer", []string{sReqRead}, "", 200, "Request"},
+	{"GET", rq + "/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", tagRequests, "A standard request by external reference", "bearer", []string{sReqRead}, "", 200, "Request"},
+	{"GET", rq + "/vendor/agent/byexternalref/{systemId}/{orgNo}/{externalRef}", tagRequests, "An agent request by external reference", "bearer", []string{sReqRead}, "", 200, "Request"},
+	{"GET", rq + "/vendor/bysystem/{systemId}", tagRequests, "A system's standard requests, paged", "bearer", []string{sReqRead}, "", 200, ""},
+	{"GET", rq + "/vendor/agent/bysystem/{systemId}", tagRequests, "A system's agent requests, paged", "bearer", []string{sReqRead}, "", 200, ""},
+	{"GET", rq + "/{requestId}", tagRequests, "A request as the portal shows it", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", rq + "/agent/{requestId}", tagRequests, "An agent request as the portal shows it", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", rq + "/{party}/{requestId}", tagRequests, "A request for a party", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", rq + "/agent/{party}/{requestId}", tagRequests, "An agent request for a party", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/{party}/{requestId}/approve", tagRequests, "Approve a request: creates the system user", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/agent/{party}/{requestId}/approve", tagRequests, "Approve an agent request", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/{party}/{requestId}/reject", tagRequests, "Reject a request", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/agent/{party}/{requestId}/reject", tagRequests, "Reject an agent request", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/{party}/{requestId}/escalate", tagRequests, "Escalate a request to someone who may approve it", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", rq + "/agent/{party}/{requestId}/escalate", tagRequests, "Escalate an agent request", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", rq + "/{party}/{orgno}/pending", tagRequests, "A party's pending standard requests", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", rq + "/agent/{party}/{orgno}/pending", tagRequests, "A party's pending agent requests", "bearer", []string{sPortal}, "", 200, ""},
+
+	{"POST", cr + "/vendor", tagChange, "Ask to add or remove rights or packages of a system user (NoChangeNeeded when nothing changes)", "bearer", []string{sReqWrite}, "ChangeRequest", 201, ""},
+	{"GET", cr + "/vendor/{requestId}", tagChange, "A change request", "bearer", []string{sReqRead}, "", 200, ""},
+	{"DELETE", cr + "/vendor/{requestId}", tagChange, "Delete a change request", "bearer", []string{sReqWrite}, "", 202, ""},
+	{"GET", cr + "/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", tagChange, "A change request by external reference", "bearer", []string{sReqRead}, "", 200, ""},
+	{"GET", cr + "/vendor/bysystem/{systemId}", tagChange, "A system's change requests, paged", "bearer", []string{sReqRead}, "", 200, ""},
+	{"GET", cr + "/{requestId}", tagChange, "A change request as the portal shows it", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", cr + "/{party}/{requestId}", tagChange, "A change request for a party", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", cr + "/{party}/{requestId}/approve", tagChange, "Approve a change request", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", cr + "/{party}/{requestId}/reject", tagChange, "Reject a change request", "bearer", []string{sPortal}, "", 200, ""},
+
+	{"GET", su + "/byExternalId", tagSU, "Maskinporten's lookup: the system user for a client, vendor, owner and external reference", "bearer", []string{sMPLookup}, "", 200, "SystemUser"},
+	{"GET", su + "/vendor/byquery", tagSU, "A vendor's system user by system, org and external reference", "bearer", []string{sReqWrite}, "", 200, "SystemUser"},
+	{"GET", su + "/vendor/bysystem/{systemId}", tagSU, "A system's system users, paged", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
+	{"PUT", su, tagSU, "Update a system user (accepted, no effect, as on the platform)", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", su + "/{party}/create", tagSU, "Create a standard system user directly (portal)", "bearer", []string{sPortal}, "", 200, "SystemUser"},
+	{"GET", su + "/{party}", tagSU, "A party's standard system users", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", su + "/{party}/{systemUserId}", tagSU, "A system user", "bearer", []string{sPortal}, "", 200, "SystemUser"},
+	{"DELETE", su + "/{party}/{systemUserId}", tagSU, "Delete a standard system user", "bearer", []string{sPortal}, "", 202, ""},
+	{"GET", su + "/{party}/{systemUserId}/delegations", tagSU, "What a system user was given", "bearer", []string{sPortal}, "", 200, ""},
+	{"GET", su + "/agent/{party}", tagSU, "A party's agent system users", "bearer", []string{sPortal}, "", 200, ""},
+	{"DELETE", su + "/agent/{party}/{systemUserId}", tagSU, "Delete an agent system user (no clients left)", "bearer", []string{sPortal}, "", 202, ""},
+	{"GET", su + "/agent/{party}/{facilitator}/{systemUserId}/delegations", tagClients, "An agent system user's client delegations (portal)", "bearer", []string{sPortal}, "", 200, ""},
+	{"POST", su + "/agent/{party}/{systemUserId}", tagClients, "Delegate a client to an agent system user (portal)", "bearer", []string{sPortal}, "", 200, ""},
+	{"DELETE", su + "/agent/{party}/{systemUserId}/client", tagClients, "Remove a client from an agent system user (portal)", "bearer", []string{sPortal}, "", 200, ""},
+
+	{"GET", "/authentication/api/v1/enduser/systemuser/agents", tagClients, "A facilitator's agent system users", "bearer", []string{sCDRead}, "", 200, ""},
+	{"GET", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "An agent system user's clients", "bearer", []string{sCDRead}, "", 200, ""},
+	{"GET", "/authentication/api/v1/enduser/systemuser/clients/available", tagClients, "Clients the facilitator may delegate (by ER role)", "bearer", []string{sCDRead}, "", 200, ""},
+	{"POST", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Delegate a client", "bearer", []string{sCDWrite}, "", 200, ""},
+	{"DELETE", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Remove a client", "bearer", []string{sCDWrite}, "", 200, ""},
+
+	{"POST", rr + "/", tagResources, "Create a resource", "bearer", []string{sRRWrite, sRRAdmin}, "Resource", 201, "Resource"},
+	{"GET", rr + "/resourcelist", tagResources, "Every resource", "", nil, "", 200, ""},
+	{"GET", rr + "/Search", tagResources, "Search resources", "", nil, "", 200, ""},
+	{"GET", rr + "/search", tagResources, "Search resources (lower-case path)", "", nil, "", 200, ""},
+	{"GET", rr + "/{id}", tagResources, "A resource", "", nil, "", 200, "Resource"},
+	{"PUT", rr + "/{id}", tagResources, "Update a resource", "bearer", []string{sRRWrite, sRRAdmin}, "Resource", 200, ""},
+	{"DELETE", rr + "/{id}", tagResources, "Delete a resource", "bearer", []string{sRRWrite, sRRAdmin}, "", 204, ""},
+	{"GET", rr + "/{id}/policy", tagResources, "A resource's policy as XACML XML", "", nil, "", 200, ""},
+	{"POST", rr + "/{id}/policy", tagResources, "Upload a policy (multipart policyFile or XML body)", "bearer", []string{sRRWrite, sRRAdmin}, "", 201, ""},
+	{"PUT", rr + "/{id}/policy", tagResources, "Replace a policy", "bearer", []string{sRRWrite, sRRAdmin}, "", 201, ""},
+	{"GET", rr + "/{id}/policy/rules", tagResources, "A policy's rules, flattened", "", nil, "", 200, ""},
+
+	{"GET", ap + "/search", tagPackages, "Search access packages", "", nil, "", 200, ""},
+	{"GET", ap + "/export", tagPackages, "The whole catalogue", "", nil, "", 200, ""},
+	{"GET", ap + "/group", tagPackages, "Area groups", "", nil, "", 200, ""},
+	{"GET", ap + "/group/", tagPackages, "Area groups (trailing slash)", "", nil, "", 200, ""},
+	{"GET", ap + "/group/{id}", tagPackages, "An area group", "", nil, "", 200, ""},
+	{"GET", ap + "/group/{id}/areas", tagPackages, "A group's areas", "", nil, "", 200, ""},
+	{"GET", ap + "/area/{id}", tagPackages, "An area", "", nil, "", 200, ""},
+	{"GET", ap + "/area/{id}/packages", tagPackages, "An area's packages", "", nil, "", 200, ""},
+	{"GET", ap + "/package/{id}", tagPackages, "A package", "", nil, "", 200, ""},
+	{"GET", ap + "/package/urn/{urn}", tagPackages, "A package by URN", "", nil, "", 200, ""},
+	{"GET", ap + "/package/{id}/resources", tagPackages, "A package's resources", "", nil, "", 200, ""},
+	{"GET", "/accessmanagement/api/v1/meta/info/roles/packages", tagPackages, "The packages an ER role gives", "", nil, "", 200, ""},
+
+	{"POST", "/authorization/api/v1/authorize", tagPDP, "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", "bearer", []string{sAuthorize, sAuthzAdmin}, "XACMLRequest", 200, "XACMLResponse"},
+	{"POST", "/authorization/api/v1/decision", tagPDP, "The platform's internal decision endpoint (no token)", "", nil, "XACMLRequest", 200, "XACMLResponse"},
+
+	{"GET", "/authfront/ui/auth/vendorrequest", tagPortal, "confirmUrl of a standard request (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/authfront/ui/auth/agentrequest", tagPortal, "confirmUrl of an agent request (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/authfront/ui/auth/vendorchangerequest", tagPortal, "confirmUrl of a change request (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/accessmanagement/ui/systemuser/request", tagPortal, "Standard request page (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/accessmanagement/ui/systemuser/agentrequest", tagPortal, "Agent request page (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/accessmanagement/ui/systemuser/changerequest", tagPortal, "Change request page (?id=)", "session", nil, "", 200, ""},
+	{"GET", "/portal/", tagPortal, "My organisations", "session", nil, "", 200, ""},
+	{"GET", "/portal/login", tagPortal, "Test login: pick a person or type a pid", "", nil, "", 200, ""},
+	{"POST", "/portal/login", tagPortal, "Log in (csrf, pid, next)", "", nil, "form", 303, ""},
+	{"POST", "/portal/logout", tagPortal, "Log out", "session", nil, "form", 303, ""},
+	{"GET", "/portal/requests/{id}", tagPortal, "A request in plain words", "session", nil, "", 200, ""},
+	{"POST", "/portal/requests/{id}/approve", tagPortal, "Approve", "session", nil, "form", 303, ""},
+	{"POST", "/portal/requests/{id}/reject", tagPortal, "Reject", "session", nil, "form", 303, ""},
+	{"GET", "/portal/org/{orgNo}", tagPortal, "An organisation's system users and pending requests", "session", nil, "", 200, ""},
+	{"GET", "/portal/org/{orgNo}/systemusers/{id}", tagPortal, "A system user; an agent's clients", "session", nil, "", 200, ""},
+	{"POST", "/portal/org/{orgNo}/systemusers/{id}/delete", tagPortal, "Delete a system user", "session", nil, "form", 303, ""},
+	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients", tagPortal, "Add a client (client=<orgNo>)", "session", nil, "form", 303, ""},
+	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients/{client}/remove", tagPortal, "Remove a client", "session", nil, "form", 303, ""},
+	{"GET", "/portal/static/{file}", tagPortal, "Style sheet and other static files", "", nil, "", 200, ""},
+	{"GET", "/sim/decisions/why", tagPortal, "Why? page: a decision with its trace (?subject=&resource=&action=&party=)", "", nil, "", 200, ""},
+
+	{"GET", sim + "/parties/organizations", tagControl, "Seeded organisations", "admin", nil, "", 200, ""},
+	{"GET", sim + "/parties/persons", tagControl, "Seeded persons with their roles", "admin", nil, "", 200, ""},
+	{"POST", sim + "/clients", tagControl, "Register a Maskinporten client (public JWKs, scopes, owner org)", "admin", nil, "NewClient", 201, "Client"},
+	{"GET", sim + "/clients", tagControl, "Maskinporten clients (?orgNo=)", "admin", nil, "", 200, ""},
+	{"GET", sim + "/clients/{clientId}", tagControl, "A Maskinporten client", "admin", nil, "", 200, "Client"},
+	{"DELETE", sim + "/clients/{clientId}", tagControl, "Delete a Maskinporten client", "admin", nil, "", 204, ""},
+	{"PUT", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys", "admin", nil, "JWKS", 200, "Client"},
+	{"POST", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys (POST)", "admin", nil, "JWKS", 200, "Client"},
+	{"POST", sim + "/keys/rotate", tagControl, "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)", "admin", nil, "", 200, ""},
+	{"POST", sim + "/tokens", tagControl, "Mint a test token without a grant (enterprise, systemuser or person)", "admin", nil, "TestTokenRequest", 200, "TokenResponse"},
+	{"GET", sim + "/decisions/explain", tagControl, "Explain a decision (?subject=&resource=&action=&party=)", "admin", nil, "", 200, ""},
+	{"POST", sim + "/decisions/explain", tagControl, "Explain an XACML request", "admin", nil, "XACMLRequest", 200, ""},
+	{"GET", sim + "/clock", tagControl, "The emulator's clock", "admin", nil, "", 200, "Clock"},
+	{"POST", sim + "/clock", tagControl, "Move the clock (now, offset, offsetSeconds or advance)", "admin", nil, "ClockRequest", 200, "Clock"},
+	{"DELETE", sim + "/clock", tagControl, "Back to the wall clock", "admin", nil, "", 200, "Clock"},
+	{"GET", sim + "/faults", tagControl, "Armed faults", "admin", nil, "", 200, ""},
+	{"POST", sim + "/faults", tagControl, "Make /token or the PDP answer an error or wait, for N calls", "admin", nil, "Fault", 201, "Fault"},
+	{"DELETE", sim + "/faults", tagControl, "Disarm every fault", "admin", nil, "", 204, ""},
+	{"POST", sim + "/reset", tagControl, "Back to the seed (keeps signing keys)", "admin", nil, "", 204, ""},
+}
