@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func do(t *testing.T, method, url string, body any) (int, []byte) {
@@ -104,4 +108,53 @@ func TestResetReturnsToSeed(t *testing.T) {
 	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM access_packages`).Scan(&pkgs); err != nil || pkgs == 0 {
 		t.Fatalf("access packages after reset: %d %v", pkgs, err)
 	}
+}
+
+// TestResetForgetsCachedClients: a client used before a reset (and so
+// cached by /token) is gone after it, on every instance.
+func TestResetForgetsCachedClients(t *testing.T) {
+	s := apptest.Start(t)
+	key, err := tokens.NewClientKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, _ := tokens.PublicJWKS(key)
+	clientID := "0b4f6f0e-8a0a-4b8e-9c1e-5d2f7a6b3c21"
+	if st, b := do(t, "POST", s.URL+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "before reset", "scopes": []string{"test:read"}, "jwks": jwks}); st != 201 {
+		t.Fatalf("client: %d %s", st, b)
+	}
+	grant := func() (int, map[string]any) {
+		g, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: s.Config.Issuer(), Scopes: []string{"test:read"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		st := call(t, "POST", s.URL+"/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}, &out)
+		return st, out
+	}
+	for deadline := time.Now().Add(10 * time.Second); !s.Tokens.ClientCacheLive(); {
+		if time.Now().After(deadline) {
+			t.Fatal("client cache never went live")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Two grants: the second surely reads the client from the cache (the
+	// first may race with the notification of the client's creation).
+	for i := 0; i < 2; i++ {
+		if st, out := grant(); st != 200 {
+			t.Fatalf("grant before reset: %d %v", st, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st, b := do(t, "POST", s.URL+"/sim/api/v1/reset", nil); st != 204 {
+		t.Fatalf("reset: %d %s", st, b)
+	}
+	var st int
+	var out map[string]any
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if st, out = grant(); st == 400 && strings.Contains(fmt.Sprint(out["error_description"]), "Client not found") {
+			return
+		}
+	}
+	t.Fatalf("grant with a client the reset removed: %d %v", st, out)
 }

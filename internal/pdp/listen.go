@@ -1,78 +1,37 @@
 package pdp
 
 import (
-	"context"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
 // Channel is the notification channel writers notify on (contracts.md).
-const Channel = "altinn_sim_invalidate"
+const Channel = db.InvalidateChannel
 
 // Listen keeps a dedicated connection LISTENing on Channel and drops cache
 // entries as notifications arrive. The cache is used only while the
 // connection is up; when it drops (database restart), the cache is
 // flushed and decisions read through until the listener is back, since
-// notifications sent meanwhile are lost. It reconnects with backoff.
-// stop ends it and waits.
+// notifications sent meanwhile are lost. stop ends it and waits.
 func (s *Service) Listen(cfg *pgx.ConnConfig) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.listenLoop(ctx, cfg)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
-
-func (s *Service) listenLoop(ctx context.Context, cfg *pgx.ConnConfig) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := s.listenOnce(ctx, cfg, func() { backoff = 100 * time.Millisecond })
-		s.c.live.Store(false)
-		s.c.flush()
-		if ctx.Err() != nil {
-			return
-		}
-		s.log.Warn("pdp: cache listener lost its connection; deciding without cache until it is back", "err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, 5*time.Second)
-	}
-}
-
-func (s *Service) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, connected func()) error {
-	conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
-	if err != nil {
-		return err
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = conn.Close(cctx)
-	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
-		return err
-	}
-	// Whatever changed while we were not listening is unknown: start empty.
-	s.c.flush()
-	s.c.live.Store(true)
-	connected()
-	s.log.Debug("pdp: cache listener connected")
-	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		s.c.invalidate(n.Payload)
-	}
+	return db.Listen(cfg, []string{Channel}, s.log, db.ListenFuncs{
+		Connected: func() {
+			s.c.flush()
+			s.c.live.Store(true)
+			s.log.Debug("pdp: cache listener connected")
+		},
+		Lost: func(err error, retryIn time.Duration) {
+			s.c.live.Store(false)
+			s.c.flush()
+			if retryIn > 0 {
+				s.log.Warn("pdp: cache listener lost its connection; deciding without cache until it is back", "err", err, "retry_in", retryIn)
+			}
+		},
+		Notify: func(_, payload string) { s.c.invalidate(payload) },
+	})
 }
 
 // Invalidate drops what a notification payload names, as if it had

@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,72 +102,38 @@ func notifyClient(ctx context.Context, q db.Querier, id string) error {
 	return db.Map(err)
 }
 
-// Listen keeps a connection LISTENing for client changes so the client
-// cache can be used; without it (or while it is down) every grant reads
-// the client from the database. stop ends it and waits.
+// Listen keeps a connection LISTENing for client changes (and for a
+// reset of the whole database) so the client cache can be used; without
+// it (or while it is down) every grant reads the client from the
+// database. stop ends it and waits.
 func (s *Service) Listen(cfg *pgx.ConnConfig) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		backoff := 100 * time.Millisecond
-		for ctx.Err() == nil {
-			err := s.listenOnce(ctx, cfg, func() { backoff = 100 * time.Millisecond })
+	return db.Listen(cfg, []string{clientsChannel, db.InvalidateChannel}, s.log, db.ListenFuncs{
+		Connected: func() {
+			s.clients.flush()
+			s.clients.live.Store(true)
+		},
+		Lost: func(err error, retryIn time.Duration) {
 			s.clients.live.Store(false)
 			s.clients.flush()
-			if ctx.Err() != nil {
+			if retryIn > 0 {
+				s.log.Warn("tokens: client cache listener lost its connection; reading clients from the database until it is back", "err", err, "retry_in", retryIn)
+			}
+		},
+		Notify: func(channel, payload string) {
+			if channel == db.InvalidateChannel {
+				// Only a reset touches clients; other payloads are the PDP's.
+				if payload == db.ResetPayload {
+					s.clients.flush()
+				}
 				return
 			}
-			s.log.Warn("tokens: client cache listener lost its connection; reading clients from the database until it is back", "err", err, "retry_in", backoff)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
+			if id, ok := strings.CutPrefix(payload, "client:"); ok {
+				s.clients.invalidate(id)
+			} else {
+				s.clients.flush()
 			}
-			backoff = min(backoff*2, 5*time.Second)
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
-
-func (s *Service) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, connected func()) error {
-	conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
-	if err != nil {
-		return err
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = conn.Close(cctx)
-	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+clientsChannel); err != nil {
-		return err
-	}
-	// Changes made while nobody listened are unknown: start empty.
-	s.clients.flush()
-	s.clients.live.Store(true)
-	connected()
-	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		if id, ok := cutPrefix(n.Payload, "client:"); ok {
-			s.clients.invalidate(id)
-		} else {
-			s.clients.flush()
-		}
-	}
-}
-
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return "", false
+		},
+	})
 }
 
 // ClientCacheLive reports whether the client cache is in use (tests).
