@@ -102,10 +102,12 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 		Parties: parties.NewService(pool),
 	}
 	if err := a.wire(ctx); err != nil {
+		a.Close() // listeners already started
 		return nil, err
 	}
 	// The seed snapshot is what /sim/api/v1/reset returns to.
 	if err := sim.EnsureSnapshot(ctx, pool); err != nil {
+		a.Close()
 		return nil, err
 	}
 	a.Faults = sim.NewFaults()
@@ -121,16 +123,13 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order (DESIGN "Layout").
 func (a *App) wire(ctx context.Context) error {
-	// tokens (issue 3), resources and registry (issue 4), systemusers and
-	// requests and portal (issue 5), pdp (issue 6) are built here.
+	// tokens: Maskinporten and the Altinn exchange. Its system-user lookup
+	// is plugged in below, once systemusers exists.
 	tk, err := tokens.New(ctx, tokens.Deps{
 		Pool:    a.Pool,
 		Clock:   a.Clock,
 		Log:     a.Log,
 		Persons: a.Parties,
-		// SystemUsers: plugged in by the systemusers wiring with
-		// a.Tokens.SetSystemUserLookup(...); while nil, system-user grants
-		// fail with MP-303 (no system user).
 	}, tokens.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime))
 	if err != nil {
 		return err
@@ -140,7 +139,7 @@ func (a *App) wire(ctx context.Context) error {
 	// The client cache is used while this listener is connected.
 	a.closers = append(a.closers, tk.Listen(a.Pool.Config().ConnConfig))
 
-	// resources and registry (issue 4). The register checks client ids
+	// resources and registry. The register checks client ids
 	// against Maskinporten's clients (a.Tokens).
 	res, err := resources.NewService(ctx, a.Pool)
 	if err != nil {
@@ -149,20 +148,20 @@ func (a *App) wire(ctx context.Context) error {
 	a.Resources = res
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources, a.Tokens)
 
-	// systemusers and requests (issue 5). Maskinporten's system-user grants
+	// systemusers and requests. Maskinporten's system-user grants
 	// look the system user up here (spec §5.3).
 	a.SystemUsers = systemusers.NewService(a.Pool, a.Clock, systemusers.RegistrySystems{R: a.Registry},
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
 	a.Tokens.SetSystemUserLookup(tokenSystemUsers{a.SystemUsers})
 
-	// pdp (issue 6): decisions over resource policies and system users,
+	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
 	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log)
 	a.PDP.SetClock(a.Clock.Now)
 	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
 
-	// portal (issue 5): the end-user pages over the services above.
+	// portal: the end-user pages over the services above.
 	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {
 		return err
 	}
