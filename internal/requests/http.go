@@ -465,32 +465,17 @@ func (h *HTTP) partyGet(kind string) http.HandlerFunc {
 }
 
 func (h *HTTP) approve(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		pid, ok := person(w, r)
-		if !ok {
-			return
-		}
-		org, ok := h.partyOrg(w, r, "party")
-		if !ok {
-			return
-		}
-		id, ok := requestID(w, r, kind)
-		if !ok {
-			return
-		}
-		if req, err := h.svc.Get(r.Context(), id); err == nil && !sameKind(kind, req) {
-			problem.Error(w, r, notFound(kind, id))
-			return
-		}
-		if _, err := h.svc.Approve(r.Context(), id, org.OrgNo, pid); err != nil {
-			problem.Error(w, r, err)
-			return
-		}
-		su.WriteJSON(w, http.StatusOK, true)
-	}
+	return h.answer(kind, func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error {
+		_, err := h.svc.Approve(ctx, id, partyOrgNo, pid)
+		return err
+	})
 }
 
-func (h *HTTP) reject(kind string) http.HandlerFunc {
+func (h *HTTP) reject(kind string) http.HandlerFunc { return h.answer(kind, h.svc.Reject) }
+
+// answer is approve and reject: the person, the party and a request of the
+// route's kind, then act; answers true as the platform does.
+func (h *HTTP) answer(kind string, act func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		pid, ok := person(w, r)
 		if !ok {
@@ -508,7 +493,7 @@ func (h *HTTP) reject(kind string) http.HandlerFunc {
 			problem.Error(w, r, notFound(kind, id))
 			return
 		}
-		if err := h.svc.Reject(r.Context(), id, org.OrgNo, pid); err != nil {
+		if err := act(r.Context(), id, org.OrgNo, pid); err != nil {
 			problem.Error(w, r, err)
 			return
 		}
