@@ -517,27 +517,17 @@ type agentClient struct {
 }
 
 func (h *HTTP) addClient(w http.ResponseWriter, r *http.Request) {
-	su, client, ok := h.agentParam(w, r, true)
-	if !ok {
-		return
-	}
-	org, err := h.managers.OrgByParty(r.Context(), client.String())
-	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, ClientNotFound.WithDetail("no party %s", client))
-			return
-		}
-		problem.Error(w, r, err)
-		return
-	}
-	if err := h.svc.AddClient(r.Context(), su.ID, org.OrgNo, su.ReporteeOrgNo); err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
+	h.changeClient(w, r, ClientNotFound, h.svc.AddClient)
 }
 
 func (h *HTTP) removeClient(w http.ResponseWriter, r *http.Request) {
+	h.changeClient(w, r, DelegationNotFound, h.svc.RemoveClient)
+}
+
+// changeClient is add and remove: the agent system user, the client's
+// party (unknown answers with the given problem), then act.
+func (h *HTTP) changeClient(w http.ResponseWriter, r *http.Request, unknown problem.Descriptor,
+	act func(ctx context.Context, systemUserID uuid.UUID, clientOrgNo, facilitatorOrgNo string) error) {
 	su, client, ok := h.agentParam(w, r, true)
 	if !ok {
 		return
@@ -545,13 +535,13 @@ func (h *HTTP) removeClient(w http.ResponseWriter, r *http.Request) {
 	org, err := h.managers.OrgByParty(r.Context(), client.String())
 	if err != nil {
 		if errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, DelegationNotFound.WithDetail("no party %s", client))
+			problem.Error(w, r, unknown.WithDetail("no party %s", client))
 			return
 		}
 		problem.Error(w, r, err)
 		return
 	}
-	if err := h.svc.RemoveClient(r.Context(), su.ID, org.OrgNo, su.ReporteeOrgNo); err != nil {
+	if err := act(r.Context(), su.ID, org.OrgNo, su.ReporteeOrgNo); err != nil {
 		problem.Error(w, r, err)
 		return
 	}
