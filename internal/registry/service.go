@@ -324,31 +324,9 @@ func (s *Service) UpdateRights(ctx context.Context, a Actor, systemID string, ri
 	for i := range rights {
 		trimRight(&rights[i])
 	}
-	return db.InTx(ctx, s.pool, func(q db.Querier) error {
-		sys, err := s.lockForWrite(ctx, q, a, systemID)
-		if err != nil {
-			return err
-		}
-		if sys.IsDeleted {
-			return ErrSystemDeleted.New()
-		}
-		if err := checkVersion(sys, ifMatch); err != nil {
-			return err
-		}
-		errs, err := s.checkRights(ctx, rights)
-		if err != nil {
-			return err
-		}
-		if len(errs) > 0 {
-			return problem.Validation(errs...)
-		}
-		now := s.clock.Now().UTC()
-		sys.Rights, sys.LastChanged = rights, now
-		if err := updateSystem(ctx, q, &sys); err != nil {
-			return err
-		}
-		return s.log(ctx, q, a, sys.InternalID, ChangeRightsUpdate, rights, now)
-	})
+	return s.updatePart(ctx, a, systemID, ifMatch, ChangeRightsUpdate, rights,
+		func(RegisteredSystem) ([]problem.ValidationError, error) { return s.checkRights(ctx, rights) },
+		func(sys *RegisteredSystem) { sys.Rights = rights })
 }
 
 // UpdateAccessPackages replaces only the access packages
@@ -358,6 +336,18 @@ func (s *Service) UpdateAccessPackages(ctx context.Context, a Actor, systemID st
 	for i := range pkgs {
 		pkgs[i].URN = strings.TrimSpace(pkgs[i].URN)
 	}
+	return s.updatePart(ctx, a, systemID, ifMatch, ChangeAccessPackageUpdate, pkgs,
+		func(sys RegisteredSystem) ([]problem.ValidationError, error) {
+			return s.checkPackages(ctx, pkgs, sys.IsVisible)
+		},
+		func(sys *RegisteredSystem) { sys.AccessPackages = pkgs })
+}
+
+// updatePart is the read-check-write of a partial update in one
+// transaction: lock the system, refuse a deleted one or a stale If-Match,
+// check the new part against the stored system, apply it and log it.
+func (s *Service) updatePart(ctx context.Context, a Actor, systemID, ifMatch, kind string, logged any,
+	check func(RegisteredSystem) ([]problem.ValidationError, error), apply func(*RegisteredSystem)) error {
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		sys, err := s.lockForWrite(ctx, q, a, systemID)
 		if err != nil {
@@ -369,7 +359,7 @@ func (s *Service) UpdateAccessPackages(ctx context.Context, a Actor, systemID st
 		if err := checkVersion(sys, ifMatch); err != nil {
 			return err
 		}
-		errs, err := s.checkPackages(ctx, pkgs, sys.IsVisible)
+		errs, err := check(sys)
 		if err != nil {
 			return err
 		}
@@ -377,11 +367,12 @@ func (s *Service) UpdateAccessPackages(ctx context.Context, a Actor, systemID st
 			return problem.Validation(errs...)
 		}
 		now := s.clock.Now().UTC()
-		sys.AccessPackages, sys.LastChanged = pkgs, now
+		apply(&sys)
+		sys.LastChanged = now
 		if err := updateSystem(ctx, q, &sys); err != nil {
 			return err
 		}
-		return s.log(ctx, q, a, sys.InternalID, ChangeAccessPackageUpdate, pkgs, now)
+		return s.log(ctx, q, a, sys.InternalID, kind, logged, now)
 	})
 }
 
