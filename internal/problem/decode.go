@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,9 +33,26 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) *Problem {
 }
 
 func decodeFrom(rd io.Reader, v any) *Problem {
-	dec := json.NewDecoder(rd)
+	// ASP.NET's input formatter treats a body that is the JSON literal null
+	// like no body at all ("A non-empty request body is required."), so
+	// `null` must not bind as an empty object (or slice) and then succeed
+	// as, say, "replace the rights with none".
+	br := bufio.NewReader(rd)
+	for {
+		b, err := br.Peek(1)
+		if err != nil || (b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r') {
+			break
+		}
+		_, _ = br.ReadByte()
+	}
+	lead, _ := br.Peek(4)
+	isNull := string(lead) == "null"
+	dec := json.NewDecoder(br)
 	if err := dec.Decode(v); err != nil {
 		return decodeProblem(err)
+	}
+	if isNull {
+		return validationAt("$", "A non-empty request body is required.")
 	}
 	if dec.More() {
 		return BadRequest.WithDetail("the body has data after the JSON value")

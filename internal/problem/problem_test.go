@@ -47,6 +47,8 @@ func TestDecodeJSONProblems(t *testing.T) {
 		path         string
 	}{
 		{"empty", "application/json", ``, 400, "$"},
+		{"null", "application/json", `null`, 400, "$"},
+		{"null with whitespace", "application/json", " \n null \t", 400, "$"},
 		{"malformed", "application/json", `{"systemId":`, 400, "$"},
 		{"syntax", "application/json", `{"systemId" "x"}`, 400, "$"},
 		{"wrong type", "application/json", `{"isVisible":"yes"}`, 400, "$.isVisible"},
