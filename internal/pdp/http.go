@@ -101,9 +101,16 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 			msg = "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."
 		}
 		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
-	case ep == Internal && !isJSON(r.Header.Get("Content-Type")):
+	case !isJSON(r.Header.Get("Content-Type")):
 		// The real /decision also takes XACML XML; the emulator does not.
-		resp.Response = []Result{s.failed(syntaxErr("Only the XACML JSON profile (Content-Type: application/json) is supported by altinn-sim."), explain)}
+		// The real /authorize binds JSON only, so a text/plain or form body
+		// is not a request there either (answered, as every PDP failure, as
+		// a 200 Indeterminate).
+		msg := "Only the XACML JSON profile (Content-Type: application/json) is supported by altinn-sim."
+		if ep == External {
+			msg = "The request body must be XACML JSON (Content-Type: application/json)."
+		}
+		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
 	default:
 		resp = s.DecideBody(r.Context(), in.Bytes(), ep, explain)
 	}

@@ -84,6 +84,14 @@ func TestHTTPEndpoints(t *testing.T) {
 			t.Errorf("%s token: %d %s", tok, code, raw)
 		}
 	}
+	// /authorize binds JSON only: a JSON body sent as text/plain or as a
+	// form is not a request (200 Indeterminate, syntax error).
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded"} {
+		if code, out, raw := post(t, authz, "good", ct, body); code != 200 || out.Response[0].Decision != Indeterminate ||
+			out.Response[0].Status.StatusCode.Value != StatusSyntaxError {
+			t.Errorf("authorize with %s: %d %s", ct, code, raw)
+		}
+	}
 	code, out, raw := post(t, authz+"?explain=true", "good", "application/json", body)
 	if code != 200 || out.Response[0].Trace == nil || out.Response[0].Trace.MatchedRule == nil {
 		t.Errorf("explain: %d %s", code, raw)
