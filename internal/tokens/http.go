@@ -275,6 +275,14 @@ func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, p)
 		return
 	}
+	// A JWK Set must have a "keys" member (RFC 7517 §5); a body without one
+	// is a mistake, not a request to remove every key ({"keys":[]} is).
+	if in.Keys == nil {
+		e := vldKeys.At("/keys")
+		e.Detail = `the body must be a JWK Set: {"keys":[...]}`
+		problem.Write(w, r, problem.Validation(e))
+		return
+	}
 	c, err := s.ReplaceKeys(r.Context(), chi.URLParam(r, "clientId"), in)
 	if err != nil {
 		problem.Error(w, r, err)

@@ -120,6 +120,15 @@ func TestClientsControlAPI(t *testing.T) {
 	if st := grant(key2); st != 200 {
 		t.Fatalf("new key: %d", st)
 	}
+	// A body that is not a JWK Set does not wipe the keys.
+	for _, bad := range []string{`{}`, `{"keys":null}`, `{"rights":[]}`} {
+		if resp := do(t, http.MethodPut, base+"/"+c.ClientID+"/jwks", "application/json", strings.NewReader(bad), "", nil); resp.StatusCode != 400 {
+			t.Fatalf("put jwks %s: %d, want 400", bad, resp.StatusCode)
+		}
+	}
+	if st := grant(key2); st != 200 {
+		t.Fatalf("key after refused replacements: %d", st)
+	}
 	if resp := do(t, http.MethodPut, base+"/nope/jwks", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 404 {
 		t.Fatalf("put jwks unknown: %d", resp.StatusCode)
 	}
