@@ -588,7 +588,9 @@ func (h *HTTP) update(w http.ResponseWriter, r *http.Request) {
 		_, err = h.svc.Get(r.Context(), id)
 	}
 	if err != nil {
-		w.WriteHeader(http.StatusNotFound)
+		// The platform's NotFound() goes out as a problem body
+		// ([ApiController]); ours carries the system-user code.
+		problem.Error(w, r, SystemUserNotFound.New())
 		return
 	}
 	w.WriteHeader(http.StatusOK)
