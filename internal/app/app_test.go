@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 
@@ -13,29 +12,21 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func get(t *testing.T, url string, hdr ...string) (int, map[string]any, http.Header) {
+// getOn sends a GET and decodes a JSON object answer.
+func getOn(s *apptest.Server, t *testing.T, path string, hdr ...string) (int, map[string]any, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := apptest.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	st, h, b := s.Do(t, http.MethodGet, path, "", nil, hdr...)
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
-	return res.StatusCode, m, res.Header
+	return st, m, h
 }
 
 func TestHealthAndReady(t *testing.T) {
 	s := apptest.Start(t)
-	if st, _, _ := get(t, s.URL+"/health"); st != 200 {
+	if st, _, _ := getOn(s, t, "/health"); st != 200 {
 		t.Fatalf("/health %d", st)
 	}
-	st, body, h := get(t, s.URL+"/ready")
+	st, body, h := getOn(s, t, "/ready")
 	if st != 200 || body["status"] != "ready" {
 		t.Fatalf("/ready %d %v", st, body)
 	}
@@ -47,7 +38,7 @@ func TestHealthAndReady(t *testing.T) {
 func TestReadyFailsWhenDatabaseIsGone(t *testing.T) {
 	s := apptest.Start(t)
 	s.Pool.Close()
-	st, body, _ := get(t, s.URL+"/ready")
+	st, body, _ := getOn(s, t, "/ready")
 	if st != http.StatusServiceUnavailable || body["code"] != "STD-00007" {
 		t.Fatalf("/ready with a closed pool: %d %v", st, body)
 	}
@@ -55,7 +46,7 @@ func TestReadyFailsWhenDatabaseIsGone(t *testing.T) {
 
 func TestUnknownPathIsProblem(t *testing.T) {
 	s := apptest.Start(t)
-	st, body, h := get(t, s.URL+"/no/such/path")
+	st, body, h := getOn(s, t, "/no/such/path")
 	if st != 404 || h.Get("Content-Type") != "application/problem+json" || body["status"] != 404.0 || body["traceId"] == "" {
 		t.Fatalf("%d %v %v", st, h, body)
 	}
@@ -63,17 +54,17 @@ func TestUnknownPathIsProblem(t *testing.T) {
 
 func TestAdminTokenGuardsControlAPI(t *testing.T) {
 	s := apptest.Start(t, func(c *config.Config) { c.AdminToken = "s3cret" })
-	if st, body, _ := get(t, s.URL+"/sim/api/v1/parties/organizations"); st != 401 || body["code"] != "STD-00002" {
+	if st, body, _ := getOn(s, t, "/sim/api/v1/parties/organizations"); st != 401 || body["code"] != "STD-00002" {
 		t.Fatalf("without token: %d %v", st, body)
 	}
-	if st, _, _ := get(t, s.URL+"/sim/api/v1/parties/organizations", "Authorization", "Bearer wrong"); st != 401 {
+	if st, _, _ := getOn(s, t, "/sim/api/v1/parties/organizations", "Authorization", "Bearer wrong"); st != 401 {
 		t.Fatalf("wrong token: %d", st)
 	}
-	if st, _, _ := get(t, s.URL+"/sim/api/v1/parties/organizations", "Authorization", "Bearer s3cret"); st != 200 {
+	if st, _, _ := getOn(s, t, "/sim/api/v1/parties/organizations", "Authorization", "Bearer s3cret"); st != 200 {
 		t.Fatalf("right token: %d", st)
 	}
 	open := apptest.Start(t)
-	if st, _, _ := get(t, open.URL+"/sim/api/v1/parties/organizations"); st != 200 {
+	if st, _, _ := getOn(open, t, "/sim/api/v1/parties/organizations"); st != 200 {
 		t.Fatalf("no admin token configured: %d", st)
 	}
 }

@@ -1,12 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,59 +13,46 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
-func do(t *testing.T, method, url string, body any) (int, []byte) {
+// doOn sends a request and returns status and body.
+func doOn(s *apptest.Server, t *testing.T, method, path string, body any) (int, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := apptest.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, b
+	st, _, b := s.Do(t, method, path, "", body)
+	return st, b
 }
 
 func TestClockControl(t *testing.T) {
 	s := apptest.Start(t)
-	st, b := do(t, "POST", s.URL+"/sim/api/v1/clock", map[string]any{"offset": "2h"})
+	st, b := doOn(s, t, "POST", "/sim/api/v1/clock", map[string]any{"offset": "2h"})
 	if st != 200 {
 		t.Fatalf("%d %s", st, b)
 	}
 	if d := s.Clock.Now().Sub(time.Now()); d < 2*time.Hour-time.Minute || d > 2*time.Hour+time.Minute {
 		t.Fatalf("clock offset %v after setting 2h", d)
 	}
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/clock", map[string]any{"offset": "later"}); st != 400 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/clock", map[string]any{"offset": "later"}); st != 400 {
 		t.Fatalf("bad offset: %d %s", st, b)
 	}
-	if st, _ := do(t, "DELETE", s.URL+"/sim/api/v1/clock", nil); st != 200 || s.Clock.Get() != 0 {
+	if st, _ := doOn(s, t, "DELETE", "/sim/api/v1/clock", nil); st != 200 || s.Clock.Get() != 0 {
 		t.Fatalf("reset clock: %d %v", st, s.Clock.Get())
 	}
 }
 
 func TestFaultsControl(t *testing.T) {
 	s := apptest.Start(t)
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/faults", map[string]any{"target": "token", "status": 503, "count": 1}); st != 201 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/faults", map[string]any{"target": "token", "status": 503, "count": 1}); st != 201 {
 		t.Fatalf("arm: %d %s", st, b)
 	}
-	st, b := do(t, "POST", s.URL+"/token", nil)
+	st, b := doOn(s, t, "POST", "/token", nil)
 	var e map[string]string
 	_ = json.Unmarshal(b, &e)
 	if st != 503 || e["error"] != "temporarily_unavailable" {
 		t.Fatalf("faulted /token: %d %s", st, b)
 	}
 	// The fault is used up: /token answers as itself again (a 400 for no form).
-	if st, b := do(t, "POST", s.URL+"/token", nil); st != 400 {
+	if st, b := doOn(s, t, "POST", "/token", nil); st != 400 {
 		t.Fatalf("after the fault: %d %s", st, b)
 	}
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/faults", map[string]any{"target": "database", "status": 503, "count": 1}); st != 400 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/faults", map[string]any{"target": "database", "status": 503, "count": 1}); st != 400 {
 		t.Fatalf("bad target: %d %s", st, b)
 	}
 }
@@ -78,7 +62,7 @@ func TestFaultsControl(t *testing.T) {
 func TestResetReturnsToSeed(t *testing.T) {
 	ctx := context.Background()
 	s := apptest.Start(t)
-	st, b := do(t, "POST", s.URL+"/sim/api/v1/clients", map[string]any{"orgNo": "991825827", "name": "temp", "scopes": []string{"altinn:authentication/systemregister.write"}, "jwks": map[string]any{"keys": []any{}}})
+	st, b := doOn(s, t, "POST", "/sim/api/v1/clients", map[string]any{"orgNo": "991825827", "name": "temp", "scopes": []string{"altinn:authentication/systemregister.write"}, "jwks": map[string]any{"keys": []any{}}})
 	if st != 201 {
 		t.Fatalf("create client: %d %s", st, b)
 	}
@@ -89,7 +73,7 @@ func TestResetReturnsToSeed(t *testing.T) {
 	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM signing_keys`).Scan(&keysBefore); err != nil {
 		t.Fatal(err)
 	}
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/reset", nil); st != 204 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/reset", nil); st != 204 {
 		t.Fatalf("reset: %d %s", st, b)
 	}
 	var clients, keys int
@@ -120,7 +104,7 @@ func TestResetForgetsCachedClients(t *testing.T) {
 	}
 	jwks, _ := tokens.PublicJWKS(key)
 	clientID := "0b4f6f0e-8a0a-4b8e-9c1e-5d2f7a6b3c21"
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "before reset", "scopes": []string{"test:read"}, "jwks": jwks}); st != 201 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "before reset", "scopes": []string{"test:read"}, "jwks": jwks}); st != 201 {
 		t.Fatalf("client: %d %s", st, b)
 	}
 	grant := func() (int, map[string]any) {
@@ -129,7 +113,7 @@ func TestResetForgetsCachedClients(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out map[string]any
-		st := call(t, "POST", s.URL+"/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}, &out)
+		st := s.DoJSON(t, "POST", "/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}, &out)
 		return st, out
 	}
 	for deadline := time.Now().Add(10 * time.Second); !s.Tokens.ClientCacheLive(); {
@@ -146,7 +130,7 @@ func TestResetForgetsCachedClients(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if st, b := do(t, "POST", s.URL+"/sim/api/v1/reset", nil); st != 204 {
+	if st, b := doOn(s, t, "POST", "/sim/api/v1/reset", nil); st != 204 {
 		t.Fatalf("reset: %d %s", st, b)
 	}
 	var st int

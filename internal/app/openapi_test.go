@@ -31,7 +31,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	if st, body := do(t, "GET", s.URL+"/sim/openapi.json", nil); st != 200 {
+	if st, body := doOn(s, t, "GET", "/sim/openapi.json", nil); st != 200 {
 		t.Fatalf("/sim/openapi.json: %d", st)
 	} else if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)

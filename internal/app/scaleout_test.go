@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,54 +15,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
-
-// call sends a JSON (or form) request and decodes the JSON answer.
-func call(t *testing.T, method, u, bearer string, body any, out any) int {
-	t.Helper()
-	var rd io.Reader
-	ct := "application/json"
-	switch b := body.(type) {
-	case nil:
-	case url.Values:
-		rd, ct = bytes.NewBufferString(b.Encode()), "application/x-www-form-urlencoded"
-	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, u, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", ct)
-	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	res, err := apptest.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s %s: %d %s", method, u, res.StatusCode, raw)
-		}
-	}
-	if res.StatusCode >= 300 && out == nil {
-		t.Logf("%s %s: %d %s", method, u, res.StatusCode, raw)
-	}
-	return res.StatusCode
-}
-
-func testToken(t *testing.T, s *apptest.Server, body map[string]any) string {
-	t.Helper()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if st := call(t, "POST", s.URL+"/sim/api/v1/tokens", "", body, &tok); st != 200 || tok.AccessToken == "" {
-		t.Fatalf("test token %v: %d", body, st)
-	}
-	return tok.AccessToken
-}
 
 // TestScaleOut runs two altinn-sim instances on one database with no
 // balancer: a token from one verifies at the other's JWKS, a replayed
@@ -84,23 +34,23 @@ func TestScaleOut(t *testing.T) {
 	}
 	jwks, _ := tokens.PublicJWKS(key)
 	clientID := "7c8b1b1e-2f4b-4e62-9a51-3d2b6f0f9a11"
-	if st := call(t, "POST", a.URL+"/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "scale-out", "scopes": []string{"altinn:scaleout.read"}, "jwks": jwks}, nil); st != 201 {
+	if st := a.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "scale-out", "scopes": []string{"altinn:scaleout.read"}, "jwks": jwks}, nil); st != 201 {
 		t.Fatalf("client: %d", st)
 	}
-	vendor := testToken(t, a, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{
+	vendor := a.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{
 		"altinn:authentication/systemregister.write", "altinn:authentication/systemuser.request.write", "altinn:authentication/systemuser.request.read"}})
 	right := []map[string]any{{"resource": []map[string]string{{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}}}}
 	sys := map[string]any{"id": "991825827_scaleout", "vendor": map[string]string{"authority": "iso6523-actorid-upis", "ID": "0192:991825827"},
 		"name": map[string]string{"nb": "Skala", "nn": "Skala", "en": "Scale"}, "description": map[string]string{"nb": "Skala", "nn": "Skala", "en": "Scale"},
 		"rights": right, "clientId": []string{clientID}, "allowedRedirectUrls": []string{"https://vendor.example/done"}, "isVisible": true}
-	if st := call(t, "POST", a.URL+"/authentication/api/v1/systemregister/vendor", vendor, sys, nil); st != 200 {
+	if st := a.DoJSON(t, "POST", "/authentication/api/v1/systemregister/vendor", vendor, sys, nil); st != 200 {
 		t.Fatalf("register system: %d", st)
 	}
 
 	// 1. Tokens: same JWKS on both; a token from A verifies at B.
 	var ja, jb json.RawMessage
-	call(t, "GET", a.URL+"/jwk", "", nil, &ja)
-	call(t, "GET", b.URL+"/jwk", "", nil, &jb)
+	a.DoJSON(t, "GET", "/jwk", "", nil, &ja)
+	b.DoJSON(t, "GET", "/jwk", "", nil, &jb)
 	if !bytes.Equal(ja, jb) {
 		t.Fatal("the instances publish different JWKS")
 	}
@@ -113,7 +63,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	form := grant("")
 	var tok tokens.TokenResponse
-	if st := call(t, "POST", a.URL+"/token", "", form, &tok); st != 200 {
+	if st := a.DoJSON(t, "POST", "/token", "", form, &tok); st != 200 {
 		t.Fatalf("grant on A: %d", st)
 	}
 	if _, err := b.Verifier.Verify(t.Context(), tok.AccessToken); err != nil {
@@ -121,7 +71,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	// 2. The same grant replayed at B is refused.
 	var oerr struct{ Error string }
-	if st := call(t, "POST", b.URL+"/token", "", form, &oerr); st != 400 || oerr.Error != "invalid_grant" {
+	if st := b.DoJSON(t, "POST", "/token", "", form, &oerr); st != 400 || oerr.Error != "invalid_grant" {
 		t.Fatalf("replay at B: %d %+v", st, oerr)
 	}
 
@@ -131,10 +81,10 @@ func TestScaleOut(t *testing.T) {
 		Status string `json:"status"`
 	}
 	body := map[string]any{"systemId": "991825827_scaleout", "partyOrgNo": "313725138", "rights": right, "redirectUrl": "https://vendor.example/done"}
-	if st := call(t, "POST", a.URL+"/authentication/api/v1/systemuser/request/vendor", vendor, body, &req); st != 201 && st != 200 {
+	if st := a.DoJSON(t, "POST", "/authentication/api/v1/systemuser/request/vendor", vendor, body, &req); st != 201 && st != 200 {
 		t.Fatalf("request: %d %+v", st, req)
 	}
-	person := testToken(t, a, map[string]any{"type": "person", "pid": "12857841016", "scopes": []string{"altinn:portal/enduser"}})
+	person := a.TestToken(t, map[string]any{"type": "person", "pid": "12857841016", "scopes": []string{"altinn:portal/enduser"}})
 	org, err := a.Parties.Org(t.Context(), "313725138")
 	if err != nil {
 		t.Fatal(err)
@@ -147,13 +97,13 @@ func TestScaleOut(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	pdpToken := testToken(t, b, map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}})
-	if st := call(t, "POST", fmt.Sprintf("%s/authentication/api/v1/systemuser/request/%d/%s/approve", a.URL, org.PartyID, req.ID), person, nil, nil); st != 200 {
+	pdpToken := b.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}})
+	if st := a.DoJSON(t, "POST", fmt.Sprintf("/authentication/api/v1/systemuser/request/%d/%s/approve", org.PartyID, req.ID), person, nil, nil); st != 200 {
 		t.Fatalf("approve on A: %d", st)
 	}
 	approved := time.Now()
 	// The system user's id, from a system-user token minted by B.
-	if st := call(t, "POST", b.URL+"/token", "", grant("313725138"), &tok); st != 200 {
+	if st := b.DoJSON(t, "POST", "/token", "", grant("313725138"), &tok); st != 200 {
 		t.Fatalf("system-user grant on B: %d", st)
 	}
 	var claims struct {
@@ -171,7 +121,7 @@ func TestScaleOut(t *testing.T) {
 	var last string
 	for time.Since(approved) < time.Second {
 		var out struct{ Response []struct{ Decision string } }
-		call(t, "POST", b.URL+"/authorization/api/v1/authorize", pdpToken, json.RawMessage(decision), &out)
+		b.DoJSON(t, "POST", "/authorization/api/v1/authorize", pdpToken, json.RawMessage(decision), &out)
 		if len(out.Response) == 1 {
 			last = out.Response[0].Decision
 		}

@@ -1,10 +1,8 @@
 package registry_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,37 +15,11 @@ import (
 type e2e struct {
 	t   *testing.T
 	srv *apptest.Server
-	c   *http.Client
 }
 
 func (e e2e) do(method, path, token string, body any, hdr ...string) (int, http.Header, []byte) {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := e.c.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, out
+	return e.srv.Do(e.t, method, path, token, body, hdr...)
 }
 
 func (e e2e) token(typ, orgNo string, scopes ...string) string {
@@ -106,7 +78,7 @@ const docsBody = `{
 
 func TestSystemRegisterEndToEnd(t *testing.T) {
 	t.Parallel()
-	e := e2e{t: t, srv: apptest.Start(t), c: apptest.Client()}
+	e := e2e{t: t, srv: apptest.Start(t)}
 	const vendor = "991825827"
 	write := e.token("enterprise", vendor, "altinn:authentication/systemregister.write")
 	other := e.token("enterprise", "313725138", "altinn:authentication/systemregister.write")

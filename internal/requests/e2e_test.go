@@ -1,11 +1,9 @@
 package requests_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,34 +25,11 @@ import (
 type vendorE2E struct {
 	t   *testing.T
 	srv *apptest.Server
-	c   *http.Client
 }
 
 func (e vendorE2E) do(method, path, token string, body any) (int, http.Header, []byte) {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := e.c.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, out
+	return e.srv.Do(e.t, method, path, token, body)
 }
 
 func (e vendorE2E) json(b []byte) map[string]any {
@@ -67,11 +42,7 @@ func (e vendorE2E) json(b []byte) map[string]any {
 
 func (e vendorE2E) testToken(body map[string]any) string {
 	e.t.Helper()
-	st, _, b := e.do("POST", "/sim/api/v1/tokens", "", body)
-	if st != 200 {
-		e.t.Fatalf("test token: %d %s", st, b)
-	}
-	return e.json(b)["access_token"].(string)
+	return e.srv.TestToken(e.t, body)
 }
 
 // grant asks /token for a Maskinporten token with the client's key, as a
@@ -86,13 +57,8 @@ func (e vendorE2E) grant(key jwk.Key, clientID string, scopes []string, systemUs
 		e.t.Fatal(err)
 	}
 	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {assertion}}
-	resp, err := e.c.PostForm(e.srv.URL+"/token", form)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, e.json(b)
+	st, _, b := e.srv.Do(e.t, "POST", "/token", "", form)
+	return st, e.json(b)
 }
 
 func claims(t *testing.T, jwt string) map[string]any {
@@ -166,7 +132,7 @@ func setupVendor(e vendorE2E, systemID string, body map[string]any) (jwk.Key, st
 // is refused again.
 func TestVendorFlowEndToEnd(t *testing.T) {
 	t.Parallel()
-	e := vendorE2E{t: t, srv: apptest.Start(t), c: apptest.Client()}
+	e := vendorE2E{t: t, srv: apptest.Start(t)}
 	const systemID = e2eVendor + "_smart_regnskap"
 	key, clientID := setupVendor(e, systemID, map[string]any{
 		"rights":              []any{map[string]any{"resource": []any{map[string]string{"id": "urn:altinn:resource", "value": "kravogbetaling"}}}},
@@ -251,7 +217,7 @@ func TestVendorFlowEndToEnd(t *testing.T) {
 // spread over two instances on one database, yield exactly one system user.
 func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 	t.Parallel()
-	e := vendorE2E{t: t, srv: apptest.Start(t), c: apptest.Client()}
+	e := vendorE2E{t: t, srv: apptest.Start(t)}
 	const systemID = e2eVendor + "_race"
 	setupVendor(e, systemID, map[string]any{
 		"rights": []any{map[string]any{"resource": []any{map[string]string{"id": "urn:altinn:resource", "value": "kravogbetaling"}}}},
@@ -267,7 +233,7 @@ func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 	// Half the approvals go to a second instance on the same database,
 	// behind the same public URL (so it accepts the first one's tokens).
 	same := func(c *config.Config) { c.PublicURL = e.srv.URL }
-	e2 := vendorE2E{t: t, srv: apptest.StartOn(t, e.srv.Pool.Config().ConnString(), same), c: apptest.Client()}
+	e2 := vendorE2E{t: t, srv: apptest.StartOn(t, e.srv.Pool.Config().ConnString(), same)}
 	const n = 20
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -321,7 +287,7 @@ func TestConcurrentApprovalsOverHTTP(t *testing.T) {
 // delegates a client it holds REGN for, and the PDP-facing data follows.
 func TestAgentFlowEndToEnd(t *testing.T) {
 	t.Parallel()
-	e := vendorE2E{t: t, srv: apptest.Start(t), c: apptest.Client()}
+	e := vendorE2E{t: t, srv: apptest.Start(t)}
 	const systemID = e2eVendor + "_agent"
 	setupVendor(e, systemID, map[string]any{
 		"accessPackages": []any{map[string]string{"urn": pkgRegnSign}},
