@@ -20,42 +20,27 @@ import (
 type e2e struct {
 	t   *testing.T
 	srv *apptest.Server
-	c   *http.Client
 }
 
 func (e e2e) do(method, path, token, contentType string, body io.Reader, hdr ...string) (int, http.Header, []byte) {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, body)
+	var raw any
+	if body != nil {
+		b, err := io.ReadAll(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		raw = b
+	}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		hdr = append([]string{"Content-Type", contentType}, hdr...)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := e.c.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, out
+	return e.srv.Do(e.t, method, path, token, raw, hdr...)
 }
 
 func (e e2e) token(orgNo string, scopes ...string) string {
 	e.t.Helper()
-	b, _ := json.Marshal(map[string]any{"type": "enterprise", "orgNo": orgNo, "scopes": scopes})
-	st, _, out := e.do("POST", "/sim/api/v1/tokens", "", "application/json", bytes.NewReader(b))
-	if st != 200 {
-		e.t.Fatalf("token: %d %s", st, out)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.Unmarshal(out, &tok)
-	return tok.AccessToken
+	return e.srv.TestToken(e.t, map[string]any{"type": "enterprise", "orgNo": orgNo, "scopes": scopes})
 }
 
 func multipartPolicy(t *testing.T, xml string) (string, io.Reader) {
@@ -73,7 +58,7 @@ func multipartPolicy(t *testing.T, xml string) (string, io.Reader) {
 func TestResourceRegistryEndToEnd(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	e := e2e{t: t, srv: srv, c: apptest.Client()}
+	e := e2e{t: t, srv: srv}
 	skd := e.token("974761076", resources.ScopeWrite)
 	digdir := e.token("991825827", resources.ScopeWrite)
 	noScope := e.token("974761076", "altinn:other")
@@ -201,7 +186,7 @@ func TestResourceRegistryEndToEnd(t *testing.T) {
 
 func TestAccessPackageMetadataEndToEnd(t *testing.T) {
 	t.Parallel()
-	e := e2e{t: t, srv: apptest.Start(t), c: apptest.Client()}
+	e := e2e{t: t, srv: apptest.Start(t)}
 	base := "/accessmanagement/api/v1/meta/info/accesspackages"
 	st, _, b := e.do("GET", base+"/package/urn/urn:altinn:accesspackage:regnskapsforer-lonn", "", "", nil)
 	var p map[string]any
