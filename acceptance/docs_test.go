@@ -193,6 +193,14 @@ func TestDocsStandardFlow(t *testing.T) {
 		if r := e.do("POST", "/authorization/api/v1/decision", "", other); r.status != 200 || first(t, "response", r.obj(t)["response"])["decision"] == "Permit" {
 			t.Errorf("decision for another party: %d %s", r.status, r)
 		}
+		// The same body in camelCase (as PEP libraries serialise it) and all
+		// lower-case: binding is case-insensitive on the platform.
+		for name, conv := range map[string]func(string) string{"camelCase": lowerFirst, "lower-case": strings.ToLower} {
+			b := recase(t, body, conv)
+			if r := e.do("POST", "/authorization/api/v1/decision", "", b); r.status != 200 || first(t, "response", r.obj(t)["response"])["decision"] != "Permit" {
+				t.Errorf("decision with %s keys: %d %s", name, r.status, r)
+			}
+		}
 		// /authorize wants a token with the PDP scope; the body is the same.
 		pdpTok := e.testToken(map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}})
 		if r := e.do("POST", "/authorization/api/v1/authorize", pdpTok, body); r.status != 200 || first(t, "response", r.obj(t)["response"])["decision"] != "Permit" {
@@ -308,5 +316,105 @@ func TestDocsAgentRequest(t *testing.T) {
 	// The firm's daglig leder approves it.
 	if r := e.do("POST", authAPI+"/systemuser/request/agent/"+firmOrg+"/"+id+"/approve", e.personToken(firmDAGL), nil); r.status != 200 {
 		t.Errorf("approve agent request: %d %s", r.status, r)
+	}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// recase rewrites every object key of a JSON document with conv.
+func recase(t *testing.T, doc []byte, conv func(string) string) []byte {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			m := make(map[string]any, len(x))
+			for k, val := range x {
+				// name and description are language maps: their keys are
+				// data (nb, nn, en), not member names.
+				if lk := strings.ToLower(k); lk == "name" || lk == "description" {
+					m[conv(k)] = val
+					continue
+				}
+				m[conv(k)] = walk(val)
+			}
+			return m
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+			return x
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// TestDocsBodiesAnyCase sends the docs' bodies with every member name in
+// PascalCase, in lower case and in upper case, as .NET and hand-written
+// clients do: the platform binds them case-insensitively, so nothing may be
+// lost (the redirect URLs, the packages, the rights).
+func TestDocsBodiesAnyCase(t *testing.T) {
+	t.Parallel()
+	for name, conv := range map[string]func(string) string{"PascalCase": upperFirst, "lower": strings.ToLower, "UPPER": strings.ToUpper} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := start(t)
+			e.client(smartcloudClient, vendorOrg, scopeRegister, scopeReqWrite, scopeReqRead)
+			reg := e.vendorToken(scopeRegister)
+			if r := e.do("POST", authAPI+"/systemregister/vendor", reg, recase(t, fixture(t, "systemregister.camel.json"), conv)); r.status != 200 {
+				t.Fatalf("register: %d %s", r.status, r)
+			}
+			sys := e.do("GET", authAPI+"/systemregister/vendor/"+smartcloud, reg, nil).obj(t)
+			if fmt.Sprint(sys["allowedRedirectUrls"]) != "["+smartcloudRedirect+"]" || fmt.Sprint(sys["clientId"]) != "["+smartcloudClient+"]" ||
+				sys["isVisible"] != true || len(sys["accessPackages"].([]any)) != 1 || len(sys["rights"].([]any)) != 1 {
+				t.Errorf("registered system lost members: %v", sys)
+			}
+			if n, _ := sys["name"].(map[string]any); n["nn"] != "Smart SKY" {
+				t.Errorf("name %v", sys["name"])
+			}
+			vendor := e.vendorToken(scopeReqWrite, scopeReqRead)
+			r := e.do("POST", authAPI+"/systemuser/request/vendor", vendor, recase(t, fixture(t, "request.standard.json"), conv))
+			if r.status != 201 {
+				t.Fatalf("request: %d %s", r.status, r)
+			}
+			req := r.obj(t)
+			if req["redirectUrl"] != smartcloudRedirect || len(req["accessPackages"].([]any)) != 1 || len(req["rights"].([]any)) != 1 {
+				t.Errorf("request lost members: %v", req)
+			}
+			id := req["id"].(string)
+			if r := e.do("POST", authAPI+"/systemuser/request/"+customerOrg+"/"+id+"/approve", e.personToken(customerDAG), nil); r.status != 200 {
+				t.Fatalf("approve: %d %s", r.status, r)
+			}
+			// A change request that removes the package: nothing may be dropped.
+			cr := recase(t, []byte(`{"unwantedAccessPackages":[{"urn":"urn:altinn:accesspackage:skattegrunnlag"}],"redirectUrl":"`+smartcloudRedirect+`"}`), conv)
+			r = e.do("POST", authAPI+"/systemuser/changerequest/vendor?correlation-id="+uuid.NewString()+"&system-user-id="+id, vendor, cr)
+			if r.status != 201 {
+				t.Fatalf("change request: %d %s", r.status, r)
+			}
+			if m := r.obj(t); len(m["unwantedAccessPackages"].([]any)) != 1 || m["redirectUrl"] != smartcloudRedirect {
+				t.Errorf("change request lost members: %v", m)
+			}
+		})
 	}
 }
