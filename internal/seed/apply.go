@@ -36,21 +36,23 @@ type Deps struct {
 }
 
 // Kinds of things a seed file holds, in the order they are written.
-var Kinds = []string{"organizations", "persons", "roles", "clients", "resources", "policies", "systems", "systemUsers"}
+var Kinds = []string{"organizations", "persons", "roles", "clients", "resources", "policies", "systems", "systemUsers",
+	"agentSystemUsers", "clientDelegations"}
 
-// Report counts what a seeding did, per kind.
+// Report counts what a seeding did, per kind. Only client delegations are
+// ever removed (a client no longer listed for an agent system user).
 type Report struct {
-	Created, Updated, Unchanged map[string]int
+	Created, Updated, Unchanged, Removed map[string]int
 }
 
 func newReport() Report {
-	return Report{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
+	return Report{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Removed: map[string]int{}}
 }
 
-// Changed reports whether anything was created or updated.
+// Changed reports whether anything was created, updated or removed.
 func (r Report) Changed() bool {
 	for _, k := range Kinds {
-		if r.Created[k]+r.Updated[k] > 0 {
+		if r.Created[k]+r.Updated[k]+r.Removed[k] > 0 {
 			return true
 		}
 	}
@@ -67,6 +69,9 @@ func (r Report) String() string {
 		}
 		if n := r.Updated[k]; n > 0 {
 			p = append(p, fmt.Sprintf("%d updated", n))
+		}
+		if n := r.Removed[k]; n > 0 {
+			p = append(p, fmt.Sprintf("%d removed", n))
 		}
 		if n := r.Unchanged[k]; n > 0 {
 			p = append(p, fmt.Sprintf("%d unchanged", n))
@@ -107,6 +112,7 @@ type plan struct {
 	systems  []registry.RegisterRequest
 	sysAct   []action
 	users    []userPlan
+	agents   []agentPlan
 	problems Problems
 }
 
@@ -115,6 +121,19 @@ type userPlan struct {
 	in       requests.CreateInput
 	approver string
 	exists   bool
+}
+
+// agentPlan is one agent system user: created (by an agent request its
+// approver approves) unless it exists, then its delegations made to match
+// the file's clients.
+type agentPlan struct {
+	vendor   string
+	in       requests.CreateInput // PartyOrgNo is the facilitator
+	approver string
+	id       uuid.UUID // the existing system user's; zero when it is to be created
+	add      []string  // clients to delegate
+	remove   []string  // clients delegated before, no longer in the file
+	kept     int       // clients already delegated
 }
 
 // Apply checks the file against the database, then writes it. Any problem
@@ -274,6 +293,46 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			return fail(fmt.Errorf("system user of %s for %s: approve: %w", u.in.SystemID, u.in.PartyOrgNo, err))
 		}
 		count("systemUsers", create)
+	}
+	for _, u := range p.agents {
+		id := u.id
+		if id == uuid.Nil {
+			name := fmt.Sprintf("agent system user of %s for %s", u.in.SystemID, u.in.PartyOrgNo)
+			if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindAgent, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil && old.Status != requests.StatusNew {
+				if err := d.Requests.Delete(ctx, requests.KindAgent, old.ID); err != nil {
+					return fail(fmt.Errorf("%s: withdraw the %s request: %w", name, old.Status, err))
+				}
+			}
+			// As on the platform: the vendor sends an agent request, a
+			// person who may manage the facilitator's access approves.
+			r, _, err := d.Requests.Create(ctx, u.vendor, requests.KindAgent, u.in)
+			if err != nil {
+				return fail(fmt.Errorf("%s: request: %w", name, err))
+			}
+			created, err := d.Requests.Approve(ctx, r.ID, u.in.PartyOrgNo, u.approver)
+			if err != nil {
+				return fail(fmt.Errorf("%s: approve: %w", name, err))
+			}
+			id = created.ID
+			count("agentSystemUsers", create)
+		} else {
+			count("agentSystemUsers", keep)
+		}
+		// The facilitator's access manager then delegates the clients;
+		// the file's list is the whole truth for this system user.
+		for _, c := range u.remove {
+			if err := d.SystemUsers.RemoveClient(ctx, id, c, u.in.PartyOrgNo); err != nil {
+				return fail(fmt.Errorf("agent system user %s: remove client %s: %w", id, c, err))
+			}
+			rep.Removed["clientDelegations"]++
+		}
+		for _, c := range u.add {
+			if err := d.SystemUsers.AddClient(ctx, id, c, u.in.PartyOrgNo); err != nil {
+				return fail(fmt.Errorf("agent system user %s: delegate client %s: %w", id, c, err))
+			}
+			count("clientDelegations", create)
+		}
+		rep.Unchanged["clientDelegations"] += u.kept
 	}
 	return rep, nil
 }
@@ -649,6 +708,9 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 			return nil, err
 		}
 		p.users = append(p.users, up)
+	}
+	if err := d.planAgents(ctx, f, p, fileSystems, orgKnown, personKnown, canManage); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -213,6 +213,47 @@ func (f *File) check() error {
 		}
 		triples[k] = true
 	}
+	for i, u := range f.AgentUsers {
+		at := fmt.Sprintf("agentSystemUsers[%d]", i)
+		if u.System == "" {
+			bad("%s.system: required", at)
+		}
+		if !parties.ValidOrgNo(u.Facilitator, false) {
+			bad("%s.facilitator: %q is not a valid organisation number", at, u.Facilitator)
+		}
+		if u.ApprovedBy != "" && !parties.ValidPID(u.ApprovedBy) {
+			bad("%s.approvedBy: %q is not a valid national identity number", at, u.ApprovedBy)
+		}
+		if u.AccessPackages != nil && len(u.AccessPackages) == 0 {
+			// The platform's AUTH-00063: an agent request carries packages.
+			bad("%s.accessPackages: an agent system user needs at least one access package (leave it out for all the system's)", at)
+		}
+		if err := checkPackageURNs(u.AccessPackages); err != nil {
+			bad("%s.accessPackages: %v", at, err)
+		}
+		seen := map[string]bool{}
+		for j, c := range u.Clients {
+			switch {
+			case !parties.ValidOrgNo(c, false):
+				bad("%s.clients[%d]: %q is not a valid organisation number", at, j, c)
+			case c == u.Facilitator:
+				bad("%s.clients[%d]: %s is the facilitator itself, not a client", at, j, c)
+			case seen[c]:
+				bad("%s.clients[%d]: %s is listed twice", at, j, c)
+			}
+			seen[c] = true
+		}
+		ref := u.ExternalRef
+		if ref == "" {
+			ref = u.Facilitator
+		}
+		// One system user per (system, owner, externalRef), of either kind.
+		k := u.System + "|" + u.Facilitator + "|" + ref
+		if triples[k] {
+			bad("%s: a system user of %s for %s with externalRef %s is listed twice", at, u.System, u.Facilitator, ref)
+		}
+		triples[k] = true
+	}
 	if len(p) > 0 {
 		return p
 	}

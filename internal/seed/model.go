@@ -1,6 +1,7 @@
 // Package seed preloads altinn-sim from one YAML file: organisations,
 // persons, roles, Maskinporten clients, resources and their policies,
-// registered systems and approved system users — so a docker-compose stack
+// registered systems, approved system users and agent system users with
+// their client delegations — so a docker-compose stack
 // or a training room starts in a known state (`altinn-sim seed --file`).
 //
 // It writes only through the services (parties, tokens, resources,
@@ -32,6 +33,7 @@ type File struct {
 	Resources     []Resource     `yaml:"resources"`
 	Systems       []System       `yaml:"systems"`
 	SystemUsers   []SystemUser   `yaml:"systemUsers"`
+	AgentUsers    []AgentUser    `yaml:"agentSystemUsers"`
 	dir           string         // the file's folder, for jwksFile
 	keys          map[int][]byte // Clients[i]'s public key set as JSON, after Parse
 }
@@ -123,6 +125,22 @@ type SystemUser struct {
 	Rights           []Right  `yaml:"rights"` // default: the system's rights (when no accessPackages either)
 	AccessPackages   []string `yaml:"accessPackages"`
 	ApprovedBy       string   `yaml:"approvedBy"` // pid
+}
+
+// AgentUser is an agent system user ("system user for client
+// relations"): owned by a facilitator such as an accounting firm, created
+// by an agent request its approver (default: someone who may manage the
+// facilitator's access) approves, and delegated to the facilitator's
+// clients. Clients is the whole list: clients delegated before but no
+// longer listed are removed.
+type AgentUser struct {
+	System           string   `yaml:"system"`
+	Facilitator      string   `yaml:"facilitator"` // org number of the owner, e.g. the accounting firm
+	ExternalRef      string   `yaml:"externalRef"` // default: the facilitator's org number
+	IntegrationTitle string   `yaml:"integrationTitle"`
+	AccessPackages   []string `yaml:"accessPackages"` // default: all the system's packages
+	ApprovedBy       string   `yaml:"approvedBy"`     // pid
+	Clients          []string `yaml:"clients"`        // org numbers the facilitator holds an ER role on (e.g. REGN)
 }
 
 // Texts is a text per language (nb, nn, en). A plain string means the

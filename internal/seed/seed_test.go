@@ -99,7 +99,8 @@ func TestTrainingSeed(t *testing.T) {
 		t.Fatalf("first seeding: %v", err)
 	}
 	t.Logf("first: %s", rep)
-	for kind, want := range map[string]int{"organizations": 4, "persons": 4, "roles": 5, "clients": 1, "resources": 1, "policies": 1, "systems": 2, "systemUsers": 1} {
+	for kind, want := range map[string]int{"organizations": 4, "persons": 4, "roles": 5, "clients": 2, "resources": 1, "policies": 1, "systems": 3, "systemUsers": 1,
+		"agentSystemUsers": 1, "clientDelegations": 2} {
 		if rep.Created[kind] != want {
 			t.Errorf("first seeding created %d %s, want %d (%s)", rep.Created[kind], kind, want, rep)
 		}
@@ -168,23 +169,52 @@ func TestTrainingSeed(t *testing.T) {
 		t.Fatalf("system-user token with the training key: %d %s", resp.StatusCode, body)
 	}
 	for _, tc := range []struct{ org, want string }{{"315555019", "Permit"}, {"315555027", "NotApplicable"}} {
-		q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":"` + su.ID.String() + `"}]}],
-			"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"write"}]}],
-			"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"trening-timeliste"},
-				{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + tc.org + `"}]}]}}`
-		resp, err := http.Post(s.URL+"/authorization/api/v1/decision", "application/json", strings.NewReader(q))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out struct {
-			Response []struct{ Decision string } `json:"response"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		resp.Body.Close()
-		if len(out.Response) != 1 || out.Response[0].Decision != tc.want {
-			t.Errorf("PDP for the seeded system user on behalf of %s: %+v, want %s", tc.org, out, tc.want)
+		if got := decide(t, s.URL, su.ID.String(), "trening-timeliste", "write", tc.org); got != tc.want {
+			t.Errorf("PDP for the seeded system user on behalf of %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}
+
+	// The accounting firm's agent system user acts for its two delegated
+	// clients on a resource whose policy names the client package, and
+	// for nobody else.
+	agent, err := s.SystemUsers.ByTriple(ctx, nil, "315555000_byraa", "312605031", "")
+	if err != nil {
+		t.Fatalf("seeded agent system user: %v", err)
+	}
+	if agent.UserType != "agent" {
+		t.Errorf("agent system user type %q", agent.UserType)
+	}
+	ds, err := s.SystemUsers.Clients(ctx, agent.ID)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("agent system user clients %+v, %v; want 2", ds, err)
+	}
+	for _, tc := range []struct{ org, want string }{{"310385980", "Permit"}, {"314168267", "Permit"}, {"313725138", "NotApplicable"}, {"312605031", "NotApplicable"}} {
+		if got := decide(t, s.URL, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
+			t.Errorf("PDP for the agent system user on behalf of %s: %s, want %s", tc.org, got, tc.want)
+		}
+	}
+}
+
+// decide asks the PDP over HTTP whether the system user may do action on
+// resource for the organisation, and returns the decision.
+func decide(t *testing.T, baseURL, systemUserID, resource, action, org string) string {
+	t.Helper()
+	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":"` + systemUserID + `"}]}],
+		"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"` + action + `"}]}],
+		"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"` + resource + `"},
+			{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + org + `"}]}]}}`
+	resp, err := http.Post(baseURL+"/authorization/api/v1/decision", "application/json", strings.NewReader(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Response []struct{ Decision string } `json:"response"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Response) != 1 {
+		t.Fatalf("PDP answer %d: %+v, %v", resp.StatusCode, out, err)
+	}
+	return out.Response[0].Decision
 }
 
 // goodFile is a small valid file the bad cases below break one way each.
