@@ -78,7 +78,8 @@ func writeKey(t *testing.T, key any) string {
 // TestNodeOutsideClient: openid-client discovers our issuer (RFC 8414),
 // makes a JWT-bearer grant with a jose-signed assertion, and jose verifies
 // the token against our JWKS, for an enterprise token and for a system
-// user's; a replayed assertion gets invalid_grant.
+// user's; the token exchanged for an Altinn token verifies against the
+// Altinn OIDC metadata's JWKS; a replayed assertion gets invalid_grant.
 func TestNodeOutsideClient(t *testing.T) {
 	t.Parallel()
 	node := needNode(t)
@@ -90,6 +91,9 @@ func TestNodeOutsideClient(t *testing.T) {
 	rep := runCheck(t, node, e.srv.URL, clientID, keyFile, scopeReqWrite)
 	if rep["issuer"] != e.srv.URL+"/" || rep["token_endpoint"] != e.srv.URL+"/token" {
 		t.Errorf("node saw issuer %v, token endpoint %v", rep["issuer"], rep["token_endpoint"])
+	}
+	if rep["altinn_issuer"] != e.srv.URL+"/authentication/api/v1/openid/" {
+		t.Errorf("node saw Altinn issuer %v", rep["altinn_issuer"])
 	}
 	if c, _ := rep["consumer"].(map[string]any); c["ID"] != "0192:"+vendorOrg {
 		t.Errorf("node saw consumer %v", rep["consumer"])

@@ -9,7 +9,9 @@
 //    authorization_details when a system-user org is given).
 // 3. jose verifies the access token against the discovered jwks_uri,
 //    checking iss and aud.
-// 4. Replaying the same assertion must fail with an OAuth error the library
+// 4. The token exchanged for an Altinn token, verified with the Altinn OIDC
+//    metadata's JWKS (openid-client discovery, jose).
+// 5. Replaying the same assertion must fail with an OAuth error the library
 //    understands (invalid_grant).
 // Prints one JSON line with what it saw; exits 1 with the reason on failure.
 import { readFile } from 'node:fs/promises';
@@ -89,7 +91,30 @@ if (systemUserOrg) {
   systemUserId = ad.systemuser_id[0];
 }
 
-// 4. The same assertion again: Maskinporten refuses a reused jti.
+// 4. Exchange it for an Altinn token, discover the Altinn OIDC metadata
+//    (openid-configuration) and verify that token against its JWKS.
+const exchange = await fetch(new URL('authentication/api/v1/exchange/maskinporten', issuer), {
+  headers: { Authorization: `Bearer ${tokens.access_token}` },
+});
+if (exchange.status !== 200) fail(`exchange: ${exchange.status} ${await exchange.text()}`);
+const altinnToken = (await exchange.text()).trim().replace(/^"|"$/g, '');
+const altinnConfig = await client.discovery(new URL('authentication/api/v1/openid/', issuer), clientId, undefined, client.None(), {
+  timeout: 10,
+  ...insecure,
+});
+const altinnMeta = altinnConfig.serverMetadata();
+const { payload: altinnClaims } = await jwtVerify(altinnToken, createRemoteJWKSet(new URL(altinnMeta.jwks_uri)), {
+  issuer: altinnMeta.issuer,
+});
+if (altinnClaims.scope !== scope) fail(`Altinn token scope ${altinnClaims.scope}`);
+// .NET re-serialises a one-element claim array as the element itself, so the
+// Altinn token may carry authorization_details as an object.
+const altinnAD = [altinnClaims.authorization_details].flat()[0];
+if (systemUserOrg && altinnAD?.systemuser_id?.[0] !== systemUserId) {
+  fail(`Altinn token authorization_details ${JSON.stringify(altinnClaims.authorization_details)}`);
+}
+
+// 5. The same assertion again: Maskinporten refuses a reused jti.
 let replay = 'accepted';
 try {
   await client.genericGrantRequest(config, grantType, { assertion });
@@ -107,5 +132,6 @@ console.log(JSON.stringify({
   aud: payload.aud,
   consumer: payload.consumer,
   systemuser_id: systemUserId,
+  altinn_issuer: altinnMeta.issuer,
   replay,
 }));
