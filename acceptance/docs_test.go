@@ -418,3 +418,41 @@ func TestDocsBodiesAnyCase(t *testing.T) {
 		})
 	}
 }
+
+// TestPlatformTestData sends system registrations from the platform's own
+// test data (altinn-authentication's SystemRegister/Json) as they are and
+// expects the answers its tests assert.
+func TestPlatformTestData(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	e.client("32ef65ac-6e62-498d-880f-76c85c2052ae", vendorOrg, scopeRegister)
+	e.client("2947f00e-e974-49f5-b633-42a840052fce", vendorOrg, scopeRegister)
+	reg := e.vendorToken(scopeRegister)
+	// Refusals first, so each answers with its own code only.
+	for _, c := range []struct{ file, code string }{
+		{"SystemRegisterInvalidOrgIdentifier.json", "AUTH.VLD-00000"},
+		{"SystemRegisterInvalidRedirectUrl.json", "AUTH.VLD-00005"},
+		{"SystemRegisterIsVisibleWithNonAssignableAccessPackage.json", "AUTH.VLD-00018"},
+	} {
+		r := e.do("POST", authAPI+"/systemregister/vendor", reg, fixture(t, "authtests/"+c.file))
+		wantProblem(t, c.file, r, 400, c.code)
+	}
+	for _, c := range []struct{ file, id string }{
+		{"SystemRegister.json", "991825827_the_matrix"},
+		{"SystemRegisterWithApp.json", "991825827_system_with_app"},
+	} {
+		if r := e.do("POST", authAPI+"/systemregister/vendor", reg, fixture(t, "authtests/"+c.file)); r.status != 200 {
+			t.Errorf("%s: %d %s", c.file, r.status, r)
+			continue
+		}
+		if r := e.do("GET", authAPI+"/systemregister/vendor/"+c.id, reg, nil); r.status != 200 || r.obj(t)["id"] != c.id {
+			t.Errorf("get %s: %d %s", c.id, r.status, r)
+		}
+	}
+	// "singlerights" is not a member: the matrix has no rights.
+	if r := e.do("GET", authAPI+"/systemregister/vendor/991825827_the_matrix", reg, nil); fmt.Sprint(r.obj(t)["rights"]) != "[]" {
+		t.Errorf("the matrix rights: %v", r.obj(t)["rights"])
+	}
+	// Registering the same system again: AUTH.VLD-00002 (and its client id is taken).
+	wantProblem(t, "again", e.do("POST", authAPI+"/systemregister/vendor", reg, fixture(t, "authtests/SystemRegister.json")), 400, "AUTH.VLD-00002")
+}
