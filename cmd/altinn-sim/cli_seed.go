@@ -20,10 +20,11 @@ import (
 const seedUsage = `altinn-sim seed --file seed.yaml [flags]
 
 Preloads organisations, persons, roles, Maskinporten clients, resources and
-policies, systems and approved system users from one YAML file (see
-examples/training/seed.yaml). Safe to run again: what is already as the file
-says is left alone. A bad file changes nothing and exits 2 with one line
-saying what is wrong.
+policies, systems, approved system users and agent system users with their
+client delegations from one YAML file (see examples/training/seed.yaml).
+Safe to run again: what is already as the file says is left alone, and an
+agent system user's delegations are made to match its clients list. A bad
+file changes nothing and exits 2 with one line saying what is wrong.
 
 It connects as 'serve' does (--database-url, or the embedded PostgreSQL in
 --data-dir, attaching to it when a server is already running there), and

@@ -50,12 +50,13 @@ func TestSeedCommand(t *testing.T) {
 	file := filepath.Join("..", "..", "examples", "training", "seed.yaml")
 
 	code, out, errs := runSeedCLI(t, "seed", "--file", file, "--database-url", dbURL)
-	if code != 0 || !strings.Contains(out, "systemUsers 1 created") {
+	if code != 0 || !strings.Contains(out, "systemUsers 1 created") || !strings.Contains(out, "agentSystemUsers 1 created; clientDelegations 2 created") {
 		t.Fatalf("first seed: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	after := dbState(t, pool)
 	code, out, errs = runSeedCLI(t, "seed", "--database-url="+dbURL, "--file="+file)
-	if code != 0 || strings.Contains(out, "created") || strings.Contains(out, "updated") || !strings.Contains(out, "systemUsers 1 unchanged") {
+	if code != 0 || strings.Contains(out, "created") || strings.Contains(out, "updated") || strings.Contains(out, "removed") ||
+		!strings.Contains(out, "systemUsers 1 unchanged") || !strings.Contains(out, "clientDelegations 2 unchanged") {
 		t.Fatalf("second seed: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	if dbState(t, pool) != after {
@@ -79,6 +80,8 @@ func TestSeedCommand(t *testing.T) {
 		"unknown-system.yaml": "organizations:\n  - {orgNo: \"315555043\", name: Ny AS}\nsystemUsers:\n  - {system: 991825827_nope, org: \"313725138\"}\n",
 		"bad-yaml.yaml":       "organizations: [\n",
 		"bad-org.yaml":        "organizations:\n  - {orgNo: \"123\", name: X}\n",
+		// A client the accounting firm holds no ER role on.
+		"not-a-client.yaml": "agentSystemUsers:\n  - {system: 315555000_byraa, facilitator: \"312605031\", clients: [\"313725138\"]}\n",
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {

@@ -159,7 +159,7 @@ func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[
 				}
 				has := given[c]
 				if !slices.ContainsFunc(has, func(x string) bool { return slices.Contains(want, x) }) {
-					bad("%s.clients[%d]: %s is not a client of %s: %s holds no ER role there giving %s (e.g. add {org: %q, role: REGN, holderOrg: %q} under roles)",
+					bad("%s.clients[%d]: %s is not a client of %s: %s holds no ER role there giving %s (add one under roles, e.g. {org: %q, role: REGN, holderOrg: %q} for regnskapsforer-* packages)",
 						at, j, c, u.Facilitator, u.Facilitator, strings.Join(want, ", "), c, u.Facilitator)
 					continue
 				}
