@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/altinn-sim/altinn-sim/internal/problem"
@@ -79,4 +80,34 @@ func requireAdmin(token string) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// platformAPIPrefixes are the platform's ASP.NET APIs. ASP.NET routing
+// ignores a trailing slash, and the platform docs write some URLs with one
+// (".../systemuser/request/vendor/", ".../enduser/systemuser/clients/?agent=").
+var platformAPIPrefixes = []string{"/authentication/api/", "/authorization/api/", "/resourceregistry/api/", "/accessmanagement/api/"}
+
+// trimPlatformSlash routes ".../x/" as ".../x" on the platform APIs, as the
+// real service does; the portal, /sim and Maskinporten keep exact paths.
+func trimPlatformSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if len(p) > 1 && strings.HasSuffix(p, "/") {
+			for _, pre := range platformAPIPrefixes {
+				if strings.HasPrefix(p, pre) {
+					trimmed := strings.TrimRight(p, "/")
+					r.URL.Path = trimmed
+					r.URL.RawPath = strings.TrimRight(r.URL.RawPath, "/")
+					if rctx := chi.RouteContext(r.Context()); rctx != nil {
+						rctx.RoutePath = trimmed
+						if r.URL.RawPath != "" {
+							rctx.RoutePath = r.URL.RawPath
+						}
+					}
+					break
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,39 @@
+package app
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// TestTrimPlatformSlash: a trailing slash reaches the same handler on the
+// platform APIs (as ASP.NET routing does) and nowhere else.
+func TestTrimPlatformSlash(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(trimPlatformSlash)
+	ok := func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(r.URL.Path)) }
+	r.Route("/authentication/api/v1/systemuser", func(r chi.Router) {
+		r.Post("/request/vendor", ok)
+		r.Get("/clients", ok)
+	})
+	r.Get("/portal/", ok)
+	r.Get("/sim/api/v1/x", ok)
+	for _, c := range []struct {
+		method, path string
+		want         int
+	}{
+		{"POST", "/authentication/api/v1/systemuser/request/vendor/", 200},
+		{"POST", "/authentication/api/v1/systemuser/request/vendor", 200},
+		{"GET", "/authentication/api/v1/systemuser/clients/?agent=x", 200},
+		{"GET", "/portal/", 200},
+		{"GET", "/sim/api/v1/x/", 404},
+	} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d", c.method, c.path, rec.Code, c.want)
+		}
+	}
+}
