@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -188,11 +189,49 @@ func TestTrainingSeed(t *testing.T) {
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("agent system user clients %+v, %v; want 2", ds, err)
 	}
+	// The vendor's second client, with the same training key, gets a token
+	// for the accounting firm's agent system user.
+	assertion, err = tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+		ClientID: "treningsleverandoren-byraa", Audience: s.URL + "/", Scopes: []string{"skatteetaten:mvameldinginnsending"}, SystemUserOrg: "312605031",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.PostForm(s.URL+"/token", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "access_token") {
+		t.Fatalf("agent system-user token with the training key: %d %s", resp.StatusCode, body)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.Unmarshal(body, &tok)
+	if !strings.Contains(decodeJWTPayload(t, tok.AccessToken), agent.ID.String()) {
+		t.Errorf("the agent token does not name the agent system user %s", agent.ID)
+	}
 	for _, tc := range []struct{ org, want string }{{"310385980", "Permit"}, {"314168267", "Permit"}, {"313725138", "NotApplicable"}, {"312605031", "NotApplicable"}} {
 		if got := decide(t, s.URL, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
 			t.Errorf("PDP for the agent system user on behalf of %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}
+}
+
+// decodeJWTPayload returns a JWT's claims as JSON text.
+func decodeJWTPayload(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // decide asks the PDP over HTTP whether the system user may do action on
