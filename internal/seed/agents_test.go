@@ -222,3 +222,55 @@ func TestAgentDefaultApprover(t *testing.T) {
 		t.Errorf("request %+v, %v", req, err)
 	}
 }
+
+// TestAgentEarlierRequests: a vendor's earlier agent request for the same
+// system user — rejected, or still open but for other packages — does not
+// decide what seeding makes: it is withdrawn and the file's request
+// approved.
+func TestAgentEarlierRequests(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	body := strings.Replace(agentFile, "      - urn:altinn:accesspackage:ansvarlig-revisor", "      - urn:altinn:accesspackage:regnskapsforer-lonn", 1)
+	withoutAgents := body[:strings.Index(body, "agentSystemUsers:")]
+	if _, err := seed.Apply(ctx, deps(s), parseAgentFile(t, withoutAgents)); err != nil {
+		t.Fatal(err)
+	}
+	// Two system users of the same system for the firm, told apart by
+	// externalRef: one asked for and rejected, one asked for and open.
+	ask := func(ref string) requests.Request {
+		t.Helper()
+		r, _, err := s.Requests.Create(ctx, "315555000", requests.KindAgent, requests.CreateInput{SystemID: "315555000_agent", PartyOrgNo: "312605031", ExternalRef: ref,
+			AccessPackages: []requests.AccessPackageRef{{URN: "urn:altinn:accesspackage:regnskapsforer-lonn"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	rejected := ask("rejected")
+	if err := s.Requests.Reject(ctx, rejected.ID, "312605031", "18857841030"); err != nil {
+		t.Fatal(err)
+	}
+	open := ask("open")
+	line := `  - {system: 315555000_agent, facilitator: "312605031", approvedBy: "18857841030", accessPackages: [urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet], clients: ["310385980", "314168267"]}`
+	if !strings.Contains(body, line) {
+		t.Fatal("test does not apply")
+	}
+	two := strings.Replace(body, line, strings.Replace(line, `facilitator: "312605031",`, `facilitator: "312605031", externalRef: rejected,`, 1)+"\n"+
+		strings.Replace(line, `facilitator: "312605031",`, `facilitator: "312605031", externalRef: open,`, 1), 1)
+	rep, err := seed.Apply(ctx, deps(s), parseAgentFile(t, two))
+	if err != nil || rep.Created["agentSystemUsers"] != 2 {
+		t.Fatalf("seeding: %s, %v", rep, err)
+	}
+	for _, old := range []requests.Request{rejected, open} {
+		agent, err := s.SystemUsers.ByTriple(ctx, nil, "315555000_agent", "312605031", old.ExternalRef)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if agent.ID == old.ID || !slices.Equal(agent.PackageURNs(), []string{"urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet"}) {
+			t.Errorf("agent system user %s (%s) with %v; want a new one with the file's package", agent.ID, old.ExternalRef, agent.PackageURNs())
+		}
+	}
+	if rep, err := seed.Apply(ctx, deps(s), parseAgentFile(t, two)); err != nil || rep.Changed() {
+		t.Errorf("seeding again: %s, %v", rep, err)
+	}
+}

@@ -298,7 +298,11 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 		id := u.id
 		if id == uuid.Nil {
 			name := fmt.Sprintf("agent system user of %s for %s", u.in.SystemID, u.in.PartyOrgNo)
-			if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindAgent, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil && old.Status != requests.StatusNew {
+			// A request answered without leaving a system user, or one still
+			// open but for other packages than the file's (Create would hand
+			// it back), is withdrawn and asked anew.
+			if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindAgent, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil &&
+				(old.Status != requests.StatusNew || !samePackageSet(refURNs(old.AccessPackages), refURNs(u.in.AccessPackages))) {
 				if err := d.Requests.Delete(ctx, requests.KindAgent, old.ID); err != nil {
 					return fail(fmt.Errorf("%s: withdraw the %s request: %w", name, old.Status, err))
 				}
@@ -757,6 +761,14 @@ func toPackages(urns []string) []registry.AccessPackageRef {
 	out := []registry.AccessPackageRef{}
 	for _, u := range urns {
 		out = append(out, registry.AccessPackageRef{URN: u})
+	}
+	return out
+}
+
+func refURNs(ps []registry.AccessPackageRef) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.URN)
 	}
 	return out
 }
