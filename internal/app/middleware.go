@@ -111,3 +111,30 @@ func trimPlatformSlash(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// rejectNUL answers 400 for a request whose path or query carries a NUL
+// character: Kestrel refuses such a path, and PostgreSQL cannot store or
+// compare text with NUL in it, so letting it through would end in a 500.
+func rejectNUL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.ContainsRune(r.URL.Path, 0) || (strings.Contains(r.URL.RawQuery, "%00") && queryHasNUL(r)) {
+			problem.Write(w, r, problem.BadRequest.WithDetail("the request URL contains a NUL character"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func queryHasNUL(r *http.Request) bool {
+	for k, vs := range r.URL.Query() {
+		if strings.ContainsRune(k, 0) {
+			return true
+		}
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) {
+				return true
+			}
+		}
+	}
+	return false
+}

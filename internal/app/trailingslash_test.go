@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -34,6 +35,31 @@ func TestTrimPlatformSlash(t *testing.T) {
 		r.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
 		if rec.Code != c.want {
 			t.Errorf("%s %s: %d, want %d", c.method, c.path, rec.Code, c.want)
+		}
+	}
+}
+
+// TestRejectNUL: NUL in the path or a query value is a 400 problem before
+// any handler (and PostgreSQL) sees it.
+func TestRejectNUL(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(rejectNUL)
+	r.Get("/*", func(w http.ResponseWriter, r *http.Request) {})
+	for path, want := range map[string]int{
+		"/resourceregistry/api/v1/resource/%00": 400,
+		"/x/Search?id=%00":                      400,
+		"/x?a%00=1":                             400,
+		"/x?id=%2500":                           200, // a literal "%00", not NUL
+		"/resourceregistry/api/v1/resource/abc": 200,
+		"/x?title=%ff":                          200,
+	} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != want {
+			t.Errorf("%s: %d, want %d", path, rec.Code, want)
+		}
+		if want == 400 && rec.Header().Get("Content-Type") != "application/problem+json" && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s: Content-Type %q", path, rec.Header().Get("Content-Type"))
 		}
 	}
 }
