@@ -507,14 +507,16 @@ func trimRequest(r *RegisterRequest) {
 // checkRedirectURLs: absolute https, or http for localhost/loopback.
 func checkRedirectURLs(urls []string) []problem.ValidationError {
 	for _, raw := range urls {
-		if !validRedirect(raw) {
+		if !ValidRedirectURL(raw) {
 			return []problem.ValidationError{VldRedirectURL.At(pathRedirectURLs)}
 		}
 	}
 	return nil
 }
 
-func validRedirect(raw string) bool {
+// ValidRedirectURL is the register's rule for allowedRedirectUrls:
+// absolute https, or http on localhost or a loopback address.
+func ValidRedirectURL(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
 		return false

@@ -4,8 +4,6 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +14,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
 
@@ -172,7 +171,7 @@ func (f *File) check() error {
 			bad("%s.accessPackages: %v", at, err)
 		}
 		for j, u := range s.AllowedRedirectURLs {
-			if !validRedirect(u) {
+			if !registry.ValidRedirectURL(u) {
 				bad("%s.allowedRedirectUrls[%d]: %q is not an absolute https URL (http only on localhost)", at, j, u)
 			}
 		}
@@ -287,27 +286,6 @@ func checkPackageURNs(urns []string) error {
 		seen[strings.ToLower(u)] = true
 	}
 	return nil
-}
-
-// validRedirect is the register's rule: absolute https, or http on a
-// loopback host.
-func validRedirect(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return true
-	case "http":
-		h := u.Hostname()
-		if strings.EqualFold(h, "localhost") {
-			return true
-		}
-		ip := net.ParseIP(h)
-		return ip != nil && ip.IsLoopback()
-	}
-	return false
 }
 
 // publicKeys returns the client's public key set as JSON: at most five
