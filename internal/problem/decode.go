@@ -37,7 +37,10 @@ func decodeFrom(rd io.Reader, v any) *Problem {
 	// like no body at all ("A non-empty request body is required."), so
 	// `null` must not bind as an empty object (or slice) and then succeed
 	// as, say, "replace the rights with none".
-	br := bufio.NewReader(rd)
+	// A \u0000 escape would reach PostgreSQL, which cannot store NUL in
+	// text, as a 500; refuse it up front (nulScan watches the stream).
+	ns := &nulScan{r: rd}
+	br := bufio.NewReader(ns)
 	for {
 		b, err := br.Peek(1)
 		if err != nil || (b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r') {
@@ -53,6 +56,9 @@ func decodeFrom(rd io.Reader, v any) *Problem {
 	}
 	if isNull {
 		return validationAt("$", "A non-empty request body is required.")
+	}
+	if ns.found {
+		return validationAt("$", "A JSON string contains the NUL character (\\u0000), which is not allowed.")
 	}
 	if dec.More() {
 		return BadRequest.WithDetail("the body has data after the JSON value")
@@ -94,4 +100,37 @@ func validationAt(path, detail string) *Problem {
 	p := Validation(ValidationError{Code: "STD-00001", Title: "Invalid JSON", Detail: detail, Paths: []string{path}})
 	p.Detail = detail
 	return p
+}
+
+// nulScan passes a JSON stream through and notes whether it holds a
+// \u0000 escape (an odd run of backslashes, then u0000).
+type nulScan struct {
+	r     io.Reader
+	odd   bool // the bytes before ended in an odd run of backslashes
+	zeros int  // zeros still expected after "\u"
+	found bool
+}
+
+func (s *nulScan) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	for _, c := range p[:n] {
+		if s.zeros > 0 {
+			if c == '0' {
+				if s.zeros--; s.zeros == 0 {
+					s.found = true
+				}
+				continue
+			}
+			s.zeros = 0
+		}
+		if c == '\\' {
+			s.odd = !s.odd
+			continue
+		}
+		if s.odd && c == 'u' {
+			s.zeros = 4
+		}
+		s.odd = false
+	}
+	return n, err
 }

@@ -40,6 +40,20 @@ func TestDecodeJSONAcceptsPascalCaseAndUnknownFields(t *testing.T) {
 	}
 }
 
+// TestDecodeJSONNotNUL: escapes that only look like \u0000 are fine.
+func TestDecodeJSONNotNUL(t *testing.T) {
+	for _, in := range []string{`{"systemId":"a\\u0000"}`, `{"systemId":"\u0030000"}`, `{"systemId":"\\\\u0000"}`} {
+		if _, p := decode(t, "application/json", in); p != nil {
+			t.Errorf("%s: %v", in, p)
+		}
+	}
+	for _, in := range []string{`{"systemId":"\\\u0000"}`, `{"systemId":"x\u0000"}`} {
+		if _, p := decode(t, "application/json", in); p == nil {
+			t.Errorf("%s: accepted", in)
+		}
+	}
+}
+
 func TestDecodeJSONProblems(t *testing.T) {
 	cases := []struct {
 		name, ct, in string
@@ -48,6 +62,8 @@ func TestDecodeJSONProblems(t *testing.T) {
 	}{
 		{"empty", "application/json", ``, 400, "$"},
 		{"null", "application/json", `null`, 400, "$"},
+		{"NUL escape", "application/json", `{"systemId":"a\u0000b"}`, 400, "$"},
+		{"NUL escape in a nested string", "application/json", `{"vendor":{"ID":"\u0000"}}`, 400, "$"},
 		{"null with whitespace", "application/json", " \n null \t", 400, "$"},
 		{"malformed", "application/json", `{"systemId":`, 400, "$"},
 		{"syntax", "application/json", `{"systemId" "x"}`, 400, "$"},
