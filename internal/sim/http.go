@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -53,6 +54,19 @@ type clockRequest struct {
 
 // NewOffset works out the clock offset a request asks for.
 func (q clockRequest) NewOffset(current time.Duration, wall time.Time) (time.Duration, error) {
+	d, err := q.newOffset(current, wall)
+	if err == nil && (d > maxClockOffset || d < -maxClockOffset) {
+		err = fmt.Errorf("the clock may move at most %d years from the wall clock", maxClockOffset/(365*24*time.Hour))
+	}
+	return d, err
+}
+
+// maxClockOffset bounds the emulator's clock: a time.Duration holds only
+// ±292 years, and past that the arithmetic saturates or wraps silently
+// (an offsetSeconds of 1e300 put the clock in 1734).
+const maxClockOffset = 100 * 365 * 24 * time.Hour
+
+func (q clockRequest) newOffset(current time.Duration, wall time.Time) (time.Duration, error) {
 	n := 0
 	for _, set := range []bool{q.Now != nil, q.Offset != nil, q.OffsetSeconds != nil, q.Advance != nil} {
 		if set {
@@ -64,8 +78,14 @@ func (q clockRequest) NewOffset(current time.Duration, wall time.Time) (time.Dur
 	}
 	switch {
 	case q.Now != nil:
+		if q.Now.After(wall.Add(maxClockOffset)) || q.Now.Before(wall.Add(-maxClockOffset)) {
+			return 0, fmt.Errorf("now %s is too far from the wall clock", q.Now.Format(time.RFC3339))
+		}
 		return q.Now.Sub(wall), nil
 	case q.OffsetSeconds != nil:
+		if s := *q.OffsetSeconds; math.IsNaN(s) || math.Abs(s) > maxClockOffset.Seconds() {
+			return 0, fmt.Errorf("offsetSeconds %g is out of range", s)
+		}
 		return time.Duration(*q.OffsetSeconds * float64(time.Second)), nil
 	case q.Offset != nil:
 		d, err := time.ParseDuration(*q.Offset)
@@ -77,6 +97,9 @@ func (q clockRequest) NewOffset(current time.Duration, wall time.Time) (time.Dur
 		d, err := time.ParseDuration(*q.Advance)
 		if err != nil || d < 0 {
 			return 0, fmt.Errorf("advance %q is not a positive duration like 90s", *q.Advance)
+		}
+		if d > maxClockOffset-current {
+			return 0, fmt.Errorf("advance %q moves the clock too far", *q.Advance)
 		}
 		return current + d, nil
 	}

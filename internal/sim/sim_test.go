@@ -27,6 +27,13 @@ func TestClockRequest(t *testing.T) {
 		{q: clockRequest{Offset: ptr("1h"), Advance: ptr("1h")}, bad: true},
 		{q: clockRequest{Offset: ptr("soon")}, bad: true},
 		{q: clockRequest{Advance: ptr("-1h")}, bad: true},
+		// Out of range: a time.Duration would saturate or wrap silently.
+		{q: clockRequest{OffsetSeconds: ptr(1e300)}, bad: true},
+		{q: clockRequest{OffsetSeconds: ptr(-1e12)}, bad: true},
+		{q: clockRequest{Now: ptr(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))}, bad: true},
+		{q: clockRequest{Offset: ptr("-2000000h")}, bad: true},
+		{q: clockRequest{Advance: ptr("2562047h")}, bad: true},
+		{q: clockRequest{Now: ptr(wall.AddDate(50, 0, 0))}, want: wall.AddDate(50, 0, 0).Sub(wall)},
 	}
 	for i, c := range cases {
 		got, err := c.q.NewOffset(5*time.Minute, wall)
