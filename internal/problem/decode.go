@@ -2,6 +2,7 @@ package problem
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,6 +101,17 @@ func validationAt(path, detail string) *Problem {
 	p := Validation(ValidationError{Code: "STD-00001", Title: "Invalid JSON", Detail: detail, Paths: []string{path}})
 	p.Detail = detail
 	return p
+}
+
+// HasNULEscape reports whether JSON text holds a \u0000 escape, which
+// decodes to a NUL character PostgreSQL cannot store or compare.
+func HasNULEscape(b []byte) bool {
+	if !bytes.Contains(b, []byte("u0000")) {
+		return false
+	}
+	s := &nulScan{r: bytes.NewReader(b)}
+	_, _ = io.Copy(io.Discard, s)
+	return s.found
 }
 
 // nulScan passes a JSON stream through and notes whether it holds a

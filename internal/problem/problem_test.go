@@ -54,6 +54,14 @@ func TestDecodeJSONNotNUL(t *testing.T) {
 	}
 }
 
+func TestHasNULEscape(t *testing.T) {
+	for in, want := range map[string]bool{`{"a":"\u0000"}`: true, `{"a":"\\u0000"}`: false, `{"a":"u0000"}`: false, `{}`: false} {
+		if got := HasNULEscape([]byte(in)); got != want {
+			t.Errorf("%s: %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestDecodeJSONProblems(t *testing.T) {
 	cases := []struct {
 		name, ct, in string

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // maxAssertion bounds the size of a grant we even try to parse.
@@ -59,6 +61,11 @@ func parseAssertion(raw string) (*assertion, *Error) {
 	}
 	if err := decodeObject(pb, &a.claims); err != nil {
 		return nil, errMalformed("The JWT payload is not a JSON object: %v.", err)
+	}
+	// A NUL in any claim (iss, kid, jti, externalRef...) would reach
+	// PostgreSQL, which refuses it, and end as a server_error.
+	if problem.HasNULEscape(hb) || problem.HasNULEscape(pb) {
+		return nil, errMalformed("The JWT contains a NUL character (\\u0000).")
 	}
 	if a.signature, err = b64.DecodeString(parts[2]); err != nil {
 		return nil, errMalformed("The JWT signature is not base64url: %v.", err)

@@ -185,6 +185,8 @@ func TestBadGrants(t *testing.T) {
 		{"encrypted JWT", raw("a.b.c.d.e"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion is an encrypted JWT"},
 		{"header not JSON", raw(b64s("nope") + "." + b64s("{}") + ".c2ln"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT header is not a JSON object"},
 		{"payload is an array", raw(b64s(`{"alg":"RS256"}`) + "." + b64s("[1]") + ".c2ln"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT payload is not a JSON object"},
+		{"NUL in iss", raw(b64s(`{"alg":"RS256","kid":"k"}`) + "." + b64s(`{"iss":"a\u0000"}`) + ".c2ln"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT contains a NUL character"},
+		{"NUL in a signed jti", good(func(h, c map[string]any) { c["jti"] = "a\x00b" }), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT contains a NUL character"},
 		{"no alg", good(func(h, c map[string]any) { delete(h, "alg") }), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The JWT header has no alg"},
 		{"missing iss", good(func(h, c map[string]any) { delete(c, "iss") }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Missing or invalid JWT claim iss"},
 		{"unknown client", good(func(h, c map[string]any) { c["iss"] = "8d6e1fd5-1e0d-4c36-9d4f-b0f0d6a53e1c" }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Client not found"},
