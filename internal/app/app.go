@@ -220,7 +220,7 @@ func (a *App) routes() http.Handler {
 	r.Use(a.guard.middleware)
 	r.Use(a.Faults.Middleware)
 	r.Use(trimPlatformSlash)
-	r.Use(rejectNUL)
+	r.Use(cleanURL)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
 	})

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -112,29 +113,38 @@ func trimPlatformSlash(next http.Handler) http.Handler {
 	})
 }
 
-// rejectNUL answers 400 for a request whose path or query carries a NUL
-// character: Kestrel refuses such a path, and PostgreSQL cannot store or
-// compare text with NUL in it, so letting it through would end in a 500.
-func rejectNUL(next http.Handler) http.Handler {
+// cleanURL answers 400 for a request whose path or query carries a NUL
+// character (Kestrel refuses such a path, and PostgreSQL cannot store or
+// compare text with NUL in it, so it would end in a 500), and replaces
+// invalid UTF-8 in query values with U+FFFD, as ASP.NET's query parsing
+// does (PostgreSQL refuses invalid UTF-8 too).
+func cleanURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.ContainsRune(r.URL.Path, 0) || (strings.Contains(r.URL.RawQuery, "%00") && queryHasNUL(r)) {
+		if strings.ContainsRune(r.URL.Path, 0) {
 			problem.Write(w, r, problem.BadRequest.WithDetail("the request URL contains a NUL character"))
 			return
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func queryHasNUL(r *http.Request) bool {
-	for k, vs := range r.URL.Query() {
-		if strings.ContainsRune(k, 0) {
-			return true
-		}
-		for _, v := range vs {
-			if strings.ContainsRune(v, 0) {
-				return true
+		if q := r.URL.RawQuery; strings.Contains(q, "%") {
+			vals, bad := r.URL.Query(), false
+			for k, vs := range vals {
+				for i, v := range vs {
+					if strings.ContainsRune(k, 0) || strings.ContainsRune(v, 0) {
+						problem.Write(w, r, problem.BadRequest.WithDetail("the request URL contains a NUL character"))
+						return
+					}
+					if !utf8.ValidString(v) {
+						vs[i], bad = strings.ToValidUTF8(v, "\uFFFD"), true
+					}
+				}
+				if !utf8.ValidString(k) {
+					delete(vals, k)
+					vals[strings.ToValidUTF8(k, "\uFFFD")], bad = vs, true
+				}
+			}
+			if bad {
+				r.URL.RawQuery = vals.Encode()
 			}
 		}
-	}
-	return false
+		next.ServeHTTP(w, r)
+	})
 }

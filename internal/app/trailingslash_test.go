@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -39,12 +40,21 @@ func TestTrimPlatformSlash(t *testing.T) {
 	}
 }
 
-// TestRejectNUL: NUL in the path or a query value is a 400 problem before
-// any handler (and PostgreSQL) sees it.
-func TestRejectNUL(t *testing.T) {
+// TestCleanURL: NUL in the path or a query value is a 400 problem before
+// any handler (and PostgreSQL) sees it; invalid UTF-8 in a query value
+// reaches the handler as U+FFFD.
+func TestCleanURL(t *testing.T) {
 	r := chi.NewRouter()
-	r.Use(rejectNUL)
-	r.Get("/*", func(w http.ResponseWriter, r *http.Request) {})
+	r.Use(cleanURL)
+	r.Get("/*", func(w http.ResponseWriter, r *http.Request) {
+		for _, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					w.WriteHeader(599)
+				}
+			}
+		}
+	})
 	for path, want := range map[string]int{
 		"/resourceregistry/api/v1/resource/%00": 400,
 		"/x/Search?id=%00":                      400,
