@@ -2,6 +2,7 @@ package acceptance
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -176,7 +177,17 @@ func TestBadInputNeverBreaks(t *testing.T) {
 	}
 
 	// /token: a form endpoint; bad input is an OAuth error, never a 500.
+	jwt := func(header, claims string) string {
+		enc := base64.RawURLEncoding.EncodeToString
+		return enc([]byte(header)) + "." + enc([]byte(claims)) + "." + enc([]byte("sig"))
+	}
+	jb := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="
 	tokenCases := []struct{ name, ct, body string }{
+		{"NUL in iss", "application/x-www-form-urlencoded", jb + jwt(`{"alg":"RS256","kid":"k"}`, `{"iss":"a\u0000b","aud":"x","exp":9999999999}`)},
+		{"NUL in kid", "application/x-www-form-urlencoded", jb + jwt(`{"alg":"RS256","kid":"\u0000"}`, `{"iss":"`+clientID+`","aud":"x","exp":9999999999}`)},
+		{"invalid UTF-8 in iss", "application/x-www-form-urlencoded", jb + jwt(`{"alg":"RS256","kid":"k"}`, "{\"iss\":\"\xff\xfe\",\"aud\":\"x\"}")},
+		{"alg none", "application/x-www-form-urlencoded", jb + jwt(`{"alg":"none"}`, `{"iss":"`+clientID+`"}`)},
+		{"header not JSON", "application/x-www-form-urlencoded", jb + jwt(`nope`, `{}`)},
 		{"empty", "application/x-www-form-urlencoded", ""},
 		{"no grant_type", "application/x-www-form-urlencoded", "assertion=x"},
 		{"bad percent-encoding", "application/x-www-form-urlencoded", "grant_type=%zz&assertion=%"},
@@ -231,5 +242,93 @@ func checkBadAnswer(t *testing.T, kind answerKind, what string, st int, hdr http
 		if json.Unmarshal(b, &p) != nil || p.Status != st || p.Title == "" || p.Code == "" {
 			t.Errorf("%s: %d not a ProblemDetails: %.300s", what, st, b)
 		}
+	}
+}
+
+// TestBadParametersNeverBreak: bad query parameters, path values and
+// values of the right type but out of range give a 4xx problem, never a
+// 500 (client delegation takes no body, only query parameters).
+func TestBadParametersNeverBreak(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	vendor := e.vendorToken(scopeReqWrite, scopeReqRead, scopeRegister)
+	cd := e.testToken(map[string]any{"type": "person", "pid": firmDAGL,
+		"scopes": []string{"altinn:clientdelegations.read", "altinn:clientdelegations.write"}})
+	person := e.personToken(customerDAG)
+	// allow: "plain" where the platform answers without a problem body
+	// (spec: change request's missing correlation-id is plain text; the
+	// standard system-user GET and byquery answer a bare 404); "200" where
+	// an empty answer is the right one (a search that matches nothing).
+	cases := []struct {
+		method, path, token, body string
+		allow                     string
+	}{
+		{"POST", authAPI + "/enduser/systemuser/clients", cd, "", ""},
+		{"POST", authAPI + "/enduser/systemuser/clients?agent=not-a-uuid&client=also-not", cd, "", ""},
+		{"POST", authAPI + "/enduser/systemuser/clients?agent=" + uuid.NewString(), cd, "", ""},
+		{"POST", authAPI + "/enduser/systemuser/clients?agent=" + uuid.NewString() + "&client=" + uuid.NewString(), cd, "", ""},
+		{"DELETE", authAPI + "/enduser/systemuser/clients?agent=%zz&client=", cd, "", ""},
+		{"GET", authAPI + "/enduser/systemuser/clients/available?agent=", cd, "", ""},
+		{"GET", authAPI + "/enduser/systemuser/clients?agent=" + strings.Repeat("9", 5000), cd, "", ""},
+		{"GET", authAPI + "/enduser/systemuser/agents", cd, "", ""},
+		{"GET", authAPI + "/enduser/systemuser/agents?party=abc", cd, "", ""},
+		{"POST", authAPI + "/systemuser/changerequest/vendor", vendor, `{}`, "plain"},
+		{"POST", authAPI + "/systemuser/changerequest/vendor?correlation-id=x&system-user-id=y", vendor, `{}`, "plain"},
+		{"GET", authAPI + "/systemuser/request/vendor/not-a-uuid", vendor, "", ""},
+		{"GET", authAPI + "/systemuser/request/vendor/bysystem/" + smartcloud + "?token=%%%", vendor, "", ""},
+		{"GET", authAPI + "/systemuser/request/vendor/bysystem/" + smartcloud + "?token=bm90IGpzb24", vendor, "", ""},
+		{"GET", authAPI + "/systemuser/vendor/byquery", vendor, "", "plain"},
+		{"GET", authAPI + "/systemuser/vendor/byquery?system-id=x&orgno=12", vendor, "", "plain"},
+		{"GET", authAPI + "/systemuser/" + "abc", person, "", ""},
+		{"GET", authAPI + "/systemuser/" + customerOrg + "/not-a-uuid", person, "", "plain"},
+		{"POST", authAPI + "/systemuser/request/" + customerOrg + "/not-a-uuid/approve", person, "", ""},
+		{"POST", authAPI + "/systemuser/request/99999999999999999999/" + uuid.NewString() + "/approve", person, "", ""},
+		{"GET", authAPI + "/systemregister/vendor/" + strings.Repeat("x", 3000), vendor, "", ""},
+		{"PUT", authAPI + "/systemregister/vendor/none/rights", vendor, `[{"resource":[{"id":"urn:altinn:resource","value":"kravogbetaling"}]}]`, ""},
+		{"GET", "/resourceregistry/api/v1/resource/%00", "", "", ""},
+		{"GET", "/resourceregistry/api/v1/resource/%ff%fe", "", "", ""},
+		{"GET", "/resourceregistry/api/v1/resource/Search?id=%00", "", "", ""},
+		{"GET", "/resourceregistry/api/v1/resource/Search?title=%ff", "", "", "200"},
+		{"GET", authAPI + "/systemregister/vendor/991825827_%00", vendor, "", ""},
+		{"GET", authAPI + "/systemregister/vendor/991825827_%c3%28", vendor, "", ""},
+		{"GET", authAPI + "/systemuser/vendor/byquery?system-id=%00&orgno=313725138", vendor, "", ""},
+		{"GET", authAPI + "/systemuser/vendor/byquery?system-id=%ff&orgno=313725138&external-ref=%ff", vendor, "", "plain"},
+		{"GET", authAPI + "/systemuser/request/vendor/byexternalref/" + smartcloud + "/313725138/%00", vendor, "", ""},
+		{"POST", authAPI + "/systemuser/request/vendor", vendor, `{"systemId":"991825827_a\u0000","partyOrgNo":"313725138","externalRef":"x\u0000y","rights":[]}`, ""},
+		{"POST", authAPI + "/systemregister/vendor", vendor, `{"id":"991825827_nul\u0000","vendor":{"ID":"0192:991825827"},"name":{"nb":"\u0000","nn":"x","en":"x"},"description":{"nb":"x","nn":"x","en":"x"}}`, ""},
+		{"POST", "/sim/api/v1/clients", "", `{"clientId":"a\u0000b","orgNo":"991825827","name":"x\u0000","scopes":["s\u0000"],"jwks":{"keys":[]}}`, ""},
+		{"POST", "/sim/api/v1/tokens", "", `{"type":"enterprise","orgNo":"991825827","scopes":["a\u0000"]}`, ""},
+		{"GET", "/accessmanagement/api/v1/meta/info/accesspackages/package/not-a-uuid", "", "", ""},
+		{"POST", "/sim/api/v1/clock", "", `{"offset":"banana"}`, ""},
+		{"POST", "/sim/api/v1/clock", "", `{"now":"yesterday"}`, ""},
+		{"POST", "/sim/api/v1/clock", "", `{"offsetSeconds":1e300}`, ""},
+		{"POST", "/sim/api/v1/faults", "", `{"target":"token","status":999,"count":1}`, ""},
+		{"POST", "/sim/api/v1/faults", "", `{"target":"nowhere","status":503,"count":1}`, ""},
+		{"POST", "/sim/api/v1/faults", "", `{"target":"token","status":503,"count":-1}`, ""},
+		{"POST", "/sim/api/v1/tokens", "", `{"type":"alien","orgNo":"991825827","scopes":["x"]}`, ""},
+		{"POST", "/sim/api/v1/tokens", "", `{"type":"systemuser","orgNo":"991825827","scopes":["x"],"systemUserId":"nope"}`, ""},
+		{"POST", "/sim/api/v1/clients", "", `{"orgNo":"123","name":"x","scopes":[],"jwks":{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}}`, ""},
+		{"GET", "/sim/api/v1/decisions/explain?subject=x", "", "", "200"},
+	}
+	for _, c := range cases {
+		t.Run(c.method+" "+c.path[:min(len(c.path), 90)], func(t *testing.T) {
+			var body any
+			if c.body != "" {
+				body = c.body
+			}
+			r := e.do(c.method, c.path, c.token, body)
+			if r.status >= 500 {
+				t.Fatalf("%d %s", r.status, r)
+			}
+			if r.status < 400 {
+				if c.allow != "200" {
+					t.Errorf("accepted: %d %s", r.status, r)
+				}
+				return
+			}
+			if ct := r.header.Get("Content-Type"); c.allow != "plain" && r.status != 401 && r.status != 403 && !strings.HasPrefix(ct, "application/problem+json") {
+				t.Errorf("%d without a problem body (%q): %s", r.status, ct, r)
+			}
+		})
 	}
 }
