@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/config"
 )
 
 // nodeDir is the small Node project with the outside client check.
@@ -83,12 +86,25 @@ func writeKey(t *testing.T, key any) string {
 func TestNodeOutsideClient(t *testing.T) {
 	t.Parallel()
 	node := needNode(t)
-	e := start(t)
+	for _, alg := range []string{"RS256", "ES256"} {
+		t.Run(alg, func(t *testing.T) {
+			t.Parallel()
+			e := &env{t: t, srv: apptest.Start(t, func(c *config.Config) { c.SigningAlg = alg }), c: apptest.Client()}
+			nodeCheck(t, node, e, alg)
+		})
+	}
+}
+
+// nodeCheck runs check.mjs against e as an enterprise and as a system user.
+func nodeCheck(t *testing.T, node string, e *env, alg string) {
 	clientID := uuid.NewString()
 	key := e.client(clientID, vendorOrg, scopeRegister, scopeReqWrite, scopeReqRead, docsScope)
 	keyFile := writeKey(t, key)
 
 	rep := runCheck(t, node, e.srv.URL, clientID, keyFile, scopeReqWrite)
+	if rep["alg"] != alg {
+		t.Errorf("node saw a token signed with %v, want %s", rep["alg"], alg)
+	}
 	if rep["issuer"] != e.srv.URL+"/" || rep["token_endpoint"] != e.srv.URL+"/token" {
 		t.Errorf("node saw issuer %v, token endpoint %v", rep["issuer"], rep["token_endpoint"])
 	}
