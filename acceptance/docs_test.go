@@ -120,6 +120,20 @@ func TestDocsStandardFlow(t *testing.T) {
 	if r := e.do("POST", authAPI+"/systemuser/request/"+customerOrg+"/"+reqID+"/approve", e.personToken(customerDAG), nil); r.status != 200 || strings.TrimSpace(r.String()) != "true" {
 		t.Fatalf("approve: %d %s", r.status, r)
 	}
+	// The vendor follows the request's status (by id, by external ref, by system).
+	if r := e.do("GET", authAPI+"/systemuser/request/vendor/"+reqID, vendor, nil); r.status != 200 || r.obj(t)["status"] != "Accepted" {
+		t.Errorf("request status after approval: %d %s", r.status, r)
+	}
+	if r := e.do("GET", authAPI+"/systemuser/request/vendor/byexternalref/"+smartcloud+"/"+customerOrg+"/"+customerOrg, vendor, nil); r.status != 200 || r.obj(t)["id"] != reqID {
+		t.Errorf("by external ref: %d %s", r.status, r)
+	}
+	r = e.do("GET", authAPI+"/systemuser/request/vendor/bysystem/"+smartcloud, vendor, nil)
+	if r.status != 200 {
+		t.Fatalf("by system: %d %s", r.status, r)
+	}
+	if page := r.obj(t); page["links"] == nil || len(page["data"].([]any)) != 2 {
+		t.Errorf("by system: want {links:{next}, data:[2 requests]}: %s", r)
+	}
 	r = e.do("GET", authAPI+"/systemuser/vendor/byquery?system-id="+smartcloud+"&orgno="+customerOrg, vendor, nil)
 	if r.status != 200 {
 		t.Fatalf("byquery: %d %s", r.status, r)
