@@ -215,6 +215,26 @@ func TestDocsStandardFlow(t *testing.T) {
 				t.Errorf("decision with %s keys: %d %s", name, r.status, r)
 			}
 		}
+		// The system user must be the only subject attribute (the platform's
+		// TooManyRequestSubjects fixtures): Indeterminate.
+		two := bytes.Replace(body, []byte(`"DataType": "http://www.w3.org/2001/XMLSchema#string"
+                    }
+                ]
+            }
+        ],
+        "Action"`), []byte(`"DataType": "http://www.w3.org/2001/XMLSchema#string"
+                    },
+                    {"AttributeId": "urn:altinn:organization:identifier-no", "Value": "991825827"}
+                ]
+            }
+        ],
+        "Action"`), 1)
+		if bytes.Equal(two, body) {
+			t.Fatal("fixture changed: could not add a second subject attribute")
+		}
+		if r := e.do("POST", "/authorization/api/v1/decision", "", two); r.status != 200 || first(t, "response", r.obj(t)["response"])["decision"] != "Indeterminate" {
+			t.Errorf("system user with another subject attribute: %d %s, want Indeterminate", r.status, r)
+		}
 		// /authorize wants a token with the PDP scope; the body is the same.
 		pdpTok := e.testToken(map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}})
 		if r := e.do("POST", "/authorization/api/v1/authorize", pdpTok, body); r.status != 200 || first(t, "response", r.obj(t)["response"])["decision"] != "Permit" {
