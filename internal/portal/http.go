@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -46,7 +47,16 @@ func (s *Service) Mount(r chi.Router) {
 			r.Post("/org/{orgNo}/systemusers/{id}/delete", s.handle(s.deleteSystemUser))
 			r.Post("/org/{orgNo}/systemusers/{id}/clients", s.handle(s.addClient))
 			r.Post("/org/{orgNo}/systemusers/{id}/clients/{client}/remove", s.handle(s.removeClient))
-			r.Get("/static/*", http.StripPrefix("/portal/static/", http.FileServerFS(s.static)).ServeHTTP)
+			static := http.StripPrefix("/portal/static/", http.FileServerFS(s.static))
+			r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
+				// The file server answers 500 for a name fs.FS refuses
+				// (invalid UTF-8): such a file does not exist.
+				if !utf8.ValidString(r.URL.Path) {
+					http.NotFound(w, r)
+					return
+				}
+				static.ServeHTTP(w, r)
+			})
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return newPageError(http.StatusNotFound, "error.notFound")
 			}))

@@ -669,6 +669,9 @@ func TestPagesWorkWithoutJavaScriptAndAreLabelled(t *testing.T) {
 	if !strings.Contains(css.body, "font-family") {
 		t.Error("stylesheet not served")
 	}
+	// A name that is not UTF-8 is simply not there (not a 500).
+	b.get("/portal/static/%c3%28").wantStatus(t, http.StatusNotFound)
+	b.get("/portal/static/nope.css").wantStatus(t, http.StatusNotFound)
 }
 
 func TestWhyHook(t *testing.T) {
