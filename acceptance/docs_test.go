@@ -182,6 +182,16 @@ func TestDocsStandardFlow(t *testing.T) {
 			}
 		}
 
+		// The docs' aud (real Maskinporten) verbatim: refused, and the error
+		// names the issuer to use instead.
+		claims["jti"], claims["aud"] = uuid.NewString(), "https://maskinporten.no"
+		assertion, _ = tokens.SignGrant(key, claims)
+		r = e.grant(assertion)
+		if m := r.obj(t); r.status != 400 || m["error"] != "invalid_grant" || !strings.Contains(fmt.Sprint(m["error_description"]), e.srv.Tokens.Settings().Issuer) {
+			t.Errorf("grant with the docs' aud: %d %s, want invalid_grant naming our issuer", r.status, r)
+		}
+		claims["aud"] = e.srv.Tokens.Settings().Issuer
+
 		// The token example's lower-case "id" in systemuser_org is accepted too.
 		claims["jti"] = uuid.NewString()
 		claims["authorization_details"] = []any{map[string]any{"type": "urn:altinn:systemuser",
