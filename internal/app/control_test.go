@@ -55,6 +55,20 @@ func TestFaultsControl(t *testing.T) {
 	if st, b := doOn(s, t, "POST", "/sim/api/v1/faults", map[string]any{"target": "database", "status": 503, "count": 1}); st != 400 {
 		t.Fatalf("bad target: %d %s", st, b)
 	}
+	// Listed while armed, gone after DELETE.
+	if st, _ := doOn(s, t, "POST", "/sim/api/v1/faults", map[string]any{"target": "pdp", "status": 500, "count": 5}); st != 201 {
+		t.Fatalf("arm pdp: %d", st)
+	}
+	var armed []map[string]any
+	if st := s.DoJSON(t, "GET", "/sim/api/v1/faults", "", nil, &armed); st != 200 || len(armed) != 1 || armed[0]["target"] != "pdp" || armed[0]["count"] != 5.0 {
+		t.Fatalf("armed faults: %d %v", st, armed)
+	}
+	if st, _ := doOn(s, t, "DELETE", "/sim/api/v1/faults", nil); st != 204 {
+		t.Fatalf("clear: %d", st)
+	}
+	if st := s.DoJSON(t, "GET", "/sim/api/v1/faults", "", nil, &armed); st != 200 || len(armed) != 0 {
+		t.Fatalf("after clear: %d %v", st, armed)
+	}
 }
 
 // TestResetReturnsToSeed changes data through the APIs, resets, and finds

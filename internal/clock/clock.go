@@ -51,6 +51,3 @@ func (f *Fixed) Now() time.Time { return time.Unix(0, f.t.Load()).UTC() }
 
 // Advance moves the clock forward by d.
 func (f *Fixed) Advance(d time.Duration) { f.t.Add(int64(d)) }
-
-// Set moves the clock to t.
-func (f *Fixed) Set(t time.Time) { f.t.Store(t.UnixNano()) }

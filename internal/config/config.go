@@ -33,9 +33,6 @@ type Config struct {
 // as Maskinporten writes its own.
 func (c Config) Issuer() string { return strings.TrimRight(c.PublicURL, "/") + "/" }
 
-// BaseURL is the public URL without a trailing slash.
-func (c Config) BaseURL() string { return strings.TrimRight(c.PublicURL, "/") }
-
 // setting is one flag with its environment variable.
 type setting struct {
 	name, def, usage string

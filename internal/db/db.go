@@ -57,11 +57,6 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(q Querier) error) err
 	return InTxOpts(ctx, pool, pgx.TxOptions{}, fn)
 }
 
-// InSerializableTx is InTx at SERIALIZABLE isolation.
-func InSerializableTx(ctx context.Context, pool *pgxpool.Pool, fn func(q Querier) error) error {
-	return InTxOpts(ctx, pool, pgx.TxOptions{IsoLevel: pgx.Serializable}, fn)
-}
-
 // InTxOpts is InTx with explicit options.
 func InTxOpts(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(q Querier) error) error {
 	const attempts = 8
