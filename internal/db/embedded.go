@@ -178,9 +178,11 @@ func (e *Embedded) prepareDirs() error {
 	}
 	for d := filepath.Dir(filepath.Dir(e.Dir)); ; d = filepath.Dir(d) {
 		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
+			// Traverse only (o+x): others still cannot list the folder.
 			if err := os.Chmod(d, st.Mode().Perm()|0o001); err != nil {
 				return fmt.Errorf("the postgres user cannot reach %s (mode %v): choose a data folder it can reach (ALTINN_SIM_DATA_DIR)", d, st.Mode().Perm())
 			}
+			e.log.Warn("let the postgres user pass through a folder on the way to the data folder", "dir", d, "mode", st.Mode().Perm()|0o001)
 		}
 		if d == "/" || d == "." {
 			break
