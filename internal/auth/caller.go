@@ -78,7 +78,7 @@ var ErrInvalidToken = errors.New("invalid token")
 func Authenticate(v Verifier) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			raw, ok := bearer(r)
+			raw, ok := Bearer(r)
 			if !ok {
 				w.Header().Set("WWW-Authenticate", `Bearer`)
 				problem.Write(w, r, problem.Unauthorized.WithDetail("an Authorization: Bearer <token> header is required"))
@@ -116,7 +116,9 @@ func RequireScope(any ...string) func(http.Handler) http.Handler {
 	}
 }
 
-func bearer(r *http.Request) (string, bool) {
+// Bearer returns the token of an `Authorization: Bearer <token>` header
+// (scheme case-insensitive, token trimmed); ok is false without one.
+func Bearer(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {

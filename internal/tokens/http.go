@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -191,7 +192,7 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 			Detail: "Enterprise user authentication is no longer supported; use a system user."})
 		return
 	}
-	raw, ok := bearerToken(r)
+	raw, ok := auth.Bearer(r)
 	if !ok {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -218,14 +219,6 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 func acceptsJSONOnly(r *http.Request) bool {
 	a := r.Header.Get("Accept")
 	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/plain") && !strings.Contains(a, "*/*")
-}
-
-func bearerToken(r *http.Request) (string, bool) {
-	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
-		return "", false
-	}
-	return strings.TrimSpace(tok), true
 }
 
 func (s *Service) handleCreateClient(w http.ResponseWriter, r *http.Request) {
