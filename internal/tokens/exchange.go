@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
@@ -52,7 +53,7 @@ func (s *Service) Exchange(ctx context.Context, raw string, test bool) (string, 
 	claims["urn:altinn:orgNumber"] = orgNo
 	claims["urn:altinn:authenticatemethod"] = "maskinporten"
 	claims["urn:altinn:authlevel"] = 3
-	if sc, _ := claims["scope"].(string); containsField(sc, "altinn:serviceowner") {
+	if sc, _ := claims["scope"].(string); slices.Contains(strings.Fields(sc), "altinn:serviceowner") {
 		if code, ok := orgCodes[orgNo]; ok {
 			if test && code == "digdir" {
 				code = "ttd"
@@ -62,15 +63,6 @@ func (s *Service) Exchange(ctx context.Context, raw string, test bool) (string, 
 	}
 	s.altinnClaims(claims, s.clock.Now())
 	return s.signAltinn(claims)
-}
-
-func containsField(s, want string) bool {
-	for _, f := range strings.Fields(s) {
-		if f == want {
-			return true
-		}
-	}
-	return false
 }
 
 var _ auth.Verifier = (*Service)(nil)

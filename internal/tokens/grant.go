@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -292,9 +293,9 @@ func checkScopes(c Client, a *assertion) ([]string, *Error) {
 	var bad []string
 	var out []string
 	for _, sc := range scopes {
-		if !contains(c.Scopes, sc) {
+		if !slices.Contains(c.Scopes, sc) {
 			bad = append(bad, sc)
-		} else if !contains(out, sc) {
+		} else if !slices.Contains(out, sc) {
 			out = append(out, sc)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -406,18 +407,9 @@ func TestSystemUserGrant(t *testing.T) {
 	// The lookup was asked with the client's id and owner org, and the
 	// owner org number as externalRef when none was sent.
 	want := f.a.ClientID + "|" + vendorOrg + "|" + ownerOrg + "|" + ownerOrg
-	if !contains(f.su.calls, want) {
+	if !slices.Contains(f.su.calls, want) {
 		t.Fatalf("lookup calls %v, want %s", f.su.calls, want)
 	}
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Without a lookup wired (systemusers not plugged in) a system-user grant

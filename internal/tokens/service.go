@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -171,7 +172,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 			errs = append(errs, vldScope.At(fmt.Sprintf("/scopes/%d", i)))
 			continue
 		}
-		if !contains(scopes, sc) {
+		if !slices.Contains(scopes, sc) {
 			scopes = append(scopes, sc)
 		}
 	}
@@ -331,13 +332,4 @@ func validateJWKS(set JWKS, base string) (JWKS, []problem.ValidationError) {
 		out.Keys = append(out.Keys, raw)
 	}
 	return out, errs
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
