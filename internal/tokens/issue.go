@@ -14,22 +14,28 @@ import (
 // Issue signs the access token for a validated grant. It checks nothing:
 // ValidateGrant did.
 func (s *Service) Issue(ctx context.Context, g Grant) (TokenResponse, error) {
+	claims := s.newAccessClaims(g.Client.ClientID, g.Client.OrgNo, g.Scopes, g.AuthorizationDetails)
+	claims.Aud = g.Audience
+	claims.PID = g.PID
+	return s.signAccess(claims)
+}
+
+// newAccessClaims is the payload of a Maskinporten access token issued
+// now to clientID of consumerOrgNo; Issue and TestToken both start here.
+func (s *Service) newAccessClaims(clientID, consumerOrgNo string, scopes []string, details []AuthorizationDetail) accessClaims {
 	now := s.clock.Now()
-	claims := accessClaims{
-		AuthorizationDetails: g.AuthorizationDetails,
-		Scope:                strings.Join(g.Scopes, " "),
+	return accessClaims{
+		AuthorizationDetails: details,
+		Scope:                strings.Join(scopes, " "),
 		Iss:                  s.set.Issuer,
 		ClientAmr:            "private_key_jwt",
 		TokenType:            "Bearer",
-		Aud:                  g.Audience,
 		Exp:                  now.Add(s.set.TokenLifetime).Unix(),
 		Iat:                  now.Unix(),
-		ClientID:             g.Client.ClientID,
+		ClientID:             clientID,
 		Jti:                  randomJTI(),
-		Consumer:             NewOrgID(g.Client.OrgNo),
-		PID:                  g.PID,
+		Consumer:             NewOrgID(consumerOrgNo),
 	}
-	return s.signAccess(claims)
 }
 
 func (s *Service) signAccess(claims accessClaims) (TokenResponse, error) {

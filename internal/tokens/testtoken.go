@@ -97,20 +97,7 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 	if clientID == "" {
 		clientID = uuid.NewString()
 	}
-	now := s.clock.Now()
-	claims := accessClaims{
-		AuthorizationDetails: details,
-		Scope:                strings.Join(in.Scopes, " "),
-		Iss:                  s.set.Issuer,
-		ClientAmr:            "private_key_jwt",
-		TokenType:            "Bearer",
-		Exp:                  now.Add(s.set.TokenLifetime).Unix(),
-		Iat:                  now.Unix(),
-		ClientID:             clientID,
-		Jti:                  randomJTI(),
-		Consumer:             NewOrgID(in.OrgNo),
-	}
-	resp, err := s.signAccess(claims)
+	resp, err := s.signAccess(s.newAccessClaims(clientID, in.OrgNo, in.Scopes, details))
 	if err != nil || !in.Exchange {
 		return resp, err
 	}
