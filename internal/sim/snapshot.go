@@ -19,6 +19,10 @@ import (
 // can restore it without knowing what each package seeds.
 const snapshotSchema = "sim_seed"
 
+// snapshotLockID is the advisory lock serialising snapshots and resets
+// across instances.
+const snapshotLockID = 74210002
+
 // keep lists tables a reset leaves alone: the migration bookkeeping, and
 // the signing keys, so tokens issued before a reset still verify.
 var keep = []string{"schema_migrations", "signing_keys"}
@@ -43,7 +47,7 @@ func tables(ctx context.Context, q db.Querier) ([]string, error) {
 // starting at once serialise on an advisory lock.
 func EnsureSnapshot(ctx context.Context, pool *pgxpool.Pool) error {
 	return db.InTx(ctx, pool, func(q db.Querier) error {
-		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(74210002)`); err != nil {
+		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, snapshotLockID); err != nil {
 			return err
 		}
 		if _, err := q.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+snapshotSchema); err != nil {
@@ -76,7 +80,7 @@ func TakeSnapshot(ctx context.Context, pool *pgxpool.Pool) error {
 // tells every instance to drop its caches.
 func Reset(ctx context.Context, pool *pgxpool.Pool) error {
 	return db.InTx(ctx, pool, func(q db.Querier) error {
-		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(74210002)`); err != nil {
+		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, snapshotLockID); err != nil {
 			return err
 		}
 		names, err := tables(ctx, q)
@@ -97,12 +101,16 @@ func Reset(ctx context.Context, pool *pgxpool.Pool) error {
 		if err != nil {
 			return err
 		}
+		rows, err := q.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1`, snapshotSchema)
+		if err != nil {
+			return err
+		}
+		saved, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
 		for _, n := range order {
-			var has bool
-			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)`, snapshotSchema, n).Scan(&has); err != nil {
-				return err
-			}
-			if !has {
+			if !slices.Contains(saved, n) {
 				continue
 			}
 			id := pgx.Identifier{n}.Sanitize()
