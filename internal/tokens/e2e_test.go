@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
@@ -224,5 +223,3 @@ func mustGrantToken(t testing.TB, base, clientID string, key jwk.Key, scopes ...
 	}
 	return tr.AccessToken
 }
-
-var _ = time.Second
