@@ -15,6 +15,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -200,11 +201,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 		name = "token"
 	}
 	fs := newFlagSet(name)
-	public := getenv("ALTINN_SIM_PUBLIC_URL")
-	if public == "" {
-		public = "http://localhost:8080"
-	}
-	public = strings.TrimRight(public, "/")
+	public := strings.TrimRight(config.FromEnv("public-url", getenv), "/")
 	var scopes scopeList
 	clientID := fs.String("client-id", "", "the client's id (the grant's iss)")
 	keyPath := fs.String("key", "", "private JWK file from 'keys new'")

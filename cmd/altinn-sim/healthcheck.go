@@ -7,15 +7,14 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/config"
 )
 
 // healthcheck asks a running server's /ready, for container healthchecks
 // on images without curl. The default URL follows ALTINN_SIM_LISTEN.
 func healthcheck(args []string, getenv func(string) string, stderr io.Writer) int {
-	listen := getenv("ALTINN_SIM_LISTEN")
-	if listen == "" {
-		listen = "127.0.0.1:8080"
-	}
+	listen := config.FromEnv("listen", getenv)
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "altinn-sim: ALTINN_SIM_LISTEN %q is not host:port\n", listen)

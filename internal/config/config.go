@@ -54,6 +54,26 @@ func EnvNames() []string {
 	return out
 }
 
+// FromEnv is one setting as Load would take it without flags: its
+// environment variable when set, else its default ("" for an unknown
+// flag name). Commands that do not load the whole configuration use it.
+func FromEnv(flagName string, getenv func(string) string) string {
+	var r raw
+	for _, s := range r.settings() {
+		if s.name == flagName {
+			return s.fromEnv(getenv)
+		}
+	}
+	return ""
+}
+
+func (s setting) fromEnv(getenv func(string) string) string {
+	if v := getenv(EnvName(s.name)); v != "" {
+		return v
+	}
+	return s.def
+}
+
 // raw holds the string form of every setting before validation.
 type raw struct {
 	listen, publicURL, databaseURL, dataDir, adminToken, signingAlg, tokenLifetime, logLevel, logFormat, dev string
@@ -86,11 +106,7 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 	fs.SetOutput(io.Discard)
 	ss := r.settings()
 	for _, s := range ss {
-		def := s.def
-		if v := getenv(EnvName(s.name)); v != "" {
-			def = v
-		}
-		fs.StringVar(s.target, s.name, def, s.usage)
+		fs.StringVar(s.target, s.name, s.fromEnv(getenv), s.usage)
 	}
 	printUsage := func() {
 		fmt.Fprintf(out, "Usage: altinn-sim %s [flags]\n\nEvery flag can also be set by its environment variable; flags win.\n\n", cmd)

@@ -85,3 +85,15 @@ func TestHelpListsEveryFlagAndVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestFromEnv(t *testing.T) {
+	if got := FromEnv("listen", env(nil)); got != "127.0.0.1:8080" {
+		t.Fatalf("default listen %q", got)
+	}
+	if got := FromEnv("public-url", env(map[string]string{"ALTINN_SIM_PUBLIC_URL": "https://sim.example/"})); got != "https://sim.example/" {
+		t.Fatalf("public-url from env %q", got)
+	}
+	if got := FromEnv("no-such-flag", env(nil)); got != "" {
+		t.Fatalf("unknown flag %q", got)
+	}
+}
