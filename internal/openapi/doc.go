@@ -106,9 +106,6 @@ func operationID(op Op) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(op.Method))
 	for _, part := range strings.FieldsFunc(op.Path, func(r rune) bool { return r == '/' || r == '.' || r == '-' || r == '{' || r == '}' }) {
-		if part == "" {
-			continue
-		}
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
