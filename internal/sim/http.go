@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
@@ -110,7 +109,9 @@ func (c *Control) state() clockState {
 	return clockState{Now: c.Clock.Now().UTC(), Offset: off.String(), OffsetSeconds: off.Seconds()}
 }
 
-func (c *Control) getClock(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, c.state()) }
+func (c *Control) getClock(w http.ResponseWriter, r *http.Request) {
+	problem.WriteJSON(w, 200, c.state())
+}
 
 func (c *Control) setClock(w http.ResponseWriter, r *http.Request) {
 	var q clockRequest
@@ -125,16 +126,16 @@ func (c *Control) setClock(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Clock.Set(off)
 	c.Log.Info("clock moved", "offset", off)
-	writeJSON(w, 200, c.state())
+	problem.WriteJSON(w, 200, c.state())
 }
 
 func (c *Control) resetClock(w http.ResponseWriter, r *http.Request) {
 	c.Clock.Set(0)
-	writeJSON(w, 200, c.state())
+	problem.WriteJSON(w, 200, c.state())
 }
 
 func (c *Control) listFaults(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, c.Faults.List())
+	problem.WriteJSON(w, 200, c.Faults.List())
 }
 
 func (c *Control) armFault(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +148,7 @@ func (c *Control) armFault(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.BadRequest.WithDetail("%v", err))
 		return
 	}
-	writeJSON(w, http.StatusCreated, f)
+	problem.WriteJSON(w, http.StatusCreated, f)
 }
 
 func (c *Control) clearFaults(w http.ResponseWriter, r *http.Request) {
@@ -164,10 +165,4 @@ func (c *Control) reset(w http.ResponseWriter, r *http.Request) {
 	c.Faults.Clear()
 	c.Log.Info("state reset to the seed")
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -3,7 +3,6 @@ package tokens
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -50,7 +49,7 @@ func (s *Service) handleRotate(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +75,7 @@ func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, resp)
+	problem.WriteJSON(w, http.StatusOK, resp)
 }
 
 // oauthError is the body of every /token failure.
@@ -111,7 +110,7 @@ func (s *Service) writeOAuthError(w http.ResponseWriter, r *http.Request, err er
 		body.URI = s.set.Issuer + "errors/" + e.MP
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, e.Status, body)
+	problem.WriteJSON(w, e.Status, body)
 }
 
 // Discovery is the RFC 8414 metadata Maskinporten publishes.
@@ -139,7 +138,7 @@ func (s *Service) Discovery() Discovery {
 }
 
 func (s *Service) handleDiscovery(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Discovery())
+	problem.WriteJSON(w, http.StatusOK, s.Discovery())
 }
 
 func (s *Service) handleJWKS(purpose string) http.HandlerFunc {
@@ -150,14 +149,14 @@ func (s *Service) handleJWKS(purpose string) http.HandlerFunc {
 			problem.Error(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, set)
+		problem.WriteJSON(w, http.StatusOK, set)
 	}
 }
 
 // handleAltinnDiscovery is the platform's OIDC metadata for its tokens.
 func (s *Service) handleAltinnDiscovery(w http.ResponseWriter, r *http.Request) {
 	iss := s.set.AltinnIssuer
-	writeJSON(w, http.StatusOK, map[string]any{
+	problem.WriteJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                iss,
 		"authorization_endpoint":                s.set.BaseURL + "/authentication/api/v1/authentication",
 		"token_endpoint":                        s.set.BaseURL + "/authentication/api/v1/exchange/maskinporten",
@@ -209,7 +208,7 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 	}
 	// ASP.NET's Ok(string) is text/plain unless the client asks for JSON.
 	if acceptsJSONOnly(r) {
-		writeJSON(w, http.StatusOK, tok)
+		problem.WriteJSON(w, http.StatusOK, tok)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -233,7 +232,7 @@ func (s *Service) handleCreateClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/sim/api/v1/clients/"+c.ClientID)
-	writeJSON(w, http.StatusCreated, c)
+	problem.WriteJSON(w, http.StatusCreated, c)
 }
 
 func (s *Service) handleListClients(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +241,7 @@ func (s *Service) handleListClients(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, cs)
+	problem.WriteJSON(w, http.StatusOK, cs)
 }
 
 func (s *Service) handleGetClient(w http.ResponseWriter, r *http.Request) {
@@ -251,7 +250,7 @@ func (s *Service) handleGetClient(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	problem.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Service) handleDeleteClient(w http.ResponseWriter, r *http.Request) {
@@ -281,7 +280,7 @@ func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	problem.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Service) handleTestToken(w http.ResponseWriter, r *http.Request) {
@@ -296,11 +295,5 @@ func (s *Service) handleTestToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, resp)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	problem.WriteJSON(w, http.StatusOK, resp)
 }
