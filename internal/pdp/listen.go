@@ -34,10 +34,6 @@ func (s *Service) Listen(cfg *pgx.ConnConfig) (stop func()) {
 	})
 }
 
-// Invalidate drops what a notification payload names, as if it had
-// arrived on Channel.
-func (s *Service) Invalidate(payload string) { s.c.invalidate(payload) }
-
 // Listening reports whether the cache listener is connected (and so the
 // cache in use).
 func (s *Service) Listening() bool { return s.c.live.Load() }
