@@ -14,13 +14,6 @@ import (
 // (contracts.md; *resources.Service satisfies it).
 type ResourceService interface {
 	Resource(ctx context.Context, id string) (resources.Resource, error)
-	PolicyRules(ctx context.Context, resourceID string) ([]resources.Rule, error)
-	PackagesForRole(roleCode string) []string
-}
-
-// policyReader is the optional whole-policy read that also gives the
-// policy's minimum authentication level.
-type policyReader interface {
 	Policy(ctx context.Context, resourceID string) (resources.Policy, error)
 }
 
@@ -44,20 +37,13 @@ func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error)
 		return Policy{}, err
 	}
 	p := Policy{ResourceID: id, AccessListEnabled: strings.EqualFold(res.AccessListMode, "Enabled")}
-	var rules []resources.Rule
-	if pr, ok := a.r.(policyReader); ok {
-		rp, err := pr.Policy(ctx, id)
-		if err != nil {
-			return Policy{}, err
-		}
-		rules, p.MinAuthLevel = rp.Rules, rp.MinAuthLevel
-	} else {
-		if rules, err = a.r.PolicyRules(ctx, id); err != nil {
-			return Policy{}, err
-		}
+	rp, err := a.r.Policy(ctx, id)
+	if err != nil {
+		return Policy{}, err
 	}
-	p.Rules = make([]Rule, 0, len(rules))
-	for _, r := range rules {
+	p.MinAuthLevel = rp.MinAuthLevel
+	p.Rules = make([]Rule, 0, len(rp.Rules))
+	for _, r := range rp.Rules {
 		p.Rules = append(p.Rules, Rule{
 			ID:        r.RuleID,
 			Effect:    r.Effect,
