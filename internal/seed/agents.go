@@ -28,21 +28,13 @@ func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[
 
 	for i, u := range f.AgentUsers {
 		at := fmt.Sprintf("agentSystemUsers[%d]", i)
-		sys, inFile := fileSystems[u.System]
-		var vendor string
-		if inFile {
-			vendor = sys.Vendor.OrgNo()
-		} else {
-			cur, err := d.Registry.System(ctx, u.System)
-			if notFound(err) {
-				bad("%s.system: no system %s (add it under systems)", at, u.System)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			vendor = cur.Vendor
-			sys = registry.RegisterRequest{ID: cur.ID, AccessPackages: cur.AccessPackages}
+		sys, vendor, ok, err := d.systemNamed(ctx, u.System, fileSystems)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			bad("%s.system: no system %s (add it under systems)", at, u.System)
+			continue
 		}
 		if ok, err := orgKnown(u.Facilitator); err != nil {
 			return err
@@ -225,4 +217,21 @@ func samePackageSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// systemNamed returns the system a system user of the file names, and its
+// vendor: the file's own when it lists the system, else the register's
+// (only its id, rights and access packages). ok is false when neither has it.
+func (d Deps) systemNamed(ctx context.Context, id string, fileSystems map[string]registry.RegisterRequest) (sys registry.RegisterRequest, vendor string, ok bool, err error) {
+	if sys, ok := fileSystems[id]; ok {
+		return sys, sys.Vendor.OrgNo(), true, nil
+	}
+	cur, err := d.Registry.System(ctx, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return sys, "", false, nil
+	}
+	if err != nil {
+		return sys, "", false, err
+	}
+	return registry.RegisterRequest{ID: cur.ID, Rights: cur.Rights, AccessPackages: cur.AccessPackages}, cur.Vendor, true, nil
 }

@@ -629,21 +629,13 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 	// System users.
 	for i, u := range f.SystemUsers {
 		at := fmt.Sprintf("systemUsers[%d]", i)
-		sys, inFile := fileSystems[u.System]
-		var vendor string
-		if inFile {
-			vendor = sys.Vendor.OrgNo()
-		} else {
-			cur, err := d.Registry.System(ctx, u.System)
-			if notFound(err) {
-				bad("%s.system: no system %s (add it under systems)", at, u.System)
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			vendor = cur.Vendor
-			sys = registry.RegisterRequest{ID: cur.ID, Rights: cur.Rights, AccessPackages: cur.AccessPackages}
+		sys, vendor, ok, err := d.systemNamed(ctx, u.System, fileSystems)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			bad("%s.system: no system %s (add it under systems)", at, u.System)
+			continue
 		}
 		if ok, err := orgKnown(u.Org); err != nil {
 			return nil, err
@@ -704,7 +696,7 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 			}
 		}
 		up := userPlan{vendor: vendor, in: in, approver: approver}
-		_, err := d.SystemUsers.ByTriple(ctx, nil, u.System, u.Org, in.ExternalRef)
+		_, err = d.SystemUsers.ByTriple(ctx, nil, u.System, u.Org, in.ExternalRef)
 		switch {
 		case err == nil:
 			up.exists = true
