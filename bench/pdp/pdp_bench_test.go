@@ -11,7 +11,6 @@ package pdpbench
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,24 +96,8 @@ func setup(b *testing.B) *fixture {
 			b.Fatalf("body %d: %s, want %s", i, r.Response[0].Decision, want[i])
 		}
 	}
-	f.token = testToken(b, s)
+	f.token = s.TestToken(b, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{pdp.ScopeAuthorize}})
 	return f
-}
-
-func testToken(b *testing.B, s *apptest.Server) string {
-	body, _ := json.Marshal(map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{pdp.ScopeAuthorize}})
-	resp, err := http.Post(s.URL+"/sim/api/v1/tokens", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.AccessToken == "" {
-		b.Fatalf("test token: %d %v", resp.StatusCode, err)
-	}
-	return out.AccessToken
 }
 
 // inProcess measures the evaluator in process, over the same mix of

@@ -1,11 +1,9 @@
 package pdp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,20 +30,7 @@ const (
 
 func token(t *testing.T, s *apptest.Server, scopes ...string) string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": scopes})
-	resp, err := http.Post(s.URL+"/sim/api/v1/tokens", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		AccessToken string `json:"access_token"`
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || json.Unmarshal(raw, &out) != nil || out.AccessToken == "" {
-		t.Fatalf("test token: %d %s", resp.StatusCode, raw)
-	}
-	return out.AccessToken
+	return s.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": scopes})
 }
 
 func xacml(subjectID, subject, action, resource, partyID, party string) string {
@@ -61,21 +46,10 @@ func decide(t *testing.T, s *apptest.Server, tok, body string) pdp.Result {
 	if tok != "" {
 		path = "/authorization/api/v1/authorize"
 	}
-	rq, _ := http.NewRequest(http.MethodPost, s.URL+path+"?explain=true", strings.NewReader(body))
-	rq.Header.Set("Content-Type", "application/json")
-	rq.Header.Set("Ocp-Apim-Subscription-Key", "ignored")
-	if tok != "" {
-		rq.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(rq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	st, _, raw := s.Do(t, http.MethodPost, path+"?explain=true", tok, body, "Ocp-Apim-Subscription-Key", "ignored")
 	var out pdp.Response
-	if resp.StatusCode != 200 || json.Unmarshal(raw, &out) != nil || len(out.Response) != 1 {
-		t.Fatalf("%s: %d %s", path, resp.StatusCode, raw)
+	if st != 200 || json.Unmarshal(raw, &out) != nil || len(out.Response) != 1 {
+		t.Fatalf("%s: %d %s", path, st, raw)
 	}
 	return out.Response[0]
 }
@@ -152,15 +126,9 @@ func TestEndToEndStandardAndPersons(t *testing.T) {
 	}
 
 	// The scope gate on /authorize.
-	rq, _ := http.NewRequest(http.MethodPost, s.URL+"/authorization/api/v1/authorize", strings.NewReader(cases[0].body))
-	rq.Header.Set("Authorization", "Bearer "+token(t, s, "altinn:authentication/systemregister.write"))
-	resp, err := http.DefaultClient.Do(rq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("/authorize without the scope: %d, want 403", resp.StatusCode)
+	st, _, _ := s.Do(t, http.MethodPost, "/authorization/api/v1/authorize", token(t, s, "altinn:authentication/systemregister.write"), cases[0].body)
+	if st != http.StatusForbidden {
+		t.Errorf("/authorize without the scope: %d, want 403", st)
 	}
 
 	// Replacing the resource's policy (resources notifies policy:<id>)
