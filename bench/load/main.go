@@ -128,12 +128,11 @@ func drive(name string, conns int, d time.Duration, fn func(i int) (int, bool)) 
 
 func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (bool, error) {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}, Timeout: 30 * time.Second}
-	issuer := base + "/"
 	var disc struct{ Issuer string }
 	if err := getJSON(hc, base+"/.well-known/oauth-authorization-server", &disc); err != nil {
 		return false, fmt.Errorf("discovery: %w", err)
 	}
-	issuer = disc.Issuer
+	issuer := disc.Issuer
 
 	// Fixtures: a Maskinporten client for grants, a standard and an agent
 	// system user for decisions, written through the services (the same
@@ -158,7 +157,7 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 		return false, err
 	}
 	clientID := uuid.NewString()
-	if err := postJSON(hc, base+"/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "load", "scopes": []string{"altinn:load.test"}, "jwks": jwks}, 201, nil); err != nil {
+	if err := postJSON(hc, base+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "load", "scopes": []string{"altinn:load.test"}, "jwks": jwks}, 201, nil); err != nil {
 		return false, fmt.Errorf("create client: %w", err)
 	}
 	std, agent, err := systemUsers(ctx, a)
@@ -168,7 +167,7 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := postJSON(hc, base+"/sim/api/v1/tokens", "", map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}}, 200, &tok); err != nil {
+	if err := postJSON(hc, base+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}}, 200, &tok); err != nil {
 		return false, fmt.Errorf("test token: %w", err)
 	}
 	bodies := [][]byte{
@@ -196,7 +195,7 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 		if err != nil {
 			return 0, false
 		}
-		form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}
+		form := url.Values{"grant_type": {tokens.GrantType}, "assertion": {g}}
 		res, err := hc.PostForm(base+"/token", form)
 		if err != nil {
 			return 0, false
@@ -299,13 +298,10 @@ func getJSON(hc *http.Client, u string, out any) error {
 	return json.NewDecoder(res.Body).Decode(out)
 }
 
-func postJSON(hc *http.Client, u, bearer string, in any, want int, out any) error {
+func postJSON(hc *http.Client, u string, in any, want int, out any) error {
 	b, _ := json.Marshal(in)
 	req, _ := http.NewRequest(http.MethodPost, u, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
 	res, err := hc.Do(req)
 	if err != nil {
 		return err
