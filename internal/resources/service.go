@@ -122,8 +122,9 @@ var (
 	ErrUnknownResource = problem.Descriptor{Code: "RR-00005", Status: http.StatusBadRequest, Title: "Unknown resource"}
 )
 
-// normalise fills defaults and checks a resource body; errors are 400s.
-func normalise(r *Resource) error {
+// Normalise fills defaults and checks a resource body, as the registry's
+// writes do; errors are ErrInvalidResource problems whose detail says why.
+func Normalise(r *Resource) error {
 	r.Identifier = strings.TrimSpace(r.Identifier)
 	if r.Identifier == "" || !idPattern.MatchString(r.Identifier) {
 		return ErrInvalidResource.WithDetail("identifier %q: required, letters, digits, '-' and '_' only", r.Identifier)
@@ -160,7 +161,7 @@ func NewResource() Resource { return Resource{Delegable: true, Visible: true} }
 // CreateResource registers a new resource owned by its competent authority
 // (the writer's org when the body names none).
 func (s *Service) CreateResource(ctx context.Context, w Writer, r Resource) (Resource, error) {
-	if err := normalise(&r); err != nil {
+	if err := Normalise(&r); err != nil {
 		return r, err
 	}
 	if r.HasCompetentAuthority == nil || r.HasCompetentAuthority.Organization == "" {
@@ -194,7 +195,7 @@ func (s *Service) UpdateResource(ctx context.Context, w Writer, id string, r Res
 	if r.Identifier != id {
 		return r, ErrInvalidResource.WithDetail("Id in path does not match ID in resource")
 	}
-	if err := normalise(&r); err != nil {
+	if err := Normalise(&r); err != nil {
 		return r, err
 	}
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {

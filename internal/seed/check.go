@@ -3,6 +3,7 @@ package seed
 import (
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
@@ -24,7 +26,6 @@ var (
 	roleCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	legacyClientID  = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
 	scopePattern    = regexp.MustCompile(`^[a-zA-Z0-9_.-]+:[^\s]+$`)
-	resourceIDRe    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	kidPattern      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,200}$`)
 )
 
@@ -367,7 +368,8 @@ func (f *File) publicKeys(c Client) ([]byte, error) {
 }
 
 // resource builds the registry's resource from the file's fields, with the
-// registry's defaults (delegable, visible) and the checks it makes.
+// registry's defaults (delegable, visible) and the checks it makes
+// (resources.Normalise), plus the owner the file must name.
 func (r Resource) resource() (resources.Resource, error) {
 	res := resources.NewResource()
 	b, err := json.Marshal(r.Body)
@@ -379,31 +381,12 @@ func (r Resource) resource() (resources.Resource, error) {
 	if err := dec.Decode(&res); err != nil {
 		return res, fmt.Errorf("not a resource: %v", err)
 	}
-	res.Identifier = strings.TrimSpace(res.Identifier)
-	if res.Identifier == "" || !resourceIDRe.MatchString(res.Identifier) {
-		return res, fmt.Errorf("identifier %q: required, letters, digits, '-' and '_' only", res.Identifier)
-	}
-	if res.ResourceType == "" {
-		res.ResourceType = resources.TypeDefault
-	}
-	i := slices.IndexFunc(resources.ResourceTypes, func(t string) bool { return strings.EqualFold(t, res.ResourceType) })
-	if i < 0 {
-		return res, fmt.Errorf("resourceType %q is not one of %s", res.ResourceType, strings.Join(resources.ResourceTypes, ", "))
-	}
-	res.ResourceType = resources.ResourceTypes[i]
-	if len(res.Title) == 0 {
-		return res, fmt.Errorf("title is required (nb, nn, en)")
-	}
-	switch {
-	case res.AccessListMode == "", strings.EqualFold(res.AccessListMode, "Disabled"):
-		res.AccessListMode = "Disabled"
-	case strings.EqualFold(res.AccessListMode, "Enabled"):
-		res.AccessListMode = "Enabled"
-	default:
-		return res, fmt.Errorf("accessListMode %q is not Disabled or Enabled", res.AccessListMode)
-	}
-	if res.Description == nil {
-		res.Description = map[string]string{}
+	if err := resources.Normalise(&res); err != nil {
+		var p *problem.Problem
+		if errors.As(err, &p) {
+			return res, errors.New(p.Detail)
+		}
+		return res, err
 	}
 	if res.HasCompetentAuthority == nil || !parties.ValidOrgNo(res.HasCompetentAuthority.Organization, true) {
 		return res, fmt.Errorf("hasCompetentAuthority.organization: the owner's organisation number is required")
