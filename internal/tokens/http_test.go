@@ -275,10 +275,7 @@ func TestOAuth2JWTClient(t *testing.T) {
 // to both at once is used exactly once.
 func TestTwoInstances(t *testing.T) {
 	t.Parallel()
-	dbURL := dbtest.NewURL(t)
-	shared := func(c *config.Config) { c.PublicURL = "http://sim.shared.test" }
-	s1 := apptest.StartOn(t, dbURL, shared)
-	s2 := apptest.StartOn(t, dbURL, shared)
+	s1, s2 := twoInstances(t, "http://sim.shared.test")
 	var j1, j2 json.RawMessage
 	do(t, http.MethodGet, s1.URL+"/jwk", "", nil, "", &j1)
 	do(t, http.MethodGet, s2.URL+"/jwk", "", nil, "", &j2)
@@ -530,10 +527,7 @@ func TestAuthMiddlewareWithRealTokens(t *testing.T) {
 // it signed has expired.
 func TestKeyRotation(t *testing.T) {
 	t.Parallel()
-	dbURL := dbtest.NewURL(t)
-	shared := func(c *config.Config) { c.PublicURL = "http://sim.rotate.test" }
-	s1 := apptest.StartOn(t, dbURL, shared)
-	s2 := apptest.StartOn(t, dbURL, shared)
+	s1, s2 := twoInstances(t, "http://sim.rotate.test")
 	mint := func(s *apptest.Server) string {
 		var tr tokens.TokenResponse
 		postJSON(t, s.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}}, &tr)
@@ -619,10 +613,7 @@ func TestAltinnKeyCertificate(t *testing.T) {
 // the same instance at once.
 func TestClientCacheAcrossInstances(t *testing.T) {
 	t.Parallel()
-	dbURL := dbtest.NewURL(t)
-	shared := func(c *config.Config) { c.PublicURL = "http://sim.cache.test" }
-	s1 := apptest.StartOn(t, dbURL, shared)
-	s2 := apptest.StartOn(t, dbURL, shared)
+	s1, s2 := twoInstances(t, "http://sim.cache.test")
 	waitLive := func(s *apptest.Server) {
 		for i := 0; !s.Tokens.ClientCacheLive(); i++ {
 			if i > 200 {
@@ -670,4 +661,13 @@ func TestClientCacheAcrossInstances(t *testing.T) {
 		t.Fatal("deleted client accepted at the writing instance")
 	}
 	eventually(s1, key2, 400)
+}
+
+// twoInstances starts two servers on one fresh database with the same
+// public URL, as two replicas behind one name would run.
+func twoInstances(t *testing.T, publicURL string) (*apptest.Server, *apptest.Server) {
+	t.Helper()
+	dbURL := dbtest.NewURL(t)
+	shared := func(c *config.Config) { c.PublicURL = publicURL }
+	return apptest.StartOn(t, dbURL, shared), apptest.StartOn(t, dbURL, shared)
 }
