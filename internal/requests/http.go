@@ -185,7 +185,7 @@ func (h *HTTP) create(kind string) http.HandlerFunc {
 			status = http.StatusCreated
 			w.Header().Set("Location", h.publicURL+"/authentication/api/v1/systemuser/request/"+req.ID.String())
 		}
-		su.WriteJSON(w, status, Vendor(req))
+		problem.WriteJSON(w, status, Vendor(req))
 	}
 }
 
@@ -235,7 +235,7 @@ func (h *HTTP) createChange(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 		w.Header().Set("Location", h.publicURL+"/authentication/api/v1/systemuser/changerequest/"+req.ID.String())
 	}
-	su.WriteJSON(w, status, Vendor(req))
+	problem.WriteJSON(w, status, Vendor(req))
 }
 
 func requestID(w http.ResponseWriter, r *http.Request, kind string) (uuid.UUID, bool) {
@@ -262,7 +262,7 @@ func (h *HTTP) vendorGet(kind string) http.HandlerFunc {
 			problem.Error(w, r, err)
 			return
 		}
-		su.WriteJSON(w, http.StatusOK, Vendor(req))
+		problem.WriteJSON(w, http.StatusOK, Vendor(req))
 	}
 }
 
@@ -277,7 +277,7 @@ func (h *HTTP) byExternalRef(kind string) http.HandlerFunc {
 			problem.Error(w, r, err)
 			return
 		}
-		su.WriteJSON(w, http.StatusOK, Vendor(req))
+		problem.WriteJSON(w, http.StatusOK, Vendor(req))
 	}
 }
 
@@ -315,7 +315,7 @@ func (h *HTTP) bySystem(kind string) http.HandlerFunc {
 			// then skips it; we do not reproduce that lost item.)
 			page.Links.Next = su.NextLink(r, su.EncodeToken(list[len(list)-1].ID.String()))
 		}
-		su.WriteJSON(w, http.StatusOK, page)
+		problem.WriteJSON(w, http.StatusOK, page)
 	}
 }
 
@@ -423,7 +423,7 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 		if kind == KindChange {
 			j := Vendor(req).(changeJSON)
 			j.PartyID, j.PartyUUID, j.Created, j.TimedOut = &org.PartyID, &org.PartyUUID, nil, nil
-			su.WriteJSON(w, http.StatusOK, j)
+			problem.WriteJSON(w, http.StatusOK, j)
 			return
 		}
 		j := internalJSON{ID: req.ID, IntegrationTitle: req.IntegrationTitle, ExternalRef: req.ExternalRef, SystemID: req.SystemID,
@@ -434,7 +434,7 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			t := "Agent"
 			j.SystemUserType = &t
 		}
-		su.WriteJSON(w, http.StatusOK, j)
+		problem.WriteJSON(w, http.StatusOK, j)
 	}
 }
 
@@ -460,7 +460,7 @@ func (h *HTTP) partyGet(kind string) http.HandlerFunc {
 			problem.Error(w, r, err)
 			return
 		}
-		su.WriteJSON(w, http.StatusOK, Vendor(req))
+		problem.WriteJSON(w, http.StatusOK, Vendor(req))
 	}
 }
 
@@ -497,7 +497,7 @@ func (h *HTTP) answer(kind string, act func(ctx context.Context, id uuid.UUID, p
 			problem.Error(w, r, err)
 			return
 		}
-		su.WriteJSON(w, http.StatusOK, true)
+		problem.WriteJSON(w, http.StatusOK, true)
 	}
 }
 
@@ -519,7 +519,7 @@ func (h *HTTP) escalate(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	su.WriteJSON(w, http.StatusOK, done)
+	problem.WriteJSON(w, http.StatusOK, done)
 }
 
 func (h *HTTP) pending(kind string) http.HandlerFunc {
@@ -548,6 +548,6 @@ func (h *HTTP) pending(kind string) http.HandlerFunc {
 				out = append(out, Vendor(x))
 			}
 		}
-		su.WriteJSON(w, http.StatusOK, out)
+		problem.WriteJSON(w, http.StatusOK, out)
 	}
 }

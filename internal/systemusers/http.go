@@ -143,13 +143,6 @@ func Internal(su SystemUser) InternalDTO {
 	return d
 }
 
-// WriteJSON writes v as JSON with status.
-func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 // Links is the `links` member of the platform's paginated lists.
 type Links struct {
 	Next *string `json:"next"`
@@ -231,7 +224,7 @@ func (h *HTTP) byExternalID(w http.ResponseWriter, r *http.Request) {
 	d := External(su)
 	d.ProductName = su.SystemID
 	w.Header().Set("Cache-Control", "no-store")
-	WriteJSON(w, http.StatusOK, d)
+	problem.WriteJSON(w, http.StatusOK, d)
 }
 
 // byQuery: the vendor's own live system user for (system, org, ref).
@@ -250,7 +243,7 @@ func (h *HTTP) byQuery(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, External(su))
+	problem.WriteJSON(w, http.StatusOK, External(su))
 }
 
 // bySystem: the vendor's system users of one system, paged by sequence
@@ -292,7 +285,7 @@ func (h *HTTP) bySystem(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Data = append(page.Data, External(su))
 	}
-	WriteJSON(w, http.StatusOK, page)
+	problem.WriteJSON(w, http.StatusOK, page)
 }
 
 // party resolves the {party} route value and checks that the person may
@@ -341,7 +334,7 @@ func (h *HTTP) listOfType(w http.ResponseWriter, r *http.Request, userType strin
 			out = append(out, Internal(su))
 		}
 	}
-	WriteJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *HTTP) listStandard(w http.ResponseWriter, r *http.Request) { h.listOfType(w, r, TypeStandard) }
@@ -367,7 +360,7 @@ func (h *HTTP) get(w http.ResponseWriter, r *http.Request) {
 	if d.Rights == nil {
 		d.Rights = []Right{}
 	}
-	WriteJSON(w, http.StatusOK, d)
+	problem.WriteJSON(w, http.StatusOK, d)
 }
 
 // deleteStandard answers 202 with body 1, or 404 with body 0 when there
@@ -393,7 +386,7 @@ func (h *HTTP) delete(w http.ResponseWriter, r *http.Request, userType string) {
 			problem.Error(w, r, SystemUserNotFound.New())
 			return
 		}
-		WriteJSON(w, http.StatusNotFound, 0)
+		problem.WriteJSON(w, http.StatusNotFound, 0)
 		return
 	}
 	if su.UserType != userType {
@@ -412,7 +405,7 @@ func (h *HTTP) delete(w http.ResponseWriter, r *http.Request, userType string) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	WriteJSON(w, http.StatusAccepted, 1)
+	problem.WriteJSON(w, http.StatusAccepted, 1)
 }
 
 // agentParam reads ?agent= (and ?client= when needed) and the agent
@@ -491,7 +484,7 @@ func (h *HTTP) availableClients(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs {
 		p.Data = append(p.Data, clientInfo{ClientID: c.PartyUUID, ClientOrganizationNumber: c.OrgNo, ClientOrganizationName: c.Name})
 	}
-	WriteJSON(w, http.StatusOK, p)
+	problem.WriteJSON(w, http.StatusOK, p)
 }
 
 func (h *HTTP) clients(w http.ResponseWriter, r *http.Request) {
@@ -508,7 +501,7 @@ func (h *HTTP) clients(w http.ResponseWriter, r *http.Request) {
 	for _, d := range ds {
 		p.Data = append(p.Data, clientInfo{ClientID: d.ClientPartyUUID, ClientOrganizationNumber: d.ClientOrgNo, ClientOrganizationName: d.ClientName})
 	}
-	WriteJSON(w, http.StatusOK, p)
+	problem.WriteJSON(w, http.StatusOK, p)
 }
 
 type agentClient struct {
@@ -545,7 +538,7 @@ func (h *HTTP) changeClient(w http.ResponseWriter, r *http.Request, unknown prob
 		problem.Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
+	problem.WriteJSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
 }
 
 // agents lists the agent system users of ?party=<orgno>.
@@ -570,7 +563,7 @@ func (h *HTTP) agents(w http.ResponseWriter, r *http.Request) {
 			out = append(out, Internal(su))
 		}
 	}
-	WriteJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 // update is PUT /systemuser: a no-op on the platform that answers 200
@@ -615,7 +608,7 @@ func (h *HTTP) createForParty(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, Internal(su))
+	problem.WriteJSON(w, http.StatusOK, Internal(su))
 }
 
 // ownedBy loads {systemUserId} and checks the party owns it.
@@ -646,7 +639,7 @@ func (h *HTTP) delegations(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
+	problem.WriteJSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
 }
 
 func orEmptyRights(r []Right) []Right {
@@ -690,7 +683,7 @@ func (h *HTTP) agentDelegations(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	WriteJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 // facilitatorAndClient reads ?provider= (the facilitator's party uuid,
@@ -733,7 +726,7 @@ func (h *HTTP) agentAddClient(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
+	problem.WriteJSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
 }
 
 // agentRemoveClient is the portal's DELETE /systemuser/agent/{party}/{id}/client.
