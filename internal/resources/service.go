@@ -464,14 +464,16 @@ func (s *Service) PackagesForRole(roleCode string) []string {
 func (s *Service) PackagesForRoleAt(roleCode, orgForm string) []string {
 	role := NormaliseRole(roleCode)
 	out := []string{}
-	for _, rp := range s.cat.roles {
-		if rp.RoleCode != role || !rp.HasAccess {
+	for _, rp := range s.cat.roles[role] {
+		if !rp.HasAccess {
 			continue
 		}
 		if rp.EntityVariant != "" && !strings.EqualFold(rp.EntityVariant, orgForm) {
 			continue
 		}
-		if !slices.Contains(out, rp.PackageURN) {
+		// The rows come in URN order, so a package listed for several
+		// variants repeats the one before.
+		if len(out) == 0 || out[len(out)-1] != rp.PackageURN {
 			out = append(out, rp.PackageURN)
 		}
 	}
@@ -481,11 +483,5 @@ func (s *Service) PackagesForRoleAt(roleCode, orgForm string) []string {
 // RolePackages lists the raw role → package mapping for a role.
 func (s *Service) RolePackages(roleCode string) []RolePackage {
 	role := NormaliseRole(roleCode)
-	var out []RolePackage
-	for _, rp := range s.cat.roles {
-		if rp.RoleCode == role {
-			out = append(out, rp)
-		}
-	}
-	return out
+	return slices.Clone(s.cat.roles[role])
 }

@@ -178,7 +178,7 @@ type catalogue struct {
 	packages []AccessPackage
 	byURN    map[string]int
 	byID     map[string]int
-	roles    []RolePackage
+	roles    map[string][]RolePackage // by role code, in package URN and variant order
 }
 
 func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
@@ -252,13 +252,17 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load role packages: %w", db.Map(err))
 	}
-	c.roles, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (RolePackage, error) {
+	roles, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RolePackage, error) {
 		var rp RolePackage
 		err := r.Scan(&rp.RoleCode, &rp.PackageURN, &rp.EntityVariant, &rp.HasAccess, &rp.CanDelegate)
 		return rp, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load role packages: %w", err)
+	}
+	c.roles = map[string][]RolePackage{}
+	for _, rp := range roles {
+		c.roles[rp.RoleCode] = append(c.roles[rp.RoleCode], rp)
 	}
 	return c, nil
 }
