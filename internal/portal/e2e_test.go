@@ -1,10 +1,8 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,46 +29,13 @@ const (
 	tirilPID  = "12857841016"
 )
 
-func call(t *testing.T, method, u, token string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, u, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := apptest.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
 func vendorToken(t *testing.T, s *apptest.Server) string {
 	t.Helper()
-	st, b := call(t, http.MethodPost, s.URL+"/sim/api/v1/tokens", "", map[string]any{
+	return s.TestToken(t, map[string]any{
 		"type": "enterprise", "orgNo": vendorOrg,
 		"scopes": []string{"altinn:authentication/systemuser.request.write", "altinn:authentication/systemuser.request.read",
 			"altinn:authentication/systemregister.write"},
 	})
-	if st != http.StatusOK {
-		t.Fatalf("test token: %d %s", st, b)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("test token body %s", b)
-	}
-	return tok.AccessToken
 }
 
 func TestEndToEndApproveInBrowser(t *testing.T) {
@@ -91,7 +56,7 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 	}
 
 	tok := vendorToken(t, s)
-	st, b := call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
+	st, _, b := s.Do(t, http.MethodPost, "/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
 		"systemId": systemID, "partyOrgNo": tigerOrg,
 		"rights":      []map[string]any{{"resource": []map[string]string{{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}}}},
 		"redirectUrl": vendor.URL("/callback?state=abc123"),
@@ -122,7 +87,7 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 		t.Fatalf("vendor saw %d landings", n)
 	}
 
-	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/request/vendor/"+created.ID, tok, nil)
+	st, _, b = s.Do(t, http.MethodGet, "/authentication/api/v1/systemuser/request/vendor/"+created.ID, tok, nil)
 	if st != http.StatusOK || !strings.Contains(string(b), `"status":"Accepted"`) {
 		t.Fatalf("request after approval: %d %s", st, b)
 	}
@@ -176,7 +141,7 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 	// twenty approvals of it racing through the portal's form: one wins
 	// and goes to the vendor; the rest see 409 (already answered) or, once
 	// the winner's logout ended the session, the login page.
-	st, b = call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
+	st, _, b = s.Do(t, http.MethodPost, "/authentication/api/v1/systemuser/request/vendor", tok, map[string]any{
 		"systemId": systemID, "partyOrgNo": tigerOrg, "externalRef": "second",
 		"rights":      []map[string]any{{"resource": []map[string]string{{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}}}},
 		"redirectUrl": vendor.URL("/callback?state=second"),
@@ -210,11 +175,11 @@ func TestEndToEndApproveInBrowser(t *testing.T) {
 	// The vendor finds one system user per approved request; its id is
 	// the request's.
 	q := url.Values{"system-id": {systemID}, "orgno": {tigerOrg}}
-	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/vendor/byquery?"+q.Encode(), tok, nil)
+	st, _, b = s.Do(t, http.MethodGet, "/authentication/api/v1/systemuser/vendor/byquery?"+q.Encode(), tok, nil)
 	if st != http.StatusOK || !strings.Contains(string(b), created.ID) {
 		t.Fatalf("system user lookup: %d %s", st, b)
 	}
-	st, b = call(t, http.MethodGet, s.URL+"/authentication/api/v1/systemuser/vendor/bysystem/"+systemID, tok, nil)
+	st, _, b = s.Do(t, http.MethodGet, "/authentication/api/v1/systemuser/vendor/bysystem/"+systemID, tok, nil)
 	if st != http.StatusOK {
 		t.Fatalf("system users of the system: %d %s", st, b)
 	}
@@ -279,7 +244,7 @@ func TestEndToEndAgentClientsInPortal(t *testing.T) {
 		t.Fatalf("register system: %v", err)
 	}
 	tok := vendorToken(t, s)
-	st, b := call(t, http.MethodPost, s.URL+"/authentication/api/v1/systemuser/request/vendor/agent", tok, map[string]any{
+	st, _, b := s.Do(t, http.MethodPost, "/authentication/api/v1/systemuser/request/vendor/agent", tok, map[string]any{
 		"systemId": systemID, "partyOrgNo": firm,
 		"accessPackages": []map[string]string{{"urn": pkg}},
 		"redirectUrl":    vendor.URL("/done"),
