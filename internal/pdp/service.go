@@ -396,8 +396,9 @@ func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr
 		if s.roles == nil {
 			continue
 		}
+		src := "through ER role " + r.RoleCode + " at " + party.OrgNo
 		for _, p := range s.roles.PackagesForRole(r.RoleCode) {
-			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: "through ER role " + r.RoleCode + " at " + party.OrgNo})
+			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
 		}
 	}
 	if tr != nil {
