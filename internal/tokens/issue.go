@@ -39,9 +39,7 @@ func (s *Service) newAccessClaims(clientID, consumerOrgNo string, scopes []strin
 }
 
 func (s *Service) signAccess(claims accessClaims) (TokenResponse, error) {
-	s.maybeReloadKeys()
-	key := s.keys.activeKey(purposeMaskinporten)
-	tok, err := signJWT(key, claims)
+	tok, err := signJWT(s.signingKey(purposeMaskinporten), claims)
 	if err != nil {
 		return TokenResponse{}, err
 	}
@@ -94,7 +92,15 @@ func signJWT(key *signingKey, claims any) (string, error) {
 
 // signAltinn signs an Altinn platform token (exchange and person tokens).
 func (s *Service) signAltinn(claims map[string]any) (string, error) {
-	return signJWT(s.keys.activeKey(purposeAltinn), claims)
+	return signJWT(s.signingKey(purposeAltinn), claims)
+}
+
+// signingKey is the active key of purpose, after looking (in the
+// background, at most every keyReloadEvery) for keys another instance
+// rotated in, so no kind of token keeps being signed with a retired key.
+func (s *Service) signingKey(purpose string) *signingKey {
+	s.maybeReloadKeys()
+	return s.keys.activeKey(purpose)
 }
 
 // altinnClaims adds the claims every Altinn token carries.
