@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,24 +71,11 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	// includeApps defaults to true; we hold no app resources unless
 	// created, so it filters only those of type AltinnApp when false.
-	if strings.EqualFold(r.URL.Query().Get("includeApps"), "false") {
-		kept := all[:0]
-		for _, x := range all {
-			if x.ResourceType != TypeAltinnApp {
-				kept = append(kept, x)
-			}
-		}
-		all = kept
-	}
-	if !strings.EqualFold(r.URL.Query().Get("includeMigratedApps"), "true") {
-		kept := all[:0]
-		for _, x := range all {
-			if x.ResourceType != TypeMigratedApp {
-				kept = append(kept, x)
-			}
-		}
-		all = kept
-	}
+	dropApps := strings.EqualFold(r.URL.Query().Get("includeApps"), "false")
+	dropMigrated := !strings.EqualFold(r.URL.Query().Get("includeMigratedApps"), "true")
+	all = slices.DeleteFunc(all, func(x Resource) bool {
+		return dropApps && x.ResourceType == TypeAltinnApp || dropMigrated && x.ResourceType == TypeMigratedApp
+	})
 	writeJSON(w, http.StatusOK, all)
 }
 
