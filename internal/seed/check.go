@@ -11,23 +11,20 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
-// The shapes the services accept (kept in step with tokens, resources and
-// registry: a file they would refuse is refused here, before any write).
-var (
-	roleCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	legacyClientID  = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
-	scopePattern    = regexp.MustCompile(`^[a-zA-Z0-9_.-]+:[^\s]+$`)
-	kidPattern      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,200}$`)
-)
+// roleCodePattern is the shape of a role code in the file. The other
+// shapes are the services' own (tokens.ValidClientID, tokens.ValidScope,
+// tokens.ValidKeyID, resources.Normalise, registry.ValidRedirectURL): a
+// file they would refuse is refused here, before any write.
+var roleCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 
 // check validates the file's shape: formats, required fields, duplicates
 // and references inside the file. References to what is already in the
@@ -88,7 +85,7 @@ func (f *File) check() error {
 		at := fmt.Sprintf("clients[%d]", i)
 		if c.ClientID == "" {
 			bad("%s.clientId: required (a fixed id keeps seeding idempotent)", at)
-		} else if _, err := uuid.Parse(c.ClientID); err != nil && !legacyClientID.MatchString(c.ClientID) {
+		} else if !tokens.ValidClientID(c.ClientID) {
 			bad("%s.clientId: %q must be a UUID or letters, digits, '.', '_', ':' and '-' (at most 100)", at, c.ClientID)
 		}
 		if clients[c.ClientID] {
@@ -102,7 +99,7 @@ func (f *File) check() error {
 			bad("%s.name: at most 200 characters", at)
 		}
 		for j, sc := range c.Scopes {
-			if !scopePattern.MatchString(sc) {
+			if !tokens.ValidScope(sc) {
 				bad("%s.scopes[%d]: %q is not prefix:subscope", at, j, sc)
 			}
 		}
@@ -345,7 +342,7 @@ func (f *File) publicKeys(c Client) ([]byte, error) {
 		if pub.KeyID() == "" {
 			return nil, fmt.Errorf("keys[%d]: kid is required", i)
 		}
-		if !kidPattern.MatchString(pub.KeyID()) {
+		if !tokens.ValidKeyID(pub.KeyID()) {
 			return nil, fmt.Errorf("keys[%d]: kid %q may only contain letters, digits, '.', '_' and '-'", i, pub.KeyID())
 		}
 		if use := pub.KeyUsage(); use != "" && use != "sig" {

@@ -143,6 +143,20 @@ var (
 	kidPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,200}$`)
 )
 
+// ValidClientID reports whether id may name a client: a UUID, or a legacy
+// id of letters, digits, '.', '_', ':' and '-' (at most 100).
+func ValidClientID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil || legacyClientID.MatchString(id)
+}
+
+// ValidScope reports whether sc is prefix:subscope without whitespace.
+func ValidScope(sc string) bool { return scopePattern.MatchString(sc) }
+
+// ValidKeyID reports whether kid is a client key id Maskinporten accepts:
+// letters, digits, '.', '_' and '-' (at most 200).
+func ValidKeyID(kid string) bool { return kidPattern.MatchString(kid) }
+
 // NewClient is the control API's client registration body.
 type NewClient struct {
 	ClientID string   `json:"clientId"`
@@ -157,7 +171,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	var errs []problem.ValidationError
 	if in.ClientID == "" {
 		in.ClientID = uuid.NewString()
-	} else if _, err := uuid.Parse(in.ClientID); err != nil && !legacyClientID.MatchString(in.ClientID) {
+	} else if !ValidClientID(in.ClientID) {
 		errs = append(errs, vldClientID.At("/clientId"))
 	}
 	if !parties.ValidOrgNo(in.OrgNo, false) {
@@ -168,7 +182,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	}
 	scopes := []string{}
 	for i, sc := range in.Scopes {
-		if !scopePattern.MatchString(sc) {
+		if !ValidScope(sc) {
 			errs = append(errs, vldScope.At(fmt.Sprintf("/scopes/%d", i)))
 			continue
 		}
@@ -313,7 +327,7 @@ func validateJWKS(set JWKS, base string) (JWKS, []problem.ValidationError) {
 		case kid == "":
 			bad(i, "kid is required")
 			continue
-		case !kidPattern.MatchString(kid):
+		case !ValidKeyID(kid):
 			bad(i, "kid %q may only contain letters, digits, '.', '_' and '-'", kid)
 			continue
 		case seen[kid]:
