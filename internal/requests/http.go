@@ -373,10 +373,6 @@ func (h *HTTP) mayManage(w http.ResponseWriter, r *http.Request, pid, orgNo stri
 	return true
 }
 
-func sameKind(kind string, req Request) bool {
-	return kind == req.Kind || (kind == KindStandard && req.Kind == KindStandard)
-}
-
 func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		pid, ok := person(w, r)
@@ -388,7 +384,7 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			return
 		}
 		req, err := h.svc.Get(r.Context(), id)
-		if err == nil && !sameKind(kind, req) {
+		if err == nil && req.Kind != kind {
 			err = notFound(kind, id)
 		}
 		if err != nil {
@@ -453,7 +449,7 @@ func (h *HTTP) partyGet(kind string) http.HandlerFunc {
 			return
 		}
 		req, err := h.svc.Get(r.Context(), id)
-		if err == nil && (!sameKind(kind, req) || req.PartyOrgNo != org.OrgNo) {
+		if err == nil && (req.Kind != kind || req.PartyOrgNo != org.OrgNo) {
 			err = notFound("", id)
 		}
 		if err != nil {
@@ -489,7 +485,7 @@ func (h *HTTP) answer(kind string, act func(ctx context.Context, id uuid.UUID, p
 		if !ok {
 			return
 		}
-		if req, err := h.svc.Get(r.Context(), id); err == nil && !sameKind(kind, req) {
+		if req, err := h.svc.Get(r.Context(), id); err == nil && req.Kind != kind {
 			problem.Error(w, r, notFound(kind, id))
 			return
 		}
