@@ -308,6 +308,7 @@ func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("Variant '%s' not found", variant))
 		return
 	}
+	v := s.lenientView(r)
 	out := []packageDTO{}
 	seen := map[string]bool{}
 	for _, rp := range rows {
@@ -316,7 +317,7 @@ func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
 		}
 		seen[rp.PackageURN] = true
 		if p, err := s.Package(r.Context(), rp.PackageURN); err == nil {
-			out = append(out, s.packageOf(r, p, true))
+			out = append(out, v.packageOf(p, true))
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -400,43 +401,66 @@ func areaOf(l string, a Area, withGroup bool) *areaDTO {
 	return d
 }
 
-func (s *Service) packageOf(r *http.Request, p AccessPackage, withArea bool) packageDTO {
-	l := lang(r)
-	d := packageDTO{ID: p.ID, Name: pick(l, p.Name, p.NameNN, p.NameEN), URN: p.URN,
-		Description: pick(l, p.Description, p.DescriptionNN, p.DescriptionEN),
-		IsDelegable: p.IsDelegable, IsAssignable: p.IsAssignable, Type: typeDTO{Name: p.EntityType}, Resources: []resourceDTO{}}
-	if withArea {
-		d.Area = areaOf(l, p.Area, true)
-	}
-	res, _ := s.resourcesForPackage(r, p.URN)
-	d.Resources = res
-	d.IsResourcePolicyAvailable = len(res) > 0
-	return d
+// packageView renders access packages for one request: in its language,
+// with the registry resources whose policy names each package, read once
+// for the request instead of once per package listed.
+type packageView struct {
+	l         string
+	resources map[string][]resourceDTO // by package URN, ordered by resource id
 }
 
-// resourcesForPackage lists the registry resources whose policy names the
-// package as a subject.
-func (s *Service) resourcesForPackage(r *http.Request, urn string) ([]resourceDTO, error) {
-	rows, err := s.pool.Query(r.Context(), `SELECT DISTINCT resource_id FROM resource_policy_rules WHERE $1 = ANY(subjects) ORDER BY resource_id`, urn)
+func (s *Service) packageView(r *http.Request) (packageView, error) {
+	v := packageView{l: lang(r), resources: map[string][]resourceDTO{}}
+	named, err := policySubjects(r.Context(), s.pool)
 	if err != nil {
-		return []resourceDTO{}, err
+		return v, err
 	}
-	defer rows.Close()
-	out := []resourceDTO{}
-	l := lang(r)
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return out, err
-		}
-		res, err := s.Resource(r.Context(), id)
-		if err != nil {
+	all, err := s.Resources(r.Context())
+	if err != nil {
+		return v, err
+	}
+	byID := make(map[string]Resource, len(all))
+	for _, res := range all {
+		byID[res.Identifier] = res
+	}
+	for _, n := range named {
+		res, ok := byID[n.ResourceID]
+		if !ok {
 			continue
 		}
-		out = append(out, resourceDTO{ID: id, RefID: id, Name: pick(l, res.Title["nb"], res.Title["nn"], res.Title["en"]),
-			Description: pick(l, res.Description["nb"], res.Description["nn"], res.Description["en"])})
+		v.resources[n.Subject] = append(v.resources[n.Subject], resourceDTO{ID: n.ResourceID, RefID: n.ResourceID,
+			Name:        pick(v.l, res.Title["nb"], res.Title["nn"], res.Title["en"]),
+			Description: pick(v.l, res.Description["nb"], res.Description["nn"], res.Description["en"])})
 	}
-	return out, rows.Err()
+	return v, nil
+}
+
+// lenientView is packageView for the package answers, which show a
+// package without its resources when they cannot be read.
+func (s *Service) lenientView(r *http.Request) packageView {
+	v, _ := s.packageView(r)
+	return v
+}
+
+// resourcesOf lists the registry resources whose policy names the package
+// as a subject ([] when none).
+func (v packageView) resourcesOf(urn string) []resourceDTO {
+	if res := v.resources[urn]; res != nil {
+		return res
+	}
+	return []resourceDTO{}
+}
+
+func (v packageView) packageOf(p AccessPackage, withArea bool) packageDTO {
+	d := packageDTO{ID: p.ID, Name: pick(v.l, p.Name, p.NameNN, p.NameEN), URN: p.URN,
+		Description: pick(v.l, p.Description, p.DescriptionNN, p.DescriptionEN),
+		IsDelegable: p.IsDelegable, IsAssignable: p.IsAssignable, Type: typeDTO{Name: p.EntityType},
+		Resources: v.resourcesOf(p.URN)}
+	if withArea {
+		d.Area = areaOf(v.l, p.Area, true)
+	}
+	d.IsResourcePolicyAvailable = len(d.Resources) > 0
+	return d
 }
 
 func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
@@ -457,6 +481,7 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 		Score  float64    `json:"score"`
 		Fields []string   `json:"fields"`
 	}
+	v := s.lenientView(r)
 	out := []hit{}
 	for _, p := range s.cat.packages {
 		if typ != "" && p.EntityType != typ {
@@ -476,7 +501,7 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 		if len(fields) == 0 {
 			continue
 		}
-		out = append(out, hit{Object: s.packageOf(r, p, true), Score: score, Fields: fields})
+		out = append(out, hit{Object: v.packageOf(p, true), Score: score, Fields: fields})
 	}
 	if len(out) == 0 {
 		w.WriteHeader(http.StatusNoContent)
@@ -488,7 +513,8 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 
 // handleExport is the whole hierarchy: groups → areas → packages.
 func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
-	l := lang(r)
+	v := s.lenientView(r)
+	l := v.l
 	out := []groupDTO{}
 	for _, g := range s.cat.groups {
 		gd := *groupOf(l, g)
@@ -499,7 +525,7 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
 			ad := *areaOf(l, a, false)
 			for _, p := range s.cat.packages {
 				if p.Area.ID == a.ID {
-					ad.Packages = append(ad.Packages, s.packageOf(r, p, false))
+					ad.Packages = append(ad.Packages, v.packageOf(p, false))
 				}
 			}
 			gd.Areas = append(gd.Areas, ad)
@@ -583,10 +609,11 @@ func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	v := s.lenientView(r)
 	out := []packageDTO{}
 	for _, p := range s.cat.packages {
 		if p.Area.ID == id {
-			out = append(out, s.packageOf(r, p, true))
+			out = append(out, v.packageOf(p, true))
 		}
 	}
 	if len(out) == 0 {
@@ -607,7 +634,7 @@ func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.packageOf(r, p, true))
+	writeJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 }
 
 // handlePackageByURN takes the full URN or the bare code.
@@ -618,7 +645,7 @@ func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", urn))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.packageOf(r, p, true))
+	writeJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 }
 
 func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) {
@@ -631,11 +658,12 @@ func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request)
 		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
 		return
 	}
-	res, err := s.resourcesForPackage(r, p.URN)
+	v, err := s.packageView(r)
 	if err != nil {
 		problem.Error(w, r, err)
 		return
 	}
+	res := v.resourcesOf(p.URN)
 	if len(res) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return

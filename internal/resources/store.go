@@ -134,6 +134,27 @@ func getPolicy(ctx context.Context, q db.Querier, resourceID string) (Policy, er
 	return p, nil
 }
 
+// subjectOf is a policy subject and a resource whose policy names it.
+type subjectOf struct{ Subject, ResourceID string }
+
+// policySubjects lists every (subject, resource) pair of the stored
+// policies, once each, ordered by resource id.
+func policySubjects(ctx context.Context, q db.Querier) ([]subjectOf, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT subject, resource_id
+		FROM resource_policy_rules, unnest(subjects) AS subject ORDER BY resource_id`)
+	if err != nil {
+		return nil, fmt.Errorf("policy subjects: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (subjectOf, error) {
+		var n subjectOf
+		return n, row.Scan(&n.Subject, &n.ResourceID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("policy subjects: %w", db.Map(err))
+	}
+	return out, nil
+}
+
 // replacePolicy stores p as the resource's whole policy.
 func replacePolicy(ctx context.Context, q db.Querier, p Policy) error {
 	_, err := q.Exec(ctx, `INSERT INTO resource_policies (resource_id, policy_id, min_auth_level, updated)
