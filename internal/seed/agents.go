@@ -22,7 +22,7 @@ import (
 // client, AUTH-00080 client's roles do not give every package), so a bad
 // file is refused before anything is written.
 func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[string]registry.RegisterRequest,
-	orgKnown, personKnown func(string) (bool, error), canManage func(pid, orgNo string) (bool, error)) error {
+	orgKnown func(string) (bool, error), approverFor func(at, approvedBy, orgNo, owner string) (pid, why string, err error)) error {
 	bad := func(format string, args ...any) { p.problems = append(p.problems, fmt.Sprintf(format, args...)) }
 	notFound := func(err error) bool { return errors.Is(err, db.ErrNotFound) }
 
@@ -77,31 +77,13 @@ func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[
 			}
 		}
 
-		approver := u.ApprovedBy
-		if approver != "" {
-			if ok, err := personKnown(approver); err != nil {
-				return err
-			} else if !ok {
-				bad("%s.approvedBy: no person %s", at, approver)
-				continue
-			}
-			ok, err := canManage(approver, u.Facilitator)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				bad("%s.approvedBy: %s may not manage access for the facilitator %s (needs e.g. DAGL or ACCESS_MANAGER there)", at, approver, u.Facilitator)
-				continue
-			}
-		} else {
-			var err error
-			if approver, err = d.someManager(ctx, f, u.Facilitator); err != nil {
-				return err
-			}
-			if approver == "" {
-				bad("%s: nobody may approve for %s; give it a DAGL under roles, or approvedBy", at, u.Facilitator)
-				continue
-			}
+		approver, why, err := approverFor(at, u.ApprovedBy, u.Facilitator, "the facilitator "+u.Facilitator)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			bad("%s", why)
+			continue
 		}
 
 		ap := agentPlan{vendor: vendor, in: in, approver: approver}

@@ -450,6 +450,32 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		}
 		return d.Parties.CanManage(ctx, pid, orgNo)
 	}
+	// approverFor picks who approves a system user of orgNo: approvedBy when
+	// that person exists and may manage orgNo's access, else someManager's
+	// choice. why is the file's problem when there is nobody; owner is how it
+	// names orgNo.
+	approverFor := func(at, approvedBy, orgNo, owner string) (pid, why string, err error) {
+		if approvedBy == "" {
+			pid, err := d.someManager(ctx, f, orgNo)
+			if err != nil || pid != "" {
+				return pid, "", err
+			}
+			return "", fmt.Sprintf("%s: nobody may approve for %s; give it a DAGL under roles, or approvedBy", at, orgNo), nil
+		}
+		if ok, err := personKnown(approvedBy); err != nil {
+			return "", "", err
+		} else if !ok {
+			return "", fmt.Sprintf("%s.approvedBy: no person %s", at, approvedBy), nil
+		}
+		ok, err := canManage(approvedBy, orgNo)
+		if err != nil {
+			return "", "", err
+		}
+		if !ok {
+			return "", fmt.Sprintf("%s.approvedBy: %s may not manage access for %s (needs e.g. DAGL or ACCESS_MANAGER there)", at, approvedBy, owner), nil
+		}
+		return approvedBy, "", nil
+	}
 
 	// Clients.
 	fileClients := map[string]string{} // id → owner
@@ -669,31 +695,13 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 				bad("%s.accessPackages[%d]: %s cannot be given to a standard system user", at, j, pk.URN)
 			}
 		}
-		approver := u.ApprovedBy
-		if approver != "" {
-			if ok, err := personKnown(approver); err != nil {
-				return nil, err
-			} else if !ok {
-				bad("%s.approvedBy: no person %s", at, approver)
-				continue
-			}
-			ok, err := canManage(approver, u.Org)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				bad("%s.approvedBy: %s may not manage access for %s (needs e.g. DAGL or ACCESS_MANAGER there)", at, approver, u.Org)
-				continue
-			}
-		} else {
-			var err error
-			if approver, err = d.someManager(ctx, f, u.Org); err != nil {
-				return nil, err
-			}
-			if approver == "" {
-				bad("%s: nobody may approve for %s; give it a DAGL under roles, or approvedBy", at, u.Org)
-				continue
-			}
+		approver, why, err := approverFor(at, u.ApprovedBy, u.Org, u.Org)
+		if err != nil {
+			return nil, err
+		}
+		if why != "" {
+			bad("%s", why)
+			continue
 		}
 		up := userPlan{vendor: vendor, in: in, approver: approver}
 		_, err = d.SystemUsers.ByTriple(ctx, nil, u.System, u.Org, in.ExternalRef)
@@ -705,7 +713,7 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		}
 		p.users = append(p.users, up)
 	}
-	if err := d.planAgents(ctx, f, p, fileSystems, orgKnown, personKnown, canManage); err != nil {
+	if err := d.planAgents(ctx, f, p, fileSystems, orgKnown, approverFor); err != nil {
 		return nil, err
 	}
 	return p, nil
