@@ -396,7 +396,7 @@ func (s *Service) Package(ctx context.Context, urn string) (AccessPackage, error
 
 // PackageByID returns an access package by its id.
 func (s *Service) PackageByID(ctx context.Context, id uuid.UUID) (AccessPackage, error) {
-	if i, ok := s.cat.byID[id.String()]; ok {
+	if i, ok := s.cat.byID[id]; ok {
 		return s.cat.packages[i], nil
 	}
 	return AccessPackage{}, fmt.Errorf("access package %s: %w", id, db.ErrNotFound)

@@ -198,12 +198,12 @@ type catalogue struct {
 	areas    []Area
 	packages []AccessPackage
 	byURN    map[string]int
-	byID     map[string]int
+	byID     map[uuid.UUID]int
 	roles    map[string][]RolePackage // by role code, in package URN and variant order
 }
 
 func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
-	c := &catalogue{byURN: map[string]int{}, byID: map[string]int{}}
+	c := &catalogue{byURN: map[string]int{}, byID: map[uuid.UUID]int{}}
 	rows, err := q.Query(ctx, `SELECT id, name, name_nn, name_en, entity_type FROM access_package_area_groups ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("load area groups: %w", db.Map(err))
@@ -216,9 +216,9 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load area groups: %w", err)
 	}
-	groupByID := map[string]AreaGroup{}
+	groupByID := map[uuid.UUID]AreaGroup{}
 	for _, g := range c.groups {
-		groupByID[g.ID.String()] = g
+		groupByID[g.ID] = g
 	}
 	rows, err = q.Query(ctx, `SELECT id, urn, group_id, name, name_nn, name_en, description, description_nn, description_en, icon
 		FROM access_package_areas ORDER BY name`)
@@ -235,15 +235,15 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 		if icon != "" {
 			a.IconURL = iconBase + icon
 		}
-		a.Group = groupByID[gid.String()]
+		a.Group = groupByID[gid]
 		return a, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load areas: %w", err)
 	}
-	areaByID := map[string]Area{}
+	areaByID := map[uuid.UUID]Area{}
 	for _, a := range c.areas {
-		areaByID[a.ID.String()] = a
+		areaByID[a.ID] = a
 	}
 	rows, err = q.Query(ctx, `SELECT id, urn, code, area_id, name, name_nn, name_en, description, description_nn, description_en,
 		entity_type, is_delegable, is_assignable, is_available_for_service_owners FROM access_packages ORDER BY urn`)
@@ -257,7 +257,7 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 		)
 		err := r.Scan(&p.ID, &p.URN, &p.Code, &aid, &p.Name, &p.NameNN, &p.NameEN, &p.Description, &p.DescriptionNN, &p.DescriptionEN,
 			&p.EntityType, &p.IsDelegable, &p.IsAssignable, &p.IsAvailableForServiceOwners)
-		p.Area = areaByID[aid.String()]
+		p.Area = areaByID[aid]
 		p.IsClientDelegable = p.IsDelegable && !p.IsAssignable
 		return p, err
 	})
@@ -266,7 +266,7 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 	}
 	for i, p := range c.packages {
 		c.byURN[p.URN] = i
-		c.byID[p.ID.String()] = i
+		c.byID[p.ID] = i
 	}
 	rows, err = q.Query(ctx, `SELECT r.role_code, p.urn, r.entity_variant, r.has_access, r.can_delegate
 		FROM role_packages r JOIN access_packages p ON p.id = r.package_id ORDER BY r.role_code, p.urn, r.entity_variant`)
