@@ -69,25 +69,7 @@ func TestAgentBadFilesChangeNothing(t *testing.T) {
 	before := Snapshot(t, s.Pool)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if !strings.Contains(agentFile, tc.old) {
-				t.Fatalf("test case does not apply: %q", tc.old)
-			}
-			f, err := seed.Parse([]byte(strings.Replace(agentFile, tc.old, tc.new, 1)), trainingDir(t))
-			if err == nil {
-				_, err = seed.Apply(ctx, deps(s), f)
-			}
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			if !errors.Is(err, seed.ErrInvalid) {
-				t.Errorf("error %v is not ErrInvalid", err)
-			}
-			if msg := err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
-				t.Errorf("error %q, want one line containing %q", msg, tc.want)
-			}
-			if d := diff(before, Snapshot(t, s.Pool)); len(d) > 0 {
-				t.Errorf("the bad file changed tables %v", d)
-			}
+			wantRefused(t, s, before, agentFile, trainingDir(t), tc.old, tc.new, tc.want)
 		})
 	}
 	// The good file goes in after the bad ones.

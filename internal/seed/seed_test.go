@@ -325,31 +325,39 @@ func TestBadFilesChangeNothing(t *testing.T) {
 	before := Snapshot(t, s.Pool)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if !strings.Contains(goodFile, tc.old) {
-				t.Fatalf("test case does not apply: %q", tc.old)
-			}
-			f, err := seed.Parse([]byte(strings.Replace(goodFile, tc.old, tc.new, 1)), dir)
-			if err == nil {
-				_, err = seed.Apply(ctx, deps(s), f)
-			}
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			if !errors.Is(err, seed.ErrInvalid) {
-				t.Errorf("error %v is not ErrInvalid", err)
-			}
-			if msg := err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
-				t.Errorf("error %q, want one line containing %q", msg, tc.want)
-			}
-			if d := diff(before, Snapshot(t, s.Pool)); len(d) > 0 {
-				t.Errorf("the bad file changed tables %v", d)
-			}
+			wantRefused(t, s, before, goodFile, dir, tc.old, tc.new, tc.want)
 		})
 	}
 	// And the good file itself goes in.
 	f, _ := seed.Parse([]byte(goodFile), dir)
 	if _, err := seed.Apply(ctx, deps(s), f); err != nil {
 		t.Fatalf("the good file after the bad ones: %v", err)
+	}
+}
+
+// wantRefused applies good with old replaced by new, and checks that the
+// file is refused (ErrInvalid) with one line containing want and that the
+// database is still as before.
+func wantRefused(t *testing.T, s *apptest.Server, before map[string]string, good, dir, old, new, want string) {
+	t.Helper()
+	if !strings.Contains(good, old) {
+		t.Fatalf("test case does not apply: %q", old)
+	}
+	f, err := seed.Parse([]byte(strings.Replace(good, old, new, 1)), dir)
+	if err == nil {
+		_, err = seed.Apply(t.Context(), deps(s), f)
+	}
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if !errors.Is(err, seed.ErrInvalid) {
+		t.Errorf("error %v is not ErrInvalid", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
+		t.Errorf("error %q, want one line containing %q", msg, want)
+	}
+	if d := diff(before, Snapshot(t, s.Pool)); len(d) > 0 {
+		t.Errorf("the bad file changed tables %v", d)
 	}
 }
 
