@@ -624,14 +624,24 @@ func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
+// packageParam is the access package the {id} path value names; it
+// answers 400 or 404 itself when there is none.
+func (s *Service) packageParam(w http.ResponseWriter, r *http.Request) (AccessPackage, bool) {
 	id, ok := idParam(w, r)
 	if !ok {
-		return
+		return AccessPackage{}, false
 	}
 	p, err := s.PackageByID(r.Context(), id)
 	if err != nil {
 		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
+		return p, false
+	}
+	return p, true
+}
+
+func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.packageParam(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
@@ -649,13 +659,8 @@ func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(w, r)
+	p, ok := s.packageParam(w, r)
 	if !ok {
-		return
-	}
-	p, err := s.PackageByID(r.Context(), id)
-	if err != nil {
-		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
 		return
 	}
 	v, err := s.packageView(r)
