@@ -573,15 +573,11 @@ func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	found := false
-	out := []areaDTO{}
-	for _, g := range s.cat.groups {
-		found = found || g.ID == id
-	}
-	if !found {
+	if !slices.ContainsFunc(s.cat.groups, func(g AreaGroup) bool { return g.ID == id }) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no area group %s", id))
 		return
 	}
+	out := []areaDTO{}
 	for _, a := range s.cat.areas {
 		if a.Group.ID == id {
 			out = append(out, *areaOf(lang(r), a, true))
