@@ -49,11 +49,11 @@ func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approve
 	if err != nil {
 		return su.SystemUser{}, err
 	}
-	if r.Kind == KindChange {
-		return s.approveChange(ctx, r, partyOrgNo, approverPID)
-	}
 	if err := s.checkOpen(r, partyOrgNo); err != nil {
 		return su.SystemUser{}, err
+	}
+	if r.Kind == KindChange {
+		return s.approveChange(ctx, r, partyOrgNo, approverPID)
 	}
 	// Look everything up before the transaction: it must hold its row lock
 	// without waiting for another pool connection.
@@ -292,10 +292,9 @@ func samePackages(a, b []AccessPackageRef) bool {
 	return true
 }
 
+// approveChange is Approve for a change request Approve found open: it
+// applies the change to the system user.
 func (s *Service) approveChange(ctx context.Context, r Request, partyOrgNo, pid string) (su.SystemUser, error) {
-	if err := s.checkOpen(r, partyOrgNo); err != nil {
-		return su.SystemUser{}, err
-	}
 	sys, err := s.system(ctx, "", r.SystemID)
 	if err != nil {
 		return su.SystemUser{}, err
