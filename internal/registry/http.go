@@ -70,11 +70,7 @@ func (s *Service) handleVendorList(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	out := make([]SystemDTO, 0, len(systems))
-	for _, sys := range systems {
-		out = append(out, sys.DTO())
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, dtos(systems))
 }
 
 func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) {
@@ -167,11 +163,7 @@ func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	out := make([]SystemDTO, 0, len(systems))
-	for _, sys := range systems {
-		out = append(out, sys.DTO())
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, dtos(systems))
 }
 
 // handlePublicGet is not filtered on deleted, as on the platform.

@@ -116,6 +116,15 @@ func (s RegisteredSystem) DTO() SystemDTO {
 	}
 }
 
+// dtos returns the list shape of systems ([] when none).
+func dtos(systems []RegisteredSystem) []SystemDTO {
+	out := make([]SystemDTO, 0, len(systems))
+	for _, sys := range systems {
+		out = append(out, sys.DTO())
+	}
+	return out
+}
+
 // RegisterRequest is the POST/PUT body (RegisterSystemRequest). Decode it
 // into the value NewRegisterRequest returns so that isVisible defaults to
 // true like the platform's.
