@@ -142,8 +142,8 @@ func TestResourceRegistryEndToEnd(t *testing.T) {
 	if st, _, _ := e.do("POST", "/resourceregistry/api/v1/resource/finnes-ikke/policy", skd, ct, rd); st != 400 {
 		t.Errorf("policy for unknown resource: %d", st)
 	}
-	rules, err := srv.Resources.PolicyRules(context.Background(), "skd-ny-tjeneste")
-	if err != nil || len(rules) != 2 || rules[0].Resources[0][0].Value != "skd-ny-tjeneste" {
+	pol, err := srv.Resources.Policy(context.Background(), "skd-ny-tjeneste")
+	if rules := pol.Rules; err != nil || len(rules) != 2 || rules[0].Resources[0][0].Value != "skd-ny-tjeneste" {
 		t.Errorf("stored rules: %+v, %v", rules, err)
 	}
 	st, _, b = e.do("GET", "/resourceregistry/api/v1/resource/skd-ny-tjeneste/policy/rules", "", "", nil)

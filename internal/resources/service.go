@@ -259,16 +259,6 @@ func (s *Service) Policy(ctx context.Context, resourceID string) (Policy, error)
 	return getPolicy(ctx, s.pool, resourceID)
 }
 
-// PolicyRules returns the rules of a resource's policy (db.ErrNotFound
-// when the resource has no policy).
-func (s *Service) PolicyRules(ctx context.Context, resourceID string) ([]Rule, error) {
-	p, err := getPolicy(ctx, s.pool, resourceID)
-	if err != nil {
-		return nil, err
-	}
-	return p.Rules, nil
-}
-
 // ReplacePolicy stores p as the whole policy of its resource, after
 // checking that every rule has a subject, a resource and an action.
 func (s *Service) ReplacePolicy(ctx context.Context, w Writer, p Policy) error {

@@ -36,9 +36,9 @@ func TestSeededResources(t *testing.T) {
 		if r.Identifier != id || r.Title["nb"] == "" || r.Title["en"] == "" || r.Title["nn"] == "" || r.HasCompetentAuthority == nil {
 			t.Errorf("resource %s incomplete: %+v", id, r)
 		}
-		rules, err := s.PolicyRules(ctx, id)
-		if err != nil || len(rules) == 0 {
-			t.Fatalf("PolicyRules(%s) = %v, %v", id, rules, err)
+		p, err := s.Policy(ctx, id)
+		if err != nil || len(p.Rules) == 0 {
+			t.Fatalf("Policy(%s) rules = %v, %v", id, p.Rules, err)
 		}
 	}
 	if _, err := s.Resource(ctx, "nope"); !errors.Is(err, db.ErrNotFound) {
@@ -54,10 +54,11 @@ func TestSeededResources(t *testing.T) {
 func TestSeededPolicyMakesSense(t *testing.T) {
 	t.Parallel()
 	s := newService(t)
-	rules, err := s.PolicyRules(context.Background(), "ske-krav-og-betalinger")
+	p, err := s.Policy(context.Background(), "ske-krav-og-betalinger")
 	if err != nil {
 		t.Fatal(err)
 	}
+	rules := p.Rules
 	permits := func(subject, action string) bool {
 		for _, r := range rules {
 			if r.Effect == EffectPermit && slices.Contains(r.Subjects, subject) && slices.Contains(r.Actions, action) &&
