@@ -176,7 +176,7 @@ func (s *Service) CreateTx(ctx context.Context, q db.Querier, n New) (SystemUser
 	if err != nil {
 		return SystemUser{}, err
 	}
-	if err := notify(ctx, q, "systemuser:"+su.ID.String()); err != nil {
+	if err := db.Invalidate(ctx, q, "systemuser:"+su.ID.String()); err != nil {
 		return SystemUser{}, err
 	}
 	return su, nil
@@ -198,7 +198,7 @@ func (s *Service) UpdateGrantsTx(ctx context.Context, q db.Querier, id uuid.UUID
 	if err != nil {
 		return su, err
 	}
-	return su, notify(ctx, q, "systemuser:"+id.String())
+	return su, db.Invalidate(ctx, q, "systemuser:"+id.String())
 }
 
 // Delete soft-deletes a system user owned by ownerOrgNo: AUTH-00015 when
@@ -230,7 +230,7 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID, ownerOrgNo string) e
 				return err
 			}
 		}
-		return notify(ctx, q, "systemuser:"+id.String())
+		return db.Invalidate(ctx, q, "systemuser:"+id.String())
 	})
 }
 
@@ -423,7 +423,7 @@ func (s *Service) addClient(ctx context.Context, systemUserID uuid.UUID, clientO
 		if !created {
 			return nil
 		}
-		return notify(ctx, q, "delegation:"+systemUserID.String())
+		return db.Invalidate(ctx, q, "delegation:"+systemUserID.String())
 	})
 	return out, err
 }
@@ -447,7 +447,7 @@ func (s *Service) RemoveClient(ctx context.Context, systemUserID uuid.UUID, clie
 		if !ok {
 			return DelegationNotFound.WithDetail("%s is not delegated to the system user", clientOrgNo)
 		}
-		return notify(ctx, q, "delegation:"+systemUserID.String())
+		return db.Invalidate(ctx, q, "delegation:"+systemUserID.String())
 	})
 }
 

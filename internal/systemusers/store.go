@@ -115,15 +115,6 @@ func markDeleted(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time,
 	return nil
 }
 
-// notify tells the PDP caches (and any other instance) what changed, in
-// the caller's transaction so the message goes out only on commit.
-func notify(ctx context.Context, q db.Querier, payload string) error {
-	if _, err := q.Exec(ctx, `SELECT pg_notify('altinn_sim_invalidate', $1)`, payload); err != nil {
-		return fmt.Errorf("notify %s: %w", payload, db.Map(err))
-	}
-	return nil
-}
-
 const cdCols = `id, system_user_id, client_org_no, client_party_uuid, facilitator_org_no, roles, access_packages, created`
 
 func scanCD(row pgx.Row) (ClientDelegation, error) {
