@@ -61,7 +61,6 @@ const (
 	ObligationAuthLevelID      = "urn:altinn:obligation:authenticationLevel1"
 	ObligationAssignmentID     = "urn:altinn:obligation-assignment:1"
 	CategoryMinAuthLevel       = "urn:altinn:minimum-authenticationlevel"
-	defaultMinimumAuthLevel    = 2
 	accessPackagePrefix        = AttrAccessPackage + ":"
 	roleCodePrefix             = AttrRoleCode + ":"
 	ccrRolePrefix              = AttrCCRRole + ":"
