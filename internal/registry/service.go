@@ -586,6 +586,10 @@ func (s *Service) checkClients(ctx context.Context, vendor string, ids []string,
 var delegableTypes = []string{resources.TypeAltinnApp, resources.TypeSystemresource, resources.TypeDefault,
 	resources.TypeCorrespondenceService, resources.TypeBrokerService, resources.TypeGenericAccessResource, resources.TypeMigratedApp}
 
+// DelegableResourceType reports whether a system may be given rights to a
+// resource of type t (AUTH.VLD-00017 otherwise).
+func DelegableResourceType(t string) bool { return slices.Contains(delegableTypes, t) }
+
 // checkRights: every attribute is urn:altinn:resource (9), the resource
 // exists (3) and is of a delegable type (17), no duplicates (6).
 func (s *Service) checkRights(ctx context.Context, rights []Right) ([]problem.ValidationError, error) {
@@ -614,7 +618,7 @@ func (s *Service) checkRights(ctx context.Context, rights []Right) ([]problem.Va
 			if err != nil {
 				return nil, fmt.Errorf("look up resource %q: %w", ap.Value, err)
 			}
-			if !slices.Contains(delegableTypes, res.ResourceType) {
+			if !DelegableResourceType(res.ResourceType) {
 				notDelegb = append(notDelegb, ap.Value)
 			}
 		}

@@ -593,7 +593,7 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 			switch {
 			case !ok:
 				bad("%s.rights[%d]: no resource %q in the resource registry (add it under resources)", at, j, r.Resource)
-			case !slices.Contains(delegableTypes, typ):
+			case !registry.DelegableResourceType(typ):
 				bad("%s.rights[%d]: resource %s is a %s, which systems cannot be given rights to", at, j, r.Resource, typ)
 			}
 		}
@@ -743,11 +743,6 @@ func (d Deps) someManager(ctx context.Context, f *File, orgNo string) (string, e
 	sort.Strings(pids)
 	return pids[0], nil
 }
-
-// delegableTypes are the resource types a system may be given rights to
-// (the register's rule AUTH.VLD-00017).
-var delegableTypes = []string{resources.TypeAltinnApp, resources.TypeSystemresource, resources.TypeDefault,
-	resources.TypeCorrespondenceService, resources.TypeBrokerService, resources.TypeGenericAccessResource, resources.TypeMigratedApp}
 
 func toRights(rs []Right) []registry.Right {
 	out := []registry.Right{}
