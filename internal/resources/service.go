@@ -181,7 +181,7 @@ func (s *Service) CreateResource(ctx context.Context, w Writer, r Resource) (Res
 		if err := insertResource(ctx, q, r); err != nil {
 			return err
 		}
-		return notify(ctx, q, "resource:"+r.Identifier)
+		return db.Invalidate(ctx, q, "resource:"+r.Identifier)
 	})
 	if errors.Is(err, db.ErrConflict) {
 		return r, ErrResourceExists.WithDetail("The Resource already exist: %s", r.Identifier)
@@ -225,7 +225,7 @@ func (s *Service) UpdateResource(ctx context.Context, w Writer, id string, r Res
 			return err
 		}
 		r.VersionID = v
-		return notify(ctx, q, "resource:"+id)
+		return db.Invalidate(ctx, q, "resource:"+id)
 	})
 	return r, err
 }
@@ -246,10 +246,10 @@ func (s *Service) DeleteResource(ctx context.Context, w Writer, id string) error
 		if err := deleteResource(ctx, q, id); err != nil {
 			return err
 		}
-		if err := notify(ctx, q, "resource:"+id); err != nil {
+		if err := db.Invalidate(ctx, q, "resource:"+id); err != nil {
 			return err
 		}
-		return notify(ctx, q, "policy:"+id)
+		return db.Invalidate(ctx, q, "policy:"+id)
 	})
 }
 
@@ -282,7 +282,7 @@ func (s *Service) ReplacePolicy(ctx context.Context, w Writer, p Policy) error {
 		if err := replacePolicy(ctx, q, p); err != nil {
 			return err
 		}
-		return notify(ctx, q, "policy:"+p.ResourceID)
+		return db.Invalidate(ctx, q, "policy:"+p.ResourceID)
 	})
 }
 

@@ -11,16 +11,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
-// notifyChannel is the channel the PDP listens on to drop cached entries.
-const notifyChannel = "altinn_sim_invalidate"
-
-func notify(ctx context.Context, q db.Querier, payload string) error {
-	if _, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, payload); err != nil {
-		return fmt.Errorf("notify %s: %w", payload, db.Map(err))
-	}
-	return nil
-}
-
 func scanResource(row pgx.Row) (Resource, error) {
 	var (
 		body []byte
