@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -48,12 +47,6 @@ func (s *Service) Routes(v auth.Verifier) chi.Router {
 	return r
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func actor(r *http.Request) Actor {
 	c, _ := auth.CallerFrom(r.Context())
 	return Actor{OrgNo: c.ConsumerOrgNo, Admin: c.HasScope(ScopeAdmin), ClientID: c.ClientID}
@@ -70,7 +63,7 @@ func (s *Service) handleVendorList(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, dtos(systems))
+	problem.WriteJSON(w, http.StatusOK, dtos(systems))
 }
 
 func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +73,7 @@ func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", ETag(sys))
-	writeJSON(w, http.StatusOK, sys)
+	problem.WriteJSON(w, http.StatusOK, sys)
 }
 
 // handleCreate answers 200 with the new internal id as a bare JSON
@@ -99,7 +92,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if sys, err := s.System(r.Context(), strings.TrimSpace(req.ID)); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
-	writeJSON(w, http.StatusOK, id.String())
+	problem.WriteJSON(w, http.StatusOK, id.String())
 }
 
 func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +130,7 @@ func (s *Service) answerUpdate(w http.ResponseWriter, r *http.Request, err error
 	if sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId")); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
-	writeJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
 }
 
 func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
@@ -145,7 +138,7 @@ func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
 }
 
 func (s *Service) handleChangeLog(w http.ResponseWriter, r *http.Request) {
@@ -154,7 +147,7 @@ func (s *Service) handleChangeLog(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, nonNil(log))
+	problem.WriteJSON(w, http.StatusOK, nonNil(log))
 }
 
 func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) {
@@ -163,7 +156,7 @@ func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, dtos(systems))
+	problem.WriteJSON(w, http.StatusOK, dtos(systems))
 }
 
 // handlePublicGet is not filtered on deleted, as on the platform.
@@ -177,7 +170,7 @@ func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sys.DTO())
+	problem.WriteJSON(w, http.StatusOK, sys.DTO())
 }
 
 // handlePublicRights answers [] for an unknown system, as the platform
@@ -186,7 +179,7 @@ func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) {
 func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
-		writeJSON(w, http.StatusOK, []Right{})
+		problem.WriteJSON(w, http.StatusOK, []Right{})
 		return
 	}
 	if err != nil {
@@ -197,7 +190,7 @@ func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) {
 	if strings.EqualFold(r.URL.Query().Get("useOldFormatForApp"), "true") {
 		rights = OldAppFormat(rights)
 	}
-	writeJSON(w, http.StatusOK, rights)
+	problem.WriteJSON(w, http.StatusOK, rights)
 }
 
 // OldAppFormat rewrites app rights (urn:altinn:resource=app_<org>_<app>)
@@ -224,12 +217,12 @@ func OldAppFormat(rights []Right) []Right {
 func (s *Service) handlePublicPackages(w http.ResponseWriter, r *http.Request) {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
-		writeJSON(w, http.StatusOK, []AccessPackageRef{})
+		problem.WriteJSON(w, http.StatusOK, []AccessPackageRef{})
 		return
 	}
 	if err != nil {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, nonNil(sys.AccessPackages))
+	problem.WriteJSON(w, http.StatusOK, nonNil(sys.AccessPackages))
 }

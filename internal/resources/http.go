@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -52,12 +51,6 @@ func (s *Service) Routes(v auth.Verifier) chi.Router {
 	return r
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writer(r *http.Request) Writer {
 	c, _ := auth.CallerFrom(r.Context())
 	return Writer{OrgNo: c.ConsumerOrgNo, Admin: c.HasScope(ScopeAdmin)}
@@ -76,7 +69,7 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	all = slices.DeleteFunc(all, func(x Resource) bool {
 		return dropApps && x.ResourceType == TypeAltinnApp || dropMigrated && x.ResourceType == TypeMigratedApp
 	})
-	writeJSON(w, http.StatusOK, all)
+	problem.WriteJSON(w, http.StatusOK, all)
 }
 
 func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +88,7 @@ func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +101,7 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	problem.WriteJSON(w, http.StatusOK, res)
 }
 
 func (s *Service) policyOf(w http.ResponseWriter, r *http.Request) (Policy, bool) {
@@ -170,7 +163,7 @@ func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
@@ -320,7 +313,7 @@ func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
 			out = append(out, v.packageOf(p, true))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 // Wire shapes of the metadata API (PackageDto, AreaDto, AreaGroupDto).
@@ -508,7 +501,7 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 // handleExport is the whole hierarchy: groups → areas → packages.
@@ -532,7 +525,7 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, gd)
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) {
@@ -542,7 +535,7 @@ func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) {
 		out = append(out, *groupOf(l, g))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func idParam(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
@@ -561,7 +554,7 @@ func (s *Service) handleGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, g := range s.cat.groups {
 		if g.ID == id {
-			writeJSON(w, http.StatusOK, groupOf(lang(r), g))
+			problem.WriteJSON(w, http.StatusOK, groupOf(lang(r), g))
 			return
 		}
 	}
@@ -583,7 +576,7 @@ func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) {
 			out = append(out, *areaOf(lang(r), a, true))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) {
@@ -593,7 +586,7 @@ func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range s.cat.areas {
 		if a.ID == id {
-			writeJSON(w, http.StatusOK, areaOf(lang(r), a, true))
+			problem.WriteJSON(w, http.StatusOK, areaOf(lang(r), a, true))
 			return
 		}
 	}
@@ -617,7 +610,7 @@ func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	writeJSON(w, http.StatusOK, out)
+	problem.WriteJSON(w, http.StatusOK, out)
 }
 
 // packageParam is the access package the {id} path value names; it
@@ -640,7 +633,7 @@ func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 }
 
 // handlePackageByURN takes the full URN or the bare code.
@@ -651,7 +644,7 @@ func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", urn))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 }
 
 func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) {
@@ -669,5 +662,5 @@ func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request)
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	problem.WriteJSON(w, http.StatusOK, res)
 }
