@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // Scopes that open POST /authorization/api/v1/authorize (spec §1).
@@ -48,8 +49,7 @@ func (s *Service) ControlRoutes() chi.Router {
 	r.Get("/explain", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		res := s.why(r.Context(), q.Get("subject"), q.Get("resource"), q.Get("action"), q.Get("party"))
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_ = json.NewEncoder(w).Encode(Response{Response: []Result{res}})
+		problem.WriteJSON(w, http.StatusOK, Response{Response: []Result{res}})
 	})
 	r.Post("/explain", func(w http.ResponseWriter, r *http.Request) {
 		ep := External
