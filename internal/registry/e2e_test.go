@@ -28,15 +28,7 @@ func (e e2e) token(typ, orgNo string, scopes ...string) string {
 	if typ == "person" {
 		body = map[string]any{"type": "person", "pid": "10857841048", "scopes": scopes}
 	}
-	st, _, b := e.do("POST", "/sim/api/v1/tokens", "", body)
-	if st != 200 {
-		e.t.Fatalf("token: %d %s", st, b)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.Unmarshal(b, &tok)
-	return tok.AccessToken
+	return e.srv.TestToken(e.t, body)
 }
 
 func (e e2e) client(orgNo string) string {
