@@ -356,10 +356,7 @@ func (h *HTTP) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := Internal(su)
-	d.Rights = su.Rights
-	if d.Rights == nil {
-		d.Rights = []Right{}
-	}
+	d.Rights = orEmptyRights(su.Rights)
 	problem.WriteJSON(w, http.StatusOK, d)
 }
 
