@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
@@ -461,13 +461,11 @@ func (s *Service) log(ctx context.Context, q db.Querier, a Actor, internalID uui
 // "0192:<9 digits>".
 func vendorOrgNo(v VendorInfo) (string, bool) {
 	no, ok := strings.CutPrefix(v.ID, "0192:")
-	if !ok || !orgNoPattern.MatchString(no) {
+	if !ok || !parties.ValidOrgNo(no, true) {
 		return "", false
 	}
 	return no, true
 }
-
-var orgNoPattern = regexp.MustCompile(`^[0-9]{9}$`)
 
 // validSystemID: the part before the first '_' is the vendor's org number
 // and something follows it. The platform checks only the prefix (no
