@@ -140,7 +140,7 @@ func TestAgentClientsFollowFile(t *testing.T) {
 		t.Errorf("clients after dropping 314168267: %v", got)
 	}
 	for _, tc := range []struct{ org, want string }{{"310385980", "Permit"}, {"314168267", "NotApplicable"}} {
-		if got := decide(t, s.URL, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
+		if got := decide(t, s, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
 			t.Errorf("after dropping 314168267, the PDP for %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}
@@ -160,7 +160,7 @@ systems:`, 1)
 		t.Errorf("clients after the swap: %v", got)
 	}
 	for _, tc := range []struct{ org, want string }{{"310385980", "NotApplicable"}, {"314168267", "Permit"}, {"315555043", "Permit"}, {"313725138", "NotApplicable"}} {
-		if got := decide(t, s.URL, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
+		if got := decide(t, s, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
 			t.Errorf("after the swap, the PDP for %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -160,17 +159,12 @@ func TestTrainingSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.PostForm(s.URL+"/token", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "access_token") {
-		t.Fatalf("system-user token with the training key: %d %s", resp.StatusCode, body)
+	st, _, body := s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	if st != http.StatusOK || !strings.Contains(string(body), "access_token") {
+		t.Fatalf("system-user token with the training key: %d %s", st, body)
 	}
 	for _, tc := range []struct{ org, want string }{{"315555019", "Permit"}, {"315555027", "NotApplicable"}} {
-		if got := decide(t, s.URL, su.ID.String(), "trening-timeliste", "write", tc.org); got != tc.want {
+		if got := decide(t, s, su.ID.String(), "trening-timeliste", "write", tc.org); got != tc.want {
 			t.Errorf("PDP for the seeded system user on behalf of %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}
@@ -197,14 +191,9 @@ func TestTrainingSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err = http.PostForm(s.URL+"/token", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "access_token") {
-		t.Fatalf("agent system-user token with the training key: %d %s", resp.StatusCode, body)
+	st, _, body = s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	if st != http.StatusOK || !strings.Contains(string(body), "access_token") {
+		t.Fatalf("agent system-user token with the training key: %d %s", st, body)
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -214,7 +203,7 @@ func TestTrainingSeed(t *testing.T) {
 		t.Errorf("the agent token does not name the agent system user %s", agent.ID)
 	}
 	for _, tc := range []struct{ org, want string }{{"310385980", "Permit"}, {"314168267", "Permit"}, {"313725138", "NotApplicable"}, {"312605031", "NotApplicable"}} {
-		if got := decide(t, s.URL, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
+		if got := decide(t, s, agent.ID.String(), "ske-mva-melding", "write", tc.org); got != tc.want {
 			t.Errorf("PDP for the agent system user on behalf of %s: %s, want %s", tc.org, got, tc.want)
 		}
 	}
@@ -236,22 +225,17 @@ func decodeJWTPayload(t *testing.T, token string) string {
 
 // decide asks the PDP over HTTP whether the system user may do action on
 // resource for the organisation, and returns the decision.
-func decide(t *testing.T, baseURL, systemUserID, resource, action, org string) string {
+func decide(t *testing.T, s *apptest.Server, systemUserID, resource, action, org string) string {
 	t.Helper()
 	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":"` + systemUserID + `"}]}],
 		"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"` + action + `"}]}],
 		"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"` + resource + `"},
 			{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + org + `"}]}]}}`
-	resp, err := http.Post(baseURL+"/authorization/api/v1/decision", "application/json", strings.NewReader(q))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Response []struct{ Decision string } `json:"response"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Response) != 1 {
-		t.Fatalf("PDP answer %d: %+v, %v", resp.StatusCode, out, err)
+	if st := s.DoJSON(t, http.MethodPost, "/authorization/api/v1/decision", "", q, &out); len(out.Response) != 1 {
+		t.Fatalf("PDP answer %d: %+v", st, out)
 	}
 	return out.Response[0].Decision
 }
