@@ -182,7 +182,19 @@ func (f *File) check() error {
 		}
 	}
 
+	// One system user per (system, owner, externalRef), of either kind; the
+	// externalRef defaults to the owner's org number.
 	triples := map[string]bool{}
+	claimTriple := func(at, system, owner, ref string) {
+		if ref == "" {
+			ref = owner
+		}
+		k := system + "|" + owner + "|" + ref
+		if triples[k] {
+			bad("%s: a system user of %s for %s with externalRef %s is listed twice", at, system, owner, ref)
+		}
+		triples[k] = true
+	}
 	for i, u := range f.SystemUsers {
 		at := fmt.Sprintf("systemUsers[%d]", i)
 		if u.System == "" {
@@ -200,15 +212,7 @@ func (f *File) check() error {
 		if err := checkPackageURNs(u.AccessPackages); err != nil {
 			bad("%s.accessPackages: %v", at, err)
 		}
-		ref := u.ExternalRef
-		if ref == "" {
-			ref = u.Org
-		}
-		k := u.System + "|" + u.Org + "|" + ref
-		if triples[k] {
-			bad("%s: a system user of %s for %s with externalRef %s is listed twice", at, u.System, u.Org, ref)
-		}
-		triples[k] = true
+		claimTriple(at, u.System, u.Org, u.ExternalRef)
 	}
 	for i, u := range f.AgentUsers {
 		at := fmt.Sprintf("agentSystemUsers[%d]", i)
@@ -240,16 +244,7 @@ func (f *File) check() error {
 			}
 			seen[c] = true
 		}
-		ref := u.ExternalRef
-		if ref == "" {
-			ref = u.Facilitator
-		}
-		// One system user per (system, owner, externalRef), of either kind.
-		k := u.System + "|" + u.Facilitator + "|" + ref
-		if triples[k] {
-			bad("%s: a system user of %s for %s with externalRef %s is listed twice", at, u.System, u.Facilitator, ref)
-		}
-		triples[k] = true
+		claimTriple(at, u.System, u.Facilitator, u.ExternalRef)
 	}
 	if len(p) > 0 {
 		return p
