@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -22,7 +21,6 @@ var pageNames = []string{"login", "request", "refused", "home", "org", "systemus
 // templateSet parses every page at start; in dev mode it re-reads them from
 // disk on each render so template edits show without a restart.
 type templateSet struct {
-	mu    sync.Mutex
 	fsys  fs.FS
 	dev   bool
 	pages map[string]*template.Template
@@ -65,17 +63,17 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// get returns a page's template: the one parsed at start, or in dev mode a
+// fresh parse (kept by nobody, so renders share no state to lock).
 func (ts *templateSet) get(name string) (*template.Template, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	pages := ts.pages
 	if ts.dev {
-		pages, err := parsePages(ts.fsys)
-		if err != nil {
+		var err error
+		if pages, err = parsePages(ts.fsys); err != nil {
 			return nil, err
 		}
-		ts.pages = pages
 	}
-	t, ok := ts.pages[name]
+	t, ok := pages[name]
 	if !ok {
 		return nil, fmt.Errorf("portal: no template for page %q", name)
 	}
