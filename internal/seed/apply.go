@@ -508,9 +508,9 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 
 	// Resources and policies.
 	fileRes := map[string]resources.Resource{}
-	for i, r := range f.Resources {
+	for i := range f.Resources {
 		at := fmt.Sprintf("resources[%d]", i)
-		res, _ := r.resource() // checked by Parse
+		res := f.res[i]
 		fileRes[res.Identifier] = res
 		if ok, err := orgKnown(res.HasCompetentAuthority.Organization); err != nil {
 			return nil, err
@@ -532,8 +532,7 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		p.res, p.resAct = append(p.res, res), append(p.resAct, a)
 		var pol *resources.Policy
 		pa := keep
-		if r.Policy != nil {
-			want, _ := r.policy(res.Identifier) // checked by Parse
+		if want, ok := f.policies[i]; ok {
 			pol = &want
 			pa = create
 			if a != create {

@@ -111,6 +111,7 @@ func (f *File) check() error {
 		f.keys[i] = keys
 	}
 
+	f.res, f.policies = map[int]resources.Resource{}, map[int]resources.Policy{}
 	resIDs := map[string]bool{}
 	for i, r := range f.Resources {
 		at := fmt.Sprintf("resources[%d]", i)
@@ -123,10 +124,14 @@ func (f *File) check() error {
 			bad("%s: resource %s is listed twice", at, res.Identifier)
 		}
 		resIDs[res.Identifier] = true
+		f.res[i] = res
 		if r.Policy != nil {
-			if _, err := r.policy(res.Identifier); err != nil {
+			pol, err := r.policy(res.Identifier)
+			if err != nil {
 				bad("%s.policy: %v", at, err)
+				continue
 			}
+			f.policies[i] = pol
 		}
 	}
 

@@ -22,20 +22,24 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
 
 // File is a seed file.
 type File struct {
-	Organizations []Org          `yaml:"organizations"`
-	Persons       []Person       `yaml:"persons"`
-	Roles         []Role         `yaml:"roles"`
-	Clients       []Client       `yaml:"clients"`
-	Resources     []Resource     `yaml:"resources"`
-	Systems       []System       `yaml:"systems"`
-	SystemUsers   []SystemUser   `yaml:"systemUsers"`
-	AgentUsers    []AgentUser    `yaml:"agentSystemUsers"`
-	dir           string         // the file's folder, for jwksFile
-	keys          map[int][]byte // Clients[i]'s public key set as JSON, after Parse
+	Organizations []Org                      `yaml:"organizations"`
+	Persons       []Person                   `yaml:"persons"`
+	Roles         []Role                     `yaml:"roles"`
+	Clients       []Client                   `yaml:"clients"`
+	Resources     []Resource                 `yaml:"resources"`
+	Systems       []System                   `yaml:"systems"`
+	SystemUsers   []SystemUser               `yaml:"systemUsers"`
+	AgentUsers    []AgentUser                `yaml:"agentSystemUsers"`
+	dir           string                     // the file's folder, for jwksFile
+	keys          map[int][]byte             // Clients[i]'s public key set as JSON, after Parse
+	res           map[int]resources.Resource // Resources[i] as the registry stores it, after Parse
+	policies      map[int]resources.Policy   // Resources[i]'s policy, when it has one, after Parse
 }
 
 // Org is an organisation in the Central Coordinating Register.
