@@ -31,6 +31,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
@@ -81,6 +82,7 @@ type App struct {
 
 	guard   *dbGuard
 	handler http.Handler
+	tables  [][]route.Route
 	closers []func()
 }
 
@@ -212,6 +214,9 @@ func (t tokenSystemUsers) ByExternalID(ctx context.Context, clientID, providerOr
 // Handler is the root HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
+// Routes are the route tables the handler serves (tests walk them).
+func (a *App) Routes() [][]route.Route { return a.tables }
+
 func (a *App) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
@@ -228,11 +233,14 @@ func (a *App) routes() http.Handler {
 		problem.Write(w, r, problem.MethodNotAllowed.WithDetail("%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 
-	r.Get("/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	r.Get("/ready", a.ready)
-	r.Get("/sim/openapi.json", openapi.Handler(a.Config.PublicURL))
+	// The tables route-declared packages serve; the OpenAPI document is
+	// built from the same tables.
+	var tables [][]route.Route
+	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
+		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
+	}), a.Resources.CatalogueRoutes())
+	route.Mount(r, route.Deps{Verifier: a.Verifier, Admin: requireAdmin(a.Config.AdminToken)}, tables...)
+	a.tables = tables
 
 	r.Route("/sim/api/v1", func(r chi.Router) {
 		r.Use(requireAdmin(a.Config.AdminToken))
@@ -240,6 +248,51 @@ func (a *App) routes() http.Handler {
 	})
 	a.mountPlatform(r)
 	return r
+}
+
+// opsRoutes are the server's own operations: liveness, readiness, the
+// OpenAPI document and the seeded parties.
+func (a *App) opsRoutes(openapiDoc http.HandlerFunc) []route.Route {
+	return []route.Route{
+		{Method: "GET", Path: "/health", Handler: http.HandlerFunc(health),
+			Tag: tagOps, Summary: "Liveness: 200 while the process is up", OKSchema: "Status"},
+		{Method: "GET", Path: "/ready", Handler: http.HandlerFunc(a.ready),
+			Tag: tagOps, Summary: "Readiness: 200 when the database answers and is at the newest migration, else 503", OKSchema: "Status"},
+		{Method: "GET", Path: "/sim/openapi.json", Handler: openapiDoc,
+			Tag: tagOps, Summary: "This document"},
+		{Method: "GET", Path: "/sim/api/v1/parties/organizations", Guard: route.Admin, Handler: route.E(a.listOrgs),
+			Tag: tagControl, Summary: "Seeded organisations"},
+		{Method: "GET", Path: "/sim/api/v1/parties/persons", Guard: route.Admin, Handler: route.E(a.listPersons),
+			Tag: tagControl, Summary: "Seeded persons with their roles"},
+	}
+}
+
+// Tags of the operations app serves itself.
+const (
+	tagOps     = "Operations"
+	tagControl = "Emulator control"
+)
+
+func health(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (a *App) listOrgs(w http.ResponseWriter, r *http.Request) error {
+	orgs, err := a.Parties.Orgs(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, orgs)
+	return nil
+}
+
+func (a *App) listPersons(w http.ResponseWriter, r *http.Request) error {
+	ps, err := a.Parties.Persons(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ps)
+	return nil
 }
 
 // mountPlatform mounts the platform APIs at their real paths.
@@ -251,8 +304,6 @@ func (a *App) mountPlatform(r chi.Router) {
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
 	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
-	r.Mount("/accessmanagement/api/v1/meta/info/accesspackages", a.Resources.CatalogueRoutes())
-	r.Mount("/accessmanagement/api/v1/meta/info/roles", a.Resources.RoleRoutes())
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	r.Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
@@ -265,22 +316,6 @@ func (a *App) mountControl(r chi.Router) {
 	a.Tokens.MountControl(r)
 	a.Control.Routes(r)
 	r.Mount("/decisions", a.PDP.ControlRoutes())
-	r.Get("/parties/organizations", func(w http.ResponseWriter, r *http.Request) {
-		orgs, err := a.Parties.Orgs(r.Context())
-		if err != nil {
-			problem.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, orgs)
-	})
-	r.Get("/parties/persons", func(w http.ResponseWriter, r *http.Request) {
-		ps, err := a.Parties.Persons(r.Context())
-		if err != nil {
-			problem.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, ps)
-	})
 }
 
 // ready answers 200 only when the database answers and is at the newest

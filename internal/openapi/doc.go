@@ -7,15 +7,20 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 var paramRE = regexp.MustCompile(`\{([^}]+)\}`)
 
-// Document builds the OpenAPI 3.1 document for a server at baseURL.
-func Document(baseURL string) map[string]any {
+// Document builds the OpenAPI 3.1 document for a server at baseURL from
+// the packages' route tables (and the operations still listed by hand in
+// Operations, for packages that have no table yet).
+func Document(baseURL string, tables ...[]route.Route) map[string]any {
+	ops := operations(tables)
 	paths := map[string]map[string]any{}
 	ids := map[string]int{}
-	for _, op := range Operations {
+	for _, op := range ops {
 		item, ok := paths[op.Path]
 		if !ok {
 			item = map[string]any{}
@@ -32,7 +37,7 @@ func Document(baseURL string) map[string]any {
 	}
 	tags := []map[string]string{}
 	seen := map[string]bool{}
-	for _, op := range Operations {
+	for _, op := range ops {
 		if !seen[op.Tag] {
 			seen[op.Tag] = true
 			tags = append(tags, map[string]string{"name": op.Tag})
@@ -188,10 +193,46 @@ var components = map[string]any{
 	},
 }
 
+// operations lists the tables' routes, then the hand-listed operations
+// that no table covers.
+func operations(tables [][]route.Route) []Op {
+	var ops []Op
+	covered := map[string]bool{}
+	for _, t := range tables {
+		for _, rt := range t {
+			ops = append(ops, fromRoute(rt))
+			covered[rt.Method+" "+rt.Path] = true
+		}
+	}
+	for _, op := range Operations {
+		if !covered[op.Method+" "+op.Path] {
+			ops = append(ops, op)
+		}
+	}
+	return ops
+}
+
+// fromRoute is a route's documentation as an Op.
+func fromRoute(rt route.Route) Op {
+	op := Op{Method: rt.Method, Path: rt.Path, Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
+	switch rt.Guard {
+	case route.Bearer:
+		op.Auth = "bearer"
+	case route.Admin:
+		op.Auth = "admin"
+	case route.Session:
+		op.Auth = "session"
+	}
+	if op.OK == 0 {
+		op.OK = http.StatusOK
+	}
+	return op
+}
+
 // Handler serves the document as JSON, with the server URL it was built for.
-func Handler(baseURL string) http.HandlerFunc {
+func Handler(baseURL string, tables ...[]route.Route) http.HandlerFunc {
 	body := sync.OnceValue(func() []byte {
-		b, _ := json.MarshalIndent(Document(baseURL), "", "  ")
+		b, _ := json.MarshalIndent(Document(baseURL, tables...), "", "  ")
 		return b
 	})
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -65,9 +65,6 @@ const (
 
 // Operations is every endpoint.
 var Operations = []Op{
-	{"GET", "/health", tagOps, "Liveness: 200 while the process is up", "", nil, "", 200, "Status"},
-	{"GET", "/ready", tagOps, "Readiness: 200 when the database answers and is at the newest migration, else 503", "", nil, "", 200, "Status"},
-	{"GET", "/sim/openapi.json", tagOps, "This document", "", nil, "", 200, ""},
 
 	{"POST", "/token", tagMP, "JWT-bearer grant (RFC 7523) for a Maskinporten access token; system-user tokens with authorization_details", "", nil, "form", 200, "TokenResponse"},
 	{"GET", "/.well-known/oauth-authorization-server", tagMP, "Authorization-server metadata (RFC 8414)", "", nil, "", 200, ""},
@@ -156,19 +153,6 @@ var Operations = []Op{
 	{"PUT", rr + "/{id}/policy", tagResources, "Replace a policy", "bearer", []string{sRRWrite, sRRAdmin}, "", 201, ""},
 	{"GET", rr + "/{id}/policy/rules", tagResources, "A policy's rules, flattened", "", nil, "", 200, ""},
 
-	{"GET", ap + "/search", tagPackages, "Search access packages", "", nil, "", 200, ""},
-	{"GET", ap + "/export", tagPackages, "The whole catalogue", "", nil, "", 200, ""},
-	{"GET", ap + "/group", tagPackages, "Area groups", "", nil, "", 200, ""},
-	{"GET", ap + "/group/", tagPackages, "Area groups (trailing slash)", "", nil, "", 200, ""},
-	{"GET", ap + "/group/{id}", tagPackages, "An area group", "", nil, "", 200, ""},
-	{"GET", ap + "/group/{id}/areas", tagPackages, "A group's areas", "", nil, "", 200, ""},
-	{"GET", ap + "/area/{id}", tagPackages, "An area", "", nil, "", 200, ""},
-	{"GET", ap + "/area/{id}/packages", tagPackages, "An area's packages", "", nil, "", 200, ""},
-	{"GET", ap + "/package/{id}", tagPackages, "A package", "", nil, "", 200, ""},
-	{"GET", ap + "/package/urn/{urn}", tagPackages, "A package by URN", "", nil, "", 200, ""},
-	{"GET", ap + "/package/{id}/resources", tagPackages, "A package's resources", "", nil, "", 200, ""},
-	{"GET", "/accessmanagement/api/v1/meta/info/roles/packages", tagPackages, "The packages an ER role gives", "", nil, "", 200, ""},
-
 	{"POST", "/authorization/api/v1/authorize", tagPDP, "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", "bearer", []string{sAuthorize, sAuthzAdmin}, "XACMLRequest", 200, "XACMLResponse"},
 	{"POST", "/authorization/api/v1/decision", tagPDP, "The platform's internal decision endpoint (no token)", "", nil, "XACMLRequest", 200, "XACMLResponse"},
 
@@ -193,8 +177,6 @@ var Operations = []Op{
 	{"GET", "/portal/static/{file}", tagPortal, "Style sheet and other static files", "", nil, "", 200, ""},
 	{"GET", "/sim/decisions/why", tagPortal, "Why? page: a decision with its trace (?subject=&resource=&action=&party=)", "", nil, "", 200, ""},
 
-	{"GET", sim + "/parties/organizations", tagControl, "Seeded organisations", "admin", nil, "", 200, ""},
-	{"GET", sim + "/parties/persons", tagControl, "Seeded persons with their roles", "admin", nil, "", 200, ""},
 	{"POST", sim + "/clients", tagControl, "Register a Maskinporten client (public JWKs, scopes, owner org)", "admin", nil, "NewClient", 201, "Client"},
 	{"GET", sim + "/clients", tagControl, "Maskinporten clients (?orgNo=)", "admin", nil, "", 200, ""},
 	{"GET", sim + "/clients/{clientId}", tagControl, "A Maskinporten client", "admin", nil, "", 200, "Client"},

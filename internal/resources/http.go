@@ -15,6 +15,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 // Scopes of the resource registry.
@@ -256,32 +257,29 @@ func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusCreated)
 }
 
-// CatalogueRoutes serves Access Management's metadata API for the
-// package catalogue, /accessmanagement/api/v1/meta/info/accesspackages.
-// Texts follow Accept-Language (nb default; nn; en).
-func (s *Service) CatalogueRoutes() chi.Router {
-	r := chi.NewRouter()
-	r.Get("/search", s.handlePkgSearch)
-	r.Get("/export", s.handleExport)
-	r.Get("/group", s.handleGroups)
-	r.Get("/group/", s.handleGroups)
-	r.Get("/group/{id}", s.handleGroup)
-	r.Get("/group/{id}/areas", s.handleGroupAreas)
-	r.Get("/area/{id}", s.handleArea)
-	r.Get("/area/{id}/packages", s.handleAreaPackages)
-	r.Get("/package/urn/{urn}", s.handlePackageByURN)
-	r.Get("/package/{id}", s.handlePackage)
-	r.Get("/package/{id}/resources", s.handlePackageResources)
-	return r
-}
-
-// RoleRoutes serves the part of Access Management's role metadata the
-// emulator models, /accessmanagement/api/v1/meta/info/roles: which access
-// packages an ER role gives.
-func (s *Service) RoleRoutes() chi.Router {
-	r := chi.NewRouter()
-	r.Get("/packages", s.handleRolePackages)
-	return r
+// CatalogueRoutes are Access Management's metadata API for the package
+// catalogue, and the part of its role metadata the emulator models (which
+// access packages an ER role gives). Public; texts follow Accept-Language
+// (nb default; nn; en).
+func (s *Service) CatalogueRoutes() []route.Route {
+	const tag = "Access packages"
+	get := func(path, summary string, h route.HandlerFunc) route.Route {
+		return route.Route{Method: http.MethodGet, Path: path, Handler: route.E(h), Tag: tag, Summary: summary}
+	}
+	return []route.Route{
+		get("/accessmanagement/api/v1/meta/info/accesspackages/search", "Search access packages", s.handlePkgSearch),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/export", "The whole catalogue", s.handleExport),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/group", "Area groups", s.handleGroups),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/group/", "Area groups (trailing slash)", s.handleGroups),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/group/{id}", "An area group", s.handleGroup),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/group/{id}/areas", "A group's areas", s.handleGroupAreas),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/area/{id}", "An area", s.handleArea),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/area/{id}/packages", "An area's packages", s.handleAreaPackages),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/package/urn/{urn}", "A package by URN", s.handlePackageByURN),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/package/{id}", "A package", s.handlePackage),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/package/{id}/resources", "A package's resources", s.handlePackageResources),
+		get("/accessmanagement/api/v1/meta/info/roles/packages", "The packages an ER role gives", s.handleRolePackages),
+	}
 }
 
 // handleRolePackages: GET roles/packages?role=<code>&variant=<org form>.
@@ -290,16 +288,14 @@ func (s *Service) RoleRoutes() chi.Router {
 // organisation form (AS, ENK, NUF, ESEK, BRL, ...), required as on the
 // platform. Packages the role may only pass on (HasAccess false) are
 // included, as the platform lists every role-package row.
-func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) error {
 	role, variant := r.URL.Query().Get("role"), r.URL.Query().Get("variant")
 	rows := s.RolePackages(role)
 	if role == "" || len(rows) == 0 {
-		problem.Write(w, r, problem.NotFound.WithDetail("Role '%s' not found", role))
-		return
+		return problem.NotFound.WithDetail("Role '%s' not found", role)
 	}
 	if strings.TrimSpace(variant) == "" {
-		problem.Write(w, r, problem.NotFound.WithDetail("Variant '%s' not found", variant))
-		return
+		return problem.NotFound.WithDetail("Variant '%s' not found", variant)
 	}
 	v := s.lenientView(r)
 	out := []packageDTO{}
@@ -314,6 +310,7 @@ func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // Wire shapes of the metadata API (PackageDto, AreaDto, AreaGroupDto).
@@ -456,7 +453,7 @@ func (v packageView) packageOf(p AccessPackage, withArea bool) packageDTO {
 	return d
 }
 
-func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) error {
 	term := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("term")))
 	var typ string
 	switch strings.ToLower(r.URL.Query().Get("typeName")) {
@@ -466,8 +463,7 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 	case "person":
 		typ = "Person"
 	default:
-		problem.Write(w, r, problem.BadRequest.WithDetail("Type '%s' not found. Try organization, organisasjon or person", r.URL.Query().Get("typeName")))
-		return
+		return problem.BadRequest.WithDetail("Type '%s' not found. Try organization, organisasjon or person", r.URL.Query().Get("typeName"))
 	}
 	type hit struct {
 		Object packageDTO `json:"object"`
@@ -498,14 +494,15 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(out) == 0 {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // handleExport is the whole hierarchy: groups → areas → packages.
-func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) error {
 	v := s.lenientView(r)
 	l := v.l
 	out := []groupDTO{}
@@ -526,9 +523,10 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) {
 		out = append(out, gd)
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) error {
 	l := lang(r)
 	out := []groupDTO{}
 	for _, g := range s.cat.groups {
@@ -536,39 +534,38 @@ func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func idParam(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+func idParam(r *http.Request) (uuid.UUID, error) {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
-		problem.Write(w, r, problem.BadRequest.WithDetail("The value '%s' is not valid.", chi.URLParam(r, "id")))
-		return id, false
+		return id, problem.BadRequest.WithDetail("The value '%s' is not valid.", chi.URLParam(r, "id"))
 	}
-	return id, true
+	return id, nil
 }
 
-func (s *Service) handleGroup(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(w, r)
-	if !ok {
-		return
+func (s *Service) handleGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
 	}
 	for _, g := range s.cat.groups {
 		if g.ID == id {
 			problem.WriteJSON(w, http.StatusOK, groupOf(lang(r), g))
-			return
+			return nil
 		}
 	}
-	problem.Write(w, r, problem.NotFound.WithDetail("no area group %s", id))
+	return problem.NotFound.WithDetail("no area group %s", id)
 }
 
-func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(w, r)
-	if !ok {
-		return
+func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
 	}
 	if !slices.ContainsFunc(s.cat.groups, func(g AreaGroup) bool { return g.ID == id }) {
-		problem.Write(w, r, problem.NotFound.WithDetail("no area group %s", id))
-		return
+		return problem.NotFound.WithDetail("no area group %s", id)
 	}
 	out := []areaDTO{}
 	for _, a := range s.cat.areas {
@@ -577,26 +574,27 @@ func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(w, r)
-	if !ok {
-		return
+func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
 	}
 	for _, a := range s.cat.areas {
 		if a.ID == id {
 			problem.WriteJSON(w, http.StatusOK, areaOf(lang(r), a, true))
-			return
+			return nil
 		}
 	}
-	problem.Write(w, r, problem.NotFound.WithDetail("no area %s", id))
+	return problem.NotFound.WithDetail("no area %s", id)
 }
 
-func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(w, r)
-	if !ok {
-		return
+func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
 	}
 	v := s.lenientView(r)
 	out := []packageDTO{}
@@ -606,61 +604,61 @@ func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(out) == 0 {
-		problem.Write(w, r, problem.NotFound.WithDetail("no area %s", id))
-		return
+		return problem.NotFound.WithDetail("no area %s", id)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-// packageParam is the access package the {id} path value names; it
-// answers 400 or 404 itself when there is none.
-func (s *Service) packageParam(w http.ResponseWriter, r *http.Request) (AccessPackage, bool) {
-	id, ok := idParam(w, r)
-	if !ok {
-		return AccessPackage{}, false
+// packageParam is the access package the {id} path value names, or the
+// 400 or 404 problem when there is none.
+func (s *Service) packageParam(r *http.Request) (AccessPackage, error) {
+	id, err := idParam(r)
+	if err != nil {
+		return AccessPackage{}, err
 	}
 	p, err := s.PackageByID(r.Context(), id)
 	if err != nil {
-		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", id))
-		return p, false
+		return p, problem.NotFound.WithDetail("no access package %s", id)
 	}
-	return p, true
+	return p, nil
 }
 
-func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.packageParam(w, r)
-	if !ok {
-		return
+func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packageParam(r)
+	if err != nil {
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	return nil
 }
 
 // handlePackageByURN takes the full URN or the bare code.
-func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) error {
 	urn := chi.URLParam(r, "urn")
 	p, err := s.Package(r.Context(), urn)
 	if err != nil {
-		problem.Write(w, r, problem.NotFound.WithDetail("no access package %s", urn))
-		return
+		return problem.NotFound.WithDetail("no access package %s", urn)
 	}
 	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	return nil
 }
 
-func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.packageParam(w, r)
-	if !ok {
-		return
+func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packageParam(r)
+	if err != nil {
+		return err
 	}
 	v, err := s.packageView(r)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	res := v.resourcesOf(p.URN)
 	if len(res) == 0 {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	problem.WriteJSON(w, http.StatusOK, res)
+	return nil
 }

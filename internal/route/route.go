@@ -1,0 +1,99 @@
+// Package route declares HTTP operations as data. Each package keeps one
+// table of its operations — method, full path, guard, handler, summary and
+// schemas — and the same lines both mount the handlers on the router and
+// describe them in the OpenAPI document, so the two cannot drift and a
+// grep for a documented path lands on the line that serves it.
+package route
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// Guard says who may call an operation.
+type Guard int
+
+const (
+	// Public operations need no credentials.
+	Public Guard = iota
+	// Bearer operations need a token we issued; when Scopes is set, the
+	// token must hold one of them (the platform's RequireScopeAnyOf).
+	Bearer
+	// Admin operations need the control API's admin token when one is set.
+	Admin
+	// Session operations are portal pages; the handler itself asks for the
+	// test-login session where a page needs one.
+	Session
+)
+
+// Route is one operation.
+type Route struct {
+	Method string
+	// Path is the full path as served, with chi's {param} syntax.
+	Path   string
+	Guard  Guard
+	Scopes []string
+	// Handler serves the operation. Error-returning handlers are adapted
+	// with E (ProblemDetails) or the surface's own adapter (OAuth errors,
+	// HTML error pages).
+	Handler http.Handler
+
+	// Documentation, for the OpenAPI document.
+	Tag     string
+	Summary string
+	// Body names the request body's schema ("" none, "form" a form post).
+	Body string
+	// OK is the success status; OKSchema names its body's schema ("" none).
+	OK       int
+	OKSchema string
+}
+
+// Deps are what guards need when mounting.
+type Deps struct {
+	// Verifier checks bearer tokens for Bearer routes.
+	Verifier auth.Verifier
+	// Admin guards Admin routes; nil leaves them open.
+	Admin func(http.Handler) http.Handler
+}
+
+// Mount puts every route on r behind its guard.
+func Mount(r chi.Router, d Deps, tables ...[]Route) {
+	for _, t := range tables {
+		for _, rt := range t {
+			r.With(d.guard(rt)...).Method(rt.Method, rt.Path, rt.Handler)
+		}
+	}
+}
+
+func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
+	switch rt.Guard {
+	case Bearer:
+		mw := []func(http.Handler) http.Handler{auth.Authenticate(d.Verifier)}
+		if len(rt.Scopes) > 0 {
+			mw = append(mw, auth.RequireScope(rt.Scopes...))
+		}
+		return mw
+	case Admin:
+		if d.Admin != nil {
+			return []func(http.Handler) http.Handler{d.Admin}
+		}
+	}
+	return nil
+}
+
+// HandlerFunc is a handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// E adapts h for the platform APIs: a returned error is written as a
+// ProblemDetails body (problem.Error maps sentinels to statuses).
+func E(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			problem.Error(w, r, err)
+		}
+	})
+}
