@@ -148,7 +148,7 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.Resources = res
-	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources, a.Tokens)
+	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
 
 	// systemusers and requests. Maskinporten's system-user grants
 	// look the system user up here (spec §5.3).

@@ -173,3 +173,63 @@ func nonNil[T any](xs []T) []T {
 	}
 	return xs
 }
+
+// The change log's changedData is what the platform stores: its request
+// objects serialized with .NET's default JSON options, so property names
+// are PascalCase except where the model names them (vendor "ID", a
+// resource's "id"/"value"), a right without action has "Action": null,
+// and the vendor's authority is left out (it is a field, which the .NET
+// serializer skips). Missing lists are empty lists, as the platform's
+// model defaults them.
+type (
+	loggedSystem struct {
+		ID                  string            `json:"Id"`
+		Vendor              loggedVendor      `json:"Vendor"`
+		Name                map[string]string `json:"Name"`
+		Description         map[string]string `json:"Description"`
+		Rights              []loggedRight     `json:"Rights"`
+		AccessPackages      []loggedPackage   `json:"AccessPackages"`
+		ClientID            []string          `json:"ClientId"`
+		IsVisible           bool              `json:"IsVisible"`
+		AllowedRedirectURLs []string          `json:"AllowedRedirectUrls"`
+	}
+	loggedVendor struct {
+		ID string `json:"ID"`
+	}
+	loggedRight struct {
+		Action   *string         `json:"Action"`
+		Resource []AttributePair `json:"Resource"`
+	}
+	loggedPackage struct {
+		URN string `json:"Urn"`
+	}
+)
+
+func logSystem(r RegisterRequest) loggedSystem {
+	return loggedSystem{
+		ID: r.ID, Vendor: loggedVendor{ID: r.Vendor.ID}, Name: r.Name, Description: r.Description,
+		Rights: logRights(r.Rights), AccessPackages: logPackages(r.AccessPackages), ClientID: nonNil(r.ClientID),
+		IsVisible: r.IsVisible, AllowedRedirectURLs: nonNil(r.AllowedRedirectURLs),
+	}
+}
+
+func logRights(rs []Right) []loggedRight {
+	out := make([]loggedRight, 0, len(rs))
+	for _, r := range rs {
+		lr := loggedRight{Resource: nonNil(r.Resource)}
+		if r.Action != "" {
+			a := r.Action
+			lr.Action = &a
+		}
+		out = append(out, lr)
+	}
+	return out
+}
+
+func logPackages(ps []AccessPackageRef) []loggedPackage {
+	out := make([]loggedPackage, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, loggedPackage{URN: p.URN})
+	}
+	return out
+}

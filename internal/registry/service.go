@@ -23,13 +23,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
 
-// ClientDirectory knows the Maskinporten clients (the tokens package).
-type ClientDirectory interface {
-	// ClientOwner returns the organisation number owning the client;
-	// db.ErrNotFound (wrapped) when there is no such client.
-	ClientOwner(ctx context.Context, clientID string) (string, error)
-}
-
 // Catalogue is what the register needs from the resource registry.
 type Catalogue interface {
 	Resource(ctx context.Context, id string) (resources.Resource, error)
@@ -38,16 +31,14 @@ type Catalogue interface {
 
 // Service is the system register.
 type Service struct {
-	pool    *pgxpool.Pool
-	clock   clock.Clock
-	cat     Catalogue
-	clients ClientDirectory
+	pool  *pgxpool.Pool
+	clock clock.Clock
+	cat   Catalogue
 }
 
-// NewService makes the register. clients may be nil, in which case client
-// ids are not checked against Maskinporten (until tokens is wired).
-func NewService(pool *pgxpool.Pool, clk clock.Clock, cat Catalogue, clients ClientDirectory) *Service {
-	return &Service{pool: pool, clock: clk, cat: cat, clients: clients}
+// NewService makes the register.
+func NewService(pool *pgxpool.Pool, clk clock.Clock, cat Catalogue) *Service {
+	return &Service{pool: pool, clock: clk, cat: cat}
 }
 
 // Actor is who changes the register: the vendor org from the token's
@@ -70,7 +61,7 @@ var (
 	VldOrgIdentifier            = problem.ValidationDescriptor{Code: "AUTH.VLD-00000", Title: "the org number identifier is not valid ISO6523 identifier"}
 	VldSystemIDFormat           = problem.ValidationDescriptor{Code: "AUTH.VLD-00001", Title: "The system id does not match the format orgnumber_xxxx..."}
 	VldSystemIDExists           = problem.ValidationDescriptor{Code: "AUTH.VLD-00002", Title: "The system id already exists"}
-	VldResourceNotFound         = problem.ValidationDescriptor{Code: "AUTH.VLD-00003", Title: "One or all the resources in rights is not found in altinn's resource register"}
+	VldResourceNotFound         = problem.ValidationDescriptor{Code: "AUTH.VLD-00003", Title: "One or more resources specified in rights were not found in Altinn's resource register."}
 	VldClientIDExists           = problem.ValidationDescriptor{Code: "AUTH.VLD-00004", Title: "One of the client id is already tagged with an existing system"}
 	VldRedirectURL              = problem.ValidationDescriptor{Code: "AUTH.VLD-00005", Title: "One or more of the redirect urls format is not valid. The valid format is https://xxx.xx"}
 	VldRightDuplicates          = problem.ValidationDescriptor{Code: "AUTH.VLD-00006", Title: "One or more duplicate rights found"}
@@ -86,7 +77,6 @@ var (
 	// Emulator-only rules the platform does not check (it would accept the
 	// body or fail with a 500). Their codes are SIM.VLD so that no one
 	// mistakes them for platform codes.
-	VldClientNotVendors   = problem.ValidationDescriptor{Code: "SIM.VLD-00001", Title: "The client id is not a Maskinporten client of the vendor"}
 	VldTranslationMissing = problem.ValidationDescriptor{Code: "SIM.VLD-00002", Title: "Name and description must have texts in nb, nn and en"}
 )
 
@@ -229,7 +219,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 		if err := syncClients(ctx, q, sys.InternalID, sys.ClientIDs, now); err != nil {
 			return err
 		}
-		return s.log(ctx, q, a, sys.InternalID, ChangeCreate, req, now)
+		return s.log(ctx, q, a, sys.InternalID, ChangeCreate, logSystem(req), now)
 	})
 	if errors.Is(err, db.ErrConflict) {
 		// A racing create took the id or a client id between the checks
@@ -314,7 +304,7 @@ func (s *Service) Update(ctx context.Context, a Actor, systemID string, req Regi
 			}
 			return err
 		}
-		return s.log(ctx, q, a, sys.InternalID, ChangeUpdate, req, now)
+		return s.log(ctx, q, a, sys.InternalID, ChangeUpdate, logSystem(req), now)
 	})
 }
 
@@ -324,7 +314,7 @@ func (s *Service) UpdateRights(ctx context.Context, a Actor, systemID string, ri
 	for i := range rights {
 		trimRight(&rights[i])
 	}
-	return s.updatePart(ctx, a, systemID, ifMatch, ChangeRightsUpdate, rights,
+	return s.updatePart(ctx, a, systemID, ifMatch, ChangeRightsUpdate, logRights(rights),
 		func(RegisteredSystem) ([]problem.ValidationError, error) { return s.checkRights(ctx, rights) },
 		func(sys *RegisteredSystem) { sys.Rights = rights })
 }
@@ -336,7 +326,7 @@ func (s *Service) UpdateAccessPackages(ctx context.Context, a Actor, systemID st
 	for i := range pkgs {
 		pkgs[i].URN = strings.TrimSpace(pkgs[i].URN)
 	}
-	return s.updatePart(ctx, a, systemID, ifMatch, ChangeAccessPackageUpdate, pkgs,
+	return s.updatePart(ctx, a, systemID, ifMatch, ChangeAccessPackageUpdate, logPackages(pkgs),
 		func(sys RegisteredSystem) ([]problem.ValidationError, error) {
 			return s.checkPackages(ctx, pkgs, sys.IsVisible)
 		},
@@ -533,8 +523,10 @@ func ValidRedirectURL(raw string) bool {
 	return false
 }
 
-// checkClients: no duplicates in the body (11), none bound to another
-// system (4), and each a Maskinporten client of the vendor (SIM 1).
+// checkClients: no duplicates in the body (11) and none bound to another
+// system (4). As on the platform, a client id is any string: it need not be
+// a Maskinporten client yet (the platform's own tests register random
+// GUIDs), though getting a token for it later needs one.
 func (s *Service) checkClients(ctx context.Context, vendor string, ids []string, self uuid.UUID) ([]problem.ValidationError, error) {
 	var errs []problem.ValidationError
 	seen := map[string]bool{}
@@ -554,28 +546,6 @@ func (s *Service) checkClients(ctx context.Context, vendor string, ids []string,
 		e := VldClientIDExists.At(pathClientID)
 		e.Detail = "client ids already used by another system: " + strings.Join(taken, ", ")
 		errs = append(errs, e)
-	}
-	if s.clients != nil {
-		var foreign []string
-		for _, id := range ids {
-			if id == "" {
-				foreign = append(foreign, id)
-				continue
-			}
-			owner, err := s.clients.ClientOwner(ctx, id)
-			if errors.Is(err, db.ErrNotFound) || (err == nil && owner != vendor) {
-				foreign = append(foreign, id)
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("look up Maskinporten client %q: %w", id, err)
-			}
-		}
-		if len(foreign) > 0 {
-			e := VldClientNotVendors.At(pathClientID)
-			e.Detail = fmt.Sprintf("not Maskinporten clients of %s: %s (create them with POST /sim/api/v1/clients)", vendor, strings.Join(foreign, ", "))
-			errs = append(errs, e)
-		}
 	}
 	return errs, nil
 }
@@ -597,15 +567,14 @@ func (s *Service) checkRights(ctx context.Context, rights []Right) ([]problem.Va
 		seen                          = map[string]bool{}
 		dup                           bool
 	)
+	// A right with an empty resource list passes, as on the platform.
 	for _, r := range rights {
-		if len(r.Resource) == 0 {
-			badFormat = append(badFormat, "(empty resource)")
-		}
 		var keyParts []string
 		for _, ap := range r.Resource {
 			keyParts = append(keyParts, strings.ToLower(ap.ID+"="+ap.Value))
 			if ap.ID != resources.AttrResource {
-				badFormat = append(badFormat, ap.ID)
+				// The platform names the value, not the attribute id.
+				badFormat = append(badFormat, ap.Value)
 				continue
 			}
 			res, err := s.cat.Resource(ctx, ap.Value)
@@ -628,17 +597,17 @@ func (s *Service) checkRights(ctx context.Context, rights []Right) ([]problem.Va
 	}
 	if len(badFormat) > 0 {
 		e := VldResourceIDFormat.At(pathRights)
-		e.Extensions = map[string]any{"Invalid Resource Id Details : ": strings.Join(badFormat, "|")}
+		e.Extensions = map[string]any{"Invalid Resource Id Details : ": strings.Join(badFormat, " | ")}
 		errs = append(errs, e)
 	}
 	if len(missing) > 0 {
 		e := VldResourceNotFound.At(pathRights)
-		e.Extensions = map[string]any{"ResourceIds Not Found : ": strings.Join(missing, "|")}
+		e.Extensions = map[string]any{"ResourceIds Not Found : ": strings.Join(missing, " | ")}
 		errs = append(errs, e)
 	}
 	if len(notDelegb) > 0 {
 		e := VldResourceNotDelegable.At(pathRights)
-		e.Extensions = map[string]any{"ResourceIds Not Delegable : ": strings.Join(notDelegb, "|")}
+		e.Extensions = map[string]any{"ResourceIds Not Delegable : ": strings.Join(notDelegb, " | ")}
 		errs = append(errs, e)
 	}
 	if dup {

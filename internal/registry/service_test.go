@@ -17,16 +17,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// fakeClients is a Maskinporten client directory: client id → owner org.
-type fakeClients map[string]string
-
-func (f fakeClients) ClientOwner(_ context.Context, id string) (string, error) {
-	if o, ok := f[id]; ok {
-		return o, nil
-	}
-	return "", fmt.Errorf("client %q: %w", id, db.ErrNotFound)
-}
-
 const (
 	vendor      = "991825827"
 	otherVendor = "313725138"
@@ -42,7 +32,7 @@ func newService(t *testing.T) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewService(pool, clock.System{}, res, fakeClients{client1: vendor, client2: vendor, foreignCl: otherVendor})
+	return NewService(pool, clock.System{}, res)
 }
 
 var owner = Actor{OrgNo: vendor, ClientID: client1}
@@ -192,7 +182,7 @@ func TestCreateValidation(t *testing.T) {
 		{"duplicate client ids (VLD-00011)", owner, func(r *RegisterRequest) {
 			fresh(r)
 			r.ClientID = []string{client2, strings.ToUpper(client2)}
-		}, 400, []string{"AUTH.VLD-00011", "SIM.VLD-00001"}},
+		}, 400, []string{"AUTH.VLD-00011"}},
 		{"space in system id (VLD-00013)", owner, func(r *RegisterRequest) { fresh(r); r.ID = "991825827_the matrix" }, 400, []string{"AUTH.VLD-00013"}},
 		{"space in the org number part (VLD-00013 and 00001)", owner, func(r *RegisterRequest) { fresh(r); r.ID = "99182 5827_x" }, 400, []string{"AUTH.VLD-00013", "AUTH.VLD-00001"}},
 		{"leading space is trimmed", owner, func(r *RegisterRequest) { fresh(r); r.ID = "  991825827_trimmed  " }, 0, nil},
@@ -204,8 +194,10 @@ func TestCreateValidation(t *testing.T) {
 			fresh(r)
 			r.AccessPackages = []AccessPackageRef{{"urn:altinn:accesspackage:regnskapsforer-lonn"}}
 		}, 400, []string{"AUTH.VLD-00018"}},
-		{"client of another vendor", owner, func(r *RegisterRequest) { fresh(r); r.ClientID = []string{foreignCl} }, 400, []string{"SIM.VLD-00001"}},
-		{"unknown maskinporten client", owner, func(r *RegisterRequest) { fresh(r); r.ClientID = []string{"nope"} }, 400, []string{"SIM.VLD-00001"}},
+		// As on the platform, a client id is any string not bound to
+		// another system; it need not be a Maskinporten client yet.
+		{"client id that is no maskinporten client", owner, func(r *RegisterRequest) { fresh(r); r.ClientID = []string{"nope"} }, 0, nil},
+		{"random guid client id", owner, func(r *RegisterRequest) { fresh(r); r.ClientID = []string{foreignCl} }, 0, nil},
 		{"missing nn name", owner, func(r *RegisterRequest) { fresh(r); r.Name = map[string]string{"nb": "x", "en": "x"} }, 400, []string{"SIM.VLD-00002"}},
 		{"several errors together", owner, func(r *RegisterRequest) {
 			r.ID = "991825827_the matrix"
@@ -213,6 +205,12 @@ func TestCreateValidation(t *testing.T) {
 			r.Rights = []Right{{Resource: []AttributePair{{"urn:altinn:resource", "finnes-ikke"}}}}
 		}, 400, []string{"AUTH.VLD-00013", "AUTH.VLD-00005", "AUTH.VLD-00004", "AUTH.VLD-00003"}},
 		{"foreign vendor is forbidden", Actor{OrgNo: otherVendor}, fresh, 403, nil},
+		// The platform checks only the attribute pairs it finds, so a
+		// right with no resource at all passes.
+		{"right with empty resource list", owner, func(r *RegisterRequest) {
+			fresh(r)
+			r.Rights = []Right{{Resource: []AttributePair{}}}
+		}, 0, nil},
 		{"403 wins over 400", Actor{OrgNo: otherVendor}, func(r *RegisterRequest) { r.AllowedRedirectURLs = []string{"ftp://x"} }, 403, nil},
 	}
 	for i, c := range cases {
@@ -456,5 +454,32 @@ func TestOldAppFormat(t *testing.T) {
 	if len(got) != 2 || len(got[0].Resource) != 2 || got[0].Resource[0] != (AttributePair{"urn:altinn:org", "ttd"}) ||
 		got[0].Resource[1] != (AttributePair{"urn:altinn:app", "endring-av-navn-v2"}) || got[1].Resource[0].Value != "kravogbetaling" || got[1].Action != "read" {
 		t.Errorf("OldAppFormat = %+v", got)
+	}
+}
+
+// The resource-rights errors name the offending resource values, joined
+// with " | ", under the platform's extension keys.
+func TestRightsErrorDetails(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	req := theMatrix()
+	req.Rights = []Right{
+		{Resource: []AttributePair{{"urn:altinn:res", "ttd-am-invalidresformat"}}},
+		{Resource: []AttributePair{{"urn:altinn:app", "app_ttd_x"}}},
+		{Resource: []AttributePair{{"urn:altinn:resource", "finnes-ikke"}}},
+	}
+	_, err := s.Create(context.Background(), owner, req)
+	got := map[string]any{}
+	for _, e := range problem.From(err).ValidationErrors {
+		for k, v := range e.Extensions {
+			got[e.Code+" "+k] = v
+		}
+	}
+	want := map[string]any{
+		"AUTH.VLD-00009 Invalid Resource Id Details : ": "ttd-am-invalidresformat | app_ttd_x",
+		"AUTH.VLD-00003 ResourceIds Not Found : ":       "finnes-ikke",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("extensions %v, want %v", got, want)
 	}
 }

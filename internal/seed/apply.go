@@ -478,10 +478,8 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 	}
 
 	// Clients.
-	fileClients := map[string]string{} // id → owner
 	for i, c := range f.Clients {
 		at := fmt.Sprintf("clients[%d]", i)
-		fileClients[c.ClientID] = c.OrgNo
 		var set tokens.JWKS
 		if err := json.Unmarshal(f.keys[i], &set); err != nil {
 			return nil, err
@@ -609,23 +607,9 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 				bad("%s.accessPackages[%d]: %s is not assignable to a standard system user, so the system must have isVisible: false", at, j, urn)
 			}
 		}
+		// As the register, any client id not bound to another system will
+		// do; it need not be a Maskinporten client (under clients) yet.
 		for j, id := range s.ClientIDs {
-			owner, inFile := fileClients[id]
-			if !inFile {
-				var err error
-				owner, err = d.Tokens.ClientOwner(ctx, id)
-				if notFound(err) {
-					bad("%s.clientIds[%d]: no Maskinporten client %s (add it under clients)", at, j, id)
-					continue
-				}
-				if err != nil {
-					return nil, err
-				}
-			}
-			if owner != s.Vendor {
-				bad("%s.clientIds[%d]: client %s belongs to %s, not the vendor %s", at, j, id, owner, s.Vendor)
-				continue
-			}
 			other, err := d.Registry.SystemByClientID(ctx, id)
 			if err == nil && other.ID != s.ID {
 				bad("%s.clientIds[%d]: client %s is already bound to system %s", at, j, id, other.ID)

@@ -46,7 +46,11 @@ var (
 
 // Main runs the package's tests and stops the throwaway cluster, if one
 // was started, before exiting.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns the tests' exit code, for a
+// TestMain that has more to do (and to report) after the tests ran.
+func Run(m *testing.M) int {
 	mu.Lock()
 	mainCalled = true
 	mu.Unlock()
@@ -57,7 +61,7 @@ func Main(m *testing.M) {
 		}
 		_ = os.RemoveAll(strings.TrimSuffix(cluster.Dir, "/pg"))
 	}
-	os.Exit(code)
+	return code
 }
 
 // New returns a pool on a fresh migrated database, dropped when t ends.
