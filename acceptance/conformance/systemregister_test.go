@@ -71,8 +71,8 @@ func setupUpstreamResources(e *env) {
 		}
 		body := map[string]any{
 			"identifier": r.id, "resourceType": r.typ, "delegable": true, "visible": true,
-			"title":       map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
-			"description": map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
+			"title":                 map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
+			"description":           map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
 			"hasCompetentAuthority": map[string]string{"orgcode": "ttd", "organization": "991825827"},
 		}
 		if a := e.do("POST", "/resourceregistry/api/v1/resource/", tok, body); a.status/100 != 2 {
