@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
@@ -219,13 +217,15 @@ func (a *App) Routes() [][]route.Route { return a.tables }
 
 func (a *App) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(requestID)
 	r.Use(accessLog(a.Log))
 	r.Use(recoverer(a.Log))
+	r.Use(normalizePath)
 	r.Use(a.guard.middleware)
 	r.Use(a.Faults.Middleware)
 	r.Use(trimPlatformSlash)
 	r.Use(cleanURL)
+	r.Use(queryNames(platformQueryNames))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
 	})
@@ -305,7 +305,10 @@ func (a *App) mountPlatform(r chi.Router) {
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
 	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
-	r.Get("/sim/decisions/why", a.PDP.WhyPage)
+	// The "Why?" page shows any party's rights: the admin token guards it
+	// as it guards /sim/api (a browser passes it once as ?token=).
+	r.With(requireAdminPage(a.Config.AdminToken, strings.HasPrefix(a.Config.PublicURL, "https://"))).
+		Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
 	// /authfront/ui/auth/...) and /portal/.
 	a.Portal.Mount(r)
@@ -332,11 +335,7 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { problem.WriteJSON(w, status, v) }
 
 // Run serves until ctx is cancelled, then finishes in-flight requests and
 // stops the embedded database if it started one.

@@ -120,9 +120,11 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 		s.log.ErrorContext(r.Context(), "pdp: encode response", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(out.Len()))
+	// Encode ends the body with a newline; ASP.NET's bodies have none.
+	b := bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(out.Bytes())
+	_, _ = w.Write(b)
 }
 
 // DecideBody decides a raw XACML JSON request body.

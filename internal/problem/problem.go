@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/go-chi/chi/v5/middleware"
 )
@@ -169,9 +172,20 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		}
 		slog.Log(r.Context(), lvl, "problem", "code", p.Code, "status", p.Status, "path", r.URL.Path, "err", p.Err, "trace_id", p.TraceID)
 	}
+	if p.Status == http.StatusServiceUnavailable && p.Code == Unavailable.Code && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "1")
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		// Extensions a caller filled with something json cannot encode.
+		b, _ = json.Marshal(&Problem{Type: "urn:altinn:error:" + Internal.Code, Code: Internal.Code, Status: Internal.Status,
+			Title: Internal.Title, StatusDescription: http.StatusText(Internal.Status), TraceID: p.TraceID})
+		p.Status = Internal.Status
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	// No trailing newline, as ASP.NET writes problem bodies.
+	_, _ = w.Write(b)
 }
 
 // Error writes err as a problem: a *Problem or Descriptor as is, a known
@@ -187,6 +201,38 @@ var (
 	ErrConflict    = errors.New("conflict")
 	ErrUnavailable = errors.New("database unavailable")
 )
+
+// IsUnavailable reports whether err means the database connection failed
+// or went away (refused, reset, broken pipe, closed, cut off mid-answer, or
+// a server that is shutting down), whether or not the store that met it
+// mapped it to ErrUnavailable. Every such error becomes a 503 with
+// Retry-After, never a 500, wherever it escapes from.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) {
+		return true
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return true
+	}
+	// PostgreSQL's own errors carry an SQLSTATE: class 08 is a connection
+	// exception, 57P01-03 a server shutting down or starting, 53300 too
+	// many connections.
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		c := st.SQLState()
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03" || c == "53300"
+	}
+	// The driver marks errors that happened before anything reached the
+	// server as safe to retry; those are connection failures too.
+	var rt interface{ SafeToRetry() bool }
+	return errors.As(err, &rt) && rt.SafeToRetry()
+}
 
 // From turns any error into a problem.
 func From(err error) *Problem {
@@ -205,7 +251,7 @@ func From(err error) *Problem {
 		return &Problem{Code: NotFound.Code, Status: NotFound.Status, Title: NotFound.Title, Err: err}
 	case errors.Is(err, ErrConflict):
 		return &Problem{Code: Conflict.Code, Status: Conflict.Status, Title: Conflict.Title, Err: err}
-	case errors.Is(err, ErrUnavailable):
+	case IsUnavailable(err):
 		return &Problem{Code: Unavailable.Code, Status: Unavailable.Status, Title: Unavailable.Title, Detail: "the database is not reachable; retry shortly", Err: err}
 	}
 	return &Problem{Code: Internal.Code, Status: Internal.Status, Title: Internal.Title, Err: err}

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -143,10 +142,8 @@ func (fs *Faults) Middleware(next http.Handler) http.Handler {
 					code = "temporarily_unavailable"
 				}
 			}
-			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(f.Status)
-			_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
+			problem.WriteJSON(w, f.Status, map[string]string{"error": code, "error_description": desc})
 			return
 		}
 		p := &problem.Problem{Code: "SIM-00001", Status: f.Status, Title: "Injected fault", Detail: desc}
