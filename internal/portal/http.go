@@ -187,14 +187,10 @@ type loginPage struct {
 
 func (s *Service) renderLogin(w http.ResponseWriter, r *http.Request, status int, next, pid, errText string) error {
 	rc := rcOf(r)
-	// The login form needs a CSRF token, so an anonymous visitor gets an
-	// anonymous session to carry it.
+	// The login form needs a CSRF token; a visitor without a session gets
+	// it in a cookie (no database row for each anonymous visit).
 	if !rc.hasSess {
-		ss, err := s.sessions.create(r.Context(), w, nil, "")
-		if err != nil {
-			return err
-		}
-		rc.sess, rc.hasSess = ss, true
+		rc.sess.CSRF = s.sessions.loginCSRF(w, r)
 	}
 	ps, err := s.parties.Persons(r.Context())
 	if err != nil {
@@ -217,10 +213,14 @@ func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkCSRF(r); err != nil {
-		return err
-	}
 	rc := rcOf(r)
+	if err := r.ParseForm(); err != nil {
+		return newPageError(http.StatusBadRequest, "csrf.invalid")
+	}
+	form := r.PostForm.Get("csrf")
+	if !(rc.hasSess && validCSRF(rc.sess, form)) && !validLoginCSRF(r, form) {
+		return newPageError(http.StatusForbidden, "csrf.invalid")
+	}
 	next := safeNext(r.PostForm.Get("next"))
 	pid := strings.TrimSpace(r.PostForm.Get("pid"))
 	if len(pid) != 11 || strings.Trim(pid, "0123456789") != "" {
@@ -236,6 +236,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.sessions.create(r.Context(), w, &old, pid); err != nil {
 		return err
 	}
+	s.sessions.dropLoginCSRF(w)
 	return seeOther(w, r, next)
 }
 

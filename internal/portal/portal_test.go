@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -161,20 +162,31 @@ func TestConfirmURLSendsToLoginListingPersons(t *testing.T) {
 	}
 	lp.one(`label[for=pid]`)
 
-	var sess *http.Cookie
-	for _, c := range lp.resp.Cookies() {
-		if c.Name == CookieName {
-			sess = c
+	cookie := func(resp *http.Response, name string) *http.Cookie {
+		for _, c := range resp.Cookies() {
+			if c.Name == name {
+				return c
+			}
 		}
+		return nil
 	}
-	if sess == nil || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" {
-		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, Path=/", sess)
+	// The anonymous login page sets no session, only the form's CSRF cookie.
+	if c := cookie(lp.resp, CookieName); c != nil {
+		t.Fatalf("the login page set a session cookie %+v", c)
+	}
+	if c := cookie(lp.resp, LoginCSRFCookie); c == nil || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/portal/" {
+		t.Fatalf("login CSRF cookie %+v: want HttpOnly, SameSite=Strict, Path=/portal/", c)
 	}
 	// Every form carries the CSRF token.
 	for _, form := range lp.all("form") {
 		if len(lp.allIn(form, `input[name=csrf]`)) != 1 {
 			t.Errorf("a form lacks its CSRF field")
 		}
+	}
+	done := b.submit(lp, `tr[data-pid="`+pidTiril+`"] form`, nil)
+	done.wantStatus(t, http.StatusSeeOther)
+	if sess := cookie(done.resp, CookieName); sess == nil || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, Path=/", sess)
 	}
 }
 
@@ -845,4 +857,41 @@ func TestDevModeRereadsTemplates(t *testing.T) {
 	b.get("/portal/login").inText("h1", "Logg inn")
 	fsys["templates/login.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "content"}}<h1>Edited</h1>{{end}}`)}
 	b.get("/portal/login").inText("h1", "Edited")
+}
+
+// TestAnonymousLoginPageWritesNoSession: showing the login form to
+// visitors without a session stores nothing (its CSRF token rides in a
+// cookie); the login form still works, and only the login stores a row.
+func TestAnonymousLoginPageWritesNoSession(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := f.pool.QueryRow(context.Background(), `SELECT count(*) FROM portal_sessions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	for i := 0; i < 50; i++ {
+		newTB(t, f.srv).get("/portal/login").wantStatus(t, http.StatusOK)
+	}
+	b := newTB(t, f.srv)
+	lp := b.get("/portal/login?next=/portal/")
+	b.get("/portal/login") // the same visitor again
+	if n := count(); n != before {
+		t.Fatalf("%d anonymous login pages stored %d session rows", 52, n-before)
+	}
+	// The form's token is the cookie's; a token from another visitor's
+	// form is refused.
+	other := newTB(t, f.srv).get("/portal/login")
+	forged := b.submit(other, `tr[data-pid="`+pidTiril+`"] form`, nil)
+	forged.wantStatus(t, http.StatusForbidden)
+	p := b.submit(lp, `tr[data-pid="`+pidTiril+`"] form`, nil)
+	p.wantStatus(t, http.StatusSeeOther)
+	b.get("/portal/").inText("#whoami", "Tiril Tiger")
+	if n := count(); n != before+1 {
+		t.Fatalf("login stored %d rows, want 1", n-before)
+	}
 }

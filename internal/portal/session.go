@@ -21,10 +21,15 @@ import (
 // CookieName is the session cookie.
 const CookieName = "altinn_sim_session"
 
+// LoginCSRFCookie carries the login form's CSRF token for a visitor who has
+// no session yet (double-submit: the form must echo the cookie). Anonymous
+// visitors thus cost no database row; a session is stored only at login.
+const LoginCSRFCookie = "altinn_sim_login_csrf"
+
 const (
 	// A logged-in session lasts a working day, like a portal login.
 	sessionLifetime = 12 * time.Hour
-	// An anonymous session only carries the login form's CSRF token.
+	// The login form's CSRF cookie (LoginCSRFCookie) lasts as long.
 	anonLifetime = 2 * time.Hour
 )
 
@@ -146,6 +151,33 @@ func (s *sessions) setCookie(w http.ResponseWriter, value string, life time.Dura
 		c.MaxAge = int(life / time.Second)
 	}
 	http.SetCookie(w, c)
+}
+
+// loginCSRF returns the login form's token for a visitor without a
+// session: the one its cookie already carries, or a new one set in the
+// cookie.
+func (s *sessions) loginCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(LoginCSRFCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	tok := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: LoginCSRFCookie, Value: tok, Path: "/portal/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(anonLifetime / time.Second)})
+	return tok
+}
+
+// dropLoginCSRF clears the login form's cookie once a session exists.
+func (s *sessions) dropLoginCSRF(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: LoginCSRFCookie, Value: "", Path: "/portal/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+}
+
+// validLoginCSRF checks the form's token against the login cookie in
+// constant time.
+func validLoginCSRF(r *http.Request, formToken string) bool {
+	c, err := r.Cookie(LoginCSRFCookie)
+	return err == nil && c.Value != "" && formToken != "" &&
+		subtle.ConstantTimeCompare([]byte(c.Value), []byte(formToken)) == 1
 }
 
 // validCSRF compares the form's token with the session's in constant time.

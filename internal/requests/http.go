@@ -321,14 +321,15 @@ func (h *HTTP) bySystem(kind string) http.HandlerFunc {
 
 func (h *HTTP) delete(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := su.VendorOf(w, r); !ok {
+		vendor, ok := su.VendorOf(w, r)
+		if !ok {
 			return
 		}
 		id, ok := requestID(w, r, "")
 		if !ok {
 			return
 		}
-		if err := h.svc.Delete(r.Context(), kind, id); err != nil {
+		if err := h.svc.Delete(r.Context(), vendor, kind, id); err != nil {
 			problem.Error(w, r, err)
 			return
 		}
@@ -397,10 +398,16 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			return
 		}
 		// An access manager may approve; someone with only a role at the
-		// party may see the request and escalate it (spec §2.4).
+		// party may see a standard or agent request and escalate it (spec
+		// §2.4). A change request cannot be escalated: the platform shows
+		// it to access managers only (AUTH-00066 for anyone else).
 		manager, err := h.svc.parties.CanManage(r.Context(), pid, req.PartyOrgNo)
 		if err != nil {
 			problem.Error(w, r, err)
+			return
+		}
+		if !manager && kind == KindChange {
+			problem.Error(w, r, su.UserIsNotAccessManager.New())
 			return
 		}
 		escalateOnly := false

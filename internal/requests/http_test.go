@@ -119,7 +119,7 @@ func TestHTTPStandardFlow(t *testing.T) {
 	if st, m, _ := e.do(t, "GET", base+"/request/vendor/"+id, "vendor-ro", nil); st != 200 || m["id"] != id {
 		t.Errorf("get: %d", st)
 	}
-	if st, m, _ := e.do(t, "GET", base+"/request/vendor/"+id, "other", nil); st != 404 || m["code"] != "AUTH-00011" {
+	if st, m, _ := e.do(t, "GET", base+"/request/vendor/"+id, "other", nil); st != 404 || m["code"] != "AUTH-00010" {
 		t.Errorf("get by other vendor: %d %v", st, m["code"])
 	}
 	if st, m, _ := e.do(t, "GET", base+"/request/vendor/byexternalref/991825827_the_matrix/310385980/ref-1", "vendor", nil); st != 200 || m["id"] != id {
@@ -486,5 +486,109 @@ func TestHTTPPortalBFF(t *testing.T) {
 	}
 	if st, m, _ := e.do(t, "DELETE", base+"/agent/50000009/"+aid+"/client?client="+elg.PartyUUID.String(), "regine", nil); st != 400 || m["code"] != "AUTH-00038" {
 		t.Errorf("portal remove client twice: %d %v", st, m["code"])
+	}
+}
+
+// TestHTTPOtherVendorsRequests: a vendor can neither delete nor read
+// another vendor's standard, agent or change request, and cannot tell one
+// from an id that does not exist.
+func TestHTTPOtherVendorsRequests(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t)
+	ctx := context.Background()
+	std, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "std", Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, _, err := e.reqs.Create(ctx, vendor, KindAgent, CreateInput{SystemID: agentSystem, PartyOrgNo: firm, AccessPackages: []AccessPackageRef{{URN: sutest.PkgRegnSign}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approved, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.reqs.Approve(ctx, approved.ID, customer, customerPID); err != nil {
+		t.Fatal(err)
+	}
+	corr := uuid.New()
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, corr, approved.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := uuid.NewString()
+	type call struct{ method, path string }
+	calls := []struct {
+		mine, unknown call
+	}{
+		{call{"GET", "/request/vendor/" + std.ID.String()}, call{"GET", "/request/vendor/" + unknown}},
+		{call{"GET", "/request/vendor/agent/" + std.ID.String()}, call{"GET", "/request/vendor/agent/" + unknown}},
+		{call{"GET", "/request/vendor/agent/" + agent.ID.String()}, call{"GET", "/request/vendor/agent/" + unknown}},
+		{call{"GET", "/changerequest/vendor/" + chg.ID.String()}, call{"GET", "/changerequest/vendor/" + unknown}},
+		{call{"DELETE", "/request/vendor/" + std.ID.String()}, call{"DELETE", "/request/vendor/" + unknown}},
+		{call{"DELETE", "/request/vendor/" + agent.ID.String()}, call{"DELETE", "/request/vendor/" + unknown}},
+		{call{"DELETE", "/changerequest/vendor/" + chg.ID.String()}, call{"DELETE", "/changerequest/vendor/" + unknown}},
+	}
+	for _, c := range calls {
+		st, m, raw := e.do(t, c.mine.method, base+c.mine.path, "other", nil)
+		wst, wm, _ := e.do(t, c.unknown.method, base+c.unknown.path, "other", nil)
+		if st != 404 || m["code"] != "AUTH-00010" || st != wst || m["code"] != wm["code"] || m["title"] != wm["title"] {
+			t.Errorf("other vendor %s %s: %d %s; an unknown id: %d %v", c.mine.method, c.mine.path, st, raw, wst, wm["code"])
+		}
+	}
+	// Nothing was deleted: the owner still sees all three.
+	for _, p := range []string{"/request/vendor/" + std.ID.String(), "/request/vendor/agent/" + agent.ID.String(), "/changerequest/vendor/" + chg.ID.String()} {
+		if st, _, raw := e.do(t, "GET", base+p, "vendor", nil); st != 200 {
+			t.Errorf("owner GET %s after the other vendor's DELETE: %d %s", p, st, raw)
+		}
+	}
+	// The owner still learns that its standard request is not an agent
+	// request, as on the platform.
+	if st, m, _ := e.do(t, "GET", base+"/request/vendor/agent/"+std.ID.String(), "vendor", nil); st != 400 || m["code"] != "AUTH-00025" {
+		t.Errorf("owner: standard request on the agent route: %d %v", st, m["code"])
+	}
+	// The owner's DELETE of the wrong kind finds nothing; of the right kind works.
+	if st, m, _ := e.do(t, "DELETE", base+"/changerequest/vendor/"+std.ID.String(), "vendor", nil); st != 404 || m["code"] != "AUTH-00010" {
+		t.Errorf("owner deletes a request as a change request: %d %v", st, m["code"])
+	}
+	for _, p := range []string{"/request/vendor/" + std.ID.String(), "/request/vendor/" + agent.ID.String(), "/changerequest/vendor/" + chg.ID.String()} {
+		if st, _, raw := e.do(t, "DELETE", base+p, "vendor", nil); st != 202 {
+			t.Errorf("owner DELETE %s: %d %s", p, st, raw)
+		}
+	}
+}
+
+// TestHTTPChangeRequestNeedsAccessManager: GET /changerequest/{id} shows a
+// change request only to someone who may manage the party's access (the
+// platform's PDP check, AUTH-00066 otherwise); a role at the party that
+// lets one see and escalate a standard request is not enough.
+func TestHTTPChangeRequestNeedsAccessManager(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t)
+	ctx := context.Background()
+	r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.reqs.Approve(ctx, r.ID, customer, customerPID); err != nil {
+		t.Fatal(err)
+	}
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, uuid.New(), r.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parties.NewService(e.reqs.pool)
+	if err := p.AddRole(ctx, e.reqs.pool, parties.Role{OrgNo: customer, RoleCode: "MEDL", HolderPID: strangerPID}); err != nil {
+		t.Fatal(err)
+	}
+	path := base + "/changerequest/" + chg.ID.String()
+	if st, m, raw := e.do(t, "GET", path, "kari", nil); st != 403 || m["code"] != "AUTH-00066" {
+		t.Errorf("board member (not access manager): %d %s", st, raw)
+	}
+	if st, m, raw := e.do(t, "GET", path, "elg", nil); st != 200 || m["id"] != chg.ID.String() {
+		t.Errorf("daglig leder: %d %s", st, raw)
+	}
+	if st, _, raw := e.do(t, "GET", path, "vendor", nil); st != 403 {
+		t.Errorf("a vendor's token: %d %s", st, raw)
 	}
 }

@@ -135,10 +135,32 @@ func (s *Service) system(ctx context.Context, vendorOrgNo, systemID string) (su.
 	return sys, nil
 }
 
-// VendorGet returns a request of the given kind if the vendor owns its
-// system (AUTH-00010 / AUTH-00011 otherwise).
-func (s *Service) VendorGet(ctx context.Context, vendorOrgNo, kind string, id uuid.UUID) (Request, error) {
+// vendorsOwn returns the live request id of the vendor: one whose system
+// the vendor registered. Another vendor's request is AUTH-00010, exactly as
+// an id that does not exist, so no vendor learns that (or what kind of)
+// request another vendor holds. The platform itself checks the system's
+// vendor only after telling the request's kind, and not at all on DELETE.
+func (s *Service) vendorsOwn(ctx context.Context, vendorOrgNo string, id uuid.UUID) (Request, error) {
 	r, err := s.Get(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	sys, err := s.systems.System(ctx, r.SystemID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && sys.Vendor != vendorOrgNo) {
+		return Request{}, notFound("", id)
+	}
+	if err != nil {
+		return Request{}, fmt.Errorf("system %s: %w", r.SystemID, err)
+	}
+	return r, nil
+}
+
+// VendorGet returns a request of the given kind if the vendor owns its
+// system: AUTH-00010 for an unknown id or another vendor's request,
+// AUTH-00025 for the vendor's own standard request on the agent route,
+// AUTH-00011 when the vendor's system has since been deleted.
+func (s *Service) VendorGet(ctx context.Context, vendorOrgNo, kind string, id uuid.UUID) (Request, error) {
+	r, err := s.vendorsOwn(ctx, vendorOrgNo, id)
 	if err != nil {
 		return r, err
 	}
@@ -207,12 +229,21 @@ func (s *Service) ListBySystem(ctx context.Context, vendorOrgNo, kind, systemID 
 }
 
 // Delete soft-deletes a vendor's standard or agent request (kind "") or
-// change request (KindChange); AUTH-00010 when there is none. Like the
-// platform, it does not check which vendor owns the system.
-func (s *Service) Delete(ctx context.Context, kind string, id uuid.UUID) error {
+// change request (KindChange); AUTH-00010 when there is none of that kind,
+// or when it is another vendor's. (The platform deletes any vendor's
+// request here; we refuse as its GET does, so a vendor's test cannot pass
+// by deleting what is not its own.)
+func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.UUID) error {
 	table := "systemuser_requests"
 	if kind == KindChange {
 		table = "systemuser_change_requests"
+	}
+	r, err := s.vendorsOwn(ctx, vendorOrgNo, id)
+	if err != nil {
+		return err
+	}
+	if (kind == KindChange) != (r.Kind == KindChange) {
+		return notFound("", id)
 	}
 	ok, err := deleteReq(ctx, s.pool, s.cutoff(), table, id, s.now())
 	if err != nil {

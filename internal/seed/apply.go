@@ -280,7 +280,7 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 		// leaving one (rejected, or its system user since deleted) would
 		// be handed back by Create; the vendor withdraws it and asks anew.
 		if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindStandard, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil && old.Status != requests.StatusNew {
-			if err := d.Requests.Delete(ctx, requests.KindStandard, old.ID); err != nil {
+			if err := d.Requests.Delete(ctx, u.vendor, requests.KindStandard, old.ID); err != nil {
 				return fail(fmt.Errorf("system user of %s for %s: withdraw the %s request: %w", u.in.SystemID, u.in.PartyOrgNo, old.Status, err))
 			}
 		}
@@ -303,7 +303,7 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			// it back), is withdrawn and asked anew.
 			if old, err := d.Requests.ByExternalRef(ctx, u.vendor, requests.KindAgent, u.in.SystemID, u.in.PartyOrgNo, u.in.ExternalRef); err == nil &&
 				(old.Status != requests.StatusNew || !samePackageSet(refURNs(old.AccessPackages), refURNs(u.in.AccessPackages))) {
-				if err := d.Requests.Delete(ctx, requests.KindAgent, old.ID); err != nil {
+				if err := d.Requests.Delete(ctx, u.vendor, requests.KindAgent, old.ID); err != nil {
 					return fail(fmt.Errorf("%s: withdraw the %s request: %w", name, old.Status, err))
 				}
 			}
