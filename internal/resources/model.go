@@ -112,11 +112,31 @@ const (
 // rules combined with deny-overrides, and the minimum authentication level
 // its Permit obligation carries (0 when none).
 type Policy struct {
-	ResourceID   string    `json:"resourceId"`
-	PolicyID     string    `json:"policyId"`
-	MinAuthLevel int       `json:"minAuthLevel,omitempty"`
-	Rules        []Rule    `json:"rules"`
-	Updated      time.Time `json:"updated"`
+	ResourceID   string `json:"resourceId"`
+	PolicyID     string `json:"policyId"`
+	MinAuthLevel int    `json:"minAuthLevel,omitempty"`
+	Rules        []Rule `json:"rules"`
+	// Obligations are the policy's obligation expressions as its XACML
+	// lists them; the PDP returns each on Permit. Empty: the one
+	// authentication-level obligation MinAuthLevel stands for.
+	Obligations []Obligation `json:"obligations,omitempty"`
+	Updated     time.Time    `json:"updated"`
+}
+
+// Obligation is one XACML ObligationExpression of a policy.
+type Obligation struct {
+	ID          string       `json:"id"`
+	FulfillOn   string       `json:"fulfillOn"` // Permit or Deny
+	Assignments []Assignment `json:"attributeAssignments"`
+}
+
+// Assignment is one AttributeAssignmentExpression of an obligation, e.g.
+// {urn:altinn:obligation-assignment:1, urn:altinn:minimum-authenticationlevel, integer, "3"}.
+type Assignment struct {
+	AttributeID string `json:"attributeId"`
+	Category    string `json:"category"`
+	DataType    string `json:"dataType"`
+	Value       string `json:"value"`
 }
 
 // Rule is one XACML rule. It applies when the subject matches any of

@@ -339,9 +339,16 @@ func validatePolicy(p *Policy) error {
 	return nil
 }
 
-// subjectAttrs are the subject attribute ids a stored rule may use.
+// subjectAttrs are the subject attribute ids a stored rule may use: every
+// one the platform's own policies (Authorization's and the Resource
+// Registry's test data) name as a subject. The real registry stores any
+// attribute; ours must split a stored "attribute:value" URN again, so it
+// knows them by name.
 var subjectAttrs = []string{AttrRoleCode, AttrAccessPackage, AttrExternalRole, AttrSystemUser,
-	"urn:altinn:userid", "urn:altinn:partyid", "urn:altinn:party:uuid", "urn:altinn:org", "urn:altinn:organization:identifier-no",
+	"urn:altinn:userid", "urn:altinn:partyid", "urn:altinn:party:uuid", "urn:altinn:org",
+	"urn:altinn:organization:identifier-no", "urn:altinn:organizationnumber", "urn:altinn:organization:uuid",
+	"urn:altinn:person:identifier-no", "urn:altinn:person:uuid", "urn:altinn:enterpriseuser:uuid",
+	"urn:altinn:resource:delegation", "urn:altinn:apiscope", "urn:digitaltdodsbo:rolecode",
 	"urn:altinn:role", "urn:altinn:partytype", "urn:altinn:access-list"}
 
 // SplitSubject splits a subject URN into its attribute id and value, e.g.

@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -256,5 +257,40 @@ func TestReplacePolicy(t *testing.T) {
 	bad := Policy{ResourceID: "ske-mva-melding", Rules: []Rule{{Subjects: []string{"urn:foo:bar"}, Resources: p.Rules[0].Resources, Actions: []string{"read"}}}}
 	if err := s.ReplacePolicy(ctx, Writer{Admin: true}, bad); problem.From(err).Status != 400 {
 		t.Errorf("bad subject: %v", err)
+	}
+}
+
+// A policy's obligations survive storage: the PDP reads them back to
+// return each one on Permit.
+func TestReplacePolicyKeepsObligations(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	obl := []Obligation{
+		{ID: "urn:altinn:obligation:1", FulfillOn: EffectPermit, Assignments: []Assignment{{AttributeID: "urn:altinn:obligation-assignment:1", Category: "urn:altinn:minimum-authenticationlevel", DataType: "http://www.w3.org/2001/XMLSchema#integer", Value: "4"}}},
+		{ID: "urn:altinn:obligation:2", FulfillOn: EffectPermit, Assignments: []Assignment{{AttributeID: "urn:altinn:obligation-assignment:2", Category: "urn:altinn:minimum-authenticationlevel-org", DataType: "http://www.w3.org/2001/XMLSchema#integer", Value: "3"}}},
+	}
+	p := Policy{ResourceID: "ske-mva-melding", MinAuthLevel: 4, Obligations: obl, Rules: []Rule{{
+		Subjects:  []string{"urn:altinn:organization:identifier-no:991825827"},
+		Resources: [][]AttributeMatch{{{AttrResource, "ske-mva-melding"}}},
+		Actions:   []string{"read"},
+	}}}
+	if err := s.ReplacePolicy(ctx, Writer{Admin: true}, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Policy(ctx, "ske-mva-melding")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Obligations, obl) {
+		t.Errorf("stored obligations\n%+v\nwant\n%+v", got.Obligations, obl)
+	}
+	// A policy without them is stored without them (nil, not an empty list).
+	p.Obligations = nil
+	if err := s.ReplacePolicy(ctx, Writer{Admin: true}, p); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = s.Policy(ctx, "ske-mva-melding"); err != nil || got.Obligations != nil {
+		t.Errorf("obligations after replacing with none: %+v, %v", got.Obligations, err)
 	}
 }

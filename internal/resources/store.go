@@ -98,10 +98,17 @@ func deleteResource(ctx context.Context, q db.Querier, id string) error {
 
 func getPolicy(ctx context.Context, q db.Querier, resourceID string) (Policy, error) {
 	p := Policy{ResourceID: resourceID}
-	err := q.QueryRow(ctx, `SELECT policy_id, min_auth_level, updated FROM resource_policies WHERE resource_id = $1`, resourceID).
-		Scan(&p.PolicyID, &p.MinAuthLevel, &p.Updated)
+	var obl []byte
+	err := q.QueryRow(ctx, `SELECT policy_id, min_auth_level, obligations, updated FROM resource_policies WHERE resource_id = $1`, resourceID).
+		Scan(&p.PolicyID, &p.MinAuthLevel, &obl, &p.Updated)
 	if err != nil {
 		return p, fmt.Errorf("policy of %q: %w", resourceID, db.Map(err))
+	}
+	if err := json.Unmarshal(obl, &p.Obligations); err != nil {
+		return p, fmt.Errorf("obligations of %q: %w", resourceID, err)
+	}
+	if len(p.Obligations) == 0 {
+		p.Obligations = nil
 	}
 	rows, err := q.Query(ctx, `SELECT rule_id, effect, description, subjects, actions, resources
 		FROM resource_policy_rules WHERE resource_id = $1 ORDER BY ord`, resourceID)
@@ -147,10 +154,19 @@ func policySubjects(ctx context.Context, q db.Querier) ([]subjectOf, error) {
 
 // replacePolicy stores p as the resource's whole policy.
 func replacePolicy(ctx context.Context, q db.Querier, p Policy) error {
-	_, err := q.Exec(ctx, `INSERT INTO resource_policies (resource_id, policy_id, min_auth_level, updated)
-		VALUES ($1, $2, $3, now())
-		ON CONFLICT (resource_id) DO UPDATE SET policy_id = excluded.policy_id, min_auth_level = excluded.min_auth_level, updated = now()`,
-		p.ResourceID, p.PolicyID, p.MinAuthLevel)
+	obl := p.Obligations
+	if obl == nil {
+		obl = []Obligation{}
+	}
+	oblJSON, err := json.Marshal(obl)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO resource_policies (resource_id, policy_id, min_auth_level, obligations, updated)
+		VALUES ($1, $2, $3, $4, now())
+		ON CONFLICT (resource_id) DO UPDATE SET policy_id = excluded.policy_id, min_auth_level = excluded.min_auth_level,
+			obligations = excluded.obligations, updated = now()`,
+		p.ResourceID, p.PolicyID, p.MinAuthLevel, oblJSON)
 	if err != nil {
 		return fmt.Errorf("store policy of %q: %w", p.ResourceID, db.Map(err))
 	}

@@ -73,7 +73,19 @@ func ExportXACML(p Policy) []byte {
 		}
 		b.WriteString("      </xacml:AnyOf>\n    </xacml:Target>\n  </xacml:Rule>\n")
 	}
-	if p.MinAuthLevel > 0 {
+	if len(p.Obligations) > 0 {
+		b.WriteString("  <xacml:ObligationExpressions>\n")
+		for _, o := range p.Obligations {
+			fmt.Fprintf(&b, "    <xacml:ObligationExpression FulfillOn=\"%s\" ObligationId=\"%s\">\n", esc(o.FulfillOn), esc(o.ID))
+			for _, a := range o.Assignments {
+				fmt.Fprintf(&b, "      <xacml:AttributeAssignmentExpression AttributeId=\"%s\" Category=\"%s\">\n", esc(a.AttributeID), esc(a.Category))
+				fmt.Fprintf(&b, "        <xacml:AttributeValue DataType=\"%s\">%s</xacml:AttributeValue>\n", esc(a.DataType), esc(a.Value))
+				b.WriteString("      </xacml:AttributeAssignmentExpression>\n")
+			}
+			b.WriteString("    </xacml:ObligationExpression>\n")
+		}
+		b.WriteString("  </xacml:ObligationExpressions>\n")
+	} else if p.MinAuthLevel > 0 {
 		b.WriteString("  <xacml:ObligationExpressions>\n")
 		fmt.Fprintf(&b, "    <xacml:ObligationExpression FulfillOn=\"Permit\" ObligationId=\"urn:altinn:obligation:authenticationLevel1\">\n")
 		fmt.Fprintf(&b, "      <xacml:AttributeAssignmentExpression AttributeId=\"%s\" Category=\"%s\">\n", obligationAssignID, catMinAuthLevel)
@@ -93,10 +105,15 @@ type xPolicy struct {
 	Rules       []xRule  `xml:"Rule"`
 	Obligations struct {
 		Exprs []struct {
+			ID        string `xml:"ObligationId,attr"`
 			FulfillOn string `xml:"FulfillOn,attr"`
 			Assigns   []struct {
-				Category string `xml:"Category,attr"`
-				Value    string `xml:"AttributeValue"`
+				AttributeID string `xml:"AttributeId,attr"`
+				Category    string `xml:"Category,attr"`
+				Value       struct {
+					DataType string `xml:"DataType,attr"`
+					Text     string `xml:",chardata"`
+				} `xml:"AttributeValue"`
 			} `xml:"AttributeAssignmentExpression"`
 		} `xml:"ObligationExpression"`
 	} `xml:"ObligationExpressions"`
@@ -137,16 +154,27 @@ func ParseXACML(resourceID string, data []byte) (Policy, error) {
 		return Policy{}, ErrInvalidPolicy.WithDetail("RuleCombiningAlgId %q is not supported; the platform's policies use %s", x.CombAlg, denyOverrides)
 	}
 	p := Policy{ResourceID: resourceID, PolicyID: x.PolicyID}
+	// Every obligation is kept as written: the PDP returns them all on
+	// Permit (an app policy has minimum-authenticationlevel and
+	// minimum-authenticationlevel-org). MinAuthLevel is the first one's
+	// level, for the parts of the emulator that only need that.
 	for _, o := range x.Obligations.Exprs {
+		ob := Obligation{ID: strings.TrimSpace(o.ID), FulfillOn: strings.TrimSpace(o.FulfillOn)}
+		if ob.FulfillOn == "" {
+			ob.FulfillOn = EffectPermit
+		}
 		for _, a := range o.Assigns {
-			if a.Category == catMinAuthLevel {
-				n, err := strconv.Atoi(strings.TrimSpace(a.Value))
+			v := strings.TrimSpace(a.Value.Text)
+			if a.Category == catMinAuthLevel && p.MinAuthLevel == 0 {
+				n, err := strconv.Atoi(v)
 				if err != nil {
-					return Policy{}, ErrInvalidPolicy.WithDetail("minimum authentication level %q is not a number", a.Value)
+					return Policy{}, ErrInvalidPolicy.WithDetail("minimum authentication level %q is not a number", v)
 				}
 				p.MinAuthLevel = n
 			}
+			ob.Assignments = append(ob.Assignments, Assignment{AttributeID: strings.TrimSpace(a.AttributeID), Category: strings.TrimSpace(a.Category), DataType: strings.TrimSpace(a.Value.DataType), Value: v})
 		}
+		p.Obligations = append(p.Obligations, ob)
 	}
 	for i, xr := range x.Rules {
 		r := Rule{RuleID: xr.RuleID, Effect: xr.Effect, Description: strings.TrimSpace(xr.Description)}

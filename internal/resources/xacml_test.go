@@ -80,7 +80,8 @@ func TestParseXACML(t *testing.T) {
 		Subjects:  []string{"urn:altinn:rolecode:dagl", "urn:altinn:accesspackage:regnskapsforer-lonn"},
 		Resources: [][]AttributeMatch{{{AttrOrg, "ttd"}, {AttrApp, "lonnsapp"}}},
 		Actions:   []string{"read", "write"},
-	}}}
+	}}, Obligations: []Obligation{{ID: "urn:altinn:obligation:authenticationLevel1", FulfillOn: "Permit", Assignments: []Assignment{{
+		AttributeID: "urn:altinn:obligation-assignment:1", Category: "urn:altinn:minimum-authenticationlevel", DataType: "http://www.w3.org/2001/XMLSchema#integer", Value: "3"}}}}}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("parsed\n%+v\nwant\n%+v", p, want)
 	}
@@ -109,5 +110,73 @@ func TestParseXACMLRejects(t *testing.T) {
 		if _, err := ParseXACML("r", []byte(doc)); problem.From(err).Status != 400 {
 			t.Errorf("%s: err = %v, want 400", name, err)
 		}
+	}
+}
+
+// The platform's own policies name these subject attributes (org1/app1,
+// ttd-externalpdp-resource2 and the registry's app policies in Altinn's test
+// data); the registry stores such policies, so ours must too.
+func TestParseXACMLAcceptsPlatformSubjectAttributes(t *testing.T) {
+	for _, tc := range []struct{ attr, value, want string }{
+		{"urn:altinn:organization:identifier-no", "991825827", "urn:altinn:organization:identifier-no:991825827"},
+		{"urn:altinn:organizationnumber", "991825827", "urn:altinn:organizationnumber:991825827"},
+		{"urn:altinn:resource:delegation", "app_org1_app1", "urn:altinn:resource:delegation:app_org1_app1"},
+		{"urn:altinn:apiscope", "altinn:platform:skd:amelding", "urn:altinn:apiscope:altinn:platform:skd:amelding"},
+		{"urn:altinn:org", "ttd", "urn:altinn:org:ttd"},
+		{"urn:altinn:userid", "20001337", "urn:altinn:userid:20001337"},
+		{"urn:altinn:person:uuid", "00000000-0000-0000-0005-000000002625", "urn:altinn:person:uuid:00000000-0000-0000-0005-000000002625"},
+		{"urn:altinn:organization:uuid", "00000000-0000-0000-0005-000000004222", "urn:altinn:organization:uuid:00000000-0000-0000-0005-000000004222"},
+		{"urn:digitaltdodsbo:rolecode", "formuesfullmakt", "urn:digitaltdodsbo:rolecode:formuesfullmakt"},
+	} {
+		t.Run(tc.attr, func(t *testing.T) {
+			doc := strings.Replace(platformPolicy, `AttributeId="urn:altinn:rolecode"`, `AttributeId="`+tc.attr+`"`, 1)
+			doc = strings.Replace(doc, ">DAGL<", ">"+tc.value+"<", 1)
+			p, err := ParseXACML("app_ttd_lonnsapp", []byte(doc))
+			if err != nil {
+				t.Fatalf("ParseXACML: %v", err)
+			}
+			if got := p.Rules[0].Subjects[0]; got != tc.want {
+				t.Errorf("subject = %q, want %q", got, tc.want)
+			}
+			// The registry serves it back as it was written.
+			if out := string(ExportXACML(p)); !strings.Contains(out, `AttributeId="`+tc.attr+`"`) || !strings.Contains(out, ">"+tc.value+"<") {
+				t.Errorf("export lost %s=%s:\n%s", tc.attr, tc.value, out)
+			}
+		})
+	}
+}
+
+// An app policy carries two obligations; the PDP returns both, so the
+// registry keeps both, with their ids and attribute ids as written.
+func TestParseXACMLKeepsEveryObligation(t *testing.T) {
+	second := `<xacml:ObligationExpression FulfillOn="Permit" ObligationId="urn:altinn:obligation:2">
+      <xacml:AttributeAssignmentExpression AttributeId="urn:altinn:obligation-assignment:2" Category="urn:altinn:minimum-authenticationlevel-org">
+        <xacml:AttributeValue DataType="http://www.w3.org/2001/XMLSchema#integer">2</xacml:AttributeValue>
+      </xacml:AttributeAssignmentExpression>
+    </xacml:ObligationExpression>
+  </xacml:ObligationExpressions>`
+	doc := strings.Replace(platformPolicy, "</xacml:ObligationExpressions>", second, 1)
+	p, err := ParseXACML("app_ttd_lonnsapp", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Obligation{
+		{ID: "urn:altinn:obligation:authenticationLevel1", FulfillOn: "Permit", Assignments: []Assignment{{
+			AttributeID: "urn:altinn:obligation-assignment:1", Category: "urn:altinn:minimum-authenticationlevel", DataType: "http://www.w3.org/2001/XMLSchema#integer", Value: "3"}}},
+		{ID: "urn:altinn:obligation:2", FulfillOn: "Permit", Assignments: []Assignment{{
+			AttributeID: "urn:altinn:obligation-assignment:2", Category: "urn:altinn:minimum-authenticationlevel-org", DataType: "http://www.w3.org/2001/XMLSchema#integer", Value: "2"}}},
+	}
+	if !reflect.DeepEqual(p.Obligations, want) {
+		t.Errorf("obligations\n%+v\nwant\n%+v", p.Obligations, want)
+	}
+	if p.MinAuthLevel != 3 {
+		t.Errorf("MinAuthLevel = %d, want 3", p.MinAuthLevel)
+	}
+	back, err := ParseXACML("app_ttd_lonnsapp", ExportXACML(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Obligations, want) {
+		t.Errorf("round trip obligations\n%+v\nwant\n%+v", back.Obligations, want)
 	}
 }

@@ -1,0 +1,1 @@
+ALTER TABLE resource_policies DROP COLUMN obligations;
