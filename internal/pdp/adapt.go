@@ -42,6 +42,17 @@ func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error)
 		return Policy{}, err
 	}
 	p.MinAuthLevel = rp.MinAuthLevel
+	for _, o := range rp.Obligations {
+		// The PDP returns obligations on Permit only.
+		if o.FulfillOn != "" && !strings.EqualFold(o.FulfillOn, resources.EffectPermit) {
+			continue
+		}
+		ob := Obligation{ID: o.ID, AttributeAssignment: make([]AttributeAssignment, 0, len(o.Assignments))}
+		for _, a := range o.Assignments {
+			ob.AttributeAssignment = append(ob.AttributeAssignment, AttributeAssignment{AttributeID: a.AttributeID, Value: a.Value, Category: a.Category, DataType: a.DataType})
+		}
+		p.Obligations = append(p.Obligations, ob)
+	}
 	p.Rules = make([]Rule, 0, len(rp.Rules))
 	for _, r := range rp.Rules {
 		p.Rules = append(p.Rules, Rule{

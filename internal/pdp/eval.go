@@ -115,6 +115,15 @@ func matchSubjects(subjects []string, f Facts) (Grant, string, bool) {
 }
 
 func matchSubject(subj string, f Facts) (Grant, bool) {
+	// A rule naming one of the subject's own attributes matches it, as the
+	// real PDP matches the request's attributes: an organisation number
+	// (urn:altinn:organization:identifier-no), a service owner
+	// (urn:altinn:org), a user id. Policies compare these ignoring case.
+	for _, a := range f.Attrs {
+		if strings.EqualFold(a.Value, subj) {
+			return Grant{Kind: "subjectAttribute", Value: subj, Source: a.Source}, true
+		}
+	}
 	lower := strings.ToLower(subj)
 	switch {
 	case strings.HasPrefix(lower, accessPackagePrefix):
@@ -166,9 +175,14 @@ func PackageCode(urnOrCode string) string {
 	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(urnOrCode), accessPackagePrefix))
 }
 
-// obligations are what a Permit carries: the minimum authentication level
-// of the resource policy (spec §1.3); a policy without one has none.
+// obligations are what a Permit carries: every obligation of the resource
+// policy, as written (an app policy has two: minimum-authenticationlevel
+// and minimum-authenticationlevel-org); for a policy kept without them, the
+// minimum authentication level (spec §1.3). A policy with neither has none.
 func obligations(p Policy) []Obligation {
+	if len(p.Obligations) > 0 {
+		return p.Obligations
+	}
 	if p.MinAuthLevel <= 0 {
 		return nil
 	}

@@ -196,6 +196,11 @@ type Subject struct {
 	OrgNo        string    `json:"orgNo,omitempty"`
 	PartyID      int64     `json:"partyId,omitempty"`
 	PartyUUID    uuid.UUID `json:"partyUuid,omitempty"`
+	// Attrs are the request's subject attributes as URNs ("<attribute
+	// id>:<value>"), e.g. urn:altinn:organization:identifier-no:991825827
+	// or urn:altinn:org:ttd. A policy rule naming one of them matches, as
+	// XACML matches the request's attributes themselves.
+	Attrs []string `json:"attrs,omitempty"`
 }
 
 // IsZero says no identifying attribute was given.
@@ -240,6 +245,9 @@ type Policy struct {
 	// AccessListEnabled is the resource's accessListMode == Enabled: a
 	// Permit also needs the party on one of the resource's access lists.
 	AccessListEnabled bool
+	// Obligations are the policy's obligation expressions that apply on
+	// Permit, as written; when empty, MinAuthLevel stands for the one.
+	Obligations []Obligation
 }
 
 // Rule is one policy rule: it applies when one of Subjects matches the
@@ -291,9 +299,13 @@ type Held struct {
 // enrichment (spec §3 step 3) and the delegation lookup (step 5) find them.
 type Facts struct {
 	SystemUserID uuid.UUID
-	Roles        []Held // ER role codes
-	Packages     []Held // access-package codes (bare, lower-case)
-	Rights       []Held // resource ids delegated directly
+	// Attrs are the subject's own attributes as URNs (the request's, and
+	// those the PDP adds, e.g. the organization:identifier-no for a legacy
+	// organizationnumber).
+	Attrs    []Held
+	Roles    []Held // ER role codes
+	Packages []Held // access-package codes (bare, lower-case)
+	Rights   []Held // resource ids delegated directly
 }
 
 // Trace explains a decision ("Why?").

@@ -131,8 +131,11 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	if r.Action == "" {
 		return fail(missingErr("The request has no action: "+AttrAction+" is required.", AttrAction))
 	}
-	if r.Subject.IsZero() {
+	noSubject := func() Result {
 		return fail(missingErr(msgIncompleteDelegation, AttrSystemUserUUID+" | "+AttrUserID+" | "+AttrPersonID+" | "+AttrOrgID))
+	}
+	if r.Subject.IsZero() && len(r.Subject.Attrs) == 0 {
+		return noSubject()
 	}
 
 	// Step 1 (spec §3): resolve the resource party.
@@ -161,12 +164,21 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 			return fail(unavailable(err))
 		}
 	}
+	// The subject's own attributes match rules that name them, with or
+	// without a resource party (e.g. a service owner's urn:altinn:org).
+	for _, a := range r.Subject.Attrs {
+		facts.Attrs = append(facts.Attrs, Held{Value: a, Source: "subject attribute of the request"})
+	}
 	if tr != nil {
 		tr.Roles, tr.Packages, tr.Rights = facts.Roles, facts.Packages, facts.Rights
 	}
 
 	// Steps 4, 5, 7.
 	out := Evaluate(pol, r.ResourceID, r.Action, facts, tr)
+	if out.Decision == NotApplicable && r.Subject.IsZero() {
+		// Only attributes no rule names, and nothing to look delegations up by.
+		return noSubject()
+	}
 	if out.Decision == NotApplicable && !partyOK {
 		// Upstream's delegation step needs a resolvable resource party.
 		return fail(missingErr(msgIncompleteDelegation, AttrPartyID+" | "+AttrPartyUUID+" | "+AttrOrgID))

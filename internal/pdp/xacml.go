@@ -210,6 +210,13 @@ func parseSubject(attrs []XAttribute, ep Endpoint) (Subject, *statusErr) {
 	}
 	for _, a := range attrs {
 		v := strings.TrimSpace(a.Value)
+		if a.AttributeID != AttrSessionID && a.AttributeID != "" && v != "" {
+			s.Attrs = append(s.Attrs, a.AttributeID+":"+v)
+			if a.AttributeID == AttrOrgNumber {
+				// The real PDP adds the current form next to the legacy one.
+				s.Attrs = append(s.Attrs, AttrOrgID+":"+v)
+			}
+		}
 		switch a.AttributeID {
 		case AttrPersonID:
 			if ep == Internal {

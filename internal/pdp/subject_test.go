@@ -1,0 +1,88 @@
+package pdp
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Rules that name the subject's own attributes (an organisation number, a
+// service owner, a user id) match requests whose subject carries them, as
+// in Altinn's ttd-externalpdp-resource2 and events policies
+// (AltinnResourceRegistry0004, 0009–0011).
+func TestSubjectAttributeRules(t *testing.T) {
+	w := newWorld()
+	orgRule := func(id, subject string) Rule {
+		return Rule{ID: id, Effect: Permit, Subjects: []string{subject}, Actions: []string{"read"}}
+	}
+	w.policies.set(Policy{ResourceID: "ttd-org-subject", Rules: []Rule{
+		orgRule("r-orgno", AttrOrgID+":"+orgRegnsk.OrgNo),
+	}})
+	w.policies.set(Policy{ResourceID: "ttd-legacy-subject", Rules: []Rule{
+		orgRule("r-legacy", AttrOrgNumber+":"+orgRegnsk.OrgNo),
+	}})
+	w.policies.set(Policy{ResourceID: "ttd-serviceowner", Rules: []Rule{
+		orgRule("r-owner", "urn:altinn:org:ttd"),
+	}})
+	w.policies.set(Policy{ResourceID: "ttd-user-subject", Rules: []Rule{
+		orgRule("r-user", AttrUserID+":20000003"),
+	}})
+	tigerNo := attr(AttrOrgID, orgTiger.OrgNo)
+	for _, c := range []struct {
+		name, body, decision, grant string
+	}{
+		{"org number matches organization:identifier-no rule", req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-org-subject", tigerNo)), Permit, AttrOrgID + ":" + orgRegnsk.OrgNo},
+		{"legacy organizationnumber matches organization:identifier-no rule", req(attr(AttrOrgNumber, orgRegnsk.OrgNo), act("read"), res("ttd-org-subject", tigerNo)), Permit, AttrOrgID + ":" + orgRegnsk.OrgNo},
+		{"legacy organizationnumber matches organizationnumber rule", req(attr(AttrOrgNumber, orgRegnsk.OrgNo), act("read"), res("ttd-legacy-subject", tigerNo)), Permit, AttrOrgNumber + ":" + orgRegnsk.OrgNo},
+		{"organization:identifier-no does not match organizationnumber rule", req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-legacy-subject", tigerNo)), NotApplicable, ""},
+		{"another organisation", req(attr(AttrOrgID, orgElg.OrgNo), act("read"), res("ttd-org-subject", tigerNo)), NotApplicable, ""},
+		{"another action", req(attr(AttrOrgID, orgRegnsk.OrgNo), act("write"), res("ttd-org-subject", tigerNo)), NotApplicable, ""},
+		{"service owner without resource party", req(attr("urn:altinn:org", "ttd"), act("read"), res("ttd-serviceowner")), Permit, "urn:altinn:org:ttd"},
+		{"another service owner", req(attr("urn:altinn:org", "skd"), act("read"), res("ttd-serviceowner", tigerNo)), Indeterminate, ""},
+		{"user id rule", req(attr(AttrUserID, "20000003"), act("read"), res("ttd-user-subject", tigerNo)), Permit, AttrUserID + ":20000003"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := decideOne(t, w.svc, External, c.body)
+			if r.Decision != c.decision {
+				code, msg := statusOf(r)
+				t.Fatalf("decision %s (%s %q), want %s; trace %+v", r.Decision, code, msg, c.decision, r.Trace)
+			}
+			if c.grant != "" && (r.Trace.Grant == nil || r.Trace.Grant.Value != c.grant) {
+				t.Errorf("grant %+v, want %s", r.Trace.Grant, c.grant)
+			}
+		})
+	}
+}
+
+// A Permit carries every obligation of the policy, as written: an app
+// policy's minimum-authenticationlevel and minimum-authenticationlevel-org
+// (AltinnAppsOrg1App1_UserDelegation and its siblings expect both).
+func TestEveryObligationOnPermit(t *testing.T) {
+	two := []Obligation{
+		{ID: "urn:altinn:obligation:1", AttributeAssignment: []AttributeAssignment{{AttributeID: "urn:altinn:obligation-assignment:1", Value: "4", Category: "urn:altinn:minimum-authenticationlevel", DataType: DataTypeInteger}}},
+		{ID: "urn:altinn:obligation:2", AttributeAssignment: []AttributeAssignment{{AttributeID: "urn:altinn:obligation-assignment:2", Value: "3", Category: "urn:altinn:minimum-authenticationlevel-org", DataType: DataTypeInteger}}},
+	}
+	level := []Obligation{{ID: ObligationAuthLevelID, AttributeAssignment: []AttributeAssignment{{AttributeID: ObligationAssignmentID, Value: "2", Category: CategoryMinAuthLevel, DataType: DataTypeInteger}}}}
+	for _, c := range []struct {
+		name string
+		pol  Policy
+		want []Obligation
+	}{
+		{"both obligations of an app policy", Policy{MinAuthLevel: 4, Obligations: two}, two},
+		{"policy kept with a level only", Policy{MinAuthLevel: 2}, level},
+		{"policy without obligations", Policy{}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld()
+			c.pol.ResourceID = "app_org1_app1"
+			c.pol.Rules = []Rule{{ID: "r", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:dagl"}, Actions: []string{"read"}}}
+			w.policies.set(c.pol)
+			r := decideOne(t, w.svc, External, req(attr(AttrPersonID, personTiril.PID), act("read"), res("app_org1_app1", attr(AttrOrgID, orgTiger.OrgNo))))
+			if r.Decision != Permit {
+				t.Fatalf("decision %s, want Permit; trace %+v", r.Decision, r.Trace)
+			}
+			if !reflect.DeepEqual(r.Obligations, c.want) {
+				t.Errorf("obligations\n%+v\nwant\n%+v", r.Obligations, c.want)
+			}
+		})
+	}
+}
