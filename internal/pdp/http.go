@@ -138,13 +138,20 @@ func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, expl
 	for i, p := range parts {
 		if p.err != nil {
 			out[i] = s.failed(p.err, explain)
-			if len(p.req.echo) > 0 {
+			if len(p.req.echo) > 0 && !p.err.fatal {
 				out[i].Category = p.req.echo
 			}
-			continue
+		} else {
+			p.req.Endpoint, p.req.Explain = ep, explain
+			out[i] = s.Decide(ctx, p.req)
 		}
-		p.req.Endpoint, p.req.Explain = ep, explain
-		out[i] = s.Decide(ctx, p.req)
+		if out[i].fatal {
+			// Upstream throws here, and its controller answers the whole
+			// request, every part of a multi-request included, with this
+			// one Indeterminate and nothing echoed.
+			out[i].Category = nil
+			return Response{Response: out[i : i+1]}
+		}
 	}
 	return Response{Response: out}
 }

@@ -136,6 +136,9 @@ type Result struct {
 	// Trace is the emulator's explanation, only when asked for
 	// (?explain=true or the /sim explain endpoint).
 	Trace *Trace `json:"trace,omitempty"`
+
+	// fatal: the request could not be decided at all (see statusErr.fatal).
+	fatal bool
 }
 
 // Status carries the XACML status code.

@@ -126,7 +126,11 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		tr.Subject = describeSubject(r.Subject)
 	}
 	if r.ResourceID == "" {
-		return fail(missingErr("The request has no resource: urn:altinn:resource (or urn:altinn:org + urn:altinn:app) is required.", AttrResource))
+		// Upstream cannot even look a policy up: it throws, and the whole
+		// request is one Indeterminate.
+		e := argErr(r.Endpoint, "The request has no resource: urn:altinn:resource (or urn:altinn:org + urn:altinn:app) is required.")
+		e.missing = []string{AttrResource}
+		return fail(e)
 	}
 	if r.Action == "" {
 		return fail(missingErr("The request has no action: "+AttrAction+" is required.", AttrAction))
@@ -135,7 +139,10 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		return fail(missingErr(msgIncompleteDelegation, AttrSystemUserUUID+" | "+AttrUserID+" | "+AttrPersonID+" | "+AttrOrgID))
 	}
 	if r.Subject.IsZero() && len(r.Subject.Attrs) == 0 {
-		return noSubject()
+		// No subject attribute at all: upstream throws, as for no resource.
+		e := argErr(r.Endpoint, "The request has no subject: urn:altinn:systemuser:uuid, urn:altinn:userid, urn:altinn:person:identifier-no or urn:altinn:organization:identifier-no is required.")
+		e.missing = []string{AttrSystemUserUUID + " | " + AttrUserID + " | " + AttrPersonID + " | " + AttrOrgID}
+		return fail(e)
 	}
 
 	// Step 1 (spec §3): resolve the resource party.
@@ -217,7 +224,7 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 
 func indeterminate(e *statusErr) Result {
 	msg := e.msg
-	return Result{Decision: Indeterminate, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: e.code}}}
+	return Result{Decision: Indeterminate, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: e.code}}, fatal: e.fatal}
 }
 
 func okStatus() *Status { return &Status{StatusCode: &StatusCode{Value: StatusOK}} }

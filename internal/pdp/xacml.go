@@ -29,6 +29,9 @@ type statusErr struct {
 	msg     string
 	missing []string
 	cause   error // for the log, never sent
+	// fatal is what upstream throws (an ArgumentException): it ends the
+	// whole request, multi-request or not, in one Indeterminate result.
+	fatal bool
 }
 
 func (e *statusErr) Error() string { return e.msg }
@@ -40,7 +43,7 @@ func argErr(ep Endpoint, format string, args ...any) *statusErr {
 	if ep == External {
 		code = StatusProcessingError
 	}
-	return &statusErr{code: code, msg: fmt.Sprintf(format, args...)}
+	return &statusErr{code: code, msg: fmt.Sprintf(format, args...), fatal: true}
 }
 
 func syntaxErr(format string, args ...any) *statusErr {
@@ -95,26 +98,25 @@ func first(cs []XCategory) []*XCategory {
 }
 
 func splitRef(req *XRequest, ref XRequestReference, ep Endpoint) parsed {
+	// A ReferenceId that names no category adds nothing, as upstream: the
+	// part then lacks a subject, action or resource and is decided (or
+	// refused) as such.
 	var subj, act, res []*XCategory
 	for _, id := range ref.ReferenceID {
-		found := false
 		for i := range req.AccessSubject {
 			if req.AccessSubject[i].ID == id {
-				subj, found = append(subj, &req.AccessSubject[i]), true
+				subj = append(subj, &req.AccessSubject[i])
 			}
 		}
 		for i := range req.Action {
 			if req.Action[i].ID == id {
-				act, found = append(act, &req.Action[i]), true
+				act = append(act, &req.Action[i])
 			}
 		}
 		for i := range req.Resource {
 			if req.Resource[i].ID == id {
-				res, found = append(res, &req.Resource[i]), true
+				res = append(res, &req.Resource[i])
 			}
-		}
-		if !found {
-			return parsed{err: syntaxErr("MultiRequests: ReferenceId %q names no AccessSubject, Action or Resource category.", id)}
 		}
 	}
 	return build(subj, act, res, ep)
