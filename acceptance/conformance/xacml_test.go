@@ -26,18 +26,19 @@ package conformance
 //     InstanceDelegationPolicy_*, AppPolicy_*_DAGL_NotApplicable: need app
 //     instances from Storage (urn:altinn:instance-id, tasks) or Digitalt
 //     dødsbo (OED) role assignments.
-//   - AltinnAppsOrg1App1_*, DelegationPolicyMultiRequest_*,
-//     AltinnApps_SystemUserWithDelegation_Permit: decided by Access
-//     Management delegation policies (blob storage) to users, main units and
-//     key-role units, which the emulator does not model.
+//   - AltinnAppsOrg1App1_*, DelegationPolicyMultiRequest_*: decided by
+//     Access Management delegation policies (blob storage) to users, main
+//     units and key-role units, which the emulator does not model.
+//
+// The system user of the upstream delegation mocks is loaded (see
+// upstreamSystemUser), so its pairs are ported.
 //   - AltinnResourceRegistry0005–0008, Multi0012: the subject is the
 //     person 01039012345, which is not a valid national identity number;
 //     the emulator's register holds valid ones only.
-//   - ResourceRegistry_SystemUserWithDelegation_Permit,
-//     SystemUserWithDelegations_MultiRequest, SystemUser_WithAccessPackage_*,
-//     PersonWithAccessPackage, AccessPackageUngrantedAction: need system
-//     users and packages with the upstream mock's fixed uuids (ours are
-//     minted at approval).
+//   - SystemUser_WithAccessPackage_*, PersonWithAccessPackage,
+//     AccessPackageUngrantedAction: need the packages the upstream Access
+//     Management mock hands out by party uuid (e.g. to the person party
+//     00000000-…-0000000000aa, which has no register entry to load).
 //   - ResourceRegistry_AccessListAuthorization_*, *_RequestConsent_*:
 //     need access-list memberships and consent resources from the Resource
 //     Registry mock.
@@ -53,6 +54,7 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/seed"
 )
 
 const (
@@ -78,7 +80,35 @@ var xacmlPairs = []struct{ name, source string }{
 	{"ResourceRegistry_NoSubject_Indeterminate", srcXacmlExternal},
 	{"ResourceRegistry_NoResource_Indeterminate", srcXacmlExternal},
 	{"ResourceRegistry_NoSubject_MultiRequest_Indeterminate", srcXacmlExternal},
+	{"ResourceRegistry_SystemUserWithDelegation_Permit", srcXacmlInternal},
+	{"ResourceRegistry_SystemUserWithDelegation_Permit", srcXacmlExternal},
+	{"ResourceRegistry_SystemUserWithDelegations_MultiRequest_Permit", srcXacmlExternal},
+	{"AltinnApps_SystemUserWithDelegation_Permit", srcXacmlExternal},
 }
+
+// upstreamSystemUser is the system user of the upstream delegation mocks:
+// owned by 910459880 (party 50005545), delegated read on
+// ttd-externalpdp-resource1, ttd-externalpdp-resource2 and app org1/app1
+// (Data/blobs/input/<resource>/50005545/SystemUser<uuid>/delegationpolicy.xml).
+// Ours is approved with those rights by the seed below; its id is put in
+// place of this one.
+const upstreamSystemUser = "47caea5b-a80b-4343-b1d3-31eb523a4e28"
+
+const xacmlSeed = `
+roles:
+  - {org: "910459880", role: DAGL, person: "12857841016"}
+systems:
+  - id: 991825827_xacmlpairs
+    vendor: "991825827"
+    name: Altinn's XACML pairs
+    description: The system of the upstream delegation mocks' system user
+    rights:
+      - {resource: ttd-externalpdp-resource1, action: read}
+      - {resource: ttd-externalpdp-resource2, action: read}
+      - {resource: app_org1_app1, action: read}
+systemUsers:
+  - {system: 991825827_xacmlpairs, org: "910459880", approvedBy: "12857841016"}
+`
 
 // The upstream mocks' register (Data/Register/all.json): organisations by
 // party id. 50990001 is only in the roles mock; 310990000 stands in for it.
@@ -105,8 +135,11 @@ var xacmlUsers = []struct {
 }
 
 // xacmlPolicies are the upstream ResourceRegistry/<id>/policy.xml files.
+// app_org1_app1 is AltinnApps/org1/app1/policy.xml, the app's policy
+// with two obligations.
 var xacmlPolicies = []string{"apidelegation", "ttd-altinn-events-automated-tests", "ttd-externalpdp-resource1",
-	"ttd-externalpdp-resource2", "ttd-accesspackage-resource", "altinn_client_administration", "altinn_access_management_hovedadmin"}
+	"ttd-externalpdp-resource2", "ttd-accesspackage-resource", "altinn_client_administration", "altinn_access_management_hovedadmin",
+	"app_org1_app1"}
 
 // xacmlResult is the part of a JSON-profile result upstream compares;
 // field names match case-insensitively, as upstream's fixtures mix cases.
@@ -215,8 +248,12 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 	admin := e.orgToken(validOrg, "altinn:resourceregistry/resource.admin")
 	for _, id := range xacmlPolicies {
 		if a := e.do("GET", "/resourceregistry/api/v1/resource/"+id, "", nil); a.status != 200 {
+			typ := "GenericAccessResource"
+			if strings.HasPrefix(id, "app_") {
+				typ = "AltinnApp"
+			}
 			body := map[string]any{
-				"identifier": id, "resourceType": "GenericAccessResource", "delegable": true, "visible": true,
+				"identifier": id, "resourceType": typ, "delegable": true, "visible": true,
 				"title":                 map[string]string{"nb": id, "nn": id, "en": id},
 				"description":           map[string]string{"nb": id, "nn": id, "en": id},
 				"hasCompetentAuthority": map[string]string{"orgcode": "ttd", "organization": "991825827"},
@@ -233,6 +270,21 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 			t.Fatalf("upload policy of %s: %d %s", id, a.status, a.body)
 		}
 	}
+
+	f, err := seed.Parse([]byte(xacmlSeed), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := seed.Deps{Pool: e.srv.Pool, Parties: e.srv.Parties, Tokens: e.srv.Tokens, Resources: e.srv.Resources,
+		Registry: e.srv.Registry, SystemUsers: e.srv.SystemUsers, Requests: e.srv.Requests}
+	if _, err := seed.Apply(ctx, d, f); err != nil {
+		t.Fatalf("seed the system user: %v", err)
+	}
+	sus, err := e.srv.SystemUsers.ListForParty(ctx, "910459880")
+	if err != nil || len(sus) != 1 {
+		t.Fatalf("system users of 910459880: %d, %v", len(sus), err)
+	}
+	users[upstreamSystemUser] = sus[0].ID.String()
 	return users
 }
 
@@ -262,6 +314,8 @@ func adaptXACMLRequest(t *testing.T, e *env, ctx context.Context, body []byte, u
 			val, _ := v["Value"].(string)
 			switch {
 			case id == "urn:altinn:userid" && users[val] != "":
+				v["Value"] = users[val]
+			case id == "urn:altinn:systemuser:uuid" && users[val] != "":
 				v["Value"] = users[val]
 			case id == "urn:altinn:party:uuid" && uuids[strings.ToLower(val)] != "":
 				v["Value"] = uuids[strings.ToLower(val)]
