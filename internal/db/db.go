@@ -52,7 +52,10 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 
 // InTx runs fn in one transaction and commits it, retrying the whole
 // function on serialization failures and deadlocks, so nothing
-// half-written stays behind.
+// half-written stays behind. When fn notified caches (Notify, Invalidate),
+// InTx returns only once every instance's listeners have handled the
+// notifications (Settle): what the caller answers next, every instance
+// already reflects.
 func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(q Querier) error) error {
 	return InTxOpts(ctx, pool, pgx.TxOptions{}, fn)
 }
@@ -62,7 +65,7 @@ func InTxOpts(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn fu
 	const attempts = 8
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = pgx.BeginTxFunc(ctx, pool, opts, func(tx pgx.Tx) error { return fn(tx) })
+		err = inTx(ctx, pool, opts, fn)
 		if !retryable(err) {
 			return Map(err)
 		}
@@ -73,6 +76,54 @@ func InTxOpts(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn fu
 		}
 	}
 	return Map(fmt.Errorf("transaction retried %d times: %w", attempts, err))
+}
+
+// inTx is one attempt. A transaction that notified also sends a sync
+// token before committing, and then waits, on the same connection, for
+// every listener to answer it (see settling).
+func inTx(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(q Querier) error) error {
+	pc, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	var (
+		s    settling
+		sent bool
+	)
+	err = pgx.BeginTxFunc(ctx, pc, opts, func(ptx pgx.Tx) error {
+		t := &tx{Tx: ptx}
+		if err := fn(t); err != nil || !t.notified {
+			return err
+		}
+		var err error
+		s, err = send(ctx, ptx)
+		sent = err == nil
+		return err
+	})
+	if !sent {
+		// Nothing listens for answers (a rolled-back LISTEN is undone).
+		pc.Release()
+		return err
+	}
+	if err != nil {
+		// The commit failed after LISTEN: stop listening.
+		_, uerr := pc.Exec(context.WithoutCancel(ctx), "UNLISTEN "+pgx.Identifier{ackChannel}.Sanitize())
+		release(pc, uerr == nil)
+		return err
+	}
+	werr := s.wait(ctx, pc.Conn())
+	release(pc, werr == nil)
+	if werr != nil && ctx.Err() == nil {
+		warn(werr, len(s.pids))
+	}
+	return nil
+}
+
+// tx is the Querier InTx hands fn: a transaction that remembers whether
+// it notified, so the commit can wait for the listeners.
+type tx struct {
+	pgx.Tx
+	notified bool
 }
 
 func retryable(err error) bool {

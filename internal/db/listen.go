@@ -10,12 +10,16 @@ import (
 
 // InvalidateChannel is where writers of cached data notify every instance
 // (payloads "systemuser:<uuid>", "delegation:<uuid>", "policy:<id>",
-// "resource:<id>"), and where a reset says ResetPayload.
+// "resource:<id>", PartiesPayload), and where a reset says ResetPayload.
 const InvalidateChannel = "altinn_sim_invalidate"
 
 // ResetPayload on InvalidateChannel means every row may have changed: all
 // caches empty themselves.
 const ResetPayload = "reset"
+
+// PartiesPayload on InvalidateChannel means organisations, persons or
+// roles changed (only seeding writes them).
+const PartiesPayload = "parties"
 
 // ListenFuncs are a cache's reactions to its listener.
 type ListenFuncs struct {
@@ -31,8 +35,9 @@ type ListenFuncs struct {
 }
 
 // Listen keeps a dedicated connection LISTENing on channels, reconnecting
-// with backoff (up to 5 s) when the database goes away. stop ends it and
-// waits.
+// with backoff (up to 5 s) when the database goes away. It also answers
+// writers' Settle: Notify has run for everything a writer committed
+// before its write returns. stop ends it and waits.
 func Listen(cfg *pgx.ConnConfig, channels []string, log *slog.Logger, f ListenFuncs) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -70,10 +75,14 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f L
 		defer cancel()
 		_ = conn.Close(cctx)
 	}()
-	for _, ch := range channels {
+	for _, ch := range append([]string{syncChannel}, channels...) {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			return err
 		}
+	}
+	// Only now may writers wait for this session (see Settle).
+	if _, err := conn.Exec(ctx, `SELECT set_config('application_name', $1, false)`, ListenerAppName); err != nil {
+		return err
 	}
 	f.Connected()
 	connected()
@@ -81,6 +90,13 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f L
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if n.Channel == syncChannel {
+			// Everything committed before the token has been handled.
+			if _, err := conn.Exec(ctx, `SELECT pg_notify($1, $2)`, ackChannel, n.Payload); err != nil {
+				return err
+			}
+			continue
 		}
 		f.Notify(n.Channel, n.Payload)
 	}

@@ -141,7 +141,10 @@ func (s *Service) UpsertOrg(ctx context.Context, q db.Querier, o Organization) e
 	if o.OrgForm == "" {
 		o.OrgForm = "AS"
 	}
-	return insertOrg(ctx, q, o)
+	if err := insertOrg(ctx, q, o); err != nil {
+		return err
+	}
+	return db.Invalidate(ctx, q, db.PartiesPayload)
 }
 
 // UpsertPerson adds or renames a person (used by seeding).
@@ -149,7 +152,10 @@ func (s *Service) UpsertPerson(ctx context.Context, q db.Querier, p Person) erro
 	if !ValidPID(p.PID) {
 		return fmt.Errorf("invalid national identity number %q", p.PID)
 	}
-	return insertPerson(ctx, q, p)
+	if err := insertPerson(ctx, q, p); err != nil {
+		return err
+	}
+	return db.Invalidate(ctx, q, db.PartiesPayload)
 }
 
 // AddRole registers a role (used by seeding).
@@ -157,5 +163,8 @@ func (s *Service) AddRole(ctx context.Context, q db.Querier, r Role) error {
 	if r.Source == "" {
 		r.Source = "ccr"
 	}
-	return insertRole(ctx, q, r)
+	if err := insertRole(ctx, q, r); err != nil {
+		return err
+	}
+	return db.Invalidate(ctx, q, db.PartiesPayload)
 }

@@ -13,11 +13,11 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
-// How long entries live. Policies and system users are dropped by
-// notification, so their lifetime is only a safety net; parties and roles
-// have no notification (they change only by seeding), so a short lifetime
-// bounds how stale they can be. Misses ("not found") live briefly, so that
-// something created by a writer that forgot to notify still shows up.
+// How long entries live. Everything is dropped by notification (parties
+// and roles as a whole, on db.PartiesPayload), so lifetimes are only a
+// safety net; parties and roles keep the shorter one, as before they were
+// notified. Misses ("not found") live briefly, so that something created
+// by a writer that forgot to notify still shows up.
 const (
 	notifiedTTL   = 5 * time.Minute
 	unnotifiedTTL = 10 * time.Second
@@ -73,8 +73,17 @@ func (t *table[K, V]) get(k K, now time.Time) (entry[V], bool) {
 // parties must not grow memory without end. A full table starts over.
 const maxEntries = 100_000
 
-func (t *table[K, V]) put(k K, e entry[V]) {
+// put stores e unless stale says no, asked under the table's lock: an
+// invalidation bumps the epoch before it takes this lock to drop, so a
+// load that checks the epoch here either sees the bump or is dropped
+// after it. (Checked before taking the lock, a drop could slip in between
+// the check and the store, and the old value would stay.)
+func (t *table[K, V]) put(k K, e entry[V], stale func() bool) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
+	if stale() {
+		return
+	}
 	if len(t.m) >= maxEntries {
 		t.m = nil
 	}
@@ -82,7 +91,6 @@ func (t *table[K, V]) put(k K, e entry[V]) {
 		t.m = make(map[K]entry[V])
 	}
 	t.m[k] = e
-	t.mu.Unlock()
 }
 
 func (t *table[K, V]) drop(k K) {
@@ -125,9 +133,7 @@ func load[K comparable, V any](c *cache, t *table[K, V], k K, ttl time.Duration,
 	default:
 		return v, err
 	}
-	if c.live.Load() && c.epoch.Load() == epoch {
-		t.put(k, entry[V]{v: v, err: err, exp: exp})
-	}
+	t.put(k, entry[V]{v: v, err: err, exp: exp}, func() bool { return !c.live.Load() || c.epoch.Load() != epoch })
 	return v, err
 }
 
@@ -163,10 +169,17 @@ func (c *cache) flush() {
 
 // invalidate drops what a notification payload names (contracts.md):
 // systemuser:<uuid>, delegation:<uuid>, policy:<resourceId>,
-// resource:<resourceId>. Anything else flushes everything, to be safe.
+// resource:<resourceId>, and db.PartiesPayload (all organisations,
+// persons and roles). Anything else flushes everything, to be safe.
 func (c *cache) invalidate(payload string) {
-	kind, key, _ := strings.Cut(payload, ":")
 	c.epoch.Add(1)
+	if payload == db.PartiesPayload {
+		c.orgs.flush()
+		c.persons.flush()
+		c.roleTable.flush()
+		return
+	}
+	kind, key, _ := strings.Cut(payload, ":")
 	switch kind {
 	case "systemuser", "delegation":
 		if id, err := uuid.Parse(key); err == nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 )
 
@@ -125,7 +126,7 @@ func TestListenerReconnectFlushes(t *testing.T) {
 	}
 	// Kill the listener's backend, as a database restart would.
 	ctx := context.Background()
-	tag, err := pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`)
+	tag, err := pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, db.ListenerAppName)
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("terminate listener: %v, rows %d", err, tag.RowsAffected())
 	}

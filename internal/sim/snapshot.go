@@ -119,10 +119,7 @@ func Reset(ctx context.Context, pool *pgxpool.Pool) error {
 			}
 		}
 		// Every cache keyed on any of these rows is stale now.
-		if _, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, db.InvalidateChannel, db.ResetPayload); err != nil {
-			return err
-		}
-		return nil
+		return db.Invalidate(ctx, q, db.ResetPayload)
 	})
 }
 

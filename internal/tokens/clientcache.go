@@ -96,10 +96,10 @@ func (s *Service) lookupClient(ctx context.Context, id string) (Client, error) {
 }
 
 // notifyClient tells every instance (this one included) that a client
-// changed; call it inside the writing transaction.
+// changed; call it inside the writing transaction (db.InTx then returns
+// only once every instance's client cache has dropped it).
 func notifyClient(ctx context.Context, q db.Querier, id string) error {
-	_, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, clientsChannel, "client:"+id)
-	return db.Map(err)
+	return db.Notify(ctx, q, clientsChannel, "client:"+id)
 }
 
 // Listen keeps a connection LISTENing for client changes (and for a

@@ -204,7 +204,6 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 		}
 		return notifyClient(ctx, q, c.ClientID)
 	})
-	s.clients.invalidate(c.ClientID)
 	if err != nil {
 		if errors.Is(err, db.ErrConflict) {
 			return Client{}, problem.Conflict.WithDetail("a client with clientId %q already exists", in.ClientID)
@@ -248,7 +247,6 @@ func (s *Service) ReplaceKeys(ctx context.Context, clientID string, set JWKS) (C
 		}
 		return notifyClient(ctx, q, clientID)
 	})
-	s.clients.invalidate(clientID)
 	return c, err
 }
 
@@ -260,7 +258,6 @@ func (s *Service) DeleteClient(ctx context.Context, clientID string) error {
 		}
 		return notifyClient(ctx, q, clientID)
 	})
-	s.clients.invalidate(clientID)
 	return err
 }
 
