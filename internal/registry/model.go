@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // AttributePair is one attribute of a right's resource, e.g.
@@ -138,6 +140,55 @@ type RegisterRequest struct {
 	ClientID            []string           `json:"clientId"`
 	IsVisible           bool               `json:"isVisible"`
 	AllowedRedirectURLs []string           `json:"allowedRedirectUrls"`
+
+	// missing are the required members a decoded body left out.
+	missing []string
+}
+
+// requiredMembers are the members the platform's RegisterSystemRequest
+// marks required: a body without one fails model binding with 400 before
+// any other check (a PUT without id or vendor is a 400, not a 404).
+var requiredMembers = []string{"id", "vendor", "name", "description"}
+
+// UnmarshalJSON decodes as usual and notes which required members the
+// body does not have (names match case-insensitively, as everywhere).
+func (r *RegisterRequest) UnmarshalJSON(b []byte) error {
+	type plain RegisterRequest
+	p := plain(*r)
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for k := range members {
+		seen[strings.ToLower(k)] = true
+	}
+	p.missing = nil
+	for _, m := range requiredMembers {
+		if !seen[m] {
+			p.missing = append(p.missing, m)
+		}
+	}
+	*r = RegisterRequest(p)
+	return nil
+}
+
+// missingMembers is ASP.NET's answer to a body without required members.
+func (r RegisterRequest) missingMembers() error {
+	if len(r.missing) == 0 {
+		return nil
+	}
+	names := make([]string, len(r.missing))
+	for i, m := range r.missing {
+		names[i] = "'" + m + "'"
+	}
+	detail := "JSON deserialization for type 'Altinn.Platform.Authentication.Core.SystemRegister.Models.RegisterSystemRequest' was missing required properties including: " + strings.Join(names, ", ") + "."
+	p := problem.Validation(problem.ValidationError{Code: "STD-00001", Title: "Invalid JSON", Detail: detail, Paths: []string{"$"}})
+	p.Detail = detail
+	return p
 }
 
 // NewRegisterRequest returns a body with the platform's defaults.

@@ -165,6 +165,9 @@ func (s *Service) ChangeLog(ctx context.Context, a Actor, systemID string) ([]Ch
 // every other rule reported together, with ownership (403) winning over
 // the validation errors.
 func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uuid.UUID, error) {
+	if err := req.missingMembers(); err != nil {
+		return uuid.Nil, err
+	}
 	trimRequest(&req)
 	vendor, ok := vendorOrgNo(req.Vendor)
 	if !ok {
@@ -247,6 +250,9 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 // a client that sends If-Match never loses an update silently. Without
 // If-Match a PUT is a whole replacement, as on the platform.
 func (s *Service) Update(ctx context.Context, a Actor, systemID string, req RegisterRequest, ifMatch string) error {
+	if err := req.missingMembers(); err != nil {
+		return err
+	}
 	trimRequest(&req)
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		sys, err := s.lockForWrite(ctx, q, a, systemID)

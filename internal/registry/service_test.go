@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -481,5 +482,28 @@ func TestRightsErrorDetails(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("extensions %v, want %v", got, want)
+	}
+}
+
+// A body without the required id and vendor fails as the platform's model
+// binding does: 400, before the system is even looked up (not a 404).
+func TestUpdateWithoutRequiredMembers(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, owner, theMatrix()); err != nil {
+		t.Fatal(err)
+	}
+	req := NewRegisterRequest()
+	if err := json.Unmarshal([]byte(`{"systemIdd":"991825827_the_matrix","Name":{"nb":"x"},"description":{"nb":"x"},"clientId":[]}`), &req); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(ctx, owner, "991825827_the_matrix", req, "")
+	p := problem.From(err)
+	if p.Status != 400 || !strings.Contains(p.Detail, "'id', 'vendor'.") {
+		t.Errorf("update without id and vendor: %d %q", p.Status, p.Detail)
+	}
+	if _, err := s.Create(ctx, owner, req); problem.From(err).Status != 400 {
+		t.Errorf("create without id and vendor: %v", err)
 	}
 }
