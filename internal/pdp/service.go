@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -173,7 +174,7 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	}
 	// The subject's own attributes match rules that name them, with or
 	// without a resource party (e.g. a service owner's urn:altinn:org).
-	for _, a := range r.Subject.Attrs {
+	for _, a := range subjectAttrs(r.Subject) {
 		facts.Attrs = append(facts.Attrs, Held{Value: a, Source: "subject attribute of the request"})
 	}
 	if tr != nil {
@@ -220,6 +221,33 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		res.Obligations = obligations(pol)
 	}
 	return res
+}
+
+// subjectAttrs are the subject's attributes as URNs: the request's, and the
+// identifiers of a subject built in code (Allowed) that has none.
+func subjectAttrs(s Subject) []string {
+	out := slices.Clone(s.Attrs)
+	add := func(attr, v string) {
+		if u := attr + ":" + v; !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	if s.OrgNo != "" {
+		add(AttrOrgID, s.OrgNo)
+	}
+	if s.UserID != 0 {
+		add(AttrUserID, strconv.FormatInt(s.UserID, 10))
+	}
+	if s.PID != "" {
+		add(AttrPersonID, s.PID)
+	}
+	if s.PartyID != 0 {
+		add(AttrPartyID, strconv.FormatInt(s.PartyID, 10))
+	}
+	if s.PartyUUID != uuid.Nil {
+		add(AttrPartyUUID, s.PartyUUID.String())
+	}
+	return out
 }
 
 func indeterminate(e *statusErr) Result {

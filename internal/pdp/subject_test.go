@@ -1,6 +1,7 @@
 package pdp
 
 import (
+	"context"
 	"reflect"
 	"testing"
 )
@@ -50,6 +51,24 @@ func TestSubjectAttributeRules(t *testing.T) {
 				t.Errorf("grant %+v, want %s", r.Trace.Grant, c.grant)
 			}
 		})
+	}
+}
+
+// Allowed, the question other packages ask with a Subject built in code,
+// matches a rule naming the organisation as a request would.
+func TestAllowedOrgSubjectRule(t *testing.T) {
+	w := newWorld()
+	w.policies.set(Policy{ResourceID: "ttd-org-subject", Rules: []Rule{
+		{ID: "r-orgno", Effect: Permit, Subjects: []string{AttrOrgID + ":" + orgRegnsk.OrgNo}, Actions: []string{"read"}},
+	}})
+	for _, c := range []struct {
+		org  string
+		want bool
+	}{{orgRegnsk.OrgNo, true}, {orgElg.OrgNo, false}} {
+		ok, err := w.svc.Allowed(context.Background(), Subject{OrgNo: c.org}, "ttd-org-subject", "read", orgTiger.OrgNo)
+		if err != nil || ok != c.want {
+			t.Errorf("Allowed(%s) = %v, %v; want %v", c.org, ok, err, c.want)
+		}
 	}
 }
 
