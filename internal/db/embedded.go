@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,8 +31,11 @@ type Embedded struct {
 	sockDir string
 	bin     string
 	cred    *syscall.Credential // set when run as root: the postgres user
-	owned   bool                // we started it, so we stop it
 	log     *slog.Logger
+
+	mu   sync.Mutex
+	sup  *supervision // set while we own and supervise the cluster
+	lock *os.File     // the data folder's lock, held while sup is set
 	// Fast trades durability for speed (fsync off); for throwaway test clusters.
 	Fast bool
 }
@@ -72,14 +76,14 @@ func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 
 func findPostgresBin() (string, error) {
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
-		if _, err := exec.LookPath("initdb"); err == nil {
+		if _, err := exec.LookPath("initdb"); err == nil && fileExists(filepath.Join(filepath.Dir(p), "postgres")) {
 			return filepath.Dir(p), nil
 		}
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	sort.Slice(dirs, func(i, j int) bool { return pgMajor(dirs[i]) > pgMajor(dirs[j]) })
 	for _, d := range dirs {
-		if fileExists(filepath.Join(d, "pg_ctl")) && fileExists(filepath.Join(d, "initdb")) {
+		if fileExists(filepath.Join(d, "pg_ctl")) && fileExists(filepath.Join(d, "initdb")) && fileExists(filepath.Join(d, "postgres")) {
 			return d, nil
 		}
 	}
@@ -96,9 +100,11 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// Start initialises the cluster on first use and starts it, or attaches to
-// one already running in the same folder. It returns the URL of the
-// altinn_sim database, which it creates when missing.
+// Start initialises the cluster on first use and starts it under
+// supervision (restarted whenever it dies, until Stop), or attaches to the
+// one another live altinn-sim process in the same folder supervises. It
+// returns the URL of the altinn_sim database, which it creates when
+// missing.
 func (e *Embedded) Start(ctx context.Context) (string, error) {
 	if err := e.prepareDirs(); err != nil {
 		return "", err
@@ -113,22 +119,40 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("initdb in %s: %w: %s", e.Dir, err, lastLine(out))
 		}
 	}
-	if _, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "status"); err == nil {
-		e.log.Info("embedded PostgreSQL already running; attaching", "dir", e.Dir)
-	} else {
-		opts := fmt.Sprintf("-c listen_addresses='' -k %s -c max_connections=200", e.sockDir)
-		if e.Fast {
-			opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-		}
-		logFile := filepath.Join(e.Dir, "..", "postgres.log")
-		if out, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "-o", opts, "-l", logFile, "-w", "-t", "60", "start"); err != nil {
-			return "", fmt.Errorf("start embedded PostgreSQL (log: %s): %w: %s", logFile, err, lastLine(out))
-		}
-		e.owned = true
+	lock, busy, err := e.lockData()
+	if err != nil {
+		return "", err
 	}
 	admin := e.URL("postgres")
-	if err := ensureDatabase(ctx, admin, "altinn_sim"); err != nil {
+	if busy {
+		// Another altinn-sim (say serve, while this is seed) owns the
+		// cluster; use it, and leave stopping it to that process.
+		e.log.Info("embedded PostgreSQL is run by another altinn-sim process; attaching", "dir", e.Dir)
+		if err := ensureDatabaseWait(ctx, admin, "altinn_sim", 30*time.Second); err != nil {
+			return "", err
+		}
+		return e.URL("altinn_sim"), nil
+	}
+	if err := e.clearLeftover(ctx); err != nil {
+		lock.Close()
 		return "", err
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	s := &supervision{cancel: cancel, first: make(chan startResult, 1), done: make(chan struct{})}
+	go e.supervise(sctx, s)
+	e.mu.Lock()
+	e.sup, e.lock = s, lock
+	e.mu.Unlock()
+	first := <-s.first
+	if first.err == nil {
+		first.err = e.waitReady(ctx, first.pm, 120*time.Second)
+	}
+	if first.err == nil {
+		first.err = ensureDatabase(ctx, admin, "altinn_sim")
+	}
+	if first.err != nil {
+		_ = e.Stop()
+		return "", first.err
 	}
 	return e.URL("altinn_sim"), nil
 }
@@ -139,25 +163,44 @@ func (e *Embedded) URL(dbname string) string {
 	return "postgres:///" + dbname + "?" + q.Encode()
 }
 
-// Stop stops the cluster if this process started it.
+// Stop ends supervision and stops the cluster if this process runs it.
 func (e *Embedded) Stop() error {
-	if !e.owned {
+	e.mu.Lock()
+	s, lock := e.sup, e.lock
+	e.sup, e.lock = nil, nil
+	e.mu.Unlock()
+	if s == nil {
 		return nil
+	}
+	s.cancel()
+	<-s.done
+	// Release the folder only now: whoever takes it next finds no
+	// postmaster of ours running.
+	lock.Close()
+	if s.stopErr != nil {
+		return fmt.Errorf("stop embedded PostgreSQL: %w", s.stopErr)
+	}
+	return nil
+}
+
+// StopAny stops the cluster running in e.Dir even if another process
+// started it (used to clean up after a test binary that died).
+func (e *Embedded) StopAny() error {
+	e.mu.Lock()
+	ours := e.sup != nil
+	e.mu.Unlock()
+	if ours {
+		return e.Stop()
+	}
+	if _, err := e.run(context.Background(), "pg_ctl", "-D", e.Dir, "status"); err != nil {
+		return nil // not running
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if out, err := e.run(ctx, "pg_ctl", "-D", e.Dir, "-m", "fast", "-w", "stop"); err != nil {
 		return fmt.Errorf("stop embedded PostgreSQL: %w: %s", err, lastLine(out))
 	}
-	e.owned = false
 	return nil
-}
-
-// StopAny stops a cluster running in e.Dir even if another process
-// started it (used to clean up after a test binary that died).
-func (e *Embedded) StopAny() error {
-	e.owned = true
-	return e.Stop()
 }
 
 func (e *Embedded) prepareDirs() error {
@@ -231,6 +274,23 @@ func ensureDatabase(ctx context.Context, adminURL, dbname string) error {
 		return fmt.Errorf("create database %s: %w", dbname, err)
 	}
 	return nil
+}
+
+// ensureDatabaseWait is ensureDatabase, retried for a while on a cluster
+// that is still starting (or restarting).
+func ensureDatabaseWait(ctx context.Context, adminURL, dbname string, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := ensureDatabase(ctx, adminURL, dbname)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // redact drops the password from a URL for logs.
