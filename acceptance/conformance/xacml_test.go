@@ -39,9 +39,11 @@ package conformance
 //     AccessPackageUngrantedAction: need the packages the upstream Access
 //     Management mock hands out by party uuid (e.g. to the person party
 //     00000000-…-0000000000aa, which has no register entry to load).
-//   - ResourceRegistry_AccessListAuthorization_*, *_RequestConsent_*:
-//     need access-list memberships and consent resources from the Resource
-//     Registry mock.
+//   - *_RequestConsent_*: need consent resources and access-list
+//     memberships from the Resource Registry mock.
+//
+// The ResourceRegistry_AccessListAuthorization_* pairs are ported, and
+// those we answer differently on purpose are in deviations (init below).
 
 import (
 	"context"
@@ -84,6 +86,25 @@ var xacmlPairs = []struct{ name, source string }{
 	{"ResourceRegistry_SystemUserWithDelegation_Permit", srcXacmlExternal},
 	{"ResourceRegistry_SystemUserWithDelegations_MultiRequest_Permit", srcXacmlExternal},
 	{"AltinnApps_SystemUserWithDelegation_Permit", srcXacmlExternal},
+	{"ResourceRegistry_AccessListAuthorization_Json_Permit", srcXacmlInternal},
+	{"ResourceRegistry_AccessListAuthorization_Json_Deny", srcXacmlInternal},
+	{"ResourceRegistry_AccessListAuthorization_Json_PermitWithActionFilterMatch", srcXacmlInternal},
+	{"ResourceRegistry_AccessListAuthorization_Json_DenyActionFilterNotMatching", srcXacmlInternal},
+	{"ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson", srcXacmlInternal},
+}
+
+// The XACML pairs we fail on purpose; each is a bullet in the README's
+// "Deviations from the real platform".
+func init() {
+	const noLists = "access lists are not emulated: a resource with accessListMode Enabled answers every Permit with Deny, as no organisation is on any list"
+	for _, n := range []string{"ResourceRegistry_AccessListAuthorization_Json_Permit", "ResourceRegistry_AccessListAuthorization_Json_PermitWithActionFilterMatch"} {
+		deviations[key{srcXacmlInternal, n + "/decision"}] = noLists
+		deviations[key{srcXacmlInternal, n + "/obligations"}] = noLists
+	}
+	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/decision"}] =
+		"persons as the resource party are not emulated: the party id of a person resolves to no organisation, so the request is incomplete (Indeterminate) instead of denied by the access-list gate"
+	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/status"}] =
+		deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/decision"}]
 }
 
 // upstreamSystemUser is the system user of the upstream delegation mocks:
@@ -119,6 +140,7 @@ var xacmlOrgs = []parties.Organization{
 	{OrgNo: "314242726", Name: "ULASTELIG RETTFERDIG TIGER AS", PartyID: 51235100},
 	{OrgNo: "889640782", Name: "NAV", OrgForm: "ORGL", PartyID: 500900},
 	{OrgNo: "310990000", Name: "Party 50990001 of the roles mock", PartyID: 50990001},
+	{OrgNo: "310990108", Name: "Party 500000 of the roles mock", PartyID: 500000},
 }
 
 // xacmlUsers are the upstream users (Data/Roles/user_<id>/party_<p>) and
@@ -130,6 +152,9 @@ var xacmlUsers = []struct {
 	roles  []string
 }{
 	{"1337", "12857841016", "950474084", []string{"MEDL", "REGNA", "UTINN", "UTOMR", "apiadm"}},
+	{"1337", "12857841016", "310990108", []string{"DAGL", "LOPER", "ADMAI", "REGNA", "SISKD", "UILUF", "UTINN", "UTOMR", "KLADM",
+		"ATTST", "HVASK", "PAVAD", "SIGNE", "KOMAB", "A0212", "ECKEYROLE", "PASIG", "A0236", "A0278", "HADM"}},
+	{"20000490", "10857841048", "910459880", []string{"dagl", "apiadm"}},
 	{"20990001", "15857841023", "310990000", []string{"DAGL"}},
 	{"20990002", "18857841030", "310990000", []string{"ADMAI"}},
 }
@@ -139,7 +164,7 @@ var xacmlUsers = []struct {
 // with two obligations.
 var xacmlPolicies = []string{"apidelegation", "ttd-altinn-events-automated-tests", "ttd-externalpdp-resource1",
 	"ttd-externalpdp-resource2", "ttd-accesspackage-resource", "altinn_client_administration", "altinn_access_management_hovedadmin",
-	"app_org1_app1"}
+	"app_org1_app1", "ttd-accesslist-resource", "ttd-accesslist-resource-with-actionfilter"}
 
 // xacmlResult is the part of a JSON-profile result upstream compares;
 // field names match case-insensitively, as upstream's fixtures mix cases.
@@ -252,8 +277,12 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 			if strings.HasPrefix(id, "app_") {
 				typ = "AltinnApp"
 			}
+			lists := "Disabled"
+			if strings.HasPrefix(id, "ttd-accesslist-") {
+				lists = "Enabled"
+			}
 			body := map[string]any{
-				"identifier": id, "resourceType": typ, "delegable": true, "visible": true,
+				"identifier": id, "resourceType": typ, "delegable": true, "visible": true, "accessListMode": lists,
 				"title":                 map[string]string{"nb": id, "nn": id, "en": id},
 				"description":           map[string]string{"nb": id, "nn": id, "en": id},
 				"hasCompetentAuthority": map[string]string{"orgcode": "ttd", "organization": "991825827"},
