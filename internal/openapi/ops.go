@@ -70,6 +70,7 @@ var Operations = []Op{
 	{"GET", "/.well-known/oauth-authorization-server", tagMP, "Authorization-server metadata (RFC 8414)", "", nil, "", 200, ""},
 	{"GET", "/jwk", tagMP, "Public keys that sign Maskinporten tokens (JWKS)", "", nil, "", 200, "JWKS"},
 	{"GET", "/jwk.json", tagMP, "Same as /jwk", "", nil, "", 200, "JWKS"},
+	{"GET", "/errors/{code}", tagMP, "What a Maskinporten error code (MP-xxx) means: the page each error_uri points to", "", nil, "", 200, ""},
 
 	{"GET", "/authentication/api/v1/exchange/{tokenProvider}", tagAltinnTok, "Exchange a Maskinporten token (bearer) for an Altinn token", "bearer", nil, "", 200, ""},
 	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration", tagAltinnTok, "Altinn's OpenID metadata", "", nil, "", 200, ""},

@@ -25,6 +25,8 @@ func (s *Service) Mount(r chi.Router) {
 	r.Get("/jwk", s.handleJWKS(purposeMaskinporten))
 	// Some old clients still fetch /jwk.json.
 	r.Get("/jwk.json", s.handleJWKS(purposeMaskinporten))
+	// Every error_uri of a /token error points here.
+	r.Get("/errors/{code}", http.HandlerFunc(s.handleErrorDoc))
 	r.Get("/authentication/api/v1/exchange/{tokenProvider}", s.handleExchange)
 	r.Get("/authentication/api/v1/openid/.well-known/openid-configuration", s.handleAltinnDiscovery)
 	r.Get("/authentication/api/v1/openid/.well-known/openid-configuration/jwks", s.handleJWKS(purposeAltinn))
