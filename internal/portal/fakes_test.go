@@ -25,6 +25,8 @@ type fakeRequests struct {
 	approvals []string // approverPID per successful approval
 	rejects   []string
 	su        *fakeSystemUsers
+	// getErr, when set, is what Get answers (a database that went away).
+	getErr error
 }
 
 func (f *fakeRequests) add(r Request) Request {
@@ -47,6 +49,9 @@ func (f *fakeRequests) add(r Request) Request {
 func (f *fakeRequests) Get(_ context.Context, id uuid.UUID) (Request, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.getErr != nil {
+		return Request{}, f.getErr
+	}
 	r, ok := f.reqs[id]
 	if !ok {
 		return Request{}, problem.Descriptor{Code: "AUTH-00010", Status: 404, Title: "Request not found"}.New()

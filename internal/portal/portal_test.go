@@ -2,14 +2,17 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -893,5 +896,24 @@ func TestAnonymousLoginPageWritesNoSession(t *testing.T) {
 	b.get("/portal/").inText("#whoami", "Tiril Tiger")
 	if n := count(); n != before+1 {
 		t.Fatalf("login stored %d rows, want 1", n-before)
+	}
+}
+
+// TestLostDatabaseIs503: a page whose service met a dead database
+// connection (the driver's "write failed: broken pipe") answers 503 with
+// Retry-After, as every API does, not 500.
+func TestLostDatabaseIs503(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	req := f.standardRequest()
+	b := newTB(t, f.srv)
+	f.loginAs(b, pidTiril, "/")
+	f.reqs.mu.Lock()
+	f.reqs.getErr = fmt.Errorf("load request: %w", &net.OpError{Op: "write", Net: "unix", Err: os.NewSyscallError("write", syscall.EPIPE)})
+	f.reqs.mu.Unlock()
+	p := b.get(confirmPath(req.ID))
+	p.wantStatus(t, http.StatusServiceUnavailable)
+	if p.resp.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
 	}
 }

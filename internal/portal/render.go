@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // pageNames are the pages the portal renders; each is
@@ -174,6 +175,11 @@ func statusOf(lang string, err error) (status int, message, detail string) {
 	if isNotFound(err) {
 		return http.StatusNotFound, tr(lang, "error.notFound"), ""
 	}
+	// The database went away (broken pipe, reset, ...): a 503 as on every
+	// other route, not a 500.
+	if problem.IsUnavailable(err) {
+		return http.StatusServiceUnavailable, tr(lang, "error.internal"), ""
+	}
 	return http.StatusInternalServerError, tr(lang, "error.internal"), ""
 }
 
@@ -185,6 +191,9 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 		lvl = slog.LevelError
 	}
 	s.log.Log(r.Context(), lvl, "portal: request failed", "path", r.URL.Path, "status", status, "err", err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	p := errorPage{basePage: s.base(r, rc, tr(rc.lang, "error.title")), Status: status, Message: message, Detail: detail}
 	s.render(w, r, status, "error", p)
 }
