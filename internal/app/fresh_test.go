@@ -13,6 +13,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -289,4 +290,15 @@ func (p *prober) run(n int) {
 func TestReadYourWrites(t *testing.T) {
 	s := apptest.Start(t)
 	newProber(t, s, s).run(1000)
+}
+
+// TestReadYourWritesAcrossInstances: the same probes written on instance
+// A and read on instance B (two instances on one database): once A has
+// answered, B never answers from before the write — a deleted system user
+// is never Permit on B, an old client key never works on B.
+func TestReadYourWritesAcrossInstances(t *testing.T) {
+	dbURL := dbtest.NewURL(t)
+	a := apptest.StartOn(t, dbURL)
+	b := apptest.StartOn(t, dbURL)
+	newProber(t, a, b).run(200)
 }
