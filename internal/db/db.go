@@ -89,7 +89,12 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(q
 	var (
 		s    settling
 		sent bool
+		// clean says pc may go back to the pool: not left LISTENing by a
+		// failed wait. A panic in fn leaves it true (the rollback undid
+		// any LISTEN), and the deferred release still runs.
+		clean = true
 	)
+	defer func() { release(pc, clean) }()
 	err = pgx.BeginTxFunc(ctx, pc, opts, func(ptx pgx.Tx) error {
 		t := &tx{Tx: ptx}
 		if err := fn(t); err != nil || !t.notified {
@@ -102,17 +107,16 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions, fn func(q
 	})
 	if !sent {
 		// Nothing listens for answers (a rolled-back LISTEN is undone).
-		pc.Release()
 		return err
 	}
 	if err != nil {
 		// The commit failed after LISTEN: stop listening.
 		_, uerr := pc.Exec(context.WithoutCancel(ctx), "UNLISTEN "+pgx.Identifier{ackChannel}.Sanitize())
-		release(pc, uerr == nil)
+		clean = uerr == nil
 		return err
 	}
 	werr := s.wait(ctx, pc.Conn())
-	release(pc, werr == nil)
+	clean = werr == nil
 	if werr != nil && ctx.Err() == nil {
 		warn(werr, len(s.pids))
 	}

@@ -162,3 +162,17 @@ func BenchmarkWrite(b *testing.B) {
 		})
 	}
 }
+
+// InTx holds its connection itself now (to wait on it after the commit);
+// a panic in fn must still give it back.
+func TestInTxPanicReleasesTheConnection(t *testing.T) {
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	func() {
+		defer func() { _ = recover() }()
+		_ = db.InTx(ctx, pool, func(q db.Querier) error { panic("boom") })
+	}()
+	if n := pool.Stat().AcquiredConns(); n != 0 {
+		t.Fatalf("%d connections still acquired after a panic in InTx", n)
+	}
+}
