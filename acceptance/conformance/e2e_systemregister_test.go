@@ -65,8 +65,8 @@ func startE2E(t *testing.T) (regEnv, string) {
 	}{{"vegardtestressurs", true}, {"authentication-e2e-test", true}, {"resource_nonDelegable_enkeltrettighet", false}} {
 		body := map[string]any{
 			"identifier": r.id, "resourceType": "GenericAccessResource", "delegable": r.delegable, "visible": true,
-			"title":       map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
-			"description": map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
+			"title":                 map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
+			"description":           map[string]string{"nb": r.id, "nn": r.id, "en": r.id},
 			"hasCompetentAuthority": map[string]string{"orgcode": "ttd", "organization": "991825827"},
 		}
 		if a := e.do("POST", "/resourceregistry/api/v1/resource/", tok, body); a.status/100 != 2 {

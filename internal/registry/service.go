@@ -96,7 +96,7 @@ const (
 var (
 	ErrSystemNotFound = problem.Descriptor{Code: "AUTH-00011", Status: http.StatusNotFound, Title: "The Id does not refer to a Registered System."}
 	ErrForbidden      = problem.Descriptor{Code: "STD-00003", Status: http.StatusForbidden, Title: "Forbidden"}
-	ErrVendorMissing  = problem.Descriptor{Code: "AUTH-00023", Status: http.StatusUnauthorized, Title: "Vendor orgno not found in token"}
+	ErrVendorMissing  = problem.Descriptor{Code: "AUTH-00023", Status: http.StatusUnauthorized, Title: "Can't resolve the Organisation Number for the Vendor from the Token."}
 	ErrSystemDeleted  = problem.Descriptor{Code: "STD-00001", Status: http.StatusBadRequest, Title: "Cannot update a system marked as deleted."}
 	ErrSystemExists   = problem.Descriptor{Code: "STD-00005", Status: http.StatusConflict, Title: "The System already exist"}
 	// ErrPrecondition answers an If-Match that names an older version.
