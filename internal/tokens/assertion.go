@@ -1,149 +1,69 @@
 package tokens
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"math"
-	"strings"
-
-	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
-// maxAssertion bounds the size of a grant we even try to parse.
-const maxAssertion = 32 << 10
-
-// assertion is a parsed, not yet verified, compact JWS grant.
+// assertion is a parsed, not yet verified, compact JWS grant: its header
+// and claims read once into typed values the checks of grant.go use.
 type assertion struct {
 	raw          string
-	header       map[string]json.RawMessage
-	alg          string
-	kid          string
-	hasKid       bool
-	hasX5c       bool
-	claims       map[string]json.RawMessage
+	header       joseHeader
+	claims       grantClaims
 	signingInput []byte
 	signature    []byte
 }
 
-var b64 = base64.RawURLEncoding
+// grantClaims are the claims of a grant the checks read. A claim of the
+// wrong type is recorded with its err, not refused here, so each check
+// reports it in its turn (the order of grant.go).
+type grantClaims struct {
+	iss, jti, scope, pid, consumerOrg, issOnBehalfOf claimString
+	aud                                              claimStrings
+	iat, exp, nbf                                    claimTime
+	// resource and authorizationDetails are structured; their checks
+	// decode them (nil when absent or null).
+	resource, authorizationDetails json.RawMessage
+}
 
-// parseAssertion splits and decodes a compact JWS without verifying it.
-// It never panics on any input (see FuzzParseAssertion) and every failure
-// is MP-011 "Invalid parameter value" with what was wrong.
+func readGrantClaims(m map[string]json.RawMessage) grantClaims {
+	return grantClaims{
+		iss:                  readString(m["iss"]),
+		jti:                  readString(m["jti"]),
+		scope:                readString(m["scope"]),
+		pid:                  readString(m["pid"]),
+		consumerOrg:          readString(m["consumer_org"]),
+		issOnBehalfOf:        readString(m["iss_onbehalfof"]),
+		aud:                  readStrings(m["aud"]),
+		iat:                  readTime(m["iat"]),
+		exp:                  readTime(m["exp"]),
+		nbf:                  readTime(m["nbf"]),
+		resource:             nonNull(m["resource"]),
+		authorizationDetails: nonNull(m["authorization_details"]),
+	}
+}
+
+// parseAssertion decodes a grant without verifying it. It never panics
+// on any input (see FuzzParseAssertion) and every failure is MP-011
+// "Invalid parameter value" with what was wrong, but a malformed x5c,
+// which Maskinporten reports as MP-123.
 func parseAssertion(raw string) (*assertion, *Error) {
-	if len(raw) > maxAssertion {
-		return nil, errMalformed("The assertion is longer than %d bytes.", maxAssertion)
-	}
-	if strings.ContainsAny(raw, " \t\r\n") {
-		return nil, errMalformed("The assertion contains whitespace or line breaks.")
-	}
-	parts := strings.Split(raw, ".")
-	switch len(parts) {
-	case 3:
-	case 5:
-		return nil, errMalformed("The assertion is an encrypted JWT (JWE); Maskinporten wants a signed JWT (JWS).")
-	default:
-		return nil, errMalformed("The assertion is not a signed JWT: expected three base64url parts separated by '.', got %d.", len(parts))
-	}
-	a := &assertion{raw: raw, signingInput: []byte(parts[0] + "." + parts[1])}
-	hb, err := b64.DecodeString(parts[0])
+	j, err := decodeJWS(raw)
 	if err != nil {
-		return nil, errMalformed("The JWT header is not base64url: %v.", err)
+		return nil, errMalformed("%s", err.Error())
 	}
-	if err := decodeObject(hb, &a.header); err != nil {
-		return nil, errMalformed("The JWT header is not a JSON object: %v.", err)
-	}
-	pb, err := b64.DecodeString(parts[1])
-	if err != nil {
-		return nil, errMalformed("The JWT payload is not base64url: %v.", err)
-	}
-	if err := decodeObject(pb, &a.claims); err != nil {
-		return nil, errMalformed("The JWT payload is not a JSON object: %v.", err)
-	}
-	// A NUL in any claim (iss, kid, jti, externalRef...) would reach
-	// PostgreSQL, which refuses it, and end as a server_error.
-	if problem.HasNULEscape(hb) || problem.HasNULEscape(pb) {
-		return nil, errMalformed("The JWT contains a NUL character (\\u0000).")
-	}
-	if a.signature, err = b64.DecodeString(parts[2]); err != nil {
-		return nil, errMalformed("The JWT signature is not base64url: %v.", err)
-	}
-	alg, ok, err := stringMember(a.header, "alg")
-	if err != nil || !ok || alg == "" {
+	a := &assertion{raw: raw, header: j.header, claims: readGrantClaims(j.payload), signingInput: j.signingInput, signature: j.signature}
+	if alg := a.header.alg; alg.err != nil || !alg.present || alg.v == "" {
 		return nil, errMalformed("The JWT header has no alg.")
 	}
-	a.alg = alg
-	if a.kid, a.hasKid, err = stringMember(a.header, "kid"); err != nil {
+	if a.header.kid.err != nil {
 		return nil, errMalformed("The JWT header kid must be a string.")
 	}
-	if x5c, ok := a.header["x5c"]; ok {
-		a.hasX5c = true
+	if a.header.x5c != nil {
 		var chain []string
-		if err := json.Unmarshal(x5c, &chain); err != nil || len(chain) == 0 {
+		if err := json.Unmarshal(a.header.x5c, &chain); err != nil || len(chain) == 0 {
 			return nil, newErr(codeInvalidGrant, "MP-123", "Invalid JWT header x5c: it must be a non-empty JSON array of base64 certificates.")
 		}
 	}
 	return a, nil
-}
-
-// decodeObject decodes a JSON object into a member map, refusing anything
-// else (arrays, strings, trailing data).
-func decodeObject(b []byte, into *map[string]json.RawMessage) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' {
-		return fmt.Errorf("not an object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(into); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("data after the object")
-	}
-	return nil
-}
-
-// stringMember reads a string member; present reports whether it was
-// there at all (null counts as absent).
-func stringMember(m map[string]json.RawMessage, name string) (v string, present bool, err error) {
-	raw, ok := m[name]
-	if !ok || string(raw) == "null" {
-		return "", false, nil
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", true, fmt.Errorf("%s must be a string", name)
-	}
-	return v, true, nil
-}
-
-// numericMember reads a NumericDate (seconds, possibly fractional).
-func numericMember(m map[string]json.RawMessage, name string) (v int64, present bool, err error) {
-	raw, ok := m[name]
-	if !ok || string(raw) == "null" {
-		return 0, false, nil
-	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e12 {
-		return 0, true, fmt.Errorf("%s must be a number of seconds since the epoch", name)
-	}
-	return int64(f), true, nil
-}
-
-// stringsMember reads a member that may be a string or an array of
-// strings (as `aud` may be).
-func stringsMember(m map[string]json.RawMessage, name string) (v []string, present bool, err error) {
-	raw, ok := m[name]
-	if !ok || string(raw) == "null" {
-		return nil, false, nil
-	}
-	var one string
-	if err := json.Unmarshal(raw, &one); err == nil {
-		return []string{one}, true, nil
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, true, fmt.Errorf("%s must be a string or an array of strings", name)
-	}
-	return v, true, nil
 }

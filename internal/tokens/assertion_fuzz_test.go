@@ -2,13 +2,17 @@ package tokens
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 )
 
 // FuzzParseAssertion feeds arbitrary assertions to the grant parser and
-// the claim readers grant.go uses after it: none may panic, and whatever
-// parses must be consistent with its input.
+// the claim readers grant.go uses after it. Whatever fails must fail with
+// a 400 Maskinporten error; whatever parses must be, by an independent
+// reading of the input with the standard library, three parts whose first
+// two are each exactly one JSON object (nothing after it: `{…}{…}` is
+// MP-011), and the parsed alg and claims must be what that reading finds.
 func FuzzParseAssertion(f *testing.F) {
 	enc := base64.RawURLEncoding.EncodeToString
 	seeds := []string{
@@ -22,6 +26,10 @@ func FuzzParseAssertion(f *testing.F) {
 		enc([]byte(`{"alg":"RS256","kid":"k"}`)) + "." + enc([]byte(`{"authorization_details":{"type":"urn:altinn:systemuser","systemuser_org":{"id":1}}}`)) + ".AA",
 		enc([]byte(`{"alg":1}`)) + "." + enc([]byte(`[]`)) + ".AA",
 		enc([]byte(`{"alg":"RS256"} x`)) + "." + enc([]byte(`{"exp":1e400}`)) + ".AA",
+		enc([]byte(`{"alg":"RS256"}{"alg":"RS256"}`)) + "." + enc([]byte(`{"iss":"c"}`)) + ".AA",
+		enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(`{"iss":"c"}{"iss":"d"}`)) + ".AA",
+		enc([]byte(`{"alg":"RS256"}}`)) + "." + enc([]byte(`{"iss":"c"}]`)) + ".AA",
+		enc([]byte(`{"alg":"RS256","crit":["exp"],"exp":1}`)) + "." + enc([]byte(`{"iss":"c"}`)) + ".AA",
 	}
 	for _, s := range seeds {
 		f.Add(s)
@@ -34,18 +42,34 @@ func FuzzParseAssertion(f *testing.F) {
 			}
 			return
 		}
-		if a.alg == "" || a.header == nil || a.claims == nil {
-			t.Fatalf("parsed without alg/header/claims: %q", raw)
+		parts := strings.Split(raw, ".")
+		if len(parts) != 3 {
+			t.Fatalf("parsed %d parts: %q", len(parts), raw)
 		}
-		if i := strings.LastIndexByte(raw, '.'); string(a.signingInput) != raw[:i] {
+		var header, claims map[string]any
+		for i, into := range []*map[string]any{&header, &claims} {
+			b, err := base64.RawURLEncoding.DecodeString(parts[i])
+			if err != nil {
+				t.Fatalf("part %d is not base64url but parsed: %q", i, raw)
+			}
+			if err := json.Unmarshal(b, into); err != nil || *into == nil {
+				t.Fatalf("part %d is not exactly one JSON object (%v) but parsed: %q", i, err, b)
+			}
+		}
+		if alg, _ := header["alg"].(string); alg == "" || alg != a.header.alg.v {
+			t.Fatalf("alg %q parsed as %q", header["alg"], a.header.alg.v)
+		}
+		if string(a.signingInput) != parts[0]+"."+parts[1] {
 			t.Fatalf("signing input %q is not the first two parts of %q", a.signingInput, raw)
 		}
-		_, _, _ = stringMember(a.claims, "iss")
-		_, _, _ = stringsMember(a.claims, "aud")
-		_, _, _ = numericMember(a.claims, "iat")
-		_, _, _ = numericMember(a.claims, "exp")
-		if rawAD, ok := a.claims["authorization_details"]; ok {
-			elems, e := splitDetails(rawAD)
+		for name, got := range map[string]claimString{"iss": a.claims.iss, "jti": a.claims.jti, "scope": a.claims.scope} {
+			want, isString := claims[name].(string)
+			if isString != (got.err == nil && got.present) || want != got.v {
+				t.Fatalf("claim %s: %v read as %+v", name, claims[name], got)
+			}
+		}
+		if a.claims.authorizationDetails != nil {
+			elems, e := splitDetails(a.claims.authorizationDetails)
 			if e == nil {
 				for _, el := range elems {
 					d, e := parseSystemUserDetail(el)

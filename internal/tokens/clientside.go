@@ -1,7 +1,6 @@
 package tokens
 
 import (
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -120,14 +119,12 @@ func SignGrant(priv jwk.Key, claims map[string]any) (string, error) {
 	return SignJWS(&rk, header, claims)
 }
 
-// SignJWS signs any header and claims with an RSA key using the header's
-// alg (RS256/384/512). Tests use it to build bad grants too.
+// SignJWS signs any header and claims with an RSA key, exactly as given,
+// using the header's alg when it is RS256, RS384 or RS512 and RS256
+// otherwise (so tests can build bad grants: no alg, alg none, ES256 over
+// an RSA signature...).
 func SignJWS(key *rsa.PrivateKey, header any, claims any) (string, error) {
 	hb, err := json.Marshal(header)
-	if err != nil {
-		return "", err
-	}
-	pb, err := json.Marshal(claims)
 	if err != nil {
 		return "", err
 	}
@@ -135,19 +132,10 @@ func SignJWS(key *rsa.PrivateKey, header any, claims any) (string, error) {
 		Alg string `json:"alg"`
 	}
 	_ = json.Unmarshal(hb, &h)
-	hash := crypto.SHA256
+	alg := "RS256"
 	switch h.Alg {
-	case "RS384":
-		hash = crypto.SHA384
-	case "RS512":
-		hash = crypto.SHA512
+	case "RS384", "RS512":
+		alg = h.Alg
 	}
-	input := b64.EncodeToString(hb) + "." + b64.EncodeToString(pb)
-	hh := hash.New()
-	hh.Write([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, hash, hh.Sum(nil))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return signRawJWS(alg, key, json.RawMessage(hb), claims)
 }

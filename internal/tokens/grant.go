@@ -70,7 +70,7 @@ func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, e
 	if e != nil {
 		return Grant{}, e
 	}
-	g := Grant{Client: client, Scopes: scopes, KeyID: a.kid}
+	g := Grant{Client: client, Scopes: scopes, KeyID: a.header.kid.v}
 	if e := checkOptionalClaims(client, a, &g); e != nil {
 		return Grant{}, e
 	}
@@ -95,8 +95,8 @@ func checkForm(req TokenRequest) *Error {
 
 // checkClient: `iss` names a known client.
 func (s *Service) checkClient(ctx context.Context, a *assertion) (Client, error) {
-	iss, ok, err := stringMember(a.claims, "iss")
-	if err != nil || !ok || iss == "" {
+	iss := a.claims.iss.v
+	if a.claims.iss.err != nil || iss == "" {
 		return Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
 	}
 	c, err := s.lookupClient(ctx, iss)
@@ -120,27 +120,32 @@ type clientKey struct {
 // clients without registered keys, which the emulator does not have),
 // and that key has not expired.
 func (s *Service) checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
+	if names, ok := a.header.critical(); ok {
+		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: crit marks %s as critical; no JWS extension is understood here, and a JWT with critical header parameters that are not understood must be refused.", names)
+	}
+	hasKid, hasX5c := a.header.kid.present, a.header.x5c != nil
+	kid := a.header.kid.v
 	switch {
-	case a.hasKid && a.hasX5c:
+	case hasKid && hasX5c:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present, not both.")
-	case !a.hasKid && a.hasX5c:
+	case !hasKid && hasX5c:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT. The client requires pre-registered jwk and no key identifier (kid) provided.")
-	case !a.hasKid || a.kid == "":
+	case !hasKid || kid == "":
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present.")
 	}
 	for _, raw := range c.JWKS.Keys {
 		var head struct {
 			Kid string `json:"kid"`
 		}
-		if json.Unmarshal(raw, &head) != nil || head.Kid != a.kid {
+		if json.Unmarshal(raw, &head) != nil || head.Kid != kid {
 			continue
 		}
 		if now.After(c.JWKSUpdated.Add(keyLifetime)) {
-			return clientKey{}, errClientAuth("MP-121", "Expired key: key %q was posted %s and keys expire after one year; post the key set again.", a.kid, c.JWKSUpdated.UTC().Format(time.DateOnly))
+			return clientKey{}, errClientAuth("MP-121", "Expired key: key %q was posted %s and keys expire after one year; post the key set again.", kid, c.JWKSUpdated.UTC().Format(time.DateOnly))
 		}
 		k, err := s.clientKeys.parse(raw)
 		if err != nil {
-			return clientKey{}, errClientAuth("MP-120", "The registered key %q cannot be used: %v.", a.kid, err)
+			return clientKey{}, errClientAuth("MP-120", "The registered key %q cannot be used: %v.", kid, err)
 		}
 		return k, nil
 	}
@@ -184,17 +189,18 @@ var assertionAlgs = map[string]bool{"RS256": true, "RS384": true, "RS512": true}
 // only. `none`, HMAC (which would use the public key as a secret) and
 // anything else are refused before any crypto runs.
 func checkSignature(a *assertion, k clientKey) *Error {
+	alg := a.header.alg.v
 	switch {
-	case strings.EqualFold(a.alg, "none"):
+	case strings.EqualFold(alg, "none"):
 		return errClientAuth("MP-124", "Invalid JWT signature: unsigned JWTs (alg none) are not accepted.")
-	case strings.HasPrefix(strings.ToUpper(a.alg), "HS"):
-		return errClientAuth("MP-124", "Invalid JWT signature: HMAC algorithm %s is not accepted; sign with the client's RSA key (RS256).", a.alg)
-	case !assertionAlgs[a.alg]:
-		return errClientAuth("MP-124", "Invalid JWT signature: algorithm %q is not supported; use RS256, RS384 or RS512.", a.alg)
-	case k.alg != "" && k.alg != a.alg:
-		return errClientAuth("MP-124", "Invalid JWT signature: the JWT says alg %s but key %q is registered for %s.", a.alg, k.kid, k.alg)
+	case strings.HasPrefix(strings.ToUpper(alg), "HS"):
+		return errClientAuth("MP-124", "Invalid JWT signature: HMAC algorithm %s is not accepted; sign with the client's RSA key (RS256).", alg)
+	case !assertionAlgs[alg]:
+		return errClientAuth("MP-124", "Invalid JWT signature: algorithm %q is not supported; use RS256, RS384 or RS512.", alg)
+	case k.alg != "" && k.alg != alg:
+		return errClientAuth("MP-124", "Invalid JWT signature: the JWT says alg %s but key %q is registered for %s.", alg, k.kid, k.alg)
 	}
-	if err := verifySignature(a.alg, k.pub, a.signingInput, a.signature); err != nil {
+	if err := verifyJWS(alg, k.pub, a.signingInput, a.signature); err != nil {
 		e := errClientAuth("MP-124", "Invalid JWT signature.")
 		e.Cause = err
 		return e
@@ -205,8 +211,8 @@ func checkSignature(a *assertion, k clientKey) *Error {
 // checkAudience: `aud` is our issuer, one value, with or without the
 // trailing slash; the token endpoint URL is refused (spec: since 2025-08).
 func (s *Service) checkAudience(a *assertion) *Error {
-	aud, ok, err := stringsMember(a.claims, "aud")
-	if err != nil || !ok || len(aud) == 0 {
+	aud := a.claims.aud.v
+	if a.claims.aud.err != nil || len(aud) == 0 {
 		return errClientAuth("MP-110", "Invalid JWT claim aud: it is missing; set it to the issuer %s.", s.set.Issuer)
 	}
 	if len(aud) > 1 {
@@ -221,32 +227,34 @@ func (s *Service) checkAudience(a *assertion) *Error {
 // checkTimes: iat not in the future, exp not passed, exp - iat at most
 // 120 s, nbf (when sent) reached; skew on each. Returns exp.
 func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
-	iat, ok, err := numericMember(a.claims, "iat")
-	if err != nil || !ok {
+	iat, exp := a.claims.iat, a.claims.exp
+	if iat.err != nil || !iat.present {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim iat: it is missing or not a number of seconds.")
 	}
-	exp, ok, err := numericMember(a.claims, "exp")
-	if err != nil || !ok {
+	if exp.err != nil || !exp.present {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim exp: it is missing or not a number of seconds.")
 	}
 	skew := s.set.Skew
-	iatT, expT := time.Unix(iat, 0), time.Unix(exp, 0)
+	iatT, expT := time.Unix(iat.v, 0), time.Unix(exp.v, 0)
 	if iatT.After(now.Add(skew)) {
 		return time.Time{}, errClaim("", "Issue time is after now: iat is %s, our clock says %s.", fmtTime(iatT), fmtTime(now))
 	}
 	if !expT.After(now.Add(-skew)) {
 		return time.Time{}, errClaim("MP-130", "JWT is expired: exp was %s, our clock says %s.", fmtTime(expT), fmtTime(now))
 	}
-	if !expT.After(iatT) {
-		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must be after iat (%d).", exp, iat)
+	// exp == iat is accepted: Maskinporten documents only that exp is at
+	// most 120 s after iat, and real clients (Altinn's own k6 Maskinporten
+	// library among them) send grants with exp equal to iat.
+	if expT.Before(iatT) {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must not be before iat (%d).", exp.v, iat.v)
 	}
 	if life := expT.Sub(iatT); life > s.set.MaxAssertionLifetime {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT lifetime: exp - iat is %d s; at most %d s is allowed.", int64(life.Seconds()), int64(s.set.MaxAssertionLifetime.Seconds()))
 	}
-	if nbf, ok, err := numericMember(a.claims, "nbf"); err != nil {
+	if nbf := a.claims.nbf; nbf.err != nil {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim nbf: it is not a number of seconds.")
-	} else if ok && time.Unix(nbf, 0).After(now.Add(skew)) {
-		return time.Time{}, errClaim("MP-130", "JWT is not yet valid: nbf is %s, our clock says %s.", fmtTime(time.Unix(nbf, 0)), fmtTime(now))
+	} else if nbf.present && time.Unix(nbf.v, 0).After(now.Add(skew)) {
+		return time.Time{}, errClaim("MP-130", "JWT is not yet valid: nbf is %s, our clock says %s.", fmtTime(time.Unix(nbf.v, 0)), fmtTime(now))
 	}
 	return expT, nil
 }
@@ -257,8 +265,8 @@ func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // Without a jti (common client libraries send none) the assertion itself
 // is the key, so the same assertion still cannot be used twice.
 func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, now time.Time) error {
-	jti, _, err := stringMember(a.claims, "jti")
-	if err != nil {
+	jti := a.claims.jti.v
+	if a.claims.jti.err != nil {
 		return errClaim("MP-011", "Invalid JWT claim jti: it must be a string.")
 	}
 	if jti == "" {
@@ -282,12 +290,11 @@ func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, 
 
 // checkScopes: at least one scope, each registered on the client.
 func checkScopes(c Client, a *assertion) ([]string, *Error) {
-	scope, ok, err := stringMember(a.claims, "scope")
-	if err != nil {
+	if a.claims.scope.err != nil {
 		return nil, newErr(codeInvalidScope, "MP-200", "Invalid JWT claim scope: it must be a space-separated string.")
 	}
-	scopes := strings.Fields(scope)
-	if !ok || len(scopes) == 0 {
+	scopes := strings.Fields(a.claims.scope.v)
+	if len(scopes) == 0 {
 		return nil, newErr(codeInvalidScope, "MP-200", "Token request contains no scope: set the scope claim.")
 	}
 	var bad []string
@@ -308,7 +315,7 @@ func checkScopes(c Client, a *assertion) ([]string, *Error) {
 // checkOptionalClaims: resource (audience restriction), pid, and the
 // delegation claims the emulator cannot honour.
 func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
-	if raw, ok := a.claims["resource"]; ok && string(raw) != "null" {
+	if raw := nonNull(a.claims.resource); raw != nil {
 		var res []string
 		if err := json.Unmarshal(raw, &res); err != nil {
 			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim resource: only an array of URIs is supported.")
@@ -321,14 +328,15 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 		}
 		g.Audience = res
 	}
-	pid, _, err := stringMember(a.claims, "pid")
-	if err != nil || (pid != "" && !parties.ValidPID(pid)) {
+	pid := a.claims.pid.v
+	if a.claims.pid.err != nil || (pid != "" && !parties.ValidPID(pid)) {
 		return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim pid: it must be an 11-digit national identity number.")
 	}
 	g.PID = pid
-	if consumer, ok, err := stringMember(a.claims, "consumer_org"); err != nil || ok {
+	if co := a.claims.consumerOrg; co.present {
+		consumer := co.v
 		switch {
-		case err != nil || !nineDigits(consumer):
+		case co.err != nil || !nineDigits(consumer):
 			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
 		case consumer == c.OrgNo:
 			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
@@ -338,7 +346,7 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 			return newErr(codeInvalidScope, "MP-251", "Consumer %s has not delegated access to the scope %s to supplier %s.", consumer, strings.Join(g.Scopes, " "), c.OrgNo)
 		}
 	}
-	if _, ok, _ := stringMember(a.claims, "iss_onbehalfof"); ok {
+	if a.claims.issOnBehalfOf.present {
 		return errClientAuth("MP-100", "Unknown onbehalfof client: the emulator has no onbehalfof registrations.")
 	}
 	return nil
@@ -349,8 +357,8 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 // enriched detail. Grants in the wild send one object instead of an
 // array, and `id` for `ID`; both are read, the documented form is issued.
 func (s *Service) checkAuthorizationDetails(ctx context.Context, c Client, a *assertion, g *Grant) error {
-	raw, ok := a.claims["authorization_details"]
-	if !ok || string(raw) == "null" {
+	raw := a.claims.authorizationDetails
+	if raw == nil {
 		return nil
 	}
 	elems, e := splitDetails(raw)

@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -54,40 +53,18 @@ func randomJTI() string {
 	return b64.EncodeToString(b)
 }
 
-// jwsHeader is our token header. Maskinporten sends exactly kid and alg
-// (no typ); Altinn adds x5t and typ.
-type jwsHeader struct {
-	Kid string `json:"kid"`
-	Alg string `json:"alg"`
-	X5t string `json:"x5t,omitempty"`
-	Typ string `json:"typ,omitempty"`
-}
-
-// signJWT serialises claims and signs them with key.
+// signJWT serialises claims and signs them with key. Maskinporten's
+// header is exactly kid and alg (no typ); Altinn's adds x5t and typ.
 func signJWT(key *signingKey, claims any) (string, error) {
-	h := jwsHeader{Kid: key.kid, Alg: key.alg}
+	h := map[string]string{"kid": key.kid}
 	if key.purpose == purposeAltinn {
-		h.X5t, h.Typ = key.x5t, "JWT"
+		h["x5t"], h["typ"] = key.x5t, "JWT"
 	}
-	hb, err := json.Marshal(h)
-	if err != nil {
-		return "", err
-	}
-	pb, err := json.Marshal(claims)
-	if err != nil {
-		return "", fmt.Errorf("encode claims: %w", err)
-	}
-	input := make([]byte, 0, b64.EncodedLen(len(hb))+b64.EncodedLen(len(pb))+400)
-	input = b64.AppendEncode(input, hb)
-	input = append(input, '.')
-	input = b64.AppendEncode(input, pb)
-	sig, err := key.sign(input)
+	tok, err := signJWS(key.alg, key.signer, h, claims)
 	if err != nil {
 		return "", fmt.Errorf("sign token: %w", err)
 	}
-	input = append(input, '.')
-	input = b64.AppendEncode(input, sig)
-	return string(input), nil
+	return tok, nil
 }
 
 // signAltinn signs an Altinn platform token (exchange and person tokens).

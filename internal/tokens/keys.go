@@ -8,13 +8,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -48,26 +46,6 @@ type signingKey struct {
 	// thumbprint.
 	certDER []byte
 	retired *time.Time
-}
-
-// sign returns the JWS signature of input.
-func (k *signingKey) sign(input []byte) ([]byte, error) {
-	h := sha256.Sum256(input)
-	switch key := k.signer.(type) {
-	case *rsa.PrivateKey:
-		return rsa.SignPKCS1v15(nil, key, crypto.SHA256, h[:])
-	case *ecdsa.PrivateKey:
-		r, s, err := ecdsa.Sign(rand.Reader, key, h[:])
-		if err != nil {
-			return nil, err
-		}
-		// JWS wants the fixed-size r||s form, not ASN.1.
-		out := make([]byte, 64)
-		r.FillBytes(out[:32])
-		s.FillBytes(out[32:])
-		return out, nil
-	}
-	return nil, fmt.Errorf("unsupported key type %T", k.signer)
 }
 
 // publicJWK is the key as published in a JWKS.
@@ -109,47 +87,6 @@ func selfSignedCert(signer crypto.Signer) ([]byte, error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}
 	return x509.CreateCertificate(rand.Reader, tmpl, tmpl, signer.Public(), signer)
-}
-
-// verifySignature checks a JWS signature made with alg by pub. Only the
-// RSA PKCS#1 v1.5 and ECDSA P-256 algorithms are known; anything else
-// (none, HMAC, ...) is refused by the callers before this.
-func verifySignature(alg string, pub crypto.PublicKey, input, sig []byte) error {
-	var hash crypto.Hash
-	switch alg {
-	case "RS256", "ES256":
-		hash = crypto.SHA256
-	case "RS384":
-		hash = crypto.SHA384
-	case "RS512":
-		hash = crypto.SHA512
-	default:
-		return fmt.Errorf("algorithm %q is not supported", alg)
-	}
-	hh := hash.New()
-	hh.Write(input)
-	digest := hh.Sum(nil)
-	switch key := pub.(type) {
-	case *rsa.PublicKey:
-		if !strings.HasPrefix(alg, "RS") {
-			return fmt.Errorf("algorithm %s does not fit an RSA key", alg)
-		}
-		return rsa.VerifyPKCS1v15(key, hash, digest, sig)
-	case *ecdsa.PublicKey:
-		if alg != "ES256" || key.Curve != elliptic.P256() {
-			return fmt.Errorf("algorithm %s does not fit this EC key", alg)
-		}
-		if len(sig) != 64 {
-			return errors.New("ES256 signature must be 64 bytes")
-		}
-		r := new(big.Int).SetBytes(sig[:32])
-		s := new(big.Int).SetBytes(sig[32:])
-		if !ecdsa.Verify(key, digest, r, s) {
-			return errors.New("signature does not verify")
-		}
-		return nil
-	}
-	return fmt.Errorf("unsupported key type %T", pub)
 }
 
 // generateKey makes a new signing key for purpose and alg, with the kid

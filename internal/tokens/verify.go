@@ -18,69 +18,60 @@ type verified struct {
 	claims  map[string]any
 }
 
-// verifyOurs checks a token we signed: a known kid, its algorithm, the
-// signature, the issuer belonging to that key, exp and nbf with skew.
-// Errors wrap auth.ErrInvalidToken and say what was wrong.
+// verifyOurs checks a token we signed: a known kid, its algorithm, no
+// crit, the signature, the issuer belonging to that key, exp and nbf with
+// skew. Errors wrap auth.ErrInvalidToken and say what was wrong.
 func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) {
 	bad := func(format string, args ...any) (verified, error) {
 		return verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
 	}
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 || len(raw) > maxAssertion {
-		return bad("not a signed JWT")
-	}
-	hb, err := b64.DecodeString(parts[0])
+	j, err := decodeJWS(raw)
 	if err != nil {
-		return bad("the JWT header is not base64url")
+		return bad("%s", err.Error())
 	}
-	var h struct {
-		Kid string `json:"kid"`
-		Alg string `json:"alg"`
-	}
-	if err := json.Unmarshal(hb, &h); err != nil {
-		return bad("the JWT header is not JSON")
-	}
-	key := s.keyByKid(ctx, h.Kid)
+	h := j.header
+	key := s.keyByKid(ctx, h.kid.v)
 	if key == nil {
-		return bad("unknown kid %q: the token was not issued by this emulator", h.Kid)
+		return bad("unknown kid %q: the token was not issued by this emulator", h.kid.v)
 	}
-	if h.Alg != key.alg {
-		return bad("alg %q does not match the signing key's %s", h.Alg, key.alg)
+	if h.alg.v != key.alg {
+		return bad("alg %q does not match the signing key's %s", h.alg.v, key.alg)
 	}
-	sig, err := b64.DecodeString(parts[2])
-	if err != nil {
-		return bad("the JWT signature is not base64url")
+	if names, ok := h.critical(); ok {
+		return bad("crit marks %s as critical; this emulator signs no such token and understands no JWS extension", names)
 	}
-	if err := verifySignature(key.alg, key.signer.Public(), []byte(parts[0]+"."+parts[1]), sig); err != nil {
+	if err := verifyJWS(key.alg, key.signer.Public(), j.signingInput, j.signature); err != nil {
 		return bad("the signature does not verify")
 	}
-	pb, err := b64.DecodeString(parts[1])
-	if err != nil {
-		return bad("the JWT payload is not base64url")
-	}
-	dec := json.NewDecoder(bytes.NewReader(pb))
-	dec.UseNumber()
-	var claims map[string]any
-	if err := dec.Decode(&claims); err != nil {
-		return bad("the JWT payload is not a JSON object")
+	claims := make(map[string]any, len(j.payload))
+	for name, v := range j.payload {
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.UseNumber()
+		var val any
+		if err := dec.Decode(&val); err != nil {
+			return bad("claim %s is not JSON", name)
+		}
+		claims[name] = val
 	}
 	wantIss := s.set.Issuer
 	if key.purpose == purposeAltinn {
 		wantIss = s.set.AltinnIssuer
 	}
-	if iss, _ := claims["iss"].(string); iss != wantIss {
-		return bad("iss %q is not %s", iss, wantIss)
+	if iss := readString(j.payload["iss"]); iss.v != wantIss {
+		return bad("iss %q is not %s", iss.v, wantIss)
 	}
 	now := s.clock.Now()
-	exp, ok := intClaim(claims["exp"])
-	if !ok {
+	exp := readTime(j.payload["exp"])
+	if exp.err != nil || !exp.present {
 		return bad("the token has no exp")
 	}
-	if !time.Unix(exp, 0).After(now.Add(-s.set.Skew)) {
-		return bad("the token expired at %s", fmtTime(time.Unix(exp, 0)))
+	if !time.Unix(exp.v, 0).After(now.Add(-s.set.Skew)) {
+		return bad("the token expired at %s", fmtTime(time.Unix(exp.v, 0)))
 	}
-	if nbf, ok := intClaim(claims["nbf"]); ok && time.Unix(nbf, 0).After(now.Add(s.set.Skew)) {
-		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf, 0)))
+	if nbf := readTime(j.payload["nbf"]); nbf.err != nil {
+		return bad("nbf is not a number of seconds")
+	} else if nbf.present && time.Unix(nbf.v, 0).After(now.Add(s.set.Skew)) {
+		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf.v, 0)))
 	}
 	return verified{purpose: key.purpose, claims: claims}, nil
 }
@@ -123,21 +114,6 @@ func (s *Service) Verify(ctx context.Context, raw string) (auth.Caller, error) {
 		c.PartyID = id
 	}
 	return c, nil
-}
-
-func intClaim(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i, true
-		}
-		if f, err := n.Float64(); err == nil {
-			return int64(f), true
-		}
-	case float64:
-		return int64(n), true
-	}
-	return 0, false
 }
 
 // stringish renders a string or number claim as a string.

@@ -1,0 +1,279 @@
+package tokens
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// This file is the package's one JWS codec: splitting and decoding a
+// compact JWS (decodeJWS), reading its header and claims once into typed
+// values, and signing and verifying through jwx (signJWS, verifyJWS).
+// The grant checks (grant.go), our own tokens' checks (verify.go), the
+// issuer (issue.go) and the client side (clientside.go) all go through
+// it. The structural checks stay here rather than in jws.Parse because
+// each failure has its own wording in Maskinporten's error mapping, which
+// jwx's errors do not tell apart.
+
+var b64 = base64.RawURLEncoding
+
+// maxAssertion bounds the size of a JWS we even try to parse.
+const maxAssertion = 32 << 10
+
+// compactJWS is a compact JWS split and decoded, not yet verified.
+type compactJWS struct {
+	header       joseHeader
+	payload      map[string]json.RawMessage
+	signingInput []byte
+	signature    []byte
+}
+
+// decodeJWS splits and decodes a compact JWS without verifying it. Its
+// checks run in the order their errors are reported, and each error is a
+// sentence saying what was wrong (callers put it in their own error: MP-011
+// for a grant, 401 for our tokens). It never panics (FuzzParseAssertion).
+func decodeJWS(raw string) (*compactJWS, error) {
+	if len(raw) > maxAssertion {
+		return nil, fmt.Errorf("The assertion is longer than %d bytes.", maxAssertion)
+	}
+	if strings.ContainsAny(raw, " \t\r\n") {
+		return nil, fmt.Errorf("The assertion contains whitespace or line breaks.")
+	}
+	parts := strings.Split(raw, ".")
+	switch len(parts) {
+	case 3:
+	case 5:
+		return nil, fmt.Errorf("The assertion is an encrypted JWT (JWE); Maskinporten wants a signed JWT (JWS).")
+	default:
+		return nil, fmt.Errorf("The assertion is not a signed JWT: expected three base64url parts separated by '.', got %d.", len(parts))
+	}
+	j := &compactJWS{signingInput: []byte(raw[:len(parts[0])+1+len(parts[1])])}
+	hb, err := b64.DecodeString(parts[0])
+	if err != nil {
+		return nil, fmt.Errorf("The JWT header is not base64url: %v.", err)
+	}
+	var header map[string]json.RawMessage
+	if err := decodeObject(hb, &header); err != nil {
+		return nil, fmt.Errorf("The JWT header is not a JSON object: %v.", err)
+	}
+	pb, err := b64.DecodeString(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("The JWT payload is not base64url: %v.", err)
+	}
+	if err := decodeObject(pb, &j.payload); err != nil {
+		return nil, fmt.Errorf("The JWT payload is not a JSON object: %v.", err)
+	}
+	// A NUL in any claim (iss, kid, jti, externalRef...) would reach
+	// PostgreSQL, which refuses it, and end as a server_error.
+	if problem.HasNULEscape(hb) || problem.HasNULEscape(pb) {
+		return nil, fmt.Errorf("The JWT contains a NUL character (\\u0000).")
+	}
+	if j.signature, err = b64.DecodeString(parts[2]); err != nil {
+		return nil, fmt.Errorf("The JWT signature is not base64url: %v.", err)
+	}
+	j.header = readHeader(header)
+	return j, nil
+}
+
+// decodeObject decodes exactly one JSON object into a member map, refusing
+// anything else: arrays, strings, null, and any data after the object
+// (json.Unmarshal checks the whole input, so `{…}{…}` and `{…}}` fail).
+func decodeObject(b []byte, into *map[string]json.RawMessage) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return fmt.Errorf("not an object")
+	}
+	return json.Unmarshal(b, into)
+}
+
+// joseHeader is a JWS header read once. Only what the checks use is
+// kept; a member of the wrong type is recorded, not an error yet, so each
+// check reports it in its turn.
+type joseHeader struct {
+	alg, kid claimString
+	// x5c and crit are the raw members, nil when absent (a null is
+	// present, and malformed).
+	x5c, crit json.RawMessage
+}
+
+func readHeader(m map[string]json.RawMessage) joseHeader {
+	return joseHeader{alg: readString(m["alg"]), kid: readString(m["kid"]), x5c: m["x5c"], crit: m["crit"]}
+}
+
+// critical names the header parameters the JWS marks critical, or is ""
+// without crit. We implement no JWS extension, so a JWS with any crit
+// cannot be understood and must be refused (RFC 7515, the crit header).
+func (h joseHeader) critical() (names string, present bool) {
+	if h.crit == nil {
+		return "", false
+	}
+	var list []string
+	if json.Unmarshal(h.crit, &list) != nil {
+		return string(h.crit), true
+	}
+	return strings.Join(list, ", "), true
+}
+
+func nonNull(raw json.RawMessage) json.RawMessage {
+	if raw == nil || string(raw) == "null" {
+		return nil
+	}
+	return raw
+}
+
+// claimString is a string member as read from a token: absent (or null),
+// a string, or present but not a string (err set).
+type claimString struct {
+	v       string
+	present bool
+	err     error
+}
+
+func readString(raw json.RawMessage) claimString {
+	if raw == nil || string(raw) == "null" {
+		return claimString{}
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return claimString{present: true, err: fmt.Errorf("must be a string")}
+	}
+	return claimString{v: v, present: true}
+}
+
+// claimTime is a NumericDate member (seconds, possibly fractional; the
+// fraction is dropped).
+type claimTime struct {
+	v       int64
+	present bool
+	err     error
+}
+
+func readTime(raw json.RawMessage) claimTime {
+	if raw == nil || string(raw) == "null" {
+		return claimTime{}
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e12 {
+		return claimTime{present: true, err: fmt.Errorf("must be a number of seconds since the epoch")}
+	}
+	return claimTime{v: int64(f), present: true}
+}
+
+// claimStrings is a member that may be a string or an array of strings
+// (as `aud` may be).
+type claimStrings struct {
+	v       []string
+	present bool
+	err     error
+}
+
+func readStrings(raw json.RawMessage) claimStrings {
+	if raw == nil || string(raw) == "null" {
+		return claimStrings{}
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		return claimStrings{v: []string{one}, present: true}
+	}
+	var v []string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return claimStrings{present: true, err: fmt.Errorf("must be a string or an array of strings")}
+	}
+	return claimStrings{v: v, present: true}
+}
+
+// stringMember reads a string member of a decoded object; present
+// reports whether it was there at all (null counts as absent).
+func stringMember(m map[string]json.RawMessage, name string) (v string, present bool, err error) {
+	c := readString(m[name])
+	if c.err != nil {
+		return "", true, fmt.Errorf("%s %w", name, c.err)
+	}
+	return c.v, c.present, nil
+}
+
+// signableAlgs are the algorithms verifyJWS and signJWS accept: the RSA
+// PKCS#1 v1.5 family and ECDSA P-256. `none`, HMAC (which would use a
+// public key as the secret) and the rest never reach jwx.
+var signableAlgs = map[string]jwa.SignatureAlgorithm{
+	"RS256": jwa.RS256, "RS384": jwa.RS384, "RS512": jwa.RS512, "ES256": jwa.ES256,
+}
+
+// verifyJWS checks a JWS signature made with alg by key (a public key).
+func verifyJWS(alg string, key any, input, sig []byte) error {
+	a, ok := signableAlgs[alg]
+	if !ok {
+		return fmt.Errorf("algorithm %q is not supported", alg)
+	}
+	v, err := jws.NewVerifier(a)
+	if err != nil {
+		return err
+	}
+	return v.Verify(input, sig, key)
+}
+
+// signJWS signs claims with key (a private key or crypto.Signer) under
+// alg; header gives the other protected header members (kid, typ, x5t).
+func signJWS(alg string, key any, header map[string]string, claims any) (string, error) {
+	a, ok := signableAlgs[alg]
+	if !ok {
+		return "", fmt.Errorf("algorithm %q is not supported", alg)
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("encode claims: %w", err)
+	}
+	h := jws.NewHeaders()
+	names := make([]string, 0, len(header))
+	for name := range header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := h.Set(name, header[name]); err != nil {
+			return "", fmt.Errorf("header %s: %w", name, err)
+		}
+	}
+	out, err := jws.Sign(payload, jws.WithKey(a, key, jws.WithProtectedHeaders(h)))
+	if err != nil {
+		return "", fmt.Errorf("sign %s: %w", alg, err)
+	}
+	return string(out), nil
+}
+
+// signRawJWS signs exactly the header and claims given (any JSON, as a
+// test building a bad grant wants them) with key, using jwx's signer for
+// alg.
+func signRawJWS(alg string, key any, header, claims any) (string, error) {
+	a, ok := signableAlgs[alg]
+	if !ok {
+		return "", fmt.Errorf("algorithm %q is not supported", alg)
+	}
+	hb, err := json.Marshal(header)
+	if err != nil {
+		return "", err
+	}
+	pb, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	s, err := jws.NewSigner(a)
+	if err != nil {
+		return "", err
+	}
+	input := b64.EncodeToString(hb) + "." + b64.EncodeToString(pb)
+	sig, err := s.Sign([]byte(input), key)
+	if err != nil {
+		return "", err
+	}
+	return input + "." + b64.EncodeToString(sig), nil
+}
