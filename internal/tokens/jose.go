@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"bytes"
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -243,12 +244,22 @@ func signJWS(alg string, key any, header map[string]string, claims any) (string,
 			return "", fmt.Errorf("header %s: %w", name, err)
 		}
 	}
+	if cs, ok := key.(crypto.Signer); ok {
+		key = signerOnly{cs}
+	}
 	out, err := jws.Sign(payload, jws.WithKey(a, key, jws.WithProtectedHeaders(h)))
 	if err != nil {
 		return "", fmt.Errorf("sign %s: %w", alg, err)
 	}
 	return string(out), nil
 }
+
+// signerOnly hides a private key's type from jwx. Given an
+// *ecdsa.PrivateKey, jwx signs with a copy of it, and the standard library
+// keeps its per-key precomputation by pointer, so every signature would
+// redo it (half the ES256 throughput); as a plain crypto.Signer the key is
+// used as is.
+type signerOnly struct{ crypto.Signer }
 
 // signRawJWS signs exactly the header and claims given (any JSON, as a
 // test building a bad grant wants them) with key, using jwx's signer for
