@@ -176,7 +176,7 @@ var Operations = []Op{
 	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients", tagPortal, "Add a client (client=<orgNo>)", "session", nil, "form", 303, ""},
 	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients/{client}/remove", tagPortal, "Remove a client", "session", nil, "form", 303, ""},
 	{"GET", "/portal/static/{file}", tagPortal, "Style sheet and other static files", "", nil, "", 200, ""},
-	{"GET", "/sim/decisions/why", tagPortal, "Why? page: a decision with its trace (?subject=&resource=&action=&party=)", "", nil, "", 200, ""},
+	{"GET", "/sim/decisions/why", tagPortal, "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token=", "admin", nil, "", 200, ""},
 
 	{"POST", sim + "/clients", tagControl, "Register a Maskinporten client (public JWKs, scopes, owner org)", "admin", nil, "NewClient", 201, "Client"},
 	{"GET", sim + "/clients", tagControl, "Maskinporten clients (?orgNo=)", "admin", nil, "", 200, ""},

@@ -544,7 +544,8 @@ func TestHTTPOtherVendorsRequests(t *testing.T) {
 	}
 	// The owner still learns that its standard request is not an agent
 	// request, as on the platform.
-	if st, m, _ := e.do(t, "GET", base+"/request/vendor/agent/"+std.ID.String(), "vendor", nil); st != 400 || m["code"] != "AUTH-00025" {
+	if st, m, _ := e.do(t, "GET", base+"/request/vendor/agent/"+std.ID.String(), "vendor", nil); st != 400 || m["code"] != "AUTH-00025" ||
+		m["title"] != "The request id is valid but its not a valid request for creating an agent system user" {
 		t.Errorf("owner: standard request on the agent route: %d %v", st, m["code"])
 	}
 	// The owner's DELETE of the wrong kind finds nothing; of the right kind works.
