@@ -238,7 +238,7 @@ func (a *App) routes() http.Handler {
 	var tables [][]route.Route
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
-	}), a.Resources.CatalogueRoutes())
+	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes())
 	route.Mount(r, route.Deps{Verifier: a.Verifier, Admin: requireAdmin(a.Config.AdminToken)}, tables...)
 	a.tables = tables
 
@@ -303,7 +303,6 @@ func (a *App) mountPlatform(r chi.Router) {
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
-	r.Mount("/resourceregistry/api/v1/resource", a.Resources.Routes(a.Verifier))
 	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
 	// The "Why?" page shows any party's rights: the admin token guards it
 	// as it guards /sim/api (a browser passes it once as ?token=).

@@ -31,7 +31,6 @@ const (
 	tagChange    = "Change requests"
 	tagSU        = "System users"
 	tagClients   = "Client delegation"
-	tagResources = "Resource registry"
 	tagPackages  = "Access packages"
 	tagPDP       = "Authorization (PDP)"
 	tagPortal    = "Portal (HTML)"
@@ -47,8 +46,6 @@ const (
 	sMPLookup   = "altinn:maskinporten/systemuser.read"
 	sCDRead     = "altinn:clientdelegations.read"
 	sCDWrite    = "altinn:clientdelegations.write"
-	sRRWrite    = "altinn:resourceregistry/resource.write"
-	sRRAdmin    = "altinn:resourceregistry/resource.admin"
 	sAuthorize  = "altinn:authorization/authorize"
 	sAuthzAdmin = "altinn:authorization/authorize.admin"
 )
@@ -58,7 +55,6 @@ const (
 	rq  = su + "/request"
 	cr  = su + "/changerequest"
 	sr  = "/authentication/api/v1/systemregister"
-	rr  = "/resourceregistry/api/v1/resource"
 	ap  = "/accessmanagement/api/v1/meta/info/accesspackages"
 	sim = "/sim/api/v1"
 )
@@ -141,18 +137,6 @@ var Operations = []Op{
 	{"GET", "/authentication/api/v1/enduser/systemuser/clients/available", tagClients, "Clients the facilitator may delegate (by ER role)", "bearer", []string{sCDRead}, "", 200, ""},
 	{"POST", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Delegate a client", "bearer", []string{sCDWrite}, "", 200, ""},
 	{"DELETE", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Remove a client", "bearer", []string{sCDWrite}, "", 200, ""},
-
-	{"POST", rr + "/", tagResources, "Create a resource", "bearer", []string{sRRWrite, sRRAdmin}, "Resource", 201, "Resource"},
-	{"GET", rr + "/resourcelist", tagResources, "Every resource", "", nil, "", 200, ""},
-	{"GET", rr + "/Search", tagResources, "Search resources", "", nil, "", 200, ""},
-	{"GET", rr + "/search", tagResources, "Search resources (lower-case path)", "", nil, "", 200, ""},
-	{"GET", rr + "/{id}", tagResources, "A resource", "", nil, "", 200, "Resource"},
-	{"PUT", rr + "/{id}", tagResources, "Update a resource", "bearer", []string{sRRWrite, sRRAdmin}, "Resource", 200, ""},
-	{"DELETE", rr + "/{id}", tagResources, "Delete a resource", "bearer", []string{sRRWrite, sRRAdmin}, "", 204, ""},
-	{"GET", rr + "/{id}/policy", tagResources, "A resource's policy as XACML XML", "", nil, "", 200, ""},
-	{"POST", rr + "/{id}/policy", tagResources, "Upload a policy (multipart policyFile or XML body)", "bearer", []string{sRRWrite, sRRAdmin}, "", 201, ""},
-	{"PUT", rr + "/{id}/policy", tagResources, "Replace a policy", "bearer", []string{sRRWrite, sRRAdmin}, "", 201, ""},
-	{"GET", rr + "/{id}/policy/rules", tagResources, "A policy's rules, flattened", "", nil, "", 200, ""},
 
 	{"POST", "/authorization/api/v1/authorize", tagPDP, "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", "bearer", []string{sAuthorize, sAuthzAdmin}, "XACMLRequest", 200, "XACMLResponse"},
 	{"POST", "/authorization/api/v1/decision", tagPDP, "The platform's internal decision endpoint (no token)", "", nil, "XACMLRequest", 200, "XACMLResponse"},

@@ -27,29 +27,36 @@ const (
 // maxPolicy limits uploaded policy files.
 const maxPolicy = 1 << 20
 
-// Routes serves /resourceregistry/api/v1/resource. Reads are public as on
-// the platform; writes need a token with resource.write (or .admin). v may
-// be nil in tests that put the caller in the context themselves.
-func (s *Service) Routes(v auth.Verifier) chi.Router {
-	r := chi.NewRouter()
-	r.Get("/resourcelist", s.handleList)
-	r.Get("/Search", s.handleSearch)
-	r.Get("/search", s.handleSearch)
-	r.Get("/{id}", s.handleGet)
-	r.Get("/{id}/policy", s.handleGetPolicy)
-	r.Get("/{id}/policy/rules", s.handleGetRules)
-	r.Group(func(r chi.Router) {
-		if v != nil {
-			r.Use(auth.Authenticate(v))
-		}
-		r.Use(auth.RequireScope(ScopeWrite, ScopeAdmin))
-		r.Post("/", s.handleCreate)
-		r.Put("/{id}", s.handleUpdate)
-		r.Delete("/{id}", s.handleDelete)
-		r.Post("/{id}/policy", s.handlePutPolicy)
-		r.Put("/{id}/policy", s.handlePutPolicy)
-	})
-	return r
+// RegistryRoutes are the resource registry, /resourceregistry/api/v1/resource.
+// Reads are public as on the platform; writes need a token with
+// resource.write (or .admin).
+func (s *Service) RegistryRoutes() []route.Route {
+	const tag = "Resource registry"
+	scopes := []string{ScopeWrite, ScopeAdmin}
+	return []route.Route{
+		{Method: "POST", Path: "/resourceregistry/api/v1/resource", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleCreate),
+			Tag: tag, Summary: "Create a resource", Body: "Resource", OK: http.StatusCreated, OKSchema: "Resource"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/resourcelist", Handler: route.E(s.handleList),
+			Tag: tag, Summary: "Every resource"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/Search", Handler: route.E(s.handleSearch),
+			Tag: tag, Summary: "Search resources"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/search", Handler: route.E(s.handleSearch),
+			Tag: tag, Summary: "Search resources (lower-case path)"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}", Handler: route.E(s.handleGet),
+			Tag: tag, Summary: "A resource", OKSchema: "Resource"},
+		{Method: "PUT", Path: "/resourceregistry/api/v1/resource/{id}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleUpdate),
+			Tag: tag, Summary: "Update a resource", Body: "Resource"},
+		{Method: "DELETE", Path: "/resourceregistry/api/v1/resource/{id}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleDelete),
+			Tag: tag, Summary: "Delete a resource", OK: http.StatusNoContent},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}/policy", Handler: route.E(s.handleGetPolicy),
+			Tag: tag, Summary: "A resource's policy as XACML XML"},
+		{Method: "POST", Path: "/resourceregistry/api/v1/resource/{id}/policy", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePutPolicy),
+			Tag: tag, Summary: "Upload a policy (multipart policyFile or XML body)", OK: http.StatusCreated},
+		{Method: "PUT", Path: "/resourceregistry/api/v1/resource/{id}/policy", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePutPolicy),
+			Tag: tag, Summary: "Replace a policy", OK: http.StatusCreated},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}/policy/rules", Handler: route.E(s.handleGetRules),
+			Tag: tag, Summary: "A policy's rules, flattened"},
+	}
 }
 
 func writer(r *http.Request) Writer {
@@ -57,11 +64,10 @@ func writer(r *http.Request) Writer {
 	return Writer{OrgNo: c.ConsumerOrgNo, Admin: c.HasScope(ScopeAdmin)}
 }
 
-func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleList(w http.ResponseWriter, r *http.Request) error {
 	all, err := s.Resources(r.Context())
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	// includeApps defaults to true; we hold no app resources unless
 	// created, so it filters only those of type AltinnApp when false.
@@ -71,9 +77,10 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 		return dropApps && x.ResourceType == TypeAltinnApp || dropMigrated && x.ResourceType == TypeMigratedApp
 	})
 	problem.WriteJSON(w, http.StatusOK, all)
+	return nil
 }
 
-func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	get := func(k string) string {
 		for key, vs := range q {
@@ -86,55 +93,50 @@ func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) {
 	out, err := s.Search(r.Context(), Search{ID: get("id"), Title: get("title"), Description: get("description"),
 		ResourceType: get("resourceType"), Keyword: get("keyword"), Reference: get("reference")})
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.Resource(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, db.ErrNotFound) {
-		problem.Write(w, r, problem.NotFound.WithDetail("resource %s not found", chi.URLParam(r, "id")))
-		return
+		return problem.NotFound.WithDetail("resource %s not found", chi.URLParam(r, "id"))
 	}
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, res)
+	return nil
 }
 
-func (s *Service) policyOf(w http.ResponseWriter, r *http.Request) (Policy, bool) {
+// policyOf reads the policy of the resource in the path, with the
+// platform's two 404s: no such resource, and a resource without a policy.
+func (s *Service) policyOf(r *http.Request) (Policy, error) {
 	id := chi.URLParam(r, "id")
 	if _, err := s.Resource(r.Context(), id); err != nil {
 		if errors.Is(err, db.ErrNotFound) {
-			problem.Write(w, r, problem.NotFound.WithDetail("Unable to find resource"))
-		} else {
-			problem.Error(w, r, err)
+			return Policy{}, problem.NotFound.WithDetail("Unable to find resource")
 		}
-		return Policy{}, false
+		return Policy{}, err
 	}
 	p, err := s.Policy(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) {
-		problem.Write(w, r, problem.NotFound.WithDetail("Unable to find requested policy"))
-		return Policy{}, false
+		return Policy{}, problem.NotFound.WithDetail("Unable to find requested policy")
 	}
-	if err != nil {
-		problem.Error(w, r, err)
-		return Policy{}, false
-	}
-	return p, true
+	return p, err
 }
 
-func (s *Service) handleGetPolicy(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.policyOf(w, r)
-	if !ok {
-		return
+func (s *Service) handleGetPolicy(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.policyOf(r)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("Content-Disposition", `attachment; filename=policy.xml; filename*=UTF-8''policy.xml`)
 	_, _ = w.Write(ExportXACML(p))
+	return nil
 }
 
 // ruleDTO is one flattened rule of GET {id}/policy/rules: one subject,
@@ -145,10 +147,10 @@ type ruleDTO struct {
 	Resource []AttributeMatch `json:"resource"`
 }
 
-func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.policyOf(w, r)
-	if !ok {
-		return
+func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.policyOf(r)
+	if err != nil {
+		return err
 	}
 	out := []ruleDTO{}
 	for _, rule := range p.Rules {
@@ -165,52 +167,50 @@ func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	res := NewResource()
 	if p := problem.DecodeJSON(w, r, &res); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	created, err := s.CreateResource(r.Context(), writer(r), res)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/resourceregistry/api/v1/resource/"+created.Identifier)
 	w.WriteHeader(http.StatusCreated)
+	return nil
 }
 
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	if _, err := s.Resource(r.Context(), id); errors.Is(err, db.ErrNotFound) {
-		problem.Write(w, r, problem.NotFound.WithDetail("resource %s not found", id))
-		return
+		return problem.NotFound.WithDetail("resource %s not found", id)
 	}
 	res := NewResource()
 	if p := problem.DecodeJSON(w, r, &res); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	if _, err := s.UpdateResource(r.Context(), writer(r), id, res); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
-func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.DeleteResource(r.Context(), writer(r), chi.URLParam(r, "id")); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // handlePutPolicy takes the policy as the platform does — a multipart form
 // file named policyFile — or, for convenience, as a raw XML body.
-func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxPolicy+64<<10)
 	var data []byte
@@ -219,42 +219,36 @@ func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(mt, "multipart/"):
 		f, _, err := r.FormFile("policyFile")
 		if err != nil {
-			problem.Write(w, r, problem.BadRequest.WithDetail("The policy file can not be null"))
-			return
+			return problem.BadRequest.WithDetail("The policy file can not be null")
 		}
 		defer f.Close()
 		data, err = io.ReadAll(io.LimitReader(f, maxPolicy+1))
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 	default:
 		var err error
 		data, err = io.ReadAll(r.Body)
 		if err != nil {
-			problem.Write(w, r, problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy))
-			return
+			return problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy)
 		}
 	}
 	if len(data) > maxPolicy {
-		problem.Write(w, r, problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy))
-		return
+		return problem.TooLarge.WithDetail("the policy exceeds %d bytes", maxPolicy)
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		problem.Write(w, r, problem.BadRequest.WithDetail("The policy file can not be null"))
-		return
+		return problem.BadRequest.WithDetail("The policy file can not be null")
 	}
 	p, err := ParseXACML(id, data)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	if err := s.ReplacePolicy(r.Context(), writer(r), p); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", id+"/policy")
 	w.WriteHeader(http.StatusCreated)
+	return nil
 }
 
 // CatalogueRoutes are Access Management's metadata API for the package
