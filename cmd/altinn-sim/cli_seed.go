@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/altinn-sim/altinn-sim/internal/app"
@@ -17,7 +17,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 )
 
-const seedUsage = `altinn-sim seed --file seed.yaml [flags]
+const seedUsage = `Usage: altinn-sim seed --file seed.yaml [flags]
 
 Preloads organisations, persons, roles, Maskinporten clients, resources and
 policies, systems, approved system users and agent system users with their
@@ -29,27 +29,18 @@ file changes nothing and exits 2 with one line saying what is wrong.
 It connects as 'serve' does (--database-url, or the embedded PostgreSQL in
 --data-dir, attaching to it when a server is already running there), and
 may run while servers are up: they see the new data at once.
+('altinn-sim serve --seed-file seed.yaml' seeds, then serves.)
 
 `
 
 // runSeed is `altinn-sim seed`: exit 0 when seeded, 2 for bad usage,
 // configuration or a bad file, 1 when seeding failed for another reason.
 func runSeed(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	file, rest, err := takeFileFlag(args)
-	if err != nil {
-		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
-		return 2
-	}
-	help := false
-	for _, a := range rest {
-		if a == "-h" || a == "-help" || a == "--help" {
-			help = true
-		}
-	}
-	if help {
-		fmt.Fprint(stdout, seedUsage)
-	}
-	cfg, err := config.Load("seed", rest, getenv, stdout)
+	var file string
+	cfg, err := config.LoadWith("seed", seedUsage, args, getenv, stdout, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "the seed YAML file (required)")
+		fs.StringVar(&file, "f", "", "short for --file")
+	})
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
@@ -64,7 +55,7 @@ func runSeed(args []string, getenv func(string) string, stdout, stderr io.Writer
 	// The whole file is read and checked before the database is touched.
 	f, err := seed.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "altinn-sim seed: %s: %v\n", file, err)
+		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
 		return 2
 	}
 	log := newLogger(cfg, stderr)
@@ -72,12 +63,8 @@ func runSeed(args []string, getenv func(string) string, stdout, stderr io.Writer
 	defer stop()
 	rep, err := seedDatabase(ctx, cfg, f)
 	if err != nil {
-		if errors.Is(err, seed.ErrInvalid) {
-			fmt.Fprintf(stderr, "altinn-sim seed: %s: %v\n", file, err)
-			return 2
-		}
-		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", err)
-		if errors.Is(err, db.ErrNoPostgres) {
+		fmt.Fprintf(stderr, "altinn-sim seed: %v\n", seed.InFile(err, file))
+		if errors.Is(err, seed.ErrInvalid) || errors.Is(err, db.ErrNoPostgres) || errors.Is(err, db.ErrDataDir) {
 			return 2
 		}
 		return 1
@@ -121,32 +108,4 @@ func seedDatabase(ctx context.Context, cfg config.Config, f seed.File) (seed.Rep
 		return rep, fmt.Errorf("record the seed for /sim/api/v1/reset: %w", err)
 	}
 	return rep, nil
-}
-
-// takeFileFlag removes --file (or -file, --file=, -f) from args, leaving
-// the configuration flags serve takes.
-func takeFileFlag(args []string) (file string, rest []string, err error) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || (name != "file" && name != "f") {
-			rest = append(rest, a)
-			continue
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return "", nil, fmt.Errorf("--file needs a value")
-			}
-			i++
-			val = args[i]
-		}
-		if file != "" {
-			return "", nil, fmt.Errorf("--file given twice")
-		}
-		if val == "" {
-			return "", nil, fmt.Errorf("--file needs a value")
-		}
-		file = val
-	}
-	return file, rest, nil
 }

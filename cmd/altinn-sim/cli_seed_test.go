@@ -88,7 +88,7 @@ func TestSeedCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, out, errs = runSeedCLI(t, "seed", "--file", path, "--database-url", dbURL)
-		if code != 2 || strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "altinn-sim seed: "+path+": ") {
+		if code != 2 || strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "altinn-sim seed: "+path+":") {
 			t.Errorf("%s: exit %d, stderr %q, stdout %q; want exit 2 and one line naming the file", name, code, errs, out)
 		}
 		if dbState(t, pool) != after {

@@ -27,24 +27,46 @@ import (
 //	altinn-sim grant --client-id ID --key key.json --scope S [--systemuser-org ORGNO]
 //	altinn-sim token --client-id ID --key key.json --scope S [--systemuser-org ORGNO] [--raw]
 
-const clientUsage = `Vendor-side commands (a Maskinporten client's view):
+const keysUsage = `Usage: altinn-sim keys new --out key.json [--force]
+       altinn-sim keys public --key key.json
 
-  altinn-sim keys new --out key.json [--force]
-      make an RSA 2048 key pair; the private JWK goes to the file (mode 0600),
-      the public key set {"keys":[...]} to stdout, ready for
-      POST /sim/api/v1/clients {"orgNo":..., "scopes":[...], "jwks": <it>}
-  altinn-sim keys public --key key.json
-      print the public key set of a private JWK file
-  altinn-sim grant --client-id ID --key key.json --scope S [--scope S2]
-                   [--systemuser-org ORGNO] [--external-ref REF]
-                   [--audience URL] [--lifetime 60s]
-      print a signed JWT grant (assertion)
-  altinn-sim token <grant flags> [--url URL] [--raw]
-      sign a grant, POST it to <url>/token and print the answer
-      (--raw: only the access token)
+keys new makes an RSA 2048 key pair: the private JWK goes to the file
+(mode 0600), the public key set {"keys":[...]} to stdout, ready for
+POST /sim/api/v1/clients {"orgNo":..., "scopes":[...], "jwks": <it>}.
+keys public prints the public key set of a private JWK file again.
 
---audience and --url default to ALTINN_SIM_PUBLIC_URL (http://localhost:8080).
+Flags:
+  --out FILE    keys new: file for the private JWK (required)
+  --force       keys new: overwrite an existing file
+  --key FILE    keys public: the private JWK file (required)
 `
+
+const grantFlags = `Flags:
+  --client-id ID         the client's id, the grant's iss (required)
+  --key FILE             private JWK file from 'keys new' (required)
+  --scope S              scope to ask for (repeatable, or space-separated; required)
+  --systemuser-org ORGNO customer organisation number: ask for a system-user token
+  --external-ref REF     externalRef of the system user (default: the customer org number)
+  --audience URL         the grant's aud (default: ALTINN_SIM_PUBLIC_URL plus /)
+  --lifetime D           exp - iat of the grant (default 60s, at most 120s)
+`
+
+const grantUsage = `Usage: altinn-sim grant --client-id ID --key key.json --scope S [flags]
+
+Prints a signed JWT grant (assertion) for Maskinporten's /token.
+
+` + grantFlags
+
+const tokenUsage = `Usage: altinn-sim token --client-id ID --key key.json --scope S [flags]
+
+Signs a grant, POSTs it to <url>/token and prints the answer.
+
+` + grantFlags + `  --url URL              base URL of the emulator (default: ALTINN_SIM_PUBLIC_URL)
+  --raw                  print only the access token
+`
+
+// clientUsages is each client command's --help.
+var clientUsages = map[string]string{"keys": keysUsage, "grant": grantUsage, "token": tokenUsage}
 
 // runClientCommand runs keys, grant or token and returns the exit code.
 func runClientCommand(cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -58,11 +80,11 @@ func runClientCommand(cmd string, args []string, getenv func(string) string, std
 		err = runGrant(args, getenv, stdout, true)
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, clientUsage)
+		fmt.Fprint(stdout, clientUsages[cmd])
 		return 0
 	}
 	if errors.Is(err, errUsage) {
-		fmt.Fprintf(stderr, "altinn-sim %s: %v\n\n%s", cmd, err, clientUsage)
+		fmt.Fprintf(stderr, "altinn-sim %s: %v (see altinn-sim %s --help)\n", cmd, strings.TrimPrefix(err.Error(), "usage: "), cmd)
 		return 2
 	}
 	if err != nil {
@@ -102,6 +124,9 @@ func runKeys(args []string, stdout io.Writer) error {
 		return usageErr("want keys new or keys public")
 	}
 	sub, args := args[0], args[1:]
+	if isHelp(sub) {
+		return flag.ErrHelp
+	}
 	fs := newFlagSet("keys " + sub)
 	switch sub {
 	case "new":

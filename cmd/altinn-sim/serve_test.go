@@ -15,19 +15,36 @@ import (
 	"time"
 )
 
-// buildBinary compiles altinn-sim once for the process tests.
+// buildBinary compiles altinn-sim once for the process tests, stamping
+// the source revision as a plain go build in a checkout does (whatever
+// GOFLAGS says).
 var buildBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "altinn-sim-bin-")
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "altinn-sim")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v: %s", err, out)
 	}
 	return bin, nil
 })
+
+// postgresTempDir is a temp folder the postgres user can pass through
+// when the tests run as root: the embedded cluster then runs as postgres,
+// and altinn-sim refuses (rather than chmods) a data folder postgres
+// cannot reach. The test made these folders, so it may open them.
+func postgresTempDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -108,7 +125,7 @@ func TestServeWithEmbeddedDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(postgresTempDir(t), "data")
 	first := serveOnce(t, bin, dataDir)
 	if !strings.Contains(first, "initialising embedded PostgreSQL") || !strings.Contains(first, "embedded PostgreSQL stopped") {
 		t.Fatalf("first start log:\n%s", first)
@@ -119,27 +136,5 @@ func TestServeWithEmbeddedDatabase(t *testing.T) {
 	}
 	if !strings.Contains(second, "embedded PostgreSQL stopped") {
 		t.Fatalf("second start log:\n%s", second)
-	}
-}
-
-func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
-	cases := [][]string{
-		{"--listen", "nowhere"},
-		{"serve", "--signing-alg", "none"},
-		{"migrate", "--database-url", "mysql://x"},
-		{"frobnicate"},
-		{"--no-such-flag"},
-	}
-	for _, args := range cases {
-		var out, errb bytes.Buffer
-		code := run(args, func(string) string { return "" }, &out, &errb)
-		lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
-		if code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "altinn-sim: ") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
-		}
-	}
-	var out bytes.Buffer
-	if code := run([]string{"--help"}, func(string) string { return "" }, &out, &out); code != 0 || !strings.Contains(out.String(), "ALTINN_SIM_DATABASE_URL") {
-		t.Errorf("--help: %d %q", code, out.String())
 	}
 }

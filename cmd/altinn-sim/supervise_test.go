@@ -149,7 +149,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(postgresTempDir(t), "data")
 	killLeftovers(t, dataDir)
 	s := startServer(t, bin, dataDir)
 
@@ -230,7 +230,7 @@ func TestKilledServerLeavesNoPostmaster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dataDir := filepath.Join(t.TempDir(), "data")
+	dataDir := filepath.Join(postgresTempDir(t), "data")
 	killLeftovers(t, dataDir)
 	first := startServer(t, bin, dataDir)
 	if err := first.cmd.Process.Kill(); err != nil {

@@ -26,7 +26,10 @@ import (
 func TestDatabaseRestartMidLoad(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
+	// The cluster runs as postgres when the test runs as root; the
+	// test's own temp folders must let it through.
 	_ = os.Chmod(dir, 0o755)
+	_ = os.Chmod(filepath.Dir(dir), 0o711)
 	e, err := db.NewEmbedded(filepath.Join(dir, "pg"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,10 @@ import (
 // ErrNoPostgres says no PostgreSQL server binaries were found.
 var ErrNoPostgres = errors.New("no PostgreSQL server binaries (initdb, pg_ctl) found on PATH or under /usr/lib/postgresql/*/bin: install PostgreSQL (e.g. apt-get install postgresql) or set ALTINN_SIM_DATABASE_URL")
 
+// ErrDataDir says the data folder cannot hold the embedded cluster; the
+// message says why and what to do.
+var ErrDataDir = errors.New("ALTINN_SIM_DATA_DIR / --data-dir")
+
 // Embedded is a private PostgreSQL cluster run from the machine's installed
 // binaries, listening only on a unix socket inside its own folder.
 type Embedded struct {
@@ -64,6 +68,9 @@ func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
 		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
 		e.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := postgresCanReach(filepath.Dir(abs), e.cred); err != nil {
+			return nil, err
+		}
 	}
 	e.sockDir = filepath.Join(filepath.Dir(abs), "run")
 	// A unix socket path is limited to ~107 bytes; fall back to a short
@@ -204,7 +211,19 @@ func (e *Embedded) StopAny() error {
 }
 
 func (e *Embedded) prepareDirs() error {
-	for _, d := range []string{filepath.Dir(e.Dir), e.Dir, e.sockDir} {
+	dataDir := filepath.Dir(e.Dir)
+	_, err := os.Stat(dataDir)
+	createdDataDir := errors.Is(err, os.ErrNotExist)
+	// As root, folders we create on the way must let the postgres user
+	// through (traverse only: others still cannot list them).
+	mode := os.FileMode(0o700)
+	if e.cred != nil {
+		mode = 0o711
+	}
+	if err := os.MkdirAll(dataDir, mode); err != nil {
+		return fmt.Errorf("%w: create %s: %v", ErrDataDir, dataDir, err)
+	}
+	for _, d := range []string{e.Dir, e.sockDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)
 		}
@@ -212,26 +231,62 @@ func (e *Embedded) prepareDirs() error {
 	if e.cred == nil {
 		return nil
 	}
-	// Running as root: the cluster and socket folders belong to postgres,
-	// and every parent must let postgres through.
-	for _, d := range []string{e.Dir, e.sockDir, filepath.Dir(e.Dir)} {
+	// Running as root: the cluster and socket folders are ours and belong
+	// to postgres, and so does the data folder when we made it. Nothing
+	// the user made is chowned or chmodded: NewEmbedded refused a data
+	// folder postgres cannot reach.
+	own := []string{e.Dir, e.sockDir}
+	if createdDataDir {
+		own = append(own, dataDir)
+	}
+	for _, d := range own {
 		if err := os.Chown(d, int(e.cred.Uid), int(e.cred.Gid)); err != nil {
 			return fmt.Errorf("chown %s to postgres: %w", d, err)
 		}
 	}
-	for d := filepath.Dir(filepath.Dir(e.Dir)); ; d = filepath.Dir(d) {
-		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
-			// Traverse only (o+x): others still cannot list the folder.
-			if err := os.Chmod(d, st.Mode().Perm()|0o001); err != nil {
-				return fmt.Errorf("the postgres user cannot reach %s (mode %v): choose a data folder it can reach (ALTINN_SIM_DATA_DIR)", d, st.Mode().Perm())
-			}
-			e.log.Warn("let the postgres user pass through a folder on the way to the data folder", "dir", d, "mode", st.Mode().Perm()|0o001)
+	return nil
+}
+
+// postgresCanReach checks, without changing anything, that the postgres
+// user (cred) can pass through every existing folder down to dataDir;
+// folders still to be made are made passable by prepareDirs.
+func postgresCanReach(dataDir string, cred *syscall.Credential) error {
+	for d := dataDir; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err == nil && !canTraverse(st, cred) {
+			return fmt.Errorf("%w: running as root, the embedded PostgreSQL runs as the postgres user, which cannot enter %s (mode %v, owner uid %d): "+
+				"choose a data folder it can reach (e.g. --data-dir /var/lib/altinn-sim), let it in yourself (chmod o+x %s), run altinn-sim as a non-root user, or set ALTINN_SIM_DATABASE_URL",
+				ErrDataDir, d, st.Mode().Perm(), ownerUID(st), d)
 		}
-		if d == "/" || d == "." {
-			break
+		if d == filepath.Dir(d) {
+			return nil
 		}
 	}
-	return nil
+}
+
+func canTraverse(st os.FileInfo, cred *syscall.Credential) bool {
+	perm := st.Mode().Perm()
+	if perm&0o001 != 0 {
+		return true
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return true // cannot tell; initdb will say
+	}
+	switch {
+	case sys.Uid == cred.Uid:
+		return perm&0o100 != 0
+	case sys.Gid == cred.Gid:
+		return perm&0o010 != 0
+	}
+	return false
+}
+
+func ownerUID(st os.FileInfo) int {
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		return int(sys.Uid)
+	}
+	return -1
 }
 
 func (e *Embedded) run(ctx context.Context, name string, args ...string) ([]byte, error) {

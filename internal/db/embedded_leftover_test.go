@@ -22,7 +22,10 @@ func newTestCluster(t *testing.T) string {
 		t.Skip("reads /proc")
 	}
 	dir := t.TempDir()
+	// The cluster runs as postgres when the test runs as root; the
+	// test's own temp folders must let it through.
 	_ = os.Chmod(dir, 0o755)
+	_ = os.Chmod(filepath.Dir(dir), 0o711)
 	pg := filepath.Join(dir, "pg")
 	e := newFast(t, pg)
 	if _, err := e.Start(context.Background()); err != nil {

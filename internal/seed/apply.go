@@ -149,7 +149,7 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 		return rep, err
 	}
 	if len(p.problems) > 0 {
-		return rep, p.problems
+		return rep, f.withLines(p.problems)
 	}
 	count := func(kind string, a action) {
 		switch a {

@@ -13,13 +13,12 @@
 package seed
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"reflect"
 
 	"go.yaml.in/yaml/v3"
 
@@ -40,6 +39,7 @@ type File struct {
 	keys          map[int][]byte             // Clients[i]'s public key set as JSON, after Parse
 	res           map[int]resources.Resource // Resources[i] as the registry stores it, after Parse
 	policies      map[int]resources.Policy   // Resources[i]'s policy, when it has one, after Parse
+	root          *yaml.Node                 // the parsed document, for line numbers
 }
 
 // Org is an organisation in the Central Coordinating Register.
@@ -207,67 +207,57 @@ func (r *Resource) UnmarshalYAML(n *yaml.Node) error {
 	return rest.Decode(&r.Body)
 }
 
-// strictDecode decodes a node refusing unknown fields (a node's own Decode
-// forgets the decoder's KnownFields).
+// strictDecode decodes a node of a custom unmarshaler. Unknown keys were
+// refused by checkKeys on the whole document before decoding, so the
+// node's own Decode (which keeps the file's line numbers) is enough.
 func strictDecode(n *yaml.Node, v any) error {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		// Line numbers are relative to the node; name the node's own line.
-		return fmt.Errorf("near line %d: %s", n.Line, yamlError(err))
-	}
-	return nil
+	return n.Decode(v)
 }
 
-// ReadFile reads and parses a seed file (see Parse).
+// ReadFile reads and parses a seed file (see Parse). Its problems name
+// the file and, where they have one, the line: "seed.yaml:12: ...".
 func ReadFile(path string) (File, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return File{}, invalid("%v", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once, in front
+		}
+		return File{}, invalid("%s: cannot read it: %v", path, err)
 	}
 	f, err := Parse(b, filepath.Dir(path))
-	if err != nil {
-		return f, err
+	var p Problems
+	if errors.As(err, &p) {
+		return f, p.In(path)
 	}
-	return f, nil
+	return f, err
 }
 
 // Parse reads a seed file's YAML, refusing unknown keys, and checks its
 // shape (everything that does not need the database). dir is where
-// relative jwksFile paths start.
+// relative jwksFile paths start. Problems found in the YAML itself start
+// with "line N: ".
 func Parse(b []byte, dir string) (File, error) {
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
-			return f, invalid("the file is empty")
-		}
-		return f, invalid("%s", yamlError(err))
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return f, Problems(yamlErrors(err))
+	}
+	if root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
+		return f, invalid("the file is empty")
+	}
+	if p := checkKeys(&root, reflect.TypeFor[File](), ""); len(p) > 0 {
+		return f, p
+	}
+	if err := root.Decode(&f); err != nil {
+		return f, Problems(yamlErrors(err))
 	}
 	f.dir = dir
+	f.root = &root
 	if err := f.check(); err != nil {
-		return f, err
+		return f, f.withLines(err)
 	}
 	return f, nil
-}
-
-// yamlError is a YAML error on one line ("line 18: field vendr not found
-// in type seed.System; line 20: ...").
-func yamlError(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	var parts []string
-	for _, l := range strings.Split(msg, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			parts = append(parts, l)
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 // ErrInvalid marks a bad seed file (the command exits 2).
