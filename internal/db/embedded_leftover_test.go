@@ -87,7 +87,7 @@ func TestStartAdoptsLeftoverPostmaster(t *testing.T) {
 	e := newFast(t, pg)
 	t.Cleanup(func() { _ = e.StopAny() })
 	opts := fmt.Sprintf("-c listen_addresses='' -k %s -c fsync=off", e.sockDir)
-	if out, err := e.run(context.Background(), "pg_ctl", "-D", pg, "-o", opts, "-l", filepath.Join(filepath.Dir(pg), "leftover.log"), "-w", "start"); err != nil {
+	if out, err := e.run(context.Background(), "pg_ctl", "-D", pg, "-o", opts, "-l", filepath.Join(e.sockDir, "leftover.log"), "-w", "start"); err != nil {
 		t.Fatalf("start the leftover: %v: %s", err, out)
 	}
 	leftover := postmasterPID(t, pg)

@@ -55,7 +55,7 @@ func TestAgentBadFilesChangeNothing(t *testing.T) {
 		{"client twice", `clients: ["310385980", "314168267"]`, `clients: ["310385980", "310385980"]`, `agentSystemUsers[0].clients[1]: 310385980 is listed twice`},
 		{"bad client number", `clients: ["310385980", "314168267"]`, `clients: ["310385981"]`, `agentSystemUsers[0].clients[0]: "310385981" is not a valid organisation number`},
 		{"empty packages", pkgs, `accessPackages: []`, `agentSystemUsers[0].accessPackages: an agent system user needs at least one access package`},
-		{"unknown field", `facilitator: "312605031"`, `facilitator: "312605031", client: x`, "field client not found in type seed.AgentUser"},
+		{"unknown field", `facilitator: "312605031"`, `facilitator: "312605031", client: x`, `unknown key "client" in agentSystemUsers[0] (did you mean "clients"?)`},
 		// Only the database knows these.
 		{"unknown client", `clients: ["310385980", "314168267"]`, `clients: ["310385980", "315555043"]`, `agentSystemUsers[0].clients[1]: no organisation 315555043`},
 		{"client without the ER role", `clients: ["310385980", "314168267"]`, `clients: ["313725138", "314168267"]`, `agentSystemUsers[0].clients[0]: 313725138 is not a client of 312605031`},

@@ -292,7 +292,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		name, old, new, want string
 	}{
 		{"yaml syntax", `name: Test`, `name: [Test`, "did not find expected"},
-		{"unknown key", `vendor: "315555000"`, `vendor: "315555000"` + "\n    vendr: x", "field vendr not found"},
+		{"unknown key", `vendor: "315555000"`, `vendor: "315555000"` + "\n    vendr: x", `unknown key "vendr" in systems[0] (did you mean "vendor"?)`},
 		{"bad org number", `orgNo: "315555019"`, `orgNo: "315555018"`, `organizations[1].orgNo: "315555018" is not a valid organisation number`},
 		{"bad pid", `pid: "23085784161"`, `pid: "23085784162"`, "persons[0].pid"},
 		{"system id without vendor", `id: 315555000_test`, `id: 999_test`, "systems[0].id"},
