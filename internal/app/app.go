@@ -238,7 +238,8 @@ func (a *App) routes() http.Handler {
 	var tables [][]route.Route
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
-	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes())
+	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
+		a.Registry.Routes())
 	route.Mount(r, route.Deps{Verifier: a.Verifier, Admin: requireAdmin(a.Config.AdminToken)}, tables...)
 	a.tables = tables
 
@@ -299,7 +300,6 @@ func (a *App) listPersons(w http.ResponseWriter, r *http.Request) error {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
-	r.Mount("/authentication/api/v1/systemregister", a.Registry.Routes(a.Verifier))
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)

@@ -26,7 +26,6 @@ const (
 	tagOps       = "Operations"
 	tagMP        = "Maskinporten"
 	tagAltinnTok = "Altinn token exchange"
-	tagRegister  = "System register"
 	tagRequests  = "System-user requests"
 	tagChange    = "Change requests"
 	tagSU        = "System users"
@@ -54,7 +53,6 @@ const (
 	su  = "/authentication/api/v1/systemuser"
 	rq  = su + "/request"
 	cr  = su + "/changerequest"
-	sr  = "/authentication/api/v1/systemregister"
 	ap  = "/accessmanagement/api/v1/meta/info/accesspackages"
 	sim = "/sim/api/v1"
 )
@@ -71,19 +69,6 @@ var Operations = []Op{
 	{"GET", "/authentication/api/v1/exchange/{tokenProvider}", tagAltinnTok, "Exchange a Maskinporten token (bearer) for an Altinn token", "bearer", nil, "", 200, ""},
 	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration", tagAltinnTok, "Altinn's OpenID metadata", "", nil, "", 200, ""},
 	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration/jwks", tagAltinnTok, "Public keys that sign Altinn tokens (JWKS)", "", nil, "", 200, "JWKS"},
-
-	{"POST", sr + "/vendor", tagRegister, "Register a system; answers its internal id", "bearer", []string{sRegWrite, sRegAdmin}, "RegisterSystem", 200, ""},
-	{"GET", sr + "/vendor", tagRegister, "The calling vendor's systems", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
-	{"GET", sr + "/vendor/{systemId}", tagRegister, "One of the vendor's systems (ETag carries its version)", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, "RegisterSystem"},
-	{"PUT", sr + "/vendor/{systemId}", tagRegister, "Replace a system (If-Match optional; 412 when stale)", "bearer", []string{sRegWrite, sRegAdmin}, "RegisterSystem", 200, ""},
-	{"PUT", sr + "/vendor/{systemId}/rights", tagRegister, "Replace a system's rights", "bearer", []string{sRegWrite, sRegAdmin}, "Rights", 200, ""},
-	{"PUT", sr + "/vendor/{systemId}/accesspackages", tagRegister, "Replace a system's access packages", "bearer", []string{sRegWrite, sRegAdmin}, "AccessPackageRefs", 200, ""},
-	{"DELETE", sr + "/vendor/{systemId}", tagRegister, "Delete a system (soft; frees its client ids)", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
-	{"GET", sr + "/vendor/{systemId}/changelog", tagRegister, "A system's change log", "bearer", []string{sRegWrite, sRegAdmin}, "", 200, ""},
-	{"GET", sr + "/", tagRegister, "Visible systems (portal)", "bearer", []string{sPortal}, "", 200, ""},
-	{"GET", sr + "/{systemId}", tagRegister, "A system (portal)", "bearer", []string{sPortal}, "", 200, ""},
-	{"GET", sr + "/{systemId}/rights", tagRegister, "A system's rights (portal)", "bearer", []string{sPortal}, "", 200, "Rights"},
-	{"GET", sr + "/{systemId}/accesspackages", tagRegister, "A system's access packages (portal)", "bearer", []string{sPortal}, "", 200, "AccessPackageRefs"},
 
 	{"POST", rq + "/vendor", tagRequests, "Ask a customer for a standard system user; answers the request with its confirmUrl", "bearer", []string{sReqWrite}, "CreateRequest", 201, "Request"},
 	{"POST", rq + "/vendor/agent", tagRequests, "Ask a customer for an agent (client) system user", "bearer", []string{sReqWrite}, "CreateRequest", 201, "Request"},

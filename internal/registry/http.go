@@ -10,41 +10,50 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Scopes (spec §0).
+// Scopes of the system register.
 const (
 	ScopeWrite  = "altinn:authentication/systemregister.write"
 	ScopeAdmin  = "altinn:authentication/systemregister.admin"
 	ScopePortal = "altinn:portal/enduser"
 )
 
-// Routes serves /authentication/api/v1/systemregister. v may be nil in
-// tests that put the caller in the context themselves.
-func (s *Service) Routes(v auth.Verifier) chi.Router {
-	r := chi.NewRouter()
-	if v != nil {
-		r.Use(auth.Authenticate(v))
+// Routes are the system register's operations. The vendor API needs
+// systemregister.write (or .admin); the portal's reads need the end-user
+// portal scope.
+func (s *Service) Routes() []route.Route {
+	const tag = "System register"
+	vendor := []string{ScopeWrite, ScopeAdmin}
+	portal := []string{ScopePortal}
+	return []route.Route{
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemregister/vendor", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleCreate),
+			Tag: tag, Summary: "Register a system; answers its internal id", Body: "RegisterSystem"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/vendor", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleVendorList),
+			Tag: tag, Summary: "The calling vendor's systems"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/vendor/{systemId}", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleVendorGet),
+			Tag: tag, Summary: "One of the vendor's systems (ETag carries its version)", OKSchema: "RegisterSystem"},
+		{Method: http.MethodPut, Path: "/authentication/api/v1/systemregister/vendor/{systemId}", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleUpdate),
+			Tag: tag, Summary: "Replace a system (If-Match optional; 412 when stale)", Body: "RegisterSystem"},
+		{Method: http.MethodPut, Path: "/authentication/api/v1/systemregister/vendor/{systemId}/rights", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleUpdateRights),
+			Tag: tag, Summary: "Replace a system's rights", Body: "Rights"},
+		{Method: http.MethodPut, Path: "/authentication/api/v1/systemregister/vendor/{systemId}/accesspackages", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleUpdatePackages),
+			Tag: tag, Summary: "Replace a system's access packages", Body: "AccessPackageRefs"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemregister/vendor/{systemId}", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleDelete),
+			Tag: tag, Summary: "Delete a system (soft; frees its client ids)"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/vendor/{systemId}/changelog", Guard: route.Bearer, Scopes: vendor, Handler: route.E(s.handleChangeLog),
+			Tag: tag, Summary: "A system's change log"},
+		// trimPlatformSlash serves ".../systemregister/" here too.
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicList),
+			Tag: tag, Summary: "Visible systems (portal)"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicGet),
+			Tag: tag, Summary: "A system (portal)"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}/rights", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicRights),
+			Tag: tag, Summary: "A system's rights (portal)", OKSchema: "Rights"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}/accesspackages", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicPackages),
+			Tag: tag, Summary: "A system's access packages (portal)", OKSchema: "AccessPackageRefs"},
 	}
-	r.Group(func(r chi.Router) {
-		r.Use(auth.RequireScope(ScopeWrite, ScopeAdmin))
-		r.Get("/vendor", s.handleVendorList)
-		r.Post("/vendor", s.handleCreate)
-		r.Get("/vendor/{systemId}", s.handleVendorGet)
-		r.Put("/vendor/{systemId}", s.handleUpdate)
-		r.Put("/vendor/{systemId}/rights", s.handleUpdateRights)
-		r.Put("/vendor/{systemId}/accesspackages", s.handleUpdatePackages)
-		r.Delete("/vendor/{systemId}", s.handleDelete)
-		r.Get("/vendor/{systemId}/changelog", s.handleChangeLog)
-	})
-	r.Group(func(r chi.Router) {
-		r.Use(auth.RequireScope(ScopePortal))
-		r.Get("/", s.handlePublicList)
-		r.Get("/{systemId}", s.handlePublicGet)
-		r.Get("/{systemId}/rights", s.handlePublicRights)
-		r.Get("/{systemId}/accesspackages", s.handlePublicPackages)
-	})
-	return r
 }
 
 func actor(r *http.Request) Actor {
@@ -52,145 +61,139 @@ func actor(r *http.Request) Actor {
 	return Actor{OrgNo: c.ConsumerOrgNo, Admin: c.HasScope(ScopeAdmin), ClientID: c.ClientID}
 }
 
-func (s *Service) handleVendorList(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleVendorList(w http.ResponseWriter, r *http.Request) error {
 	a := actor(r)
 	if a.OrgNo == "" {
-		problem.Write(w, r, ErrForbidden.WithDetail("the token has no consumer organisation"))
-		return
+		return ErrForbidden.WithDetail("the token has no consumer organisation")
 	}
 	systems, err := s.ForVendor(r.Context(), a.OrgNo)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, dtos(systems))
+	return nil
 }
 
-func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.VendorSystem(r.Context(), actor(r), chi.URLParam(r, "systemId"))
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("ETag", ETag(sys))
 	problem.WriteJSON(w, http.StatusOK, sys)
+	return nil
 }
 
 // handleCreate answers 200 with the new internal id as a bare JSON
 // string, as the platform does.
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	req := NewRegisterRequest()
 	if p := problem.DecodeJSON(w, r, &req); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	id, err := s.Create(r.Context(), actor(r), req)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	if sys, err := s.System(r.Context(), strings.TrimSpace(req.ID)); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
 	problem.WriteJSON(w, http.StatusOK, id.String())
+	return nil
 }
 
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	req := NewRegisterRequest()
 	if p := problem.DecodeJSON(w, r, &req); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
-	s.answerUpdate(w, r, s.Update(r.Context(), actor(r), chi.URLParam(r, "systemId"), req, r.Header.Get("If-Match")))
+	return s.answerUpdate(w, r, s.Update(r.Context(), actor(r), chi.URLParam(r, "systemId"), req, r.Header.Get("If-Match")))
 }
 
-func (s *Service) handleUpdateRights(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleUpdateRights(w http.ResponseWriter, r *http.Request) error {
 	var rights []Right
 	if p := problem.DecodeJSON(w, r, &rights); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
-	s.answerUpdate(w, r, s.UpdateRights(r.Context(), actor(r), chi.URLParam(r, "systemId"), rights, r.Header.Get("If-Match")))
+	return s.answerUpdate(w, r, s.UpdateRights(r.Context(), actor(r), chi.URLParam(r, "systemId"), rights, r.Header.Get("If-Match")))
 }
 
-func (s *Service) handleUpdatePackages(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleUpdatePackages(w http.ResponseWriter, r *http.Request) error {
 	var pkgs []AccessPackageRef
 	if p := problem.DecodeJSON(w, r, &pkgs); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
-	s.answerUpdate(w, r, s.UpdateAccessPackages(r.Context(), actor(r), chi.URLParam(r, "systemId"), pkgs, r.Header.Get("If-Match")))
+	return s.answerUpdate(w, r, s.UpdateAccessPackages(r.Context(), actor(r), chi.URLParam(r, "systemId"), pkgs, r.Header.Get("If-Match")))
 }
 
-func (s *Service) answerUpdate(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Service) answerUpdate(w http.ResponseWriter, r *http.Request, err error) error {
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	if sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId")); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
 	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	return nil
 }
 
-func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Delete(r.Context(), actor(r), chi.URLParam(r, "systemId")); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	return nil
 }
 
-func (s *Service) handleChangeLog(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleChangeLog(w http.ResponseWriter, r *http.Request) error {
 	log, err := s.ChangeLog(r.Context(), actor(r), chi.URLParam(r, "systemId"))
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, nonNil(log))
+	return nil
 }
 
-func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) error {
 	systems, err := s.Visible(r.Context())
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, dtos(systems))
+	return nil
 }
 
 // handlePublicGet is not filtered on deleted, as on the platform.
-func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
-		problem.Write(w, r, ErrSystemNotFound.New())
-		return
+		return ErrSystemNotFound.New()
 	}
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, sys.DTO())
+	return nil
 }
 
 // handlePublicRights answers [] for an unknown system, as the platform
 // does. ?useOldFormatForApp=true turns app_<org>_<app> resources into the
 // urn:altinn:org / urn:altinn:app pair.
-func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
 		problem.WriteJSON(w, http.StatusOK, []Right{})
-		return
+		return nil
 	}
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	rights := nonNil(sys.Rights)
 	if strings.EqualFold(r.URL.Query().Get("useOldFormatForApp"), "true") {
 		rights = OldAppFormat(rights)
 	}
 	problem.WriteJSON(w, http.StatusOK, rights)
+	return nil
 }
 
 // OldAppFormat rewrites app rights (urn:altinn:resource=app_<org>_<app>)
@@ -214,15 +217,15 @@ func OldAppFormat(rights []Right) []Right {
 	return out
 }
 
-func (s *Service) handlePublicPackages(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handlePublicPackages(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
 		problem.WriteJSON(w, http.StatusOK, []AccessPackageRef{})
-		return
+		return nil
 	}
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, nonNil(sys.AccessPackages))
+	return nil
 }
