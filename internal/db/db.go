@@ -14,15 +14,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // Sentinel errors every store maps driver errors to, so handlers never see
-// pgx. They are problem's sentinels, so problem.From maps them to statuses.
+// pgx. They are dberr's (the same values, named here for the stores), so
+// problem.From maps them to statuses without importing this package.
 var (
-	ErrNotFound    = problem.ErrNotFound
-	ErrConflict    = problem.ErrConflict
-	ErrUnavailable = problem.ErrUnavailable
+	ErrNotFound    = dberr.ErrNotFound
+	ErrConflict    = dberr.ErrConflict
+	ErrUnavailable = dberr.ErrUnavailable
 )
 
 // Querier is what both a pool and a transaction offer; stores take it so
@@ -150,24 +151,25 @@ func Map(err error) error {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505":
+		switch {
+		case pe.Code == "23505":
 			return fmt.Errorf("%w: %s", ErrConflict, pe.ConstraintName)
-		case "57P01", "57P02", "57P03", "53300":
+		case dberr.UnavailableState(pe.Code):
 			return fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
 		return err
 	}
-	if IsConnError(err) {
+	if connError(err) {
 		return fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	return err
 }
 
-// IsConnError reports whether err means the server could not be reached.
-func IsConnError(err error) bool {
+// connError reports whether err means the server could not be reached or
+// the connection went away: dberr's classification, plus what only the
+// driver can tell (a failed connect, a network timeout).
+func connError(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &ce) || errors.As(err, &oe) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
+	return dberr.IsUnavailable(err) || errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }

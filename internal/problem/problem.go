@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // Problem is an RFC 7807 body. Code follows Altinn's `DOMAIN-000NN` scheme;
@@ -194,45 +193,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	Write(w, r, From(err))
 }
 
-// Sentinels other packages wrap so that From can map them to a status
-// without those packages importing net/http in their stores.
-var (
-	ErrNotFound    = errors.New("not found")
-	ErrConflict    = errors.New("conflict")
-	ErrUnavailable = errors.New("database unavailable")
-)
-
 // IsUnavailable reports whether err means the database connection failed
-// or went away (refused, reset, broken pipe, closed, cut off mid-answer, or
-// a server that is shutting down), whether or not the store that met it
-// mapped it to ErrUnavailable. Every such error becomes a 503 with
-// Retry-After, never a 500, wherever it escapes from.
-func IsUnavailable(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNABORTED) {
-		return true
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) {
-		return true
-	}
-	// PostgreSQL's own errors carry an SQLSTATE: class 08 is a connection
-	// exception, 57P01-03 a server shutting down or starting, 53300 too
-	// many connections.
-	var st interface{ SQLState() string }
-	if errors.As(err, &st) {
-		c := st.SQLState()
-		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03" || c == "53300"
-	}
-	// The driver marks errors that happened before anything reached the
-	// server as safe to retry; those are connection failures too.
-	var rt interface{ SafeToRetry() bool }
-	return errors.As(err, &rt) && rt.SafeToRetry()
-}
+// or went away; see dberr.IsUnavailable, which decides it.
+func IsUnavailable(err error) bool { return dberr.IsUnavailable(err) }
 
 // From turns any error into a problem.
 func From(err error) *Problem {
@@ -247,11 +210,11 @@ func From(err error) *Problem {
 		return q
 	}
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, dberr.ErrNotFound):
 		return &Problem{Code: NotFound.Code, Status: NotFound.Status, Title: NotFound.Title, Err: err}
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, dberr.ErrConflict):
 		return &Problem{Code: Conflict.Code, Status: Conflict.Status, Title: Conflict.Title, Err: err}
-	case IsUnavailable(err):
+	case dberr.IsUnavailable(err):
 		return &Problem{Code: Unavailable.Code, Status: Unavailable.Status, Title: Unavailable.Title, Detail: "the database is not reachable; retry shortly", Err: err}
 	}
 	return &Problem{Code: Internal.Code, Status: Internal.Status, Title: Internal.Title, Err: err}

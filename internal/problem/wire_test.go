@@ -10,6 +10,8 @@ import (
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // TestJSONBodiesHaveNoTrailingNewline: ASP.NET writes `[]`, `true` and
@@ -60,7 +62,7 @@ func TestConnectionErrorsAre503(t *testing.T) {
 		fmt.Errorf("dial: %w", syscall.ECONNREFUSED),
 		fmt.Errorf("query: %w", sqlStateErr("57P01")),
 		fmt.Errorf("query: %w", sqlStateErr("08006")),
-		fmt.Errorf("wrapped: %w", ErrUnavailable),
+		fmt.Errorf("wrapped: %w", dberr.ErrUnavailable),
 	}
 	for _, err := range unavailable {
 		rec := httptest.NewRecorder()
