@@ -239,8 +239,14 @@ func (a *App) routes() http.Handler {
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
-		a.Registry.Routes())
-	route.Mount(r, route.Deps{Verifier: a.Verifier, Admin: requireAdmin(a.Config.AdminToken)}, tables...)
+		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes())
+	route.Mount(r, route.Deps{
+		Verifier: a.Verifier,
+		Admin:    requireAdmin(a.Config.AdminToken),
+		// The "Why?" page shows any party's rights: the admin token guards
+		// it as it guards /sim/api (a browser passes it once as ?token=).
+		AdminPage: requireAdminPage(a.Config.AdminToken, strings.HasPrefix(a.Config.PublicURL, "https://")),
+	}, tables...)
 	a.tables = tables
 
 	r.Route("/sim/api/v1", func(r chi.Router) {
@@ -303,11 +309,6 @@ func (a *App) mountPlatform(r chi.Router) {
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
-	r.Mount("/authorization/api/v1", a.PDP.Routes(a.Verifier))
-	// The "Why?" page shows any party's rights: the admin token guards it
-	// as it guards /sim/api (a browser passes it once as ?token=).
-	r.With(requireAdminPage(a.Config.AdminToken, strings.HasPrefix(a.Config.PublicURL, "https://"))).
-		Get("/sim/decisions/why", a.PDP.WhyPage)
 	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
 	// /authfront/ui/auth/...) and /portal/.
 	a.Portal.Mount(r)
@@ -317,7 +318,6 @@ func (a *App) mountPlatform(r chi.Router) {
 func (a *App) mountControl(r chi.Router) {
 	a.Tokens.MountControl(r)
 	a.Control.Routes(r)
-	r.Mount("/decisions", a.PDP.ControlRoutes())
 }
 
 // ready answers 200 only when the database answers and is at the newest

@@ -43,14 +43,14 @@ func TestEveryRouteGuarded(t *testing.T) {
 	t.Logf("%d bearer operations checked", n)
 }
 
-// TestAdminRoutesGuarded: with an admin token configured, every Admin
-// operation refuses a caller without it.
+// TestAdminRoutesGuarded: with an admin token configured, every Admin and
+// AdminPage operation refuses a caller without it.
 func TestAdminRoutesGuarded(t *testing.T) {
 	s := apptest.Start(t, func(c *config.Config) { c.AdminToken = "s3cret" })
 	n := 0
 	for _, table := range s.Routes() {
 		for _, rt := range table {
-			if rt.Guard != route.Admin {
+			if rt.Guard != route.Admin && rt.Guard != route.AdminPage {
 				continue
 			}
 			n++

@@ -218,7 +218,7 @@ func fromRoute(rt route.Route) Op {
 	switch rt.Guard {
 	case route.Bearer:
 		op.Auth = "bearer"
-	case route.Admin:
+	case route.Admin, route.AdminPage:
 		op.Auth = "admin"
 	case route.Session:
 		op.Auth = "session"

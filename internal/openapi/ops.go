@@ -31,22 +31,19 @@ const (
 	tagSU        = "System users"
 	tagClients   = "Client delegation"
 	tagPackages  = "Access packages"
-	tagPDP       = "Authorization (PDP)"
 	tagPortal    = "Portal (HTML)"
 	tagControl   = "Emulator control"
 )
 
 const (
-	sRegWrite   = "altinn:authentication/systemregister.write"
-	sRegAdmin   = "altinn:authentication/systemregister.admin"
-	sReqWrite   = "altinn:authentication/systemuser.request.write"
-	sReqRead    = "altinn:authentication/systemuser.request.read"
-	sPortal     = "altinn:portal/enduser"
-	sMPLookup   = "altinn:maskinporten/systemuser.read"
-	sCDRead     = "altinn:clientdelegations.read"
-	sCDWrite    = "altinn:clientdelegations.write"
-	sAuthorize  = "altinn:authorization/authorize"
-	sAuthzAdmin = "altinn:authorization/authorize.admin"
+	sRegWrite = "altinn:authentication/systemregister.write"
+	sRegAdmin = "altinn:authentication/systemregister.admin"
+	sReqWrite = "altinn:authentication/systemuser.request.write"
+	sReqRead  = "altinn:authentication/systemuser.request.read"
+	sPortal   = "altinn:portal/enduser"
+	sMPLookup = "altinn:maskinporten/systemuser.read"
+	sCDRead   = "altinn:clientdelegations.read"
+	sCDWrite  = "altinn:clientdelegations.write"
 )
 
 const (
@@ -123,9 +120,6 @@ var Operations = []Op{
 	{"POST", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Delegate a client", "bearer", []string{sCDWrite}, "", 200, ""},
 	{"DELETE", "/authentication/api/v1/enduser/systemuser/clients", tagClients, "Remove a client", "bearer", []string{sCDWrite}, "", 200, ""},
 
-	{"POST", "/authorization/api/v1/authorize", tagPDP, "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", "bearer", []string{sAuthorize, sAuthzAdmin}, "XACMLRequest", 200, "XACMLResponse"},
-	{"POST", "/authorization/api/v1/decision", tagPDP, "The platform's internal decision endpoint (no token)", "", nil, "XACMLRequest", 200, "XACMLResponse"},
-
 	{"GET", "/authfront/ui/auth/vendorrequest", tagPortal, "confirmUrl of a standard request (?id=)", "session", nil, "", 200, ""},
 	{"GET", "/authfront/ui/auth/agentrequest", tagPortal, "confirmUrl of an agent request (?id=)", "session", nil, "", 200, ""},
 	{"GET", "/authfront/ui/auth/vendorchangerequest", tagPortal, "confirmUrl of a change request (?id=)", "session", nil, "", 200, ""},
@@ -145,7 +139,6 @@ var Operations = []Op{
 	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients", tagPortal, "Add a client (client=<orgNo>)", "session", nil, "form", 303, ""},
 	{"POST", "/portal/org/{orgNo}/systemusers/{id}/clients/{client}/remove", tagPortal, "Remove a client", "session", nil, "form", 303, ""},
 	{"GET", "/portal/static/{file}", tagPortal, "Style sheet and other static files", "", nil, "", 200, ""},
-	{"GET", "/sim/decisions/why", tagPortal, "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token=", "admin", nil, "", 200, ""},
 
 	{"POST", sim + "/clients", tagControl, "Register a Maskinporten client (public JWKs, scopes, owner org)", "admin", nil, "NewClient", 201, "Client"},
 	{"GET", sim + "/clients", tagControl, "Maskinporten clients (?orgNo=)", "admin", nil, "", 200, ""},
@@ -155,8 +148,6 @@ var Operations = []Op{
 	{"POST", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys (POST)", "admin", nil, "JWKS", 200, "Client"},
 	{"POST", sim + "/keys/rotate", tagControl, "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)", "admin", nil, "", 200, ""},
 	{"POST", sim + "/tokens", tagControl, "Mint a test token without a grant (enterprise, systemuser or person)", "admin", nil, "TestTokenRequest", 200, "TokenResponse"},
-	{"GET", sim + "/decisions/explain", tagControl, "Explain a decision (?subject=&resource=&action=&party=)", "admin", nil, "", 200, ""},
-	{"POST", sim + "/decisions/explain", tagControl, "Explain an XACML request", "admin", nil, "XACMLRequest", 200, ""},
 	{"GET", sim + "/clock", tagControl, "The emulator's clock", "admin", nil, "", 200, "Clock"},
 	{"POST", sim + "/clock", tagControl, "Move the clock (now, offset, offsetSeconds or advance)", "admin", nil, "ClockRequest", 200, "Clock"},
 	{"DELETE", sim + "/clock", tagControl, "Back to the wall clock", "admin", nil, "", 200, "Clock"},

@@ -11,10 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 // Scopes that open POST /authorization/api/v1/authorize (spec §1).
@@ -26,39 +25,53 @@ const (
 // maxBody bounds a decision request body.
 const maxBody = 1 << 20
 
-// Routes are the platform routes, mounted at /authorization/api/v1:
-// POST /authorize (token with the authorize scope) and POST /decision
-// (open, as the real one is behind APIM only). The Ocp-Apim-Subscription-Key
-// header the real service documents is accepted and ignored.
-func (s *Service) Routes(v auth.Verifier) chi.Router {
-	r := chi.NewRouter()
+// Routes are the platform's decision endpoints: /authorize needs a token
+// with the authorize scope (checked through a cache of verified tokens
+// over v); /decision is open, as the real one is behind APIM only. The
+// Ocp-Apim-Subscription-Key header the real service documents is accepted
+// and ignored.
+func (s *Service) Routes(v auth.Verifier) []route.Route {
+	const tag = "Authorization (PDP)"
 	tc := &tokenCache{v: v, now: func() time.Time { return s.now() }}
-	r.With(auth.Authenticate(tc), auth.RequireScope(ScopeAuthorize, ScopeAuthorizeAdmin)).
-		Post("/authorize", s.handle(External))
-	r.Post("/decision", s.handle(Internal))
-	return r
+	return []route.Route{
+		{Method: "POST", Path: "/authorization/api/v1/authorize", Guard: route.Bearer, Verifier: tc,
+			Scopes: []string{ScopeAuthorize, ScopeAuthorizeAdmin}, Handler: s.handle(External), Tag: tag,
+			Summary: "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
+		{Method: "POST", Path: "/authorization/api/v1/decision", Handler: s.handle(Internal), Tag: tag,
+			Summary: "The platform's internal decision endpoint (no token)", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
+	}
 }
 
-// ControlRoutes are the emulator's own routes, mounted at
-// /sim/api/v1/decisions: POST /explain takes the same body as /authorize
-// (or /decision with ?endpoint=decision) and always answers with traces.
-func (s *Service) ControlRoutes() chi.Router {
-	r := chi.NewRouter()
-	// GET /explain?subject=&resource=&action=&party= is the "Why?" page's
-	// question as JSON (one result with its trace).
-	r.Get("/explain", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		res := s.why(r.Context(), q.Get("subject"), q.Get("resource"), q.Get("action"), q.Get("party"))
-		problem.WriteJSON(w, http.StatusOK, Response{Response: []Result{res}})
-	})
-	r.Post("/explain", func(w http.ResponseWriter, r *http.Request) {
-		ep := External
-		if r.URL.Query().Get("endpoint") == "decision" {
-			ep = Internal
-		}
-		s.serve(w, r, ep, true)
-	})
-	return r
+// ControlRoutes are the emulator's own: the explain endpoints of the
+// control API and the "Why?" page, which shows any party's rights and so
+// needs the admin token as the control API does.
+func (s *Service) ControlRoutes() []route.Route {
+	return []route.Route{
+		{Method: "GET", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainQuery),
+			Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
+		{Method: "POST", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainBody),
+			Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
+		{Method: "GET", Path: "/sim/decisions/why", Guard: route.AdminPage, Handler: http.HandlerFunc(s.WhyPage),
+			Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
+	}
+}
+
+// explainQuery is the "Why?" page's question as JSON: one result with its
+// trace.
+func (s *Service) explainQuery(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	res := s.why(r.Context(), q.Get("subject"), q.Get("resource"), q.Get("action"), q.Get("party"))
+	problem.WriteJSON(w, http.StatusOK, Response{Response: []Result{res}})
+}
+
+// explainBody takes the same body as /authorize (or /decision with
+// ?endpoint=decision) and always answers with traces.
+func (s *Service) explainBody(w http.ResponseWriter, r *http.Request) {
+	ep := External
+	if r.URL.Query().Get("endpoint") == "decision" {
+		ep = Internal
+	}
+	s.serve(w, r, ep, true)
 }
 
 func (s *Service) handle(ep Endpoint) http.HandlerFunc {

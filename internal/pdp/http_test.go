@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 type fakeVerifier map[string]auth.Caller
@@ -34,9 +35,7 @@ func testServer(t *testing.T) *httptest.Server {
 		"noscope": {Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827", Scopes: []string{"altinn:other"}},
 	}
 	r := chi.NewRouter()
-	r.Mount("/authorization/api/v1", w.svc.Routes(v))
-	r.Mount("/sim/api/v1/decisions", w.svc.ControlRoutes())
-	r.Get("/sim/decisions/why", w.svc.WhyPage)
+	route.Mount(r, route.Deps{}, w.svc.Routes(v), w.svc.ControlRoutes())
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return srv
@@ -217,5 +216,28 @@ func TestTokenCache(t *testing.T) {
 	}
 	if v.n != 5 {
 		t.Errorf("failures must not be cached: %d verifications, want 5", v.n)
+	}
+}
+
+// TestAuthorizeRemembersTokens: /authorize checks its tokens through the
+// cache over the verifier Routes was given, not the router's own verifier,
+// so a resource owner's repeated token is verified once.
+func TestAuthorizeRemembersTokens(t *testing.T) {
+	w := newWorld()
+	v := &countingVerifier{caller: auth.Caller{Kind: auth.KindMaskinporten, ConsumerOrgNo: "991825827",
+		Scopes: []string{ScopeAuthorize}, Claims: map[string]any{"exp": json.Number("4102444800")}}}
+	other := &countingVerifier{}
+	r := chi.NewRouter()
+	route.Mount(r, route.Deps{Verifier: other}, w.svc.Routes(v))
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	body := req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgTiger.OrgNo)))
+	for range 3 {
+		if code, out, raw := post(t, srv.URL+"/authorization/api/v1/authorize", "tok", "application/json", body); code != 200 || out.Response[0].Decision != Permit {
+			t.Fatalf("authorize: %d %s", code, raw)
+		}
+	}
+	if v.n != 1 || other.n != 0 {
+		t.Errorf("verifications: %d by Routes' verifier (want 1), %d by the router's (want 0)", v.n, other.n)
 	}
 }

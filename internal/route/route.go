@@ -28,6 +28,10 @@ const (
 	// Session operations are portal pages; the handler itself asks for the
 	// test-login session where a page needs one.
 	Session
+	// AdminPage operations are the emulator's own browser pages: they need
+	// the admin token as Admin operations do, but a browser, which cannot
+	// send a header from a link, may also give it once as ?token=.
+	AdminPage
 )
 
 // Route is one operation.
@@ -37,6 +41,9 @@ type Route struct {
 	Path   string
 	Guard  Guard
 	Scopes []string
+	// Verifier, when set, checks this Bearer operation's tokens in place
+	// of Deps.Verifier (the PDP remembers verified tokens for a while).
+	Verifier auth.Verifier
 	// Handler serves the operation. Error-returning handlers are adapted
 	// with E (ProblemDetails) or the surface's own adapter (OAuth errors,
 	// HTML error pages).
@@ -58,6 +65,8 @@ type Deps struct {
 	Verifier auth.Verifier
 	// Admin guards Admin routes; nil leaves them open.
 	Admin func(http.Handler) http.Handler
+	// AdminPage guards AdminPage routes; nil leaves them open.
+	AdminPage func(http.Handler) http.Handler
 }
 
 // Mount puts every route on r behind its guard.
@@ -72,7 +81,11 @@ func Mount(r chi.Router, d Deps, tables ...[]Route) {
 func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 	switch rt.Guard {
 	case Bearer:
-		mw := []func(http.Handler) http.Handler{auth.Authenticate(d.Verifier)}
+		v := d.Verifier
+		if rt.Verifier != nil {
+			v = rt.Verifier
+		}
+		mw := []func(http.Handler) http.Handler{auth.Authenticate(v)}
 		if len(rt.Scopes) > 0 {
 			mw = append(mw, auth.RequireScope(rt.Scopes...))
 		}
@@ -80,6 +93,10 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 	case Admin:
 		if d.Admin != nil {
 			return []func(http.Handler) http.Handler{d.Admin}
+		}
+	case AdminPage:
+		if d.AdminPage != nil {
+			return []func(http.Handler) http.Handler{d.AdminPage}
 		}
 	}
 	return nil
