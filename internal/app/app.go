@@ -239,7 +239,7 @@ func (a *App) routes() http.Handler {
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
-		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes())
+		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),
@@ -314,10 +314,10 @@ func (a *App) mountPlatform(r chi.Router) {
 	a.Portal.Mount(r)
 }
 
-// mountControl mounts the emulator's own control API under /sim/api/v1.
+// mountControl mounts the part of the control API under /sim/api/v1 that
+// has no route table yet: Maskinporten's clients, keys and test tokens.
 func (a *App) mountControl(r chi.Router) {
 	a.Tokens.MountControl(r)
-	a.Control.Routes(r)
 }
 
 // ready answers 200 only when the database answers and is at the newest

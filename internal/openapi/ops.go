@@ -148,11 +148,4 @@ var Operations = []Op{
 	{"POST", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys (POST)", "admin", nil, "JWKS", 200, "Client"},
 	{"POST", sim + "/keys/rotate", tagControl, "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)", "admin", nil, "", 200, ""},
 	{"POST", sim + "/tokens", tagControl, "Mint a test token without a grant (enterprise, systemuser or person)", "admin", nil, "TestTokenRequest", 200, "TokenResponse"},
-	{"GET", sim + "/clock", tagControl, "The emulator's clock", "admin", nil, "", 200, "Clock"},
-	{"POST", sim + "/clock", tagControl, "Move the clock (now, offset, offsetSeconds or advance)", "admin", nil, "ClockRequest", 200, "Clock"},
-	{"DELETE", sim + "/clock", tagControl, "Back to the wall clock", "admin", nil, "", 200, "Clock"},
-	{"GET", sim + "/faults", tagControl, "Armed faults", "admin", nil, "", 200, ""},
-	{"POST", sim + "/faults", tagControl, "Make /token or the PDP answer an error or wait, for N calls", "admin", nil, "Fault", 201, "Fault"},
-	{"DELETE", sim + "/faults", tagControl, "Disarm every fault", "admin", nil, "", 204, ""},
-	{"POST", sim + "/reset", tagControl, "Back to the seed (keeps signing keys)", "admin", nil, "", 204, ""},
 }

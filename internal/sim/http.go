@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 // Control serves /sim/api/v1/clock, /faults and /reset.
@@ -22,16 +22,25 @@ type Control struct {
 	Log    *slog.Logger
 }
 
-// Routes mounts the control endpoints on r (already under /sim/api/v1 and
-// behind the admin token).
-func (c *Control) Routes(r chi.Router) {
-	r.Get("/clock", c.getClock)
-	r.Post("/clock", c.setClock)
-	r.Delete("/clock", c.resetClock)
-	r.Get("/faults", c.listFaults)
-	r.Post("/faults", c.armFault)
-	r.Delete("/faults", c.clearFaults)
-	r.Post("/reset", c.reset)
+// Routes are the control endpoints, behind the admin token.
+func (c *Control) Routes() []route.Route {
+	const tag = "Emulator control"
+	return []route.Route{
+		{Method: "GET", Path: "/sim/api/v1/clock", Guard: route.Admin, Handler: http.HandlerFunc(c.getClock),
+			Tag: tag, Summary: "The emulator's clock", OKSchema: "Clock"},
+		{Method: "POST", Path: "/sim/api/v1/clock", Guard: route.Admin, Handler: route.E(c.setClock),
+			Tag: tag, Summary: "Move the clock (now, offset, offsetSeconds or advance)", Body: "ClockRequest", OKSchema: "Clock"},
+		{Method: "DELETE", Path: "/sim/api/v1/clock", Guard: route.Admin, Handler: http.HandlerFunc(c.resetClock),
+			Tag: tag, Summary: "Back to the wall clock", OKSchema: "Clock"},
+		{Method: "GET", Path: "/sim/api/v1/faults", Guard: route.Admin, Handler: http.HandlerFunc(c.listFaults),
+			Tag: tag, Summary: "Armed faults"},
+		{Method: "POST", Path: "/sim/api/v1/faults", Guard: route.Admin, Handler: route.E(c.armFault),
+			Tag: tag, Summary: "Make /token or the PDP answer an error or wait, for N calls", Body: "Fault", OK: http.StatusCreated, OKSchema: "Fault"},
+		{Method: "DELETE", Path: "/sim/api/v1/faults", Guard: route.Admin, Handler: http.HandlerFunc(c.clearFaults),
+			Tag: tag, Summary: "Disarm every fault", OK: http.StatusNoContent},
+		{Method: "POST", Path: "/sim/api/v1/reset", Guard: route.Admin, Handler: route.E(c.reset),
+			Tag: tag, Summary: "Back to the seed (keeps signing keys)", OK: http.StatusNoContent},
+	}
 }
 
 // clockState is the clock as the control API shows it.
@@ -113,20 +122,19 @@ func (c *Control) getClock(w http.ResponseWriter, r *http.Request) {
 	problem.WriteJSON(w, 200, c.state())
 }
 
-func (c *Control) setClock(w http.ResponseWriter, r *http.Request) {
+func (c *Control) setClock(w http.ResponseWriter, r *http.Request) error {
 	var q clockRequest
 	if p := problem.DecodeJSON(w, r, &q); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	off, err := q.NewOffset(c.Clock.Get(), time.Now())
 	if err != nil {
-		problem.Write(w, r, problem.BadRequest.WithDetail("%v", err))
-		return
+		return problem.BadRequest.WithDetail("%v", err)
 	}
 	c.Clock.Set(off)
 	c.Log.Info("clock moved", "offset", off)
 	problem.WriteJSON(w, 200, c.state())
+	return nil
 }
 
 func (c *Control) resetClock(w http.ResponseWriter, r *http.Request) {
@@ -138,17 +146,16 @@ func (c *Control) listFaults(w http.ResponseWriter, r *http.Request) {
 	problem.WriteJSON(w, 200, c.Faults.List())
 }
 
-func (c *Control) armFault(w http.ResponseWriter, r *http.Request) {
+func (c *Control) armFault(w http.ResponseWriter, r *http.Request) error {
 	var f Fault
 	if p := problem.DecodeJSON(w, r, &f); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	if err := c.Faults.Arm(f); err != nil {
-		problem.Write(w, r, problem.BadRequest.WithDetail("%v", err))
-		return
+		return problem.BadRequest.WithDetail("%v", err)
 	}
 	problem.WriteJSON(w, http.StatusCreated, f)
+	return nil
 }
 
 func (c *Control) clearFaults(w http.ResponseWriter, r *http.Request) {
@@ -156,13 +163,13 @@ func (c *Control) clearFaults(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (c *Control) reset(w http.ResponseWriter, r *http.Request) {
+func (c *Control) reset(w http.ResponseWriter, r *http.Request) error {
 	if err := Reset(r.Context(), c.Pool); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	c.Clock.Set(0)
 	c.Faults.Clear()
 	c.Log.Info("state reset to the seed")
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
