@@ -120,6 +120,14 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 	return a, nil
 }
 
+// tokenSettings are the token service's settings from the configuration:
+// grants may name any of the server's public URLs (AcceptedAudiences).
+func (a *App) tokenSettings() tokens.Settings {
+	set := tokens.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
+	set.ExtraAudiences = a.Config.AcceptedAudiences()[1:]
+	return set
+}
+
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order (DESIGN "Layout").
 func (a *App) wire(ctx context.Context) error {
@@ -130,7 +138,7 @@ func (a *App) wire(ctx context.Context) error {
 		Clock:   a.Clock,
 		Log:     a.Log,
 		Persons: a.Parties,
-	}, tokens.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime))
+	}, a.tokenSettings())
 	if err != nil {
 		return err
 	}

@@ -218,10 +218,21 @@ func (s *Service) checkAudience(a *assertion) *Error {
 	if len(aud) > 1 {
 		return errClientAuth("MP-110", "Invalid JWT claim aud: it must contain a single value, the issuer %s.", s.set.Issuer)
 	}
-	if aud[0] != s.set.Issuer && aud[0] != strings.TrimSuffix(s.set.Issuer, "/") {
+	if !s.acceptedAudience(aud[0]) {
 		return errClientAuth("MP-110", "Invalid JWT claim aud: got %q, want the issuer %s.", aud[0], s.set.Issuer)
 	}
 	return nil
+}
+
+// acceptedAudience: the issuer, or one of Settings.ExtraAudiences, with or
+// without the trailing slash.
+func (s *Service) acceptedAudience(aud string) bool {
+	for _, iss := range append([]string{s.set.Issuer}, s.set.ExtraAudiences...) {
+		if aud == iss || aud == strings.TrimSuffix(iss, "/") {
+			return true
+		}
+	}
+	return false
 }
 
 // checkTimes: iat not in the future, exp not passed, exp - iat at most

@@ -57,6 +57,13 @@ type Settings struct {
 	MaxAssertionLifetime time.Duration
 	// Skew is the clock skew tolerated on iat, exp and nbf (10 s).
 	Skew time.Duration
+
+	// ExtraAudiences are further issuers a grant's aud may name, for a
+	// server reached by several URLs (ALTINN_SIM_ALSO_PUBLIC_URL: the
+	// host's http://localhost:8080 and another container's
+	// http://altinn-sim:8080). Tokens still carry Issuer. Empty: only
+	// Issuer, as Maskinporten.
+	ExtraAudiences []string
 }
 
 // DefaultSettings fills the fixed Maskinporten limits around the
