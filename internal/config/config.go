@@ -74,7 +74,7 @@ var settings = []setting{
 	{name: "also-public-url", usage: "further base URLs clients reach the server by (comma-separated); a grant's aud may name any of them", check: checkAlsoPublicURL},
 	{name: "database-url", usage: "PostgreSQL connection string (empty: start an embedded PostgreSQL in the data folder)", check: checkDatabaseURL},
 	{name: "data-dir", def: "./.altinn-sim", usage: "folder for the embedded PostgreSQL and other local state", check: checkDataDirName},
-	{name: "admin-token", usage: "bearer token required on /sim/api and /sim/admin (empty: open)", check: func(v string, c *Config) error { c.AdminToken = v; return nil }},
+	{name: "admin-token", usage: "bearer token required on /sim/api and the Why? page (empty: open)", check: func(v string, c *Config) error { c.AdminToken = v; return nil }},
 	{name: "signing-alg", def: "RS256", usage: "algorithm for tokens we sign: RS256 or ES256", check: checkSigningAlg},
 	{name: "token-lifetime", def: "120s", usage: "Maskinporten access-token lifetime (1s to 24h)", check: checkLifetime},
 	{name: "log-level", def: "info", usage: "log level: debug, info, warn, error", check: checkLogLevel},
