@@ -131,6 +131,9 @@ func (a *App) tokenSettings() tokens.Settings {
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order (DESIGN "Layout").
 func (a *App) wire(ctx context.Context) error {
+	// The instance's one LISTEN connection; the caches below subscribe.
+	listener := db.NewListener(a.Pool.Config().ConnConfig, a.Log)
+
 	// tokens: Maskinporten and the Altinn exchange. Its system-user lookup
 	// is plugged in below, once systemusers exists.
 	tk, err := tokens.New(ctx, tokens.Deps{
@@ -144,8 +147,8 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Tokens = tk
 	a.Verifier = tk
-	// The client cache is used while this listener is connected.
-	a.closers = append(a.closers, tk.Listen(a.Pool.Config().ConnConfig))
+	// The client cache is used while the listener is connected.
+	tk.Listen(listener)
 
 	// resources and registry. The register checks client ids
 	// against Maskinporten's clients (a.Tokens).
@@ -167,7 +170,10 @@ func (a *App) wire(ctx context.Context) error {
 	// cached in memory and invalidated by LISTEN/NOTIFY.
 	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log)
 	a.PDP.SetClock(a.Clock.Now)
-	a.closers = append(a.closers, a.PDP.Listen(a.Pool.Config().ConnConfig))
+	a.PDP.Listen(listener)
+	// One LISTEN connection for every cache of this instance, started
+	// once all have subscribed.
+	a.closers = append(a.closers, listener.Start())
 
 	// portal: the end-user pages over the services above.
 	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,7 +22,7 @@ const ResetPayload = "reset"
 // roles changed (only seeding writes them).
 const PartiesPayload = "parties"
 
-// ListenFuncs are a cache's reactions to its listener.
+// ListenFuncs are one subscriber's reactions to the listener.
 type ListenFuncs struct {
 	// Connected runs once LISTEN is in place. What changed while nobody
 	// listened is unknown, so a cache starts empty here and may be used
@@ -29,28 +30,64 @@ type ListenFuncs struct {
 	Connected func()
 	// Lost runs when the connection drops; the cache must not be used
 	// until Connected runs again, since notifications are being missed.
-	Lost func(err error, retryIn time.Duration)
-	// Notify runs for each notification.
+	Lost func()
+	// Notify runs for each notification on the channels subscribed to.
 	Notify func(channel, payload string)
 }
 
-// Listen keeps a dedicated connection LISTENing on channels, reconnecting
-// with backoff (up to 5 s) when the database goes away. It also answers
-// writers' Settle: Notify has run for everything a writer committed
-// before its write returns. stop ends it and waits.
-func Listen(cfg *pgx.ConnConfig, channels []string, log *slog.Logger, f ListenFuncs) (stop func()) {
+// Listener is an instance's one LISTEN connection: every cache subscribes
+// to it (channels and reactions) before Start, and it dispatches
+// notifications to them one at a time, in the order PostgreSQL delivers
+// them. It also answers writers' Settle once every subscriber's Notify
+// has run for everything committed before the writer's token, so a write
+// answers only after every instance's caches reflect it. One connection
+// per instance also means one session for writers to wait for.
+type Listener struct {
+	cfg     *pgx.ConnConfig
+	log     *slog.Logger
+	subs    []subscription
+	started bool
+}
+
+type subscription struct {
+	channels []string
+	f        ListenFuncs
+}
+
+// NewListener makes an instance's listener; subscribe, then Start it.
+func NewListener(cfg *pgx.ConnConfig, log *slog.Logger) *Listener {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Listener{cfg: cfg, log: log}
+}
+
+// Subscribe registers f for notifications on channels (and for Connected
+// and Lost). Subscriptions are fixed once the listener started.
+func (l *Listener) Subscribe(channels []string, f ListenFuncs) {
+	if l.started {
+		panic("db: Subscribe after Start")
+	}
+	l.subs = append(l.subs, subscription{channels: channels, f: f})
+}
+
+// Start keeps a dedicated connection LISTENing on every subscribed
+// channel, reconnecting with backoff (up to 5 s) when the database goes
+// away. stop ends it and waits.
+func (l *Listener) Start() (stop func()) {
+	l.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		backoff := 100 * time.Millisecond
 		for ctx.Err() == nil {
-			err := listenOnce(ctx, cfg, channels, f, func() { backoff = 100 * time.Millisecond })
+			err := l.listenOnce(ctx, func() { backoff = 100 * time.Millisecond })
+			l.lost()
 			if ctx.Err() != nil {
-				f.Lost(err, 0)
 				return
 			}
-			f.Lost(err, backoff)
+			l.log.Warn("db: cache listener lost its connection; caches read through until it is back", "err", err, "retry_in", backoff)
 			select {
 			case <-ctx.Done():
 				return
@@ -65,8 +102,29 @@ func Listen(cfg *pgx.ConnConfig, channels []string, log *slog.Logger, f ListenFu
 	}
 }
 
-func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f ListenFuncs, connected func()) error {
-	conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
+func (l *Listener) lost() {
+	for _, s := range l.subs {
+		s.f.Lost()
+	}
+}
+
+// channels is every subscribed channel, once, after the sync channel.
+func (l *Listener) channels() []string {
+	out := []string{syncChannel}
+	seen := map[string]bool{syncChannel: true}
+	for _, s := range l.subs {
+		for _, ch := range s.channels {
+			if !seen[ch] {
+				seen[ch] = true
+				out = append(out, ch)
+			}
+		}
+	}
+	return out
+}
+
+func (l *Listener) listenOnce(ctx context.Context, connected func()) error {
+	conn, err := pgx.ConnectConfig(ctx, l.cfg.Copy())
 	if err != nil {
 		return err
 	}
@@ -75,7 +133,7 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f L
 		defer cancel()
 		_ = conn.Close(cctx)
 	}()
-	for _, ch := range append([]string{syncChannel}, channels...) {
+	for _, ch := range l.channels() {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			return err
 		}
@@ -84,7 +142,10 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f L
 	if _, err := conn.Exec(ctx, `SELECT set_config('application_name', $1, false)`, ListenerAppName); err != nil {
 		return err
 	}
-	f.Connected()
+	for _, s := range l.subs {
+		s.f.Connected()
+	}
+	l.log.Debug("db: cache listener connected", "subscribers", len(l.subs))
 	connected()
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -98,6 +159,10 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channels []string, f L
 			}
 			continue
 		}
-		f.Notify(n.Channel, n.Payload)
+		for _, s := range l.subs {
+			if slices.Contains(s.channels, n.Channel) {
+				s.f.Notify(n.Channel, n.Payload)
+			}
+		}
 	}
 }

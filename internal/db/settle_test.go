@@ -28,9 +28,10 @@ func listen(t *testing.T, pool *pgxpool.Pool, block chan struct{}) (*seen, func(
 	t.Helper()
 	s := &seen{got: map[string]bool{}, live: make(chan struct{}), block: block}
 	var once sync.Once
-	stop := db.Listen(pool.Config().ConnConfig, []string{db.InvalidateChannel}, slog.New(slog.NewTextHandler(io.Discard, nil)), db.ListenFuncs{
+	l := db.NewListener(pool.Config().ConnConfig, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	l.Subscribe([]string{db.InvalidateChannel}, db.ListenFuncs{
 		Connected: func() { once.Do(func() { close(s.live) }) },
-		Lost:      func(error, time.Duration) {},
+		Lost:      func() {},
 		Notify: func(_, payload string) {
 			if s.block != nil {
 				<-s.block
@@ -40,6 +41,7 @@ func listen(t *testing.T, pool *pgxpool.Pool, block chan struct{}) (*seen, func(
 			s.mu.Unlock()
 		},
 	})
+	stop := l.Start()
 	t.Cleanup(stop)
 	select {
 	case <-s.live:
@@ -137,10 +139,11 @@ func BenchmarkWrite(b *testing.B) {
 	for range 2 {
 		live := make(chan struct{})
 		var once sync.Once
-		stop := db.Listen(pool.Config().ConnConfig, []string{db.InvalidateChannel}, slog.New(slog.NewTextHandler(io.Discard, nil)), db.ListenFuncs{
-			Connected: func() { once.Do(func() { close(live) }) }, Lost: func(error, time.Duration) {}, Notify: func(string, string) {},
+		l := db.NewListener(pool.Config().ConnConfig, nil)
+		l.Subscribe([]string{db.InvalidateChannel}, db.ListenFuncs{
+			Connected: func() { once.Do(func() { close(live) }) }, Lost: func() {}, Notify: func(string, string) {},
 		})
-		b.Cleanup(stop)
+		b.Cleanup(l.Start())
 		<-live
 	}
 	ctx := context.Background()
@@ -174,5 +177,68 @@ func TestInTxPanicReleasesTheConnection(t *testing.T) {
 	}()
 	if n := pool.Stat().AcquiredConns(); n != 0 {
 		t.Fatalf("%d connections still acquired after a panic in InTx", n)
+	}
+}
+
+// TestOneListenerForEverySubscriber: subscribers share one connection
+// (one session for writers to wait for); each gets Connected, and the
+// notifications of the channels it subscribed to, nothing else; a write
+// on either channel returns once the one that cares has handled it.
+func TestOneListenerForEverySubscriber(t *testing.T) {
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	l := db.NewListener(pool.Config().ConnConfig, nil)
+	type sub struct {
+		mu   sync.Mutex
+		got  []string
+		live chan struct{}
+	}
+	subscribe := func(channels ...string) *sub {
+		s := &sub{live: make(chan struct{})}
+		var once sync.Once
+		l.Subscribe(channels, db.ListenFuncs{
+			Connected: func() { once.Do(func() { close(s.live) }) },
+			Lost:      func() {},
+			Notify: func(ch, p string) {
+				s.mu.Lock()
+				s.got = append(s.got, ch+"/"+p)
+				s.mu.Unlock()
+			},
+		})
+		return s
+	}
+	cache := subscribe(db.InvalidateChannel)
+	clients := subscribe("altinn_sim_test_clients", db.InvalidateChannel)
+	t.Cleanup(l.Start())
+	for _, s := range []*sub{cache, clients} {
+		select {
+		case <-s.live:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a subscriber never saw Connected")
+		}
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+		db.ListenerAppName).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("listener sessions: %d (%v), want 1 for two subscribers", n, err)
+	}
+	if err := db.InTx(ctx, pool, func(q db.Querier) error {
+		return db.Notify(ctx, q, "altinn_sim_test_clients", "client:a")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Invalidate(ctx, pool, "reset"); err != nil {
+		t.Fatal(err)
+	}
+	got := func(s *sub) string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fmt.Sprint(s.got)
+	}
+	if g := got(cache); g != "["+db.InvalidateChannel+"/reset]" {
+		t.Errorf("the cache subscriber got %s", g)
+	}
+	if g := got(clients); g != "[altinn_sim_test_clients/client:a "+db.InvalidateChannel+"/reset]" {
+		t.Errorf("the clients subscriber got %s", g)
 	}
 }

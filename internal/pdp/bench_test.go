@@ -12,7 +12,7 @@ import (
 // cache in use: the evaluator's own cost, without a database.
 func BenchmarkDecideBody(b *testing.B) {
 	w := newWorld()
-	w.svc.c.live.Store(true)
+	w.svc.c.connected()
 	body := []byte(req(attr(AttrSystemUserUUID, suAgent.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo))))
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -26,7 +26,7 @@ func BenchmarkDecideBody(b *testing.B) {
 // BenchmarkDecide is decide alone on a parsed request.
 func BenchmarkDecide(b *testing.B) {
 	w := newWorld()
-	w.svc.c.live.Store(true)
+	w.svc.c.connected()
 	r := Request{Subject: Subject{SystemUserID: suAgent}, Action: "read", ResourceID: "ttd-accesspackage-resource", Party: PartyRef{OrgNo: orgElg.OrgNo}}
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -40,7 +40,7 @@ func BenchmarkDecide(b *testing.B) {
 // BenchmarkServe is the /decision handler without the network.
 func BenchmarkServe(b *testing.B) {
 	w := newWorld()
-	w.svc.c.live.Store(true)
+	w.svc.c.connected()
 	body := req(attr(AttrSystemUserUUID, suAgent.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo)))
 	h := w.svc.handle(Internal)
 	b.ReportAllocs()

@@ -3,12 +3,11 @@ package pdp
 import (
 	"errors"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
@@ -24,173 +23,131 @@ const (
 	negativeTTL   = 2 * time.Second
 )
 
-// cache holds what decisions read. It is only used while live: while the
-// LISTEN connection is up, every change reaches us; while it is down we
-// could miss one, so we read through instead (and flush on reconnect).
-type cache struct {
-	now  func() time.Time
-	live atomic.Bool
-	// epoch grows on every invalidation. A load stores its answer only if
-	// no invalidation happened while it ran, so a slow load cannot put back
-	// what a notification just dropped.
-	epoch atomic.Uint64
-
-	policies    table[string, Policy]
-	systemUsers table[uuid.UUID, SystemUser]
-	orgs        table[string, parties.Organization]
-	persons     table[string, parties.Person]
-	roleTable   table[string, []parties.Role]
-
-	hits, misses atomic.Uint64
+// pdpCache holds what decisions read, one cache.Cache per kind of row.
+// They are Notified caches: used only while the LISTEN connection is up
+// (every change reaches us then), reading through otherwise.
+type pdpCache struct {
+	policies    *cache.Cache[string, answer[Policy]]
+	systemUsers *cache.Cache[uuid.UUID, answer[SystemUser]]
+	orgs        *cache.Cache[string, answer[parties.Organization]]
+	persons     *cache.Cache[string, answer[parties.Person]]
+	roleTable   *cache.Cache[string, answer[[]parties.Role]]
+	// all are the caches above, for Connected, Lost and flush.
+	all []interface{ Connected(); Lost(); Flush() }
 }
 
-func newCache(now func() time.Time) *cache {
-	return &cache{now: now}
-}
-
-type entry[V any] struct {
+// answer is a cached load: a value, or "not found".
+type answer[V any] struct {
 	v   V
 	err error
-	exp time.Time
 }
 
-type table[K comparable, V any] struct {
-	mu sync.RWMutex
-	m  map[K]entry[V]
-}
-
-func (t *table[K, V]) get(k K, now time.Time) (entry[V], bool) {
-	t.mu.RLock()
-	e, ok := t.m[k]
-	t.mu.RUnlock()
-	if !ok || now.After(e.exp) {
-		return e, false
+func newCache(now func() time.Time) *pdpCache {
+	o := cache.Options{Now: now, Notified: true}
+	o.TTL = notifiedTTL
+	c := &pdpCache{
+		policies:    cache.New[string, answer[Policy]](o),
+		systemUsers: cache.New[uuid.UUID, answer[SystemUser]](o),
 	}
-	return e, true
+	o.TTL = unnotifiedTTL
+	c.orgs = cache.New[string, answer[parties.Organization]](o)
+	c.persons = cache.New[string, answer[parties.Person]](o)
+	c.roleTable = cache.New[string, answer[[]parties.Role]](o)
+	c.all = []interface{ Connected(); Lost(); Flush() }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable}
+	return c
 }
 
-// maxEntries bounds each table: requests naming ever new system users or
-// parties must not grow memory without end. A full table starts over.
-const maxEntries = 100_000
-
-// put stores e unless stale says no, asked under the table's lock: an
-// invalidation bumps the epoch before it takes this lock to drop, so a
-// load that checks the epoch here either sees the bump or is dropped
-// after it. (Checked before taking the lock, a drop could slip in between
-// the check and the store, and the old value would stay.)
-func (t *table[K, V]) put(k K, e entry[V], stale func() bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if stale() {
-		return
+// load answers from t when it can, else calls fn and keeps its answer
+// (values and not-found, never other errors).
+func load[K comparable, V any](t *cache.Cache[K, answer[V]], k K, fn func() (V, error)) (V, error) {
+	if a, ok := t.Get(k); ok {
+		return a.v, a.err
 	}
-	if len(t.m) >= maxEntries {
-		t.m = nil
-	}
-	if t.m == nil {
-		t.m = make(map[K]entry[V])
-	}
-	t.m[k] = e
-}
-
-func (t *table[K, V]) drop(k K) {
-	t.mu.Lock()
-	delete(t.m, k)
-	t.mu.Unlock()
-}
-
-func (t *table[K, V]) flush() {
-	t.mu.Lock()
-	t.m = nil
-	t.mu.Unlock()
-}
-
-func (t *table[K, V]) len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return len(t.m)
-}
-
-// load answers from the table when it can, else calls fn and keeps its
-// answer (values and not-found, never other errors).
-func load[K comparable, V any](c *cache, t *table[K, V], k K, ttl time.Duration, fn func() (V, error)) (V, error) {
-	if !c.live.Load() {
-		return fn()
-	}
-	now := c.now()
-	if e, ok := t.get(k, now); ok {
-		c.hits.Add(1)
-		return e.v, e.err
-	}
-	c.misses.Add(1)
-	epoch := c.epoch.Load()
+	gen := t.Gen()
 	v, err := fn()
-	exp := now.Add(ttl)
 	switch {
 	case err == nil:
+		t.Put(k, answer[V]{v: v}, gen)
 	case errors.Is(err, db.ErrNotFound):
-		exp = now.Add(min(ttl, negativeTTL))
-	default:
-		return v, err
+		t.PutFor(k, answer[V]{v: v, err: err}, gen, negativeTTL)
 	}
-	t.put(k, entry[V]{v: v, err: err, exp: exp}, func() bool { return !c.live.Load() || c.epoch.Load() != epoch })
 	return v, err
 }
 
-func (c *cache) policy(id string, fn func() (Policy, error)) (Policy, error) {
-	return load(c, &c.policies, id, notifiedTTL, fn)
+func (c *pdpCache) policy(id string, fn func() (Policy, error)) (Policy, error) {
+	return load(c.policies, id, fn)
 }
 
-func (c *cache) systemUser(id uuid.UUID, fn func() (SystemUser, error)) (SystemUser, error) {
-	return load(c, &c.systemUsers, id, notifiedTTL, fn)
+func (c *pdpCache) systemUser(id uuid.UUID, fn func() (SystemUser, error)) (SystemUser, error) {
+	return load(c.systemUsers, id, fn)
 }
 
-func (c *cache) org(key string, fn func() (parties.Organization, error)) (parties.Organization, error) {
-	return load(c, &c.orgs, key, unnotifiedTTL, fn)
+func (c *pdpCache) org(key string, fn func() (parties.Organization, error)) (parties.Organization, error) {
+	return load(c.orgs, key, fn)
 }
 
-func (c *cache) person(key string, fn func() (parties.Person, error)) (parties.Person, error) {
-	return load(c, &c.persons, key, unnotifiedTTL, fn)
+func (c *pdpCache) person(key string, fn func() (parties.Person, error)) (parties.Person, error) {
+	return load(c.persons, key, fn)
 }
 
-func (c *cache) roles(key string, fn func() ([]parties.Role, error)) ([]parties.Role, error) {
-	return load(c, &c.roleTable, key, unnotifiedTTL, fn)
+func (c *pdpCache) roles(key string, fn func() ([]parties.Role, error)) ([]parties.Role, error) {
+	return load(c.roleTable, key, fn)
 }
 
-// flush drops everything.
-func (c *cache) flush() {
-	c.epoch.Add(1)
-	c.policies.flush()
-	c.systemUsers.flush()
-	c.orgs.flush()
-	c.persons.flush()
-	c.roleTable.flush()
+// connected, lost and flush apply a listener's reactions to every cache.
+func (c *pdpCache) connected() {
+	for _, t := range c.all {
+		t.Connected()
+	}
 }
+
+func (c *pdpCache) lost() {
+	for _, t := range c.all {
+		t.Lost()
+	}
+}
+
+func (c *pdpCache) flush() {
+	for _, t := range c.all {
+		t.Flush()
+	}
+}
+
+// live reports whether the caches are in use.
+func (c *pdpCache) live() bool { return c.policies.Live() }
 
 // invalidate drops what a notification payload names (contracts.md):
 // systemuser:<uuid>, delegation:<uuid>, policy:<resourceId>,
 // resource:<resourceId>, and db.PartiesPayload (all organisations,
 // persons and roles). Anything else flushes everything, to be safe.
-func (c *cache) invalidate(payload string) {
-	c.epoch.Add(1)
+func (c *pdpCache) invalidate(payload string) {
 	if payload == db.PartiesPayload {
-		c.orgs.flush()
-		c.persons.flush()
-		c.roleTable.flush()
+		c.orgs.Flush()
+		c.persons.Flush()
+		c.roleTable.Flush()
 		return
 	}
 	kind, key, _ := strings.Cut(payload, ":")
 	switch kind {
 	case "systemuser", "delegation":
 		if id, err := uuid.Parse(key); err == nil {
-			c.systemUsers.drop(id)
+			c.systemUsers.Drop(id)
 			return
 		}
 	case "policy", "resource":
 		if key != "" {
-			c.policies.drop(key)
+			c.policies.Drop(key)
 			return
 		}
 	}
 	c.flush()
+}
+
+// stats sums the caches' counters.
+func (c *pdpCache) stats() (hits, misses uint64) {
+	for _, t := range []interface{ Stats() (uint64, uint64) }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable} {
+		h, m := t.Stats()
+		hits, misses = hits+h, misses+m
+	}
+	return hits, misses
 }

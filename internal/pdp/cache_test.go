@@ -30,8 +30,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func listening(t *testing.T, svc *Service, pool *pgxpool.Pool) {
 	t.Helper()
-	stop := svc.Listen(pool.Config().ConnConfig)
-	t.Cleanup(stop)
+	l := db.NewListener(pool.Config().ConnConfig, nil)
+	svc.Listen(l)
+	t.Cleanup(l.Start())
 	waitFor(t, "listener", svc.Listening)
 }
 
@@ -147,7 +148,7 @@ func TestListenerReconnectFlushes(t *testing.T) {
 
 func TestInvalidatePayloads(t *testing.T) {
 	c := newCache(time.Now)
-	c.live.Store(true)
+	c.connected()
 	loads := 0
 	get := func() {
 		_, _ = c.policy("r1", func() (Policy, error) { loads++; return Policy{ResourceID: "r1"}, nil })

@@ -58,7 +58,7 @@ type Service struct {
 	parties  Parties
 	roles    RoleMapper
 	log      *slog.Logger
-	c        *cache
+	c        *pdpCache
 	now      func() time.Time
 	lists    AccessLists
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/cache"
 )
 
 // Verified bearer tokens are remembered for a while, so /authorize does
@@ -20,47 +21,37 @@ const (
 	tokenCacheSize = 10000
 )
 
+// tokenCache wraps a verifier with a cache.Cache on the app's clock. It
+// is not a Notified cache: nothing about a verified token changes.
 type tokenCache struct {
-	v   auth.Verifier
-	now func() time.Time
-	mu  sync.RWMutex
-	m   map[string]cachedCaller
-}
-
-type cachedCaller struct {
-	c     auth.Caller
-	until time.Time
+	v    auth.Verifier
+	now  func() time.Time
+	once sync.Once
+	c    *cache.Cache[string, auth.Caller]
 }
 
 func (t *tokenCache) Verify(ctx context.Context, raw string) (auth.Caller, error) {
-	now := t.now()
-	t.mu.RLock()
-	e, ok := t.m[raw]
-	t.mu.RUnlock()
-	if ok && now.Before(e.until) {
-		return e.c, nil
+	t.once.Do(func() {
+		t.c = cache.New[string, auth.Caller](cache.Options{Now: t.now, TTL: tokenCacheTTL, Max: tokenCacheSize})
+	})
+	if c, ok := t.c.Get(raw); ok {
+		return c, nil
 	}
+	gen := t.c.Gen()
 	c, err := t.v.Verify(ctx, raw)
 	if err != nil {
 		return c, err
 	}
-	until := now.Add(tokenCacheTTL)
 	exp, ok := expOf(c.Claims["exp"])
 	if !ok {
 		return c, nil // no exp: do not remember
 	}
-	if exp.Before(until) {
-		until = exp
+	// Never past exp; a token already at exp is not kept (negative TTL).
+	ttl := min(tokenCacheTTL, exp.Sub(t.now()))
+	if ttl == 0 {
+		ttl = -1
 	}
-	t.mu.Lock()
-	if len(t.m) >= tokenCacheSize {
-		t.m = nil // simplest bound: start over
-	}
-	if t.m == nil {
-		t.m = make(map[string]cachedCaller)
-	}
-	t.m[raw] = cachedCaller{c: c, until: until}
-	t.mu.Unlock()
+	t.c.PutFor(raw, c, gen, ttl)
 	return c, nil
 }
 

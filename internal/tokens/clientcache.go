@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
@@ -102,22 +100,18 @@ func notifyClient(ctx context.Context, q db.Querier, id string) error {
 	return db.Notify(ctx, q, clientsChannel, "client:"+id)
 }
 
-// Listen keeps a connection LISTENing for client changes (and for a
-// reset of the whole database) so the client cache can be used; without
-// it (or while it is down) every grant reads the client from the
-// database. stop ends it and waits.
-func (s *Service) Listen(cfg *pgx.ConnConfig) (stop func()) {
-	return db.Listen(cfg, []string{clientsChannel, db.InvalidateChannel}, s.log, db.ListenFuncs{
+// Listen subscribes the client cache to the instance's listener, for
+// client changes and for a reset of the whole database; without it (or
+// while it is down) every grant reads the client from the database.
+func (s *Service) Listen(l *db.Listener) {
+	l.Subscribe([]string{clientsChannel, db.InvalidateChannel}, db.ListenFuncs{
 		Connected: func() {
 			s.clients.flush()
 			s.clients.live.Store(true)
 		},
-		Lost: func(err error, retryIn time.Duration) {
+		Lost: func() {
 			s.clients.live.Store(false)
 			s.clients.flush()
-			if retryIn > 0 {
-				s.log.Warn("tokens: client cache listener lost its connection; reading clients from the database until it is back", "err", err, "retry_in", retryIn)
-			}
 		},
 		Notify: func(channel, payload string) {
 			if channel == db.InvalidateChannel {
