@@ -33,7 +33,11 @@ type pdpCache struct {
 	persons     *cache.Cache[string, answer[parties.Person]]
 	roleTable   *cache.Cache[string, answer[[]parties.Role]]
 	// all are the caches above, for Connected, Lost and flush.
-	all []interface{ Connected(); Lost(); Flush() }
+	all []interface {
+		Connected()
+		Lost()
+		Flush()
+	}
 }
 
 // answer is a cached load: a value, or "not found".
@@ -53,7 +57,11 @@ func newCache(now func() time.Time) *pdpCache {
 	c.orgs = cache.New[string, answer[parties.Organization]](o)
 	c.persons = cache.New[string, answer[parties.Person]](o)
 	c.roleTable = cache.New[string, answer[[]parties.Role]](o)
-	c.all = []interface{ Connected(); Lost(); Flush() }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable}
+	c.all = []interface {
+		Connected()
+		Lost()
+		Flush()
+	}{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable}
 	return c
 }
 

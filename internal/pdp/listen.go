@@ -16,7 +16,7 @@ func (s *Service) Listen(l *db.Listener) {
 	l.Subscribe([]string{Channel}, db.ListenFuncs{
 		Connected: s.c.connected,
 		Lost:      s.c.lost,
-		Notify: func(_, payload string) { s.c.invalidate(payload) },
+		Notify:    func(_, payload string) { s.c.invalidate(payload) },
 	})
 }
 
