@@ -240,11 +240,26 @@ func (a *App) routes() http.Handler {
 	r.Use(trimPlatformSlash)
 	r.Use(cleanURL)
 	r.Use(queryNames(platformQueryNames))
+	// A path no route has is a ProblemDetails, except under /portal/,
+	// where a browser gets the portal's own page.
+	portalNotFound := a.Portal.NotFound()
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if portal.Owns(r.URL.Path) {
+			portalNotFound.ServeHTTP(w, r)
+			return
+		}
 		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+	notAllowed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.MethodNotAllowed.WithDetail("%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	portalNotAllowed := portal.MethodNotAllowed(notAllowed)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		if portal.Owns(r.URL.Path) {
+			portalNotAllowed.ServeHTTP(w, r)
+			return
+		}
+		notAllowed(w, r)
 	})
 
 	// The tables route-declared packages serve; the OpenAPI document is
@@ -253,7 +268,8 @@ func (a *App) routes() http.Handler {
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
-		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes())
+		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
+		a.Portal.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),
@@ -323,9 +339,6 @@ func (a *App) mountPlatform(r chi.Router) {
 	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
 	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
 	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
-	// The portal: confirmUrl paths (/accessmanagement/ui/systemuser/...,
-	// /authfront/ui/auth/...) and /portal/.
-	a.Portal.Mount(r)
 }
 
 // mountControl mounts the part of the control API under /sim/api/v1 that

@@ -214,7 +214,8 @@ func operations(tables [][]route.Route) []Op {
 
 // fromRoute is a route's documentation as an Op.
 func fromRoute(rt route.Route) Op {
-	op := Op{Method: rt.Method, Path: rt.Path, Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
+	// chi's catch-all "*" is a file path parameter in OpenAPI.
+	op := Op{Method: rt.Method, Path: strings.Replace(rt.Path, "/*", "/{file}", 1), Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
 	switch rt.Guard {
 	case route.Bearer:
 		op.Auth = "bearer"

@@ -12,57 +12,72 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// ConfirmPaths are the paths a request's confirmUrl may point at: the real
-// platform's (spec §2.1/§3.1/§4) and the emulator's short ones
-// (contracts.md). All open the same request page.
-var ConfirmPaths = []string{
-	"/accessmanagement/ui/systemuser/request",
-	"/accessmanagement/ui/systemuser/agentrequest",
-	"/accessmanagement/ui/systemuser/changerequest",
-	"/authfront/ui/auth/vendorrequest",
-	"/authfront/ui/auth/agentrequest",
-	"/authfront/ui/auth/vendorchangerequest",
+// Routes are the portal's pages: the paths a request's confirmUrl may
+// point at (the real platform's, all opening the same request page) and
+// /portal/. Every page carries the security headers; the session is
+// loaded by each page's handler (handle), and a page that needs a login
+// sends the visitor to /portal/login.
+func (s *Service) Routes() []route.Route {
+	const tag = "Portal (HTML)"
+	page := func(method, path string, g route.Guard, h func(w http.ResponseWriter, r *http.Request) error, summary string) route.Route {
+		rt := route.Route{Method: method, Path: path, Guard: g, Handler: securityHeaders(s.handle(h)), Tag: tag, Summary: summary}
+		if method == http.MethodPost {
+			rt.Body, rt.OK = "form", http.StatusSeeOther
+		}
+		return rt
+	}
+	static := http.StripPrefix("/portal/static/", http.FileServerFS(s.static))
+	return []route.Route{
+		page("GET", "/authfront/ui/auth/vendorrequest", route.Session, s.confirmPage, "confirmUrl of a standard request (?id=)"),
+		page("GET", "/authfront/ui/auth/agentrequest", route.Session, s.confirmPage, "confirmUrl of an agent request (?id=)"),
+		page("GET", "/authfront/ui/auth/vendorchangerequest", route.Session, s.confirmPage, "confirmUrl of a change request (?id=)"),
+		page("GET", "/accessmanagement/ui/systemuser/request", route.Session, s.confirmPage, "Standard request page (?id=)"),
+		page("GET", "/accessmanagement/ui/systemuser/agentrequest", route.Session, s.confirmPage, "Agent request page (?id=)"),
+		page("GET", "/accessmanagement/ui/systemuser/changerequest", route.Session, s.confirmPage, "Change request page (?id=)"),
+		page("GET", "/portal/", route.Session, s.homePage, "My organisations"),
+		{Method: "GET", Path: "/portal", Handler: securityHeaders(http.RedirectHandler("/portal/", http.StatusMovedPermanently)),
+			Tag: tag, Summary: "Redirects to /portal/", OK: http.StatusMovedPermanently},
+		page("GET", "/portal/login", route.Public, s.loginPage, "Test login: pick a person or type a pid"),
+		page("POST", "/portal/login", route.Public, s.login, "Log in (csrf, pid, next)"),
+		page("POST", "/portal/logout", route.Session, s.logout, "Log out"),
+		page("GET", "/portal/requests/{id}", route.Session, s.requestByPath, "A request in plain words"),
+		page("POST", "/portal/requests/{id}/approve", route.Session, s.approve, "Approve"),
+		page("POST", "/portal/requests/{id}/reject", route.Session, s.reject, "Reject"),
+		page("GET", "/portal/org/{orgNo}", route.Session, s.orgPage, "An organisation's system users and pending requests"),
+		page("GET", "/portal/org/{orgNo}/systemusers/{id}", route.Session, s.systemUserPage, "A system user; an agent's clients"),
+		page("POST", "/portal/org/{orgNo}/systemusers/{id}/delete", route.Session, s.deleteSystemUser, "Delete a system user"),
+		page("POST", "/portal/org/{orgNo}/systemusers/{id}/clients", route.Session, s.addClient, "Add a client (client=<orgNo>)"),
+		page("POST", "/portal/org/{orgNo}/systemusers/{id}/clients/{client}/remove", route.Session, s.removeClient, "Remove a client"),
+		{Method: "GET", Path: "/portal/static/*", Handler: securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// The file server answers 500 for a name fs.FS refuses
+			// (invalid UTF-8): such a file does not exist.
+			if !utf8.ValidString(r.URL.Path) {
+				http.NotFound(w, r)
+				return
+			}
+			static.ServeHTTP(w, r)
+		})), Tag: tag, Summary: "Style sheet and other static files"},
+	}
 }
 
-// Mount adds the portal's routes to r: the confirmUrl paths and /portal/.
-func (s *Service) Mount(r chi.Router) {
-	r.Group(func(r chi.Router) {
-		r.Use(securityHeaders)
-		for _, p := range ConfirmPaths {
-			r.Get(p, s.handle(s.confirmPage))
-		}
-		r.Get("/portal", http.RedirectHandler("/portal/", http.StatusMovedPermanently).ServeHTTP)
-		r.Route("/portal", func(r chi.Router) {
-			r.Get("/", s.handle(s.homePage))
-			r.Get("/login", s.handle(s.loginPage))
-			r.Post("/login", s.handle(s.login))
-			r.Post("/logout", s.handle(s.logout))
-			r.Get("/requests/{id}", s.handle(s.requestByPath))
-			r.Post("/requests/{id}/approve", s.handle(s.approve))
-			r.Post("/requests/{id}/reject", s.handle(s.reject))
-			r.Get("/org/{orgNo}", s.handle(s.orgPage))
-			r.Get("/org/{orgNo}/systemusers/{id}", s.handle(s.systemUserPage))
-			r.Post("/org/{orgNo}/systemusers/{id}/delete", s.handle(s.deleteSystemUser))
-			r.Post("/org/{orgNo}/systemusers/{id}/clients", s.handle(s.addClient))
-			r.Post("/org/{orgNo}/systemusers/{id}/clients/{client}/remove", s.handle(s.removeClient))
-			static := http.StripPrefix("/portal/static/", http.FileServerFS(s.static))
-			r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
-				// The file server answers 500 for a name fs.FS refuses
-				// (invalid UTF-8): such a file does not exist.
-				if !utf8.ValidString(r.URL.Path) {
-					http.NotFound(w, r)
-					return
-				}
-				static.ServeHTTP(w, r)
-			})
-			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-				return newPageError(http.StatusNotFound, "error.notFound")
-			}))
-		})
-	})
+// Owns reports whether path is the portal's, where a path no route has
+// gets the portal's own pages instead of a ProblemDetails.
+func Owns(path string) bool { return path == "/portal" || strings.HasPrefix(path, "/portal/") }
+
+// NotFound is the portal's page for a path under /portal/ that no route
+// has.
+func (s *Service) NotFound() http.Handler {
+	return securityHeaders(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return newPageError(http.StatusNotFound, "error.notFound")
+	}))
 }
+
+// MethodNotAllowed wraps the server's answer for a method a portal path
+// does not take, so it carries the pages' security headers too.
+func MethodNotAllowed(h http.Handler) http.Handler { return securityHeaders(h) }
 
 // securityHeaders keeps the pages out of frames and scripts out of them.
 // No form-action directive: after approving, the form's response

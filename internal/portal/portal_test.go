@@ -24,6 +24,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 	"github.com/altinn-sim/altinn-sim/web"
 )
 
@@ -102,7 +103,8 @@ func newFixture(t *testing.T) *fixture {
 
 func serve(t *testing.T, svc *Service) *httptest.Server {
 	r := chi.NewRouter()
-	svc.Mount(r)
+	r.NotFound(svc.NotFound().ServeHTTP)
+	route.Mount(r, route.Deps{}, svc.Routes())
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return srv
@@ -915,5 +917,24 @@ func TestLostDatabaseIs503(t *testing.T) {
 	p.wantStatus(t, http.StatusServiceUnavailable)
 	if p.resp.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After")
+	}
+}
+
+// TestPortalWithoutSlash: /portal redirects to /portal/ (the /portal
+// sub-router used to shadow this route and serve the home page there),
+// and a path under /portal/ that no route has is the portal's 404 page
+// with the pages' security headers.
+func TestPortalWithoutSlash(t *testing.T) {
+	f := newFixture(t)
+	b := newTB(t, f.srv)
+	p := b.get("/portal")
+	p.wantStatus(t, http.StatusMovedPermanently)
+	if p.location() != "/portal/" {
+		t.Errorf("Location %q, want /portal/", p.location())
+	}
+	p = b.get("/portal/nope")
+	p.wantStatus(t, http.StatusNotFound)
+	if p.doc == nil || p.resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("not the portal's 404 page: %s %q", p.resp.Header.Get("Content-Type"), p.body)
 	}
 }
