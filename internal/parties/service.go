@@ -27,17 +27,17 @@ var ErrInvalidOrgNo = errors.New("invalid organisation number")
 
 // Org finds an organisation by its number.
 func (s *Service) Org(ctx context.Context, orgNo string) (Organization, error) {
-	return getOrg(ctx, s.pool, "org_no = $1", orgNo)
+	return orgByNo(ctx, s.pool, orgNo)
 }
 
 // OrgByPartyID finds an organisation by its Altinn party id.
 func (s *Service) OrgByPartyID(ctx context.Context, partyID int64) (Organization, error) {
-	return getOrg(ctx, s.pool, "party_id = $1", partyID)
+	return orgByPartyID(ctx, s.pool, partyID)
 }
 
 // OrgByPartyUUID finds an organisation by its party uuid.
 func (s *Service) OrgByPartyUUID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	return getOrg(ctx, s.pool, "party_uuid = $1", id)
+	return orgByPartyUUID(ctx, s.pool, id)
 }
 
 // OrgByParty finds an organisation by a party reference as the platform's
@@ -59,12 +59,12 @@ func (s *Service) OrgByParty(ctx context.Context, ref string) (Organization, err
 
 // Person finds a person by national identity number.
 func (s *Service) Person(ctx context.Context, pid string) (Person, error) {
-	return getPerson(ctx, s.pool, "pid = $1", pid)
+	return personByPID(ctx, s.pool, pid)
 }
 
 // PersonByUserID finds a person by Altinn user id.
 func (s *Service) PersonByUserID(ctx context.Context, userID int64) (Person, error) {
-	return getPerson(ctx, s.pool, "user_id = $1", userID)
+	return personByUserID(ctx, s.pool, userID)
 }
 
 // Orgs lists every organisation.
@@ -84,7 +84,7 @@ func (s *Service) Persons(ctx context.Context) ([]PersonWithRoles, error) {
 	for _, o := range orgs {
 		byNo[o.OrgNo] = o
 	}
-	roles, err := listRoles(ctx, s.pool, "holder_pid IS NOT NULL")
+	roles, err := rolesHeldByPersons(ctx, s.pool)
 	if err != nil {
 		return nil, err
 	}
@@ -104,24 +104,24 @@ func (s *Service) Persons(ctx context.Context) ([]PersonWithRoles, error) {
 
 // RolesOfPerson lists the roles a person holds, at any organisation.
 func (s *Service) RolesOfPerson(ctx context.Context, pid string) ([]Role, error) {
-	return listRoles(ctx, s.pool, "holder_pid = $1", pid)
+	return rolesOfPerson(ctx, s.pool, pid)
 }
 
 // RolesHeldByOrg lists roles an organisation holds on others (e.g. REGN on
 // its accounting clients).
 func (s *Service) RolesHeldByOrg(ctx context.Context, orgNo string) ([]Role, error) {
-	return listRoles(ctx, s.pool, "holder_org_no = $1", orgNo)
+	return rolesHeldByOrg(ctx, s.pool, orgNo)
 }
 
 // RolesOn lists every role registered on an organisation.
 func (s *Service) RolesOn(ctx context.Context, orgNo string) ([]Role, error) {
-	return listRoles(ctx, s.pool, "org_no = $1", orgNo)
+	return rolesOn(ctx, s.pool, orgNo)
 }
 
 // CanManage says whether the person may manage access for the organisation
 // (approve system users, delegate clients).
 func (s *Service) CanManage(ctx context.Context, pid, orgNo string) (bool, error) {
-	roles, err := listRoles(ctx, s.pool, "holder_pid = $1 AND org_no = $2", pid, orgNo)
+	roles, err := rolesOfPersonOn(ctx, s.pool, pid, orgNo)
 	if err != nil {
 		return false, err
 	}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
-
-const orgCols = `org_no, name, org_form, party_id, party_uuid`
-const personCols = `pid, name, party_id, party_uuid, user_id`
 
 func scanOrg(row pgx.Row) (Organization, error) {
 	var o Organization
@@ -24,24 +22,48 @@ func scanPerson(row pgx.Row) (Person, error) {
 	return p, db.Map(err)
 }
 
-func getOrg(ctx context.Context, q db.Querier, where string, arg any) (Organization, error) {
-	o, err := scanOrg(q.QueryRow(ctx, `SELECT `+orgCols+` FROM organizations WHERE `+where, arg))
+func orgByNo(ctx context.Context, q db.Querier, orgNo string) (Organization, error) {
+	o, err := scanOrg(q.QueryRow(ctx, `SELECT org_no, name, org_form, party_id, party_uuid FROM organizations WHERE org_no = $1`, orgNo))
 	if err != nil {
-		return o, fmt.Errorf("organization %v: %w", arg, err)
+		return o, fmt.Errorf("organization %s: %w", orgNo, err)
 	}
 	return o, nil
 }
 
-func getPerson(ctx context.Context, q db.Querier, where string, arg any) (Person, error) {
-	p, err := scanPerson(q.QueryRow(ctx, `SELECT `+personCols+` FROM persons WHERE `+where, arg))
+func orgByPartyID(ctx context.Context, q db.Querier, partyID int64) (Organization, error) {
+	o, err := scanOrg(q.QueryRow(ctx, `SELECT org_no, name, org_form, party_id, party_uuid FROM organizations WHERE party_id = $1`, partyID))
+	if err != nil {
+		return o, fmt.Errorf("organization with party id %d: %w", partyID, err)
+	}
+	return o, nil
+}
+
+func orgByPartyUUID(ctx context.Context, q db.Querier, id uuid.UUID) (Organization, error) {
+	o, err := scanOrg(q.QueryRow(ctx, `SELECT org_no, name, org_form, party_id, party_uuid FROM organizations WHERE party_uuid = $1`, id))
+	if err != nil {
+		return o, fmt.Errorf("organization with party uuid %s: %w", id, err)
+	}
+	return o, nil
+}
+
+func personByPID(ctx context.Context, q db.Querier, pid string) (Person, error) {
+	p, err := scanPerson(q.QueryRow(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons WHERE pid = $1`, pid))
 	if err != nil {
 		return p, fmt.Errorf("person: %w", err)
 	}
 	return p, nil
 }
 
+func personByUserID(ctx context.Context, q db.Querier, userID int64) (Person, error) {
+	p, err := scanPerson(q.QueryRow(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons WHERE user_id = $1`, userID))
+	if err != nil {
+		return p, fmt.Errorf("person with user id %d: %w", userID, err)
+	}
+	return p, nil
+}
+
 func listOrgs(ctx context.Context, q db.Querier) ([]Organization, error) {
-	rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM organizations ORDER BY name`)
+	rows, err := q.Query(ctx, `SELECT org_no, name, org_form, party_id, party_uuid FROM organizations ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list organizations: %w", db.Map(err))
 	}
@@ -49,24 +71,54 @@ func listOrgs(ctx context.Context, q db.Querier) ([]Organization, error) {
 }
 
 func listPersons(ctx context.Context, q db.Querier) ([]Person, error) {
-	rows, err := q.Query(ctx, `SELECT `+personCols+` FROM persons ORDER BY name`)
+	rows, err := q.Query(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list persons: %w", db.Map(err))
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Person, error) { return scanPerson(r) })
 }
 
-func listRoles(ctx context.Context, q db.Querier, where string, args ...any) ([]Role, error) {
-	rows, err := q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
-		FROM party_roles WHERE `+where+` ORDER BY org_no, role_code`, args...)
+// The role lists, each one statement. Roles come ordered by
+// organisation and role code.
+
+func rolesHeldByPersons(ctx context.Context, q db.Querier) ([]Role, error) {
+	return collectRoles(q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE holder_pid IS NOT NULL ORDER BY org_no, role_code`))
+}
+
+func rolesOfPerson(ctx context.Context, q db.Querier, pid string) ([]Role, error) {
+	return collectRoles(q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE holder_pid = $1 ORDER BY org_no, role_code`, pid))
+}
+
+func rolesHeldByOrg(ctx context.Context, q db.Querier, orgNo string) ([]Role, error) {
+	return collectRoles(q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE holder_org_no = $1 ORDER BY org_no, role_code`, orgNo))
+}
+
+func rolesOn(ctx context.Context, q db.Querier, orgNo string) ([]Role, error) {
+	return collectRoles(q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE org_no = $1 ORDER BY org_no, role_code`, orgNo))
+}
+
+func rolesOfPersonOn(ctx context.Context, q db.Querier, pid, orgNo string) ([]Role, error) {
+	return collectRoles(q.Query(ctx, `SELECT org_no, role_code, source, coalesce(holder_pid, ''), coalesce(holder_org_no, '')
+		FROM party_roles WHERE holder_pid = $1 AND org_no = $2 ORDER BY org_no, role_code`, pid, orgNo))
+}
+
+func collectRoles(rows pgx.Rows, err error) ([]Role, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list roles: %w", db.Map(err))
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
 		var x Role
 		err := r.Scan(&x.OrgNo, &x.RoleCode, &x.Source, &x.HolderPID, &x.HolderOrgNo)
 		return x, err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("list roles: %w", db.Map(err))
+	}
+	return out, nil
 }
 
 func insertOrg(ctx context.Context, q db.Querier, o Organization) error {

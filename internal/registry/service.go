@@ -127,12 +127,12 @@ func (s *Service) SystemByClientID(ctx context.Context, clientID string) (Regist
 
 // Visible lists the systems the portal shows: not deleted and visible.
 func (s *Service) Visible(ctx context.Context) ([]RegisteredSystem, error) {
-	return listSystems(ctx, s.pool, `NOT is_deleted AND is_visible`)
+	return visibleSystems(ctx, s.pool)
 }
 
 // ForVendor lists a vendor's live systems, visible or not.
 func (s *Service) ForVendor(ctx context.Context, vendorOrgNo string) ([]RegisteredSystem, error) {
-	return listSystems(ctx, s.pool, `NOT is_deleted AND vendor_org_no = $1`, vendorOrgNo)
+	return vendorSystems(ctx, s.pool, vendorOrgNo)
 }
 
 // VendorSystem returns a system for its vendor (or an admin): 404 when

@@ -69,8 +69,17 @@ func prefixed(p string) string {
 		p + `version, ` + p + `created, ` + p + `last_changed`
 }
 
-func listSystems(ctx context.Context, q db.Querier, where string, args ...any) ([]RegisteredSystem, error) {
-	rows, err := q.Query(ctx, `SELECT `+systemCols+` FROM system_register WHERE `+where+` ORDER BY system_id`, args...)
+// visibleSystems lists the systems the portal shows.
+func visibleSystems(ctx context.Context, q db.Querier) ([]RegisteredSystem, error) {
+	return collectSystems(q.Query(ctx, `SELECT `+systemCols+` FROM system_register WHERE NOT is_deleted AND is_visible ORDER BY system_id`))
+}
+
+// vendorSystems lists a vendor's live systems.
+func vendorSystems(ctx context.Context, q db.Querier, vendorOrgNo string) ([]RegisteredSystem, error) {
+	return collectSystems(q.Query(ctx, `SELECT `+systemCols+` FROM system_register WHERE NOT is_deleted AND vendor_org_no = $1 ORDER BY system_id`, vendorOrgNo))
+}
+
+func collectSystems(rows pgx.Rows, err error) ([]RegisteredSystem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list systems: %w", db.Map(err))
 	}
