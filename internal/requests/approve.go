@@ -3,7 +3,6 @@ package requests
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
@@ -78,7 +77,7 @@ func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approve
 	}
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
-		cur, err := getReq(ctx, q, s.cutoff(), `id = $2 FOR UPDATE`, id)
+		cur, err := lockReq(ctx, q, s.cutoff(), id)
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(r.Kind, id)
 		}
@@ -135,9 +134,9 @@ func (s *Service) Reject(ctx context.Context, id uuid.UUID, partyOrgNo, approver
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		var cur Request
 		if r.Kind == KindChange {
-			cur, err = getChg(ctx, q, s.cutoff(), `id = $2 FOR UPDATE`, id)
+			cur, err = lockChg(ctx, q, s.cutoff(), id)
 		} else {
-			cur, err = getReq(ctx, q, s.cutoff(), `id = $2 FOR UPDATE`, id)
+			cur, err = lockReq(ctx, q, s.cutoff(), id)
 		}
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(r.Kind, id)
@@ -168,9 +167,8 @@ func (s *Service) Escalate(ctx context.Context, id uuid.UUID, partyOrgNo, pid st
 	if ok, err := s.HasRelation(ctx, pid, partyOrgNo); err != nil || !ok {
 		return false, err
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE systemuser_requests SET escalated = true, last_changed = $2 WHERE id = $1`, id, s.now())
-	if err != nil {
-		return false, fmt.Errorf("escalate %s: %w", id, db.Map(err))
+	if err := setEscalated(ctx, s.pool, id, s.now()); err != nil {
+		return false, err
 	}
 	return true, nil
 }
@@ -201,7 +199,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 	if len(in.RequiredRights)+len(in.UnwantedRights)+len(in.RequiredAccessPackages)+len(in.UnwantedAccessPackages) == 0 {
 		return noChange, false, nil
 	}
-	if ex, err := getChg(ctx, s.pool, s.cutoff(), `id = $2`, correlationID); err == nil {
+	if ex, err := chgByID(ctx, s.pool, s.cutoff(), correlationID); err == nil {
 		if ex.SystemUserID != systemUserID {
 			return r, false, su.ChangeRequestStatusNotNew.WithDetail("the correlation id is used for another system user")
 		}
@@ -307,7 +305,7 @@ func (s *Service) approveChange(ctx context.Context, r Request, partyOrgNo, pid 
 	}
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
-		cur, err := getChg(ctx, q, s.cutoff(), `id = $2 FOR UPDATE`, r.ID)
+		cur, err := lockChg(ctx, q, s.cutoff(), r.ID)
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(KindChange, r.ID)
 		}

@@ -109,9 +109,9 @@ func notFound(kind string, id any) error {
 
 // Get returns a live request of any kind.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Request, error) {
-	r, err := getReq(ctx, s.pool, s.cutoff(), `id = $2`, id)
+	r, err := reqByID(ctx, s.pool, s.cutoff(), id)
 	if errors.Is(err, db.ErrNotFound) {
-		r, err = getChg(ctx, s.pool, s.cutoff(), `id = $2`, id)
+		r, err = chgByID(ctx, s.pool, s.cutoff(), id)
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return r, notFound("", id)
@@ -187,9 +187,9 @@ func (s *Service) ByExternalRef(ctx context.Context, vendorOrgNo, kind, systemID
 		err error
 	)
 	if kind == KindChange {
-		r, err = getChg(ctx, s.pool, s.cutoff(), `system_id = $2 AND party_org_no = $3 AND external_ref = $4 ORDER BY created DESC LIMIT 1`, systemID, orgNo, externalRef)
+		r, err = latestChgByTriple(ctx, s.pool, s.cutoff(), systemID, orgNo, externalRef)
 	} else {
-		r, err = getReq(ctx, s.pool, s.cutoff(), `kind = $2 AND system_id = $3 AND party_org_no = $4 AND external_ref = $5`, kind, systemID, orgNo, externalRef)
+		r, err = reqByTriple(ctx, s.pool, s.cutoff(), kind, systemID, orgNo, externalRef)
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return r, notFound("", systemID+"/"+orgNo+"/"+externalRef)
@@ -212,9 +212,9 @@ func (s *Service) ListBySystem(ctx context.Context, vendorOrgNo, kind, systemID 
 	}
 	var rs []Request
 	if kind == KindChange {
-		rs, err = listChg(ctx, s.pool, s.cutoff(), `system_id = $2 AND id > $3 ORDER BY id LIMIT $4`, systemID, after, limit+1)
+		rs, err = chgPage(ctx, s.pool, s.cutoff(), systemID, after, limit+1)
 	} else {
-		rs, err = listReq(ctx, s.pool, s.cutoff(), `kind = $2 AND system_id = $3 AND id > $4 ORDER BY id LIMIT $5`, kind, systemID, after, limit+1)
+		rs, err = reqPage(ctx, s.pool, s.cutoff(), kind, systemID, after, limit+1)
 	}
 	if err != nil {
 		return nil, false, err
@@ -234,10 +234,6 @@ func (s *Service) ListBySystem(ctx context.Context, vendorOrgNo, kind, systemID 
 // request here; we refuse as its GET does, so a vendor's test cannot pass
 // by deleting what is not its own.)
 func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.UUID) error {
-	table := "systemuser_requests"
-	if kind == KindChange {
-		table = "systemuser_change_requests"
-	}
 	r, err := s.vendorsOwn(ctx, vendorOrgNo, id)
 	if err != nil {
 		return err
@@ -245,7 +241,11 @@ func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.
 	if (kind == KindChange) != (r.Kind == KindChange) {
 		return notFound("", id)
 	}
-	ok, err := deleteReq(ctx, s.pool, s.cutoff(), table, id, s.now())
+	del := deleteReq
+	if kind == KindChange {
+		del = deleteChg
+	}
+	ok, err := del(ctx, s.pool, s.cutoff(), id, s.now())
 	if err != nil {
 		return err
 	}
@@ -259,11 +259,11 @@ func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.
 // an organisation, oldest first.
 func (s *Service) Pending(ctx context.Context, orgNo string) ([]Request, error) {
 	live := s.now().Add(-TimeoutAfter)
-	rs, err := listReq(ctx, s.pool, s.cutoff(), `party_org_no = $2 AND status = 'New' AND created > $3 ORDER BY created, id`, orgNo, live)
+	rs, err := newReqsFor(ctx, s.pool, s.cutoff(), orgNo, live)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := listChg(ctx, s.pool, s.cutoff(), `party_org_no = $2 AND status = 'New' AND created > $3 ORDER BY created, id`, orgNo, live)
+	cs, err := newChgsFor(ctx, s.pool, s.cutoff(), orgNo, live)
 	if err != nil {
 		return nil, err
 	}
@@ -469,7 +469,7 @@ func required(field string) error {
 }
 
 func (s *Service) liveByTriple(ctx context.Context, kind, systemID, orgNo, ref string) (Request, error) {
-	return getReq(ctx, s.pool, s.cutoff(), `kind = $2 AND system_id = $3 AND party_org_no = $4 AND external_ref = $5`, kind, systemID, orgNo, ref)
+	return reqByTriple(ctx, s.pool, s.cutoff(), kind, systemID, orgNo, ref)
 }
 
 // systemUserDeleted retires the requests that created a deleted system

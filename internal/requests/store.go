@@ -57,18 +57,47 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// visible is the condition for a request that has not been deleted or
-// archived ($cutoff = now - ArchiveAfter).
-const visible = `NOT is_deleted AND created > `
+// The reads below see only visible requests: not deleted, and created
+// after cutoff (now - ArchiveAfter; older ones are archived).
 
-func getReq(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) (Request, error) {
-	args = append([]any{cutoff}, args...)
-	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests WHERE `+visible+`$1 AND `+where, args...))
+// reqByID reads a visible standard or agent request.
+func reqByID(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
+		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff))
 }
 
-func listReq(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) ([]Request, error) {
-	args = append([]any{cutoff}, args...)
-	rows, err := q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests WHERE `+visible+`$1 AND `+where, args...)
+// lockReq reads and locks a visible standard or agent request in q's
+// transaction.
+func lockReq(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
+		WHERE id = $1 AND NOT is_deleted AND created > $2 FOR UPDATE`, id, cutoff))
+}
+
+// reqByTriple reads the visible request of a kind for (system, party,
+// external ref); the live-triple index allows at most one.
+func reqByTriple(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID, orgNo, ref string) (Request, error) {
+	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
+		WHERE kind = $1 AND system_id = $2 AND party_org_no = $3 AND external_ref = $4 AND NOT is_deleted AND created > $5`,
+		kind, systemID, orgNo, ref, cutoff))
+}
+
+// reqPage lists up to limit visible requests of a kind for a system,
+// ordered by id, after the given id.
+func reqPage(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID string, after uuid.UUID, limit int) ([]Request, error) {
+	return collectReqs(q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests
+		WHERE kind = $1 AND system_id = $2 AND id > $3 AND NOT is_deleted AND created > $4 ORDER BY id LIMIT $5`,
+		kind, systemID, after, cutoff, limit))
+}
+
+// newReqsFor lists the New requests for a party created after since,
+// oldest first.
+func newReqsFor(ctx context.Context, q db.Querier, cutoff time.Time, orgNo string, since time.Time) ([]Request, error) {
+	return collectReqs(q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests
+		WHERE party_org_no = $1 AND status = 'New' AND created > $2 AND NOT is_deleted AND created > $3 ORDER BY created, id`,
+		orgNo, since, cutoff))
+}
+
+func collectReqs(rows pgx.Rows, err error) ([]Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list requests: %w", db.Map(err))
 	}
@@ -112,11 +141,32 @@ func setReqStatus(ctx context.Context, q db.Querier, id uuid.UUID, status string
 	return nil
 }
 
-func deleteReq(ctx context.Context, q db.Querier, cutoff time.Time, table string, id uuid.UUID, now time.Time) (bool, error) {
-	tag, err := q.Exec(ctx, `UPDATE `+table+` SET is_deleted = true, last_changed = $3
+// setEscalated marks a request escalated.
+func setEscalated(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time) error {
+	if _, err := q.Exec(ctx, `UPDATE systemuser_requests SET escalated = true, last_changed = $2 WHERE id = $1`, id, now); err != nil {
+		return fmt.Errorf("escalate %s: %w", id, db.Map(err))
+	}
+	return nil
+}
+
+// deleteReq soft-deletes a visible standard or agent request; false when
+// there was none.
+func deleteReq(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID, now time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true, last_changed = $3
 		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff, now)
 	if err != nil {
 		return false, fmt.Errorf("delete request %s: %w", id, db.Map(err))
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+// deleteChg soft-deletes a visible change request; false when there was
+// none.
+func deleteChg(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID, now time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE systemuser_change_requests SET is_deleted = true, last_changed = $3
+		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff, now)
+	if err != nil {
+		return false, fmt.Errorf("delete change request %s: %w", id, db.Map(err))
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -157,14 +207,43 @@ func scanChg(row pgx.Row) (Request, error) {
 	return r, nil
 }
 
-func getChg(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) (Request, error) {
-	args = append([]any{cutoff}, args...)
-	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests WHERE `+visible+`$1 AND `+where, args...))
+// chgByID reads a visible change request.
+func chgByID(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
+		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff))
 }
 
-func listChg(ctx context.Context, q db.Querier, cutoff time.Time, where string, args ...any) ([]Request, error) {
-	args = append([]any{cutoff}, args...)
-	rows, err := q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests WHERE `+visible+`$1 AND `+where, args...)
+// lockChg reads and locks a visible change request in q's transaction.
+func lockChg(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
+		WHERE id = $1 AND NOT is_deleted AND created > $2 FOR UPDATE`, id, cutoff))
+}
+
+// latestChgByTriple reads the newest visible change request for
+// (system, party, external ref).
+func latestChgByTriple(ctx context.Context, q db.Querier, cutoff time.Time, systemID, orgNo, ref string) (Request, error) {
+	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
+		WHERE system_id = $1 AND party_org_no = $2 AND external_ref = $3 AND NOT is_deleted AND created > $4
+		ORDER BY created DESC LIMIT 1`, systemID, orgNo, ref, cutoff))
+}
+
+// chgPage lists up to limit visible change requests for a system, ordered
+// by id, after the given id.
+func chgPage(ctx context.Context, q db.Querier, cutoff time.Time, systemID string, after uuid.UUID, limit int) ([]Request, error) {
+	return collectChgs(q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
+		WHERE system_id = $1 AND id > $2 AND NOT is_deleted AND created > $3 ORDER BY id LIMIT $4`,
+		systemID, after, cutoff, limit))
+}
+
+// newChgsFor lists the New change requests for a party created after
+// since, oldest first.
+func newChgsFor(ctx context.Context, q db.Querier, cutoff time.Time, orgNo string, since time.Time) ([]Request, error) {
+	return collectChgs(q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
+		WHERE party_org_no = $1 AND status = 'New' AND created > $2 AND NOT is_deleted AND created > $3 ORDER BY created, id`,
+		orgNo, since, cutoff))
+}
+
+func collectChgs(rows pgx.Rows, err error) ([]Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list change requests: %w", db.Map(err))
 	}

@@ -65,7 +65,7 @@ func notFoundErr(id any) error {
 
 // Get returns a live system user; a deleted or unknown one is not found.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (SystemUser, error) {
-	su, err := getSU(ctx, s.pool, `id = $1 AND NOT is_deleted`, id)
+	su, err := liveSU(ctx, s.pool, id)
 	if errors.Is(err, db.ErrNotFound) {
 		return su, notFoundErr(id)
 	}
@@ -74,7 +74,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (SystemUser, error) {
 
 // GetForUpdate reads and locks a live system user inside q's transaction.
 func (s *Service) GetForUpdate(ctx context.Context, q db.Querier, id uuid.UUID) (SystemUser, error) {
-	su, err := getSU(ctx, q, `id = $1 AND NOT is_deleted FOR UPDATE`, id)
+	su, err := lockLiveSU(ctx, q, id)
 	if errors.Is(err, db.ErrNotFound) {
 		return su, notFoundErr(id)
 	}
@@ -84,14 +84,14 @@ func (s *Service) GetForUpdate(ctx context.Context, q db.Querier, id uuid.UUID) 
 // ListForParty lists the live system users (standard and agent) an
 // organisation owns, oldest first.
 func (s *Service) ListForParty(ctx context.Context, orgNo string) ([]SystemUser, error) {
-	return listSU(ctx, s.pool, `reportee_org_no = $1 AND NOT is_deleted ORDER BY created, id`, orgNo)
+	return liveSUsOfParty(ctx, s.pool, orgNo)
 }
 
 // ListBySystem lists up to limit live system users of a system whose
 // sequence number is at least from, in sequence order (the vendor's
 // paged `bysystem` listing).
 func (s *Service) ListBySystem(ctx context.Context, systemID string, from int64, limit int) ([]SystemUser, error) {
-	return listSU(ctx, s.pool, `system_id = $1 AND NOT is_deleted AND sequence_no >= $2 ORDER BY sequence_no LIMIT $3`, systemID, from, limit)
+	return liveSUsOfSystem(ctx, s.pool, systemID, from, limit)
 }
 
 // ByTriple finds the live system user for (system, owner, externalRef);
@@ -103,7 +103,7 @@ func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrg
 	if externalRef == "" {
 		externalRef = ownerOrgNo
 	}
-	su, err := getSU(ctx, q, `system_id = $1 AND reportee_org_no = $2 AND external_ref = $3 AND NOT is_deleted`, systemID, ownerOrgNo, externalRef)
+	su, err := liveSUByTriple(ctx, q, systemID, ownerOrgNo, externalRef)
 	if errors.Is(err, db.ErrNotFound) {
 		return su, notFoundErr(systemID + "/" + ownerOrgNo + "/" + externalRef)
 	}

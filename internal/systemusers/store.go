@@ -44,12 +44,36 @@ func scanSU(row pgx.Row) (SystemUser, error) {
 	return su, nil
 }
 
-func getSU(ctx context.Context, q db.Querier, where string, args ...any) (SystemUser, error) {
-	return scanSU(q.QueryRow(ctx, `SELECT `+suCols+` FROM system_users WHERE `+where, args...))
+// liveSU reads a live system user.
+func liveSU(ctx context.Context, q db.Querier, id uuid.UUID) (SystemUser, error) {
+	return scanSU(q.QueryRow(ctx, `SELECT `+suCols+` FROM system_users WHERE id = $1 AND NOT is_deleted`, id))
 }
 
-func listSU(ctx context.Context, q db.Querier, where string, args ...any) ([]SystemUser, error) {
-	rows, err := q.Query(ctx, `SELECT `+suCols+` FROM system_users WHERE `+where, args...)
+// lockLiveSU reads and locks a live system user in q's transaction.
+func lockLiveSU(ctx context.Context, q db.Querier, id uuid.UUID) (SystemUser, error) {
+	return scanSU(q.QueryRow(ctx, `SELECT `+suCols+` FROM system_users WHERE id = $1 AND NOT is_deleted FOR UPDATE`, id))
+}
+
+// liveSUByTriple reads the live system user of (system, owner, external ref).
+func liveSUByTriple(ctx context.Context, q db.Querier, systemID, ownerOrgNo, externalRef string) (SystemUser, error) {
+	return scanSU(q.QueryRow(ctx, `SELECT `+suCols+` FROM system_users
+		WHERE system_id = $1 AND reportee_org_no = $2 AND external_ref = $3 AND NOT is_deleted`, systemID, ownerOrgNo, externalRef))
+}
+
+// liveSUsOfParty lists an organisation's live system users, oldest first.
+func liveSUsOfParty(ctx context.Context, q db.Querier, orgNo string) ([]SystemUser, error) {
+	return collectSUs(q.Query(ctx, `SELECT `+suCols+` FROM system_users
+		WHERE reportee_org_no = $1 AND NOT is_deleted ORDER BY created, id`, orgNo))
+}
+
+// liveSUsOfSystem lists up to limit live system users of a system from a
+// sequence number on, in sequence order.
+func liveSUsOfSystem(ctx context.Context, q db.Querier, systemID string, from int64, limit int) ([]SystemUser, error) {
+	return collectSUs(q.Query(ctx, `SELECT `+suCols+` FROM system_users
+		WHERE system_id = $1 AND NOT is_deleted AND sequence_no >= $2 ORDER BY sequence_no LIMIT $3`, systemID, from, limit))
+}
+
+func collectSUs(rows pgx.Rows, err error) ([]SystemUser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list system users: %w", db.Map(err))
 	}
