@@ -6,6 +6,7 @@
 package route
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -105,12 +106,27 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 // HandlerFunc is a handler that returns its error instead of writing it.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
+// Status is an error that E answers with the bare status and no body:
+// some platform endpoints refuse that way (a bare 401, 403 or 404), and
+// clients match on it.
+type Status int
+
+func (s Status) Error() string { return http.StatusText(int(s)) }
+
 // E adapts h for the platform APIs: a returned error is written as a
-// ProblemDetails body (problem.Error maps sentinels to statuses).
+// ProblemDetails body (problem.Error maps sentinels to statuses), a
+// returned Status as that status without a body.
 func E(h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			problem.Error(w, r, err)
+		err := h(w, r)
+		if err == nil {
+			return
 		}
+		var st Status
+		if errors.As(err, &st) {
+			w.WriteHeader(int(st))
+			return
+		}
+		problem.Error(w, r, err)
 	})
 }
