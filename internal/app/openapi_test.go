@@ -90,3 +90,33 @@ func TestOpenAPIOperations(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPISecurityValuesAreArrays: every security requirement of the
+// served document maps a scheme to an array of scopes, also when a bearer
+// operation needs no particular scope (null is not valid OpenAPI).
+func TestOpenAPISecurityValuesAreArrays(t *testing.T) {
+	s := apptest.Start(t)
+	st, body := doOn(s, t, "GET", "/sim/openapi.json", nil)
+	if st != 200 {
+		t.Fatalf("/sim/openapi.json: %d", st)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string]json.RawMessage `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths {
+		for method, op := range item {
+			for _, req := range op.Security {
+				for scheme, v := range req {
+					if !strings.HasPrefix(string(v), "[") {
+						t.Errorf("%s %s: security %s is %s, want an array", method, path, scheme, v)
+					}
+				}
+			}
+		}
+	}
+}

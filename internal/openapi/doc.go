@@ -72,7 +72,9 @@ func operation(op Op) map[string]any {
 	}
 	switch op.Auth {
 	case "bearer":
-		o["security"] = []map[string][]string{{"bearer": op.Scopes}}
+		// A requirement's value is an array even without scopes (null is
+		// not valid OpenAPI).
+		o["security"] = []map[string][]string{{"bearer": append([]string{}, op.Scopes...)}}
 	case "admin":
 		o["security"] = []map[string][]string{{"admin": {}}, {}}
 	case "session":
