@@ -268,7 +268,8 @@ func (a *App) routes() http.Handler {
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
-		a.Registry.Routes(), a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
+		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
+		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
@@ -336,9 +337,6 @@ func (a *App) listPersons(w http.ResponseWriter, r *http.Request) error {
 func (a *App) mountPlatform(r chi.Router) {
 	// Each package's Routes() is mounted here at the real platform path.
 	a.Tokens.Mount(r)
-	// /authentication/api/v1/systemuser/... and .../enduser/systemuser/...
-	systemusers.NewHTTP(a.SystemUsers, a.Verifier, a.Parties).Mount(r)
-	requests.NewHTTP(a.Requests, a.Verifier, a.Parties).Mount(r)
 }
 
 // mountControl mounts the part of the control API under /sim/api/v1 that

@@ -13,71 +13,87 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
 
-// PartyLookup resolves the {party} of end-user routes.
-type PartyLookup interface {
-	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
-}
+// Routes are the system-user request operations: the vendor's standard,
+// agent and change requests, and the portal's view, approval and
+// rejection of them.
+func (s *Service) Routes() []route.Route {
+	const tagRequests, tagChange = "System-user requests", "Change requests"
+	write, read := []string{su.ScopeRequestWrite}, []string{su.ScopeRequestRead}
+	portal := []string{su.ScopePortal}
+	return []route.Route{
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/vendor", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleCreate(KindStandard)),
+			Tag: tagRequests, Summary: "Ask a customer for a standard system user; answers the request with its confirmUrl", Body: "CreateRequest", OK: http.StatusCreated, OKSchema: "Request"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/vendor/agent", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleCreate(KindAgent)),
+			Tag: tagRequests, Summary: "Ask a customer for an agent (client) system user", Body: "CreateRequest", OK: http.StatusCreated, OKSchema: "Request"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/{requestId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleVendorGet(KindStandard)),
+			Tag: tagRequests, Summary: "A standard request", OKSchema: "Request"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/request/vendor/{requestId}", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleDelete("")),
+			Tag: tagRequests, Summary: "Delete a request", OK: http.StatusAccepted},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/agent/{requestId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleVendorGet(KindAgent)),
+			Tag: tagRequests, Summary: "An agent request", OKSchema: "Request"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleByExternalRef(KindStandard)),
+			Tag: tagRequests, Summary: "A standard request by external reference", OKSchema: "Request"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/agent/byexternalref/{systemId}/{orgNo}/{externalRef}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleByExternalRef(KindAgent)),
+			Tag: tagRequests, Summary: "An agent request by external reference", OKSchema: "Request"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindStandard)),
+			Tag: tagRequests, Summary: "A system's standard requests, paged"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/agent/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindAgent)),
+			Tag: tagRequests, Summary: "A system's agent requests, paged"},
 
-// HTTP serves the request endpoints of spec §2, §3.1 and §4.
-type HTTP struct {
-	svc       *Service
-	verifier  auth.Verifier
-	parties   PartyLookup
-	publicURL string
-}
+		// End-user (portal/BFF) operations: a person's token with the
+		// portal scope; the handler checks the person may manage the party's
+		// access.
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/{requestId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleInternalGet(KindStandard)),
+			Tag: tagRequests, Summary: "A request as the portal shows it"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/agent/{requestId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleInternalGet(KindAgent)),
+			Tag: tagRequests, Summary: "An agent request as the portal shows it"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/{party}/{requestId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePartyGet(KindStandard)),
+			Tag: tagRequests, Summary: "A request for a party"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/agent/{party}/{requestId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePartyGet(KindAgent)),
+			Tag: tagRequests, Summary: "An agent request for a party"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/{party}/{requestId}/approve", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleApprove(KindStandard)),
+			Tag: tagRequests, Summary: "Approve a request: creates the system user"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/agent/{party}/{requestId}/approve", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleApprove(KindAgent)),
+			Tag: tagRequests, Summary: "Approve an agent request"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/{party}/{requestId}/reject", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleReject(KindStandard)),
+			Tag: tagRequests, Summary: "Reject a request"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/agent/{party}/{requestId}/reject", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleReject(KindAgent)),
+			Tag: tagRequests, Summary: "Reject an agent request"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/{party}/{requestId}/escalate", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleEscalate),
+			Tag: tagRequests, Summary: "Escalate a request to someone who may approve it"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/request/agent/{party}/{requestId}/escalate", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleEscalate),
+			Tag: tagRequests, Summary: "Escalate an agent request"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/{party}/{orgno}/pending", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePending(KindStandard)),
+			Tag: tagRequests, Summary: "A party's pending standard requests"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/agent/{party}/{orgno}/pending", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePending(KindAgent)),
+			Tag: tagRequests, Summary: "A party's pending agent requests"},
 
-// NewHTTP builds the handlers.
-func NewHTTP(svc *Service, v auth.Verifier, p PartyLookup) *HTTP {
-	return &HTTP{svc: svc, verifier: v, parties: p, publicURL: svc.publicURL}
-}
-
-// Mount registers the routes at their platform paths on r.
-func (h *HTTP) Mount(r chi.Router) {
-	const rq = "/authentication/api/v1/systemuser/request"
-	const cr = "/authentication/api/v1/systemuser/changerequest"
-	r.Group(func(r chi.Router) {
-		r.Use(auth.Authenticate(h.verifier))
-		write := r.With(auth.RequireScope(su.ScopeRequestWrite))
-		read := r.With(auth.RequireScope(su.ScopeRequestRead))
-		write.Post(rq+"/vendor", h.create(KindStandard))
-		write.Post(rq+"/vendor/agent", h.create(KindAgent))
-		write.Delete(rq+"/vendor/{requestId}", h.delete(""))
-		read.Get(rq+"/vendor/{requestId}", h.vendorGet(KindStandard))
-		read.Get(rq+"/vendor/agent/{requestId}", h.vendorGet(KindAgent))
-		read.Get(rq+"/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", h.byExternalRef(KindStandard))
-		read.Get(rq+"/vendor/agent/byexternalref/{systemId}/{orgNo}/{externalRef}", h.byExternalRef(KindAgent))
-		read.Get(rq+"/vendor/bysystem/{systemId}", h.bySystem(KindStandard))
-		read.Get(rq+"/vendor/agent/bysystem/{systemId}", h.bySystem(KindAgent))
-
-		write.Post(cr+"/vendor", h.createChange)
-		write.Delete(cr+"/vendor/{requestId}", h.delete(KindChange))
-		read.Get(cr+"/vendor/{requestId}", h.vendorGet(KindChange))
-		read.Get(cr+"/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", h.byExternalRef(KindChange))
-		read.Get(cr+"/vendor/bysystem/{systemId}", h.bySystem(KindChange))
-
-		// End-user (portal/BFF) endpoints: a person's token with the portal
-		// scope; the person must be able to manage the party's access.
-		portal := r.With(auth.RequireScope(su.ScopePortal))
-		portal.Get(rq+"/{requestId}", h.internalGet(KindStandard))
-		portal.Get(rq+"/agent/{requestId}", h.internalGet(KindAgent))
-		portal.Get(rq+"/{party}/{requestId}", h.partyGet(KindStandard))
-		portal.Get(rq+"/agent/{party}/{requestId}", h.partyGet(KindAgent))
-		portal.Post(rq+"/{party}/{requestId}/approve", h.approve(KindStandard))
-		portal.Post(rq+"/agent/{party}/{requestId}/approve", h.approve(KindAgent))
-		portal.Post(rq+"/{party}/{requestId}/reject", h.reject(KindStandard))
-		portal.Post(rq+"/agent/{party}/{requestId}/reject", h.reject(KindAgent))
-		portal.Post(rq+"/{party}/{requestId}/escalate", h.escalate)
-		portal.Post(rq+"/agent/{party}/{requestId}/escalate", h.escalate)
-		portal.Get(rq+"/{party}/{orgno}/pending", h.pending(KindStandard))
-		portal.Get(rq+"/agent/{party}/{orgno}/pending", h.pending(KindAgent))
-		r.Get(cr+"/{requestId}", h.internalGet(KindChange))
-		portal.Get(cr+"/{party}/{requestId}", h.partyGet(KindChange))
-		portal.Post(cr+"/{party}/{requestId}/approve", h.approve(KindChange))
-		portal.Post(cr+"/{party}/{requestId}/reject", h.reject(KindChange))
-	})
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/changerequest/vendor", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleCreateChange),
+			Tag: tagChange, Summary: "Ask to add or remove rights or packages of a system user (NoChangeNeeded when nothing changes)", Body: "ChangeRequest", OK: http.StatusCreated},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/{requestId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleVendorGet(KindChange)),
+			Tag: tagChange, Summary: "A change request"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/changerequest/vendor/{requestId}", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleDelete(KindChange)),
+			Tag: tagChange, Summary: "Delete a change request", OK: http.StatusAccepted},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleByExternalRef(KindChange)),
+			Tag: tagChange, Summary: "A change request by external reference"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindChange)),
+			Tag: tagChange, Summary: "A system's change requests, paged"},
+		// Any authenticated caller, as on the platform ([Authorize] without a
+		// scope policy); the handler lets only access managers of the party
+		// see it.
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/{requestId}", Guard: route.Bearer, Handler: route.E(s.handleInternalGet(KindChange)),
+			Tag: tagChange, Summary: "A change request as the portal shows it"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/{party}/{requestId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePartyGet(KindChange)),
+			Tag: tagChange, Summary: "A change request for a party"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/changerequest/{party}/{requestId}/approve", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleApprove(KindChange)),
+			Tag: tagChange, Summary: "Approve a change request"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/changerequest/{party}/{requestId}/reject", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleReject(KindChange)),
+			Tag: tagChange, Summary: "Reject a change request"},
+	}
 }
 
 // requestJSON is RequestSystemResponse / AgentRequestSystemResponse.
@@ -164,146 +180,136 @@ func Vendor(r Request) any {
 	return j
 }
 
-func (h *HTTP) create(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vendor, ok := su.VendorOf(w, r)
-		if !ok {
-			return
+func (s *Service) handleCreate(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		vendor, err := su.VendorOrg(r)
+		if err != nil {
+			return err
 		}
 		var in CreateInput
 		if p := problem.DecodeJSON(w, r, &in); p != nil {
-			problem.Write(w, r, p)
-			return
+			return p
 		}
-		req, created, err := h.svc.Create(r.Context(), vendor, kind, in)
+		req, created, err := s.Create(r.Context(), vendor, kind, in)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		status := http.StatusOK
 		if created {
 			status = http.StatusCreated
-			w.Header().Set("Location", h.publicURL+"/authentication/api/v1/systemuser/request/"+req.ID.String())
+			w.Header().Set("Location", s.publicURL+"/authentication/api/v1/systemuser/request/"+req.ID.String())
 		}
 		problem.WriteJSON(w, status, Vendor(req))
+		return nil
 	}
 }
 
-func (h *HTTP) createChange(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleCreateChange(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	corr, err := uuid.Parse(q.Get("correlation-id"))
 	if err != nil || corr == uuid.Nil {
 		http.Error(w, "Missing or invalid QueryParameter: correlation-id. It must be a valid Guid.", http.StatusBadRequest)
-		return
+		return nil
 	}
-	vendor, ok := su.VendorOf(w, r)
-	if !ok {
-		return
+	vendor, err := su.VendorOrg(r)
+	if err != nil {
+		return err
 	}
 	suID, err := uuid.Parse(q.Get("system-user-id"))
 	if err != nil {
-		problem.Error(w, r, su.SystemUserNotFound.New())
-		return
+		return su.SystemUserNotFound.New()
 	}
 	if corr == suID {
 		http.Error(w, "The correlation-id can not be the same as the system-user-id.", http.StatusBadRequest)
-		return
+		return nil
 	}
 	var in ChangeInput
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
-	u, err := h.svc.users.Get(r.Context(), suID)
+	u, err := s.users.Get(r.Context(), suID)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	if u.SupplierOrgNo != vendor {
 		// The platform answers a bare 401 when the system user is another
 		// vendor's (spec §4 step 4).
-		w.WriteHeader(http.StatusUnauthorized)
-		return
+		return route.Status(http.StatusUnauthorized)
 	}
-	req, created, err := h.svc.CreateChange(r.Context(), vendor, corr, suID, in)
+	req, created, err := s.CreateChange(r.Context(), vendor, corr, suID, in)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
-		w.Header().Set("Location", h.publicURL+"/authentication/api/v1/systemuser/changerequest/"+req.ID.String())
+		w.Header().Set("Location", s.publicURL+"/authentication/api/v1/systemuser/changerequest/"+req.ID.String())
 	}
 	problem.WriteJSON(w, status, Vendor(req))
+	return nil
 }
 
-func requestID(w http.ResponseWriter, r *http.Request, kind string) (uuid.UUID, bool) {
+func requestID(r *http.Request, kind string) (uuid.UUID, error) {
 	id, err := uuid.Parse(chi.URLParam(r, "requestId"))
 	if err != nil {
-		problem.Error(w, r, notFound(kind, chi.URLParam(r, "requestId")))
-		return id, false
+		return id, notFound(kind, chi.URLParam(r, "requestId"))
 	}
-	return id, true
+	return id, nil
 }
 
-func (h *HTTP) vendorGet(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vendor, ok := su.VendorOf(w, r)
-		if !ok {
-			return
-		}
-		id, ok := requestID(w, r, "")
-		if !ok {
-			return
-		}
-		req, err := h.svc.VendorGet(r.Context(), vendor, kind, id)
+func (s *Service) handleVendorGet(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		vendor, err := su.VendorOrg(r)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
+		}
+		id, err := requestID(r, "")
+		if err != nil {
+			return err
+		}
+		req, err := s.VendorGet(r.Context(), vendor, kind, id)
+		if err != nil {
+			return err
 		}
 		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		return nil
 	}
 }
 
-func (h *HTTP) byExternalRef(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vendor, ok := su.VendorOf(w, r)
-		if !ok {
-			return
-		}
-		req, err := h.svc.ByExternalRef(r.Context(), vendor, kind, chi.URLParam(r, "systemId"), chi.URLParam(r, "orgNo"), chi.URLParam(r, "externalRef"))
+func (s *Service) handleByExternalRef(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		vendor, err := su.VendorOrg(r)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
+		}
+		req, err := s.ByExternalRef(r.Context(), vendor, kind, chi.URLParam(r, "systemId"), chi.URLParam(r, "orgNo"), chi.URLParam(r, "externalRef"))
+		if err != nil {
+			return err
 		}
 		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		return nil
 	}
 }
 
-func (h *HTTP) bySystem(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vendor, ok := su.VendorOf(w, r)
-		if !ok {
-			return
+func (s *Service) handleBySystem(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		vendor, err := su.VendorOrg(r)
+		if err != nil {
+			return err
 		}
 		var after uuid.UUID
 		if t := r.URL.Query().Get("token"); t != "" {
-			var s string
-			if err := su.DecodeToken(t, &s); err != nil {
-				problem.Write(w, r, problem.BadRequest.WithDetail("invalid continuation token"))
-				return
+			var tok string
+			if err := su.DecodeToken(t, &tok); err != nil {
+				return problem.BadRequest.WithDetail("invalid continuation token")
 			}
-			var err error
-			if after, err = uuid.Parse(s); err != nil {
-				problem.Write(w, r, problem.BadRequest.WithDetail("invalid continuation token"))
-				return
+			if after, err = uuid.Parse(tok); err != nil {
+				return problem.BadRequest.WithDetail("invalid continuation token")
 			}
 		}
-		list, more, err := h.svc.ListBySystem(r.Context(), vendor, kind, chi.URLParam(r, "systemId"), after)
+		list, more, err := s.ListBySystem(r.Context(), vendor, kind, chi.URLParam(r, "systemId"), after)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		page := su.Paginated[any]{Data: []any{}}
 		for _, x := range list {
@@ -316,110 +322,108 @@ func (h *HTTP) bySystem(kind string) http.HandlerFunc {
 			page.Links.Next = su.NextLink(r, su.EncodeToken(list[len(list)-1].ID.String()))
 		}
 		problem.WriteJSON(w, http.StatusOK, page)
+		return nil
 	}
 }
 
-func (h *HTTP) delete(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		vendor, ok := su.VendorOf(w, r)
-		if !ok {
-			return
+func (s *Service) handleDelete(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		vendor, err := su.VendorOrg(r)
+		if err != nil {
+			return err
 		}
-		id, ok := requestID(w, r, "")
-		if !ok {
-			return
+		id, err := requestID(r, "")
+		if err != nil {
+			return err
 		}
-		if err := h.svc.Delete(r.Context(), vendor, kind, id); err != nil {
-			problem.Error(w, r, err)
-			return
+		if err := s.Delete(r.Context(), vendor, kind, id); err != nil {
+			return err
 		}
 		w.WriteHeader(http.StatusAccepted)
+		return nil
 	}
 }
 
-// person returns the calling person's PID, or answers 403.
-func person(w http.ResponseWriter, r *http.Request) (string, bool) {
+// person returns the calling person's PID, or 403.
+func person(r *http.Request) (string, error) {
 	c, _ := auth.CallerFrom(r.Context())
 	if c.PID == "" {
-		problem.Write(w, r, problem.Forbidden.WithDetail("this endpoint needs a person's token"))
-		return "", false
+		return "", problem.Forbidden.WithDetail("this endpoint needs a person's token")
 	}
-	return c.PID, true
+	return c.PID, nil
 }
 
-func (h *HTTP) partyOrg(w http.ResponseWriter, r *http.Request, param string) (parties.Organization, bool) {
-	org, err := h.parties.OrgByParty(r.Context(), chi.URLParam(r, param))
-	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, su.ReporteeOrgNoNotFound.New())
-			return org, false
-		}
-		problem.Error(w, r, err)
-		return org, false
+func (s *Service) partyOrg(r *http.Request, param string) (parties.Organization, error) {
+	org, err := s.parties.OrgByParty(r.Context(), chi.URLParam(r, param))
+	if errors.Is(err, db.ErrNotFound) {
+		return org, su.ReporteeOrgNoNotFound.New()
 	}
-	return org, true
+	return org, err
 }
 
 // mayManage checks the person may manage the org's access (AUTH-00066).
-func (h *HTTP) mayManage(w http.ResponseWriter, r *http.Request, pid, orgNo string) bool {
-	ok, err := h.svc.parties.CanManage(r.Context(), pid, orgNo)
+func (s *Service) mayManage(r *http.Request, pid, orgNo string) error {
+	ok, err := s.parties.CanManage(r.Context(), pid, orgNo)
 	if err != nil {
-		problem.Error(w, r, err)
-		return false
+		return err
 	}
 	if !ok {
-		problem.Error(w, r, su.UserIsNotAccessManager.New())
-		return false
+		return su.UserIsNotAccessManager.New()
 	}
-	return true
+	return nil
 }
 
-func (h *HTTP) internalGet(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		pid, ok := person(w, r)
-		if !ok {
-			return
+// managedParty is the person and the {party} they may manage.
+func (s *Service) managedParty(r *http.Request) (pid string, org parties.Organization, err error) {
+	if pid, err = person(r); err != nil {
+		return "", org, err
+	}
+	if org, err = s.partyOrg(r, "party"); err != nil {
+		return "", org, err
+	}
+	return pid, org, s.mayManage(r, pid, org.OrgNo)
+}
+
+func (s *Service) handleInternalGet(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		pid, err := person(r)
+		if err != nil {
+			return err
 		}
-		id, ok := requestID(w, r, kind)
-		if !ok {
-			return
+		id, err := requestID(r, kind)
+		if err != nil {
+			return err
 		}
-		req, err := h.svc.Get(r.Context(), id)
+		req, err := s.Get(r.Context(), id)
 		if err == nil && req.Kind != kind {
 			err = notFound(kind, id)
 		}
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
-		org, err := h.svc.parties.Org(r.Context(), req.PartyOrgNo)
+		org, err := s.parties.Org(r.Context(), req.PartyOrgNo)
 		if err != nil {
-			problem.Error(w, r, su.ReporteeOrgNoNotFound.New())
-			return
+			return su.ReporteeOrgNoNotFound.New()
 		}
 		// An access manager may approve; someone with only a role at the
 		// party may see a standard or agent request and escalate it (spec
 		// §2.4). A change request cannot be escalated: the platform shows
 		// it to access managers only (AUTH-00066 for anyone else).
-		manager, err := h.svc.parties.CanManage(r.Context(), pid, req.PartyOrgNo)
+		manager, err := s.parties.CanManage(r.Context(), pid, req.PartyOrgNo)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		if !manager && kind == KindChange {
-			problem.Error(w, r, su.UserIsNotAccessManager.New())
-			return
+			return su.UserIsNotAccessManager.New()
 		}
 		escalateOnly := false
 		if !manager {
-			related, err := h.svc.HasRelation(r.Context(), pid, req.PartyOrgNo)
+			related, err := s.HasRelation(r.Context(), pid, req.PartyOrgNo)
 			if err != nil {
-				problem.Error(w, r, err)
-				return
+				return err
 			}
 			if !related {
-				problem.Error(w, r, su.UserIsNotAccessManager.New())
-				return
+				return su.UserIsNotAccessManager.New()
 			}
 			escalateOnly = true
 		}
@@ -427,7 +431,7 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			j := Vendor(req).(changeJSON)
 			j.PartyID, j.PartyUUID, j.Created, j.TimedOut = &org.PartyID, &org.PartyUUID, nil, nil
 			problem.WriteJSON(w, http.StatusOK, j)
-			return
+			return nil
 		}
 		j := internalJSON{ID: req.ID, IntegrationTitle: req.IntegrationTitle, ExternalRef: req.ExternalRef, SystemID: req.SystemID,
 			PartyOrgNo: req.PartyOrgNo, PartyID: org.PartyID, PartyUUID: org.PartyUUID, Rights: orEmpty(req.Rights),
@@ -438,112 +442,102 @@ func (h *HTTP) internalGet(kind string) http.HandlerFunc {
 			j.SystemUserType = &t
 		}
 		problem.WriteJSON(w, http.StatusOK, j)
+		return nil
 	}
 }
 
-func (h *HTTP) partyGet(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		pid, ok := person(w, r)
-		if !ok {
-			return
+func (s *Service) handlePartyGet(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		_, org, err := s.managedParty(r)
+		if err != nil {
+			return err
 		}
-		org, ok := h.partyOrg(w, r, "party")
-		if !ok || !h.mayManage(w, r, pid, org.OrgNo) {
-			return
+		id, err := requestID(r, kind)
+		if err != nil {
+			return err
 		}
-		id, ok := requestID(w, r, kind)
-		if !ok {
-			return
-		}
-		req, err := h.svc.Get(r.Context(), id)
+		req, err := s.Get(r.Context(), id)
 		if err == nil && (req.Kind != kind || req.PartyOrgNo != org.OrgNo) {
 			err = notFound("", id)
 		}
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		return nil
 	}
 }
 
-func (h *HTTP) approve(kind string) http.HandlerFunc {
-	return h.answer(kind, func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error {
-		_, err := h.svc.Approve(ctx, id, partyOrgNo, pid)
+func (s *Service) handleApprove(kind string) route.HandlerFunc {
+	return s.answer(kind, func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error {
+		_, err := s.Approve(ctx, id, partyOrgNo, pid)
 		return err
 	})
 }
 
-func (h *HTTP) reject(kind string) http.HandlerFunc { return h.answer(kind, h.svc.Reject) }
+func (s *Service) handleReject(kind string) route.HandlerFunc { return s.answer(kind, s.Reject) }
 
 // answer is approve and reject: the person, the party and a request of the
 // route's kind, then act; answers true as the platform does.
-func (h *HTTP) answer(kind string, act func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		pid, ok := person(w, r)
-		if !ok {
-			return
+func (s *Service) answer(kind string, act func(ctx context.Context, id uuid.UUID, partyOrgNo, pid string) error) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		pid, err := person(r)
+		if err != nil {
+			return err
 		}
-		org, ok := h.partyOrg(w, r, "party")
-		if !ok {
-			return
+		org, err := s.partyOrg(r, "party")
+		if err != nil {
+			return err
 		}
-		id, ok := requestID(w, r, kind)
-		if !ok {
-			return
+		id, err := requestID(r, kind)
+		if err != nil {
+			return err
 		}
-		if req, err := h.svc.Get(r.Context(), id); err == nil && req.Kind != kind {
-			problem.Error(w, r, notFound(kind, id))
-			return
+		if req, err := s.Get(r.Context(), id); err == nil && req.Kind != kind {
+			return notFound(kind, id)
 		}
 		if err := act(r.Context(), id, org.OrgNo, pid); err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		problem.WriteJSON(w, http.StatusOK, true)
+		return nil
 	}
 }
 
-func (h *HTTP) escalate(w http.ResponseWriter, r *http.Request) {
-	pid, ok := person(w, r)
-	if !ok {
-		return
-	}
-	org, ok := h.partyOrg(w, r, "party")
-	if !ok {
-		return
-	}
-	id, ok := requestID(w, r, "")
-	if !ok {
-		return
-	}
-	done, err := h.svc.Escalate(r.Context(), id, org.OrgNo, pid)
+func (s *Service) handleEscalate(w http.ResponseWriter, r *http.Request) error {
+	pid, err := person(r)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
+	}
+	org, err := s.partyOrg(r, "party")
+	if err != nil {
+		return err
+	}
+	id, err := requestID(r, "")
+	if err != nil {
+		return err
+	}
+	done, err := s.Escalate(r.Context(), id, org.OrgNo, pid)
+	if err != nil {
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, done)
+	return nil
 }
 
-func (h *HTTP) pending(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		pid, ok := person(w, r)
-		if !ok {
-			return
-		}
-		org, ok := h.partyOrg(w, r, "party")
-		if !ok || !h.mayManage(w, r, pid, org.OrgNo) {
-			return
+func (s *Service) handlePending(kind string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		_, org, err := s.managedParty(r)
+		if err != nil {
+			return err
 		}
 		orgNo := chi.URLParam(r, "orgno")
 		if orgNo != org.OrgNo {
-			problem.Error(w, r, su.PartyRequestMismatch.New())
-			return
+			return su.PartyRequestMismatch.New()
 		}
-		list, err := h.svc.Pending(r.Context(), orgNo)
+		list, err := s.Pending(r.Context(), orgNo)
 		if err != nil {
-			problem.Error(w, r, err)
-			return
+			return err
 		}
 		out := []any{}
 		for _, x := range list {
@@ -552,5 +546,6 @@ func (h *HTTP) pending(kind string) http.HandlerFunc {
 			}
 		}
 		problem.WriteJSON(w, http.StatusOK, out)
+		return nil
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
 )
@@ -50,11 +51,8 @@ func newHTTPEnv(t *testing.T) httpEnv {
 		"kari":      {Kind: auth.KindAltinn, PID: strangerPID, Scopes: []string{su.ScopePortal, su.ScopeClientDelegationsRd, su.ScopeClientDelegationsWr}},
 	}
 	r := chi.NewRouter()
-	p := parties.NewService(e.reqs.pool)
-	NewHTTP(e.reqs, v, p).Mount(r)
-	uh := su.NewHTTP(e.users, v, p)
-	uh.PageSize = 2
-	uh.Mount(r)
+	e.users.PageSize = 2
+	route.Mount(r, route.Deps{Verifier: v}, e.reqs.Routes(), e.users.Routes())
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return httpEnv{env: e, url: srv.URL}

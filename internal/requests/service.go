@@ -22,6 +22,9 @@ import (
 // Parties is what this package needs from internal/parties.
 type Parties interface {
 	Org(ctx context.Context, orgNo string) (parties.Organization, error)
+	// OrgByParty resolves a {party} route value (party id, uuid or org
+	// number).
+	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
 	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
 	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
 }

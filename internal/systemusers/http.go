@@ -17,6 +17,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 // Scopes of the system-user APIs (spec §0).
@@ -31,57 +32,54 @@ const (
 	ScopeClientDelegationsWr = "altinn:clientdelegations.write"
 )
 
-// Managers says who may act for an organisation in the end-user APIs.
-type Managers interface {
-	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
-	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
-	Org(ctx context.Context, orgNo string) (parties.Organization, error)
-}
+// Routes are the system-user operations: the vendor's and Maskinporten's
+// lookups, the portal's system users of a party, and client delegation.
+// Where a party's access is checked, the handler does it.
+func (s *Service) Routes() []route.Route {
+	const tagSU, tagClients = "System users", "Client delegation"
+	portal := []string{ScopePortal}
+	cdRead, cdWrite := []string{ScopeClientDelegationsRd}, []string{ScopeClientDelegationsWr}
+	return []route.Route{
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/byExternalId", Guard: route.Bearer, Scopes: []string{ScopeMaskinportenLookup}, Handler: route.E(s.handleByExternalID),
+			Tag: tagSU, Summary: "Maskinporten's lookup: the system user for a client, vendor, owner and external reference", OKSchema: "SystemUser"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/vendor/byquery", Guard: route.Bearer, Scopes: []string{ScopeRequestWrite}, Handler: route.E(s.handleByQuery),
+			Tag: tagSU, Summary: "A vendor's system user by system, org and external reference", OKSchema: "SystemUser"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: []string{ScopeRegisterWrite, ScopeRegisterAdmin}, Handler: route.E(s.handleBySystem),
+			Tag: tagSU, Summary: "A system's system users, paged"},
+		{Method: http.MethodPut, Path: "/authentication/api/v1/systemuser", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleUpdate),
+			Tag: tagSU, Summary: "Update a system user (accepted, no effect, as on the platform)"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/{party}/create", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleCreateForParty),
+			Tag: tagSU, Summary: "Create a standard system user directly (portal)", OKSchema: "SystemUser"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleListStandard),
+			Tag: tagSU, Summary: "A party's standard system users"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleGet),
+			Tag: tagSU, Summary: "A system user", OKSchema: "SystemUser"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDeleteStandard),
+			Tag: tagSU, Summary: "Delete a standard system user", OK: http.StatusAccepted},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}/delegations", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDelegations),
+			Tag: tagSU, Summary: "What a system user was given"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleListAgents),
+			Tag: tagSU, Summary: "A party's agent system users"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDeleteAgent),
+			Tag: tagSU, Summary: "Delete an agent system user (no clients left)", OK: http.StatusAccepted},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}/{facilitator}/{systemUserId}/delegations", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentDelegations),
+			Tag: tagClients, Summary: "An agent system user's client delegations (portal)"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentAddClient),
+			Tag: tagClients, Summary: "Delegate a client to an agent system user (portal)"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}/client", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentRemoveClient),
+			Tag: tagClients, Summary: "Remove a client from an agent system user (portal)"},
 
-// HTTP serves the system-user endpoints of spec §3.2, §3.3 and §5.
-type HTTP struct {
-	svc      *Service
-	verifier auth.Verifier
-	managers Managers
-	// PageSize of the vendor bysystem listing.
-	PageSize int
-}
-
-// NewHTTP builds the handlers.
-func NewHTTP(svc *Service, v auth.Verifier, m Managers) *HTTP {
-	return &HTTP{svc: svc, verifier: v, managers: m, PageSize: 50}
-}
-
-// Mount registers the routes at their platform paths on r. Routes are
-// registered with full paths in groups (not sub-routers), so other
-// packages can mount their routes under the same prefixes.
-func (h *HTTP) Mount(r chi.Router) {
-	const su = "/authentication/api/v1/systemuser"
-	const cd = "/authentication/api/v1/enduser/systemuser"
-	r.Group(func(r chi.Router) {
-		r.Use(auth.Authenticate(h.verifier))
-		r.With(auth.RequireScope(ScopeMaskinportenLookup)).Get(su+"/byExternalId", h.byExternalID)
-		r.With(auth.RequireScope(ScopeRequestWrite)).Get(su+"/vendor/byquery", h.byQuery)
-		r.With(auth.RequireScope(ScopeRegisterWrite, ScopeRegisterAdmin)).Get(su+"/vendor/bysystem/{systemId}", h.bySystem)
-		portal := r.With(auth.RequireScope(ScopePortal))
-		portal.Put(su, h.update)
-		portal.Post(su+"/{party}/create", h.createForParty)
-		portal.Get(su+"/{party}/{systemUserId}/delegations", h.delegations)
-		portal.Get(su+"/agent/{party}/{facilitator}/{systemUserId}/delegations", h.agentDelegations)
-		portal.Post(su+"/agent/{party}/{systemUserId}", h.agentAddClient)
-		portal.Delete(su+"/agent/{party}/{systemUserId}/client", h.agentRemoveClient)
-		portal.Get(su+"/agent/{party}", h.listAgents)
-		portal.Delete(su+"/agent/{party}/{systemUserId}", h.deleteAgent)
-		portal.Get(su+"/{party}", h.listStandard)
-		portal.Get(su+"/{party}/{systemUserId}", h.get)
-		portal.Delete(su+"/{party}/{systemUserId}", h.deleteStandard)
-
-		r.With(auth.RequireScope(ScopeClientDelegationsRd)).Get(cd+"/clients/available", h.availableClients)
-		r.With(auth.RequireScope(ScopeClientDelegationsRd)).Get(cd+"/clients", h.clients)
-		r.With(auth.RequireScope(ScopeClientDelegationsWr)).Post(cd+"/clients", h.addClient)
-		r.With(auth.RequireScope(ScopeClientDelegationsWr)).Delete(cd+"/clients", h.removeClient)
-		r.With(auth.RequireScope(ScopeClientDelegationsRd)).Get(cd+"/agents", h.agents)
-	})
+		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/agents", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAgents),
+			Tag: tagClients, Summary: "A facilitator's agent system users"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleClients),
+			Tag: tagClients, Summary: "An agent system user's clients"},
+		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients/available", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAvailableClients),
+			Tag: tagClients, Summary: "Clients the facilitator may delegate (by ER role)"},
+		{Method: http.MethodPost, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleAddClient),
+			Tag: tagClients, Summary: "Delegate a client"},
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleRemoveClient),
+			Tag: tagClients, Summary: "Remove a client"},
+	}
 }
 
 // ExternalDTO is SystemUserExternalDTO (vendor and Maskinporten lookups).
@@ -191,91 +189,82 @@ func NextLink(r *http.Request, token string) *string {
 	return &s
 }
 
-// VendorOf returns the vendor org number of the caller, or writes
-// AUTH-00023 and returns false.
-func VendorOf(w http.ResponseWriter, r *http.Request) (string, bool) {
+// VendorOrg is the vendor org number of the caller, or AUTH-00023.
+func VendorOrg(r *http.Request) (string, error) {
 	c, _ := auth.CallerFrom(r.Context())
 	if c.ConsumerOrgNo == "" {
-		problem.Error(w, r, VendorOrgNoNotFound.New())
-		return "", false
+		return "", VendorOrgNoNotFound.New()
 	}
-	return c.ConsumerOrgNo, true
+	return c.ConsumerOrgNo, nil
 }
 
-// byExternalID is Maskinporten's lookup (spec §5.3): 400 empty without
-// the three required parameters, 404 empty when none, else the DTO with
-// productName set to the system id.
-func (h *HTTP) byExternalID(w http.ResponseWriter, r *http.Request) {
+// handleByExternalID is Maskinporten's lookup (spec §5.3): 400 empty
+// without the three required parameters, 404 empty when none, else the DTO
+// with productName set to the system id.
+func (s *Service) handleByExternalID(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	clientID, provider, owner := q.Get("clientId"), q.Get("systemProviderOrgNo"), q.Get("systemUserOwnerOrgNo")
 	if clientID == "" || provider == "" || owner == "" {
-		w.WriteHeader(http.StatusBadRequest)
-		return
+		return route.Status(http.StatusBadRequest)
 	}
-	su, err := h.svc.ByExternalID(r.Context(), clientID, provider, owner, q.Get("externalRef"))
+	su, err := s.ByExternalID(r.Context(), clientID, provider, owner, q.Get("externalRef"))
 	if errors.Is(err, db.ErrNotFound) {
-		w.WriteHeader(http.StatusNotFound)
-		return
+		return route.Status(http.StatusNotFound)
 	}
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	d := External(su)
 	d.ProductName = su.SystemID
 	w.Header().Set("Cache-Control", "no-store")
 	problem.WriteJSON(w, http.StatusOK, d)
+	return nil
 }
 
-// byQuery: the vendor's own live system user for (system, org, ref).
-func (h *HTTP) byQuery(w http.ResponseWriter, r *http.Request) {
-	vendor, ok := VendorOf(w, r)
-	if !ok {
-		return
+// handleByQuery: the vendor's own live system user for (system, org, ref).
+func (s *Service) handleByQuery(w http.ResponseWriter, r *http.Request) error {
+	vendor, err := VendorOrg(r)
+	if err != nil {
+		return err
 	}
 	q := r.URL.Query()
-	su, err := h.svc.ByTriple(r.Context(), nil, q.Get("system-id"), q.Get("orgno"), q.Get("external-ref"))
+	su, err := s.ByTriple(r.Context(), nil, q.Get("system-id"), q.Get("orgno"), q.Get("external-ref"))
 	if err != nil || su.SupplierOrgNo != vendor {
 		if err == nil || errors.Is(err, db.ErrNotFound) {
-			w.WriteHeader(http.StatusNotFound)
-			return
+			return route.Status(http.StatusNotFound)
 		}
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, External(su))
+	return nil
 }
 
-// bySystem: the vendor's system users of one system, paged by sequence
-// number; the token is the first item of the next page.
-func (h *HTTP) bySystem(w http.ResponseWriter, r *http.Request) {
-	vendor, ok := VendorOf(w, r)
-	if !ok {
-		return
+// handleBySystem: the vendor's system users of one system, paged by
+// sequence number; the token is the first item of the next page.
+func (s *Service) handleBySystem(w http.ResponseWriter, r *http.Request) error {
+	vendor, err := VendorOrg(r)
+	if err != nil {
+		return err
 	}
 	c, _ := auth.CallerFrom(r.Context())
 	systemID := chi.URLParam(r, "systemId")
-	sys, err := h.svc.systems.System(r.Context(), systemID)
+	sys, err := s.systems.System(r.Context(), systemID)
 	if err != nil || (sys.Vendor != vendor && !c.HasScope(ScopeRegisterAdmin)) {
 		if err == nil || errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, SystemIDNotFound.New())
-			return
+			return SystemIDNotFound.New()
 		}
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	var from int64
 	if t := r.URL.Query().Get("token"); t != "" {
 		if err := DecodeToken(t, &from); err != nil {
-			problem.Write(w, r, problem.BadRequest.WithDetail("invalid continuation token"))
-			return
+			return problem.BadRequest.WithDetail("invalid continuation token")
 		}
 	}
-	size := h.PageSize
-	list, err := h.svc.ListBySystem(r.Context(), systemID, from, size+1)
+	size := s.PageSize
+	list, err := s.ListBySystem(r.Context(), systemID, from, size+1)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	page := Paginated[ExternalDTO]{Data: []ExternalDTO{}}
 	for i, su := range list {
@@ -286,47 +275,44 @@ func (h *HTTP) bySystem(w http.ResponseWriter, r *http.Request) {
 		page.Data = append(page.Data, External(su))
 	}
 	problem.WriteJSON(w, http.StatusOK, page)
+	return nil
 }
 
-// party resolves the {party} route value and checks that the person may
-// manage its access.
-func (h *HTTP) party(w http.ResponseWriter, r *http.Request) (parties.Organization, bool) {
-	org, err := h.managers.OrgByParty(r.Context(), chi.URLParam(r, "party"))
+// party resolves the {party} route value and checks that the caller may
+// manage its access (a bare 403 when not, as on the platform).
+func (s *Service) party(r *http.Request) (parties.Organization, error) {
+	org, err := s.parties.OrgByParty(r.Context(), chi.URLParam(r, "party"))
 	if err != nil {
 		if errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, ReporteeOrgNoNotFound.New())
-			return org, false
+			return org, ReporteeOrgNoNotFound.New()
 		}
-		problem.Error(w, r, err)
-		return org, false
+		return org, err
 	}
-	if !h.mayManage(r, org.OrgNo) {
-		w.WriteHeader(http.StatusForbidden)
-		return org, false
+	if !s.mayManage(r, org.OrgNo) {
+		return org, route.Status(http.StatusForbidden)
 	}
-	return org, true
+	return org, nil
 }
 
 // mayManage: a person who may manage the org's access, or an
 // organisation's own enterprise token.
-func (h *HTTP) mayManage(r *http.Request, orgNo string) bool {
+func (s *Service) mayManage(r *http.Request, orgNo string) bool {
 	c, _ := auth.CallerFrom(r.Context())
 	if c.PID != "" {
-		ok, err := h.managers.CanManage(r.Context(), c.PID, orgNo)
+		ok, err := s.parties.CanManage(r.Context(), c.PID, orgNo)
 		return err == nil && ok
 	}
 	return c.ConsumerOrgNo != "" && c.ConsumerOrgNo == orgNo
 }
 
-func (h *HTTP) listOfType(w http.ResponseWriter, r *http.Request, userType string) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
-	}
-	list, err := h.svc.ListForParty(r.Context(), org.OrgNo)
+func (s *Service) listOfType(w http.ResponseWriter, r *http.Request, userType string) error {
+	org, err := s.party(r)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
+	}
+	list, err := s.ListForParty(r.Context(), org.OrgNo)
+	if err != nil {
+		return err
 	}
 	out := []InternalDTO{}
 	for _, su := range list {
@@ -335,89 +321,95 @@ func (h *HTTP) listOfType(w http.ResponseWriter, r *http.Request, userType strin
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (h *HTTP) listStandard(w http.ResponseWriter, r *http.Request) { h.listOfType(w, r, TypeStandard) }
-func (h *HTTP) listAgents(w http.ResponseWriter, r *http.Request)   { h.listOfType(w, r, TypeAgent) }
+func (s *Service) handleListStandard(w http.ResponseWriter, r *http.Request) error {
+	return s.listOfType(w, r, TypeStandard)
+}
 
-func (h *HTTP) get(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+func (s *Service) handleListAgents(w http.ResponseWriter, r *http.Request) error {
+	return s.listOfType(w, r, TypeAgent)
+}
+
+func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
 	id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
 	if err != nil {
-		w.WriteHeader(http.StatusNotFound)
-		return
+		return route.Status(http.StatusNotFound)
 	}
-	su, err := h.svc.Get(r.Context(), id)
+	su, err := s.Get(r.Context(), id)
 	if err != nil || su.ReporteeOrgNo != org.OrgNo {
-		w.WriteHeader(http.StatusNotFound)
-		return
+		return route.Status(http.StatusNotFound)
 	}
 	d := Internal(su)
 	d.Rights = orEmptyRights(su.Rights)
 	problem.WriteJSON(w, http.StatusOK, d)
+	return nil
 }
 
-// deleteStandard answers 202 with body 1, or 404 with body 0 when there
-// is no such system user (spec §5.2); an agent system user is AUTH-00036.
-func (h *HTTP) deleteStandard(w http.ResponseWriter, r *http.Request) { h.delete(w, r, TypeStandard) }
+// handleDeleteStandard answers 202 with body 1, or 404 with body 0 when
+// there is no such system user (spec §5.2); an agent system user is
+// AUTH-00036.
+func (s *Service) handleDeleteStandard(w http.ResponseWriter, r *http.Request) error {
+	return s.deleteOfType(w, r, TypeStandard)
+}
 
-// deleteAgent is the agent variant: 200 on success, AUTH-00015 when not
-// found, AUTH-00034 for a standard system user.
-func (h *HTTP) deleteAgent(w http.ResponseWriter, r *http.Request) { h.delete(w, r, TypeAgent) }
+// handleDeleteAgent is the agent variant: 200 on success, AUTH-00015 when
+// not found, AUTH-00034 for a standard system user.
+func (s *Service) handleDeleteAgent(w http.ResponseWriter, r *http.Request) error {
+	return s.deleteOfType(w, r, TypeAgent)
+}
 
-func (h *HTTP) delete(w http.ResponseWriter, r *http.Request, userType string) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+func (s *Service) deleteOfType(w http.ResponseWriter, r *http.Request, userType string) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
 	id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
 	var su SystemUser
 	if err == nil {
-		su, err = h.svc.Get(r.Context(), id)
+		su, err = s.Get(r.Context(), id)
 	}
 	if err != nil {
 		if userType == TypeAgent {
-			problem.Error(w, r, SystemUserNotFound.New())
-			return
+			return SystemUserNotFound.New()
 		}
 		problem.WriteJSON(w, http.StatusNotFound, 0)
-		return
+		return nil
 	}
 	if su.UserType != userType {
 		if userType == TypeAgent {
-			problem.Error(w, r, ExpectedAgentUserType.New())
-		} else {
-			problem.Error(w, r, ExpectedStandardUserType.New())
+			return ExpectedAgentUserType.New()
 		}
-		return
+		return ExpectedStandardUserType.New()
 	}
-	if err := h.svc.Delete(r.Context(), id, org.OrgNo); err != nil {
-		problem.Error(w, r, err)
-		return
+	if err := s.Delete(r.Context(), id, org.OrgNo); err != nil {
+		return err
 	}
 	if userType == TypeAgent {
 		w.WriteHeader(http.StatusOK)
-		return
+		return nil
 	}
 	problem.WriteJSON(w, http.StatusAccepted, 1)
+	return nil
 }
 
 // agentParam reads ?agent= (and ?client= when needed) and the agent
 // system user, answering the platform's validation problems.
-func (h *HTTP) agentParam(w http.ResponseWriter, r *http.Request, needClient bool) (SystemUser, uuid.UUID, bool) {
+func (s *Service) agentParam(r *http.Request, needClient bool) (SystemUser, uuid.UUID, error) {
 	var errs []problem.ValidationError
 	q := r.URL.Query()
 	id, err := uuid.Parse(q.Get("agent"))
 	var su SystemUser
 	if err != nil || id == uuid.Nil {
 		errs = append(errs, VldMissingSystemUserID.At("?agent"))
-	} else if su, err = h.svc.Get(r.Context(), id); err != nil {
+	} else if su, err = s.Get(r.Context(), id); err != nil {
 		if !errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, err)
-			return su, uuid.Nil, false
+			return su, uuid.Nil, err
 		}
 		errs = append(errs, VldSystemUserNotFound.At("?agent"))
 	} else if su.UserType != TypeAgent {
@@ -431,18 +423,15 @@ func (h *HTTP) agentParam(w http.ResponseWriter, r *http.Request, needClient boo
 		}
 	}
 	if len(errs) > 0 {
-		problem.Write(w, r, problem.Validation(errs...))
-		return su, client, false
+		return su, client, problem.Validation(errs...)
 	}
-	if _, err := h.managers.Org(r.Context(), su.ReporteeOrgNo); err != nil {
-		problem.Write(w, r, &problem.Problem{Status: http.StatusNotFound, Title: "System Owner not Found"})
-		return su, client, false
+	if _, err := s.parties.Org(r.Context(), su.ReporteeOrgNo); err != nil {
+		return su, client, &problem.Problem{Status: http.StatusNotFound, Title: "System Owner not Found"}
 	}
-	if !h.mayManage(r, su.ReporteeOrgNo) {
-		w.WriteHeader(http.StatusForbidden)
-		return su, client, false
+	if !s.mayManage(r, su.ReporteeOrgNo) {
+		return su, client, route.Status(http.StatusForbidden)
 	}
-	return su, client, true
+	return su, client, nil
 }
 
 type clientInfo struct {
@@ -467,38 +456,38 @@ func newClientPage(su SystemUser) clientInfoPaginated {
 	return p
 }
 
-func (h *HTTP) availableClients(w http.ResponseWriter, r *http.Request) {
-	su, _, ok := h.agentParam(w, r, false)
-	if !ok {
-		return
-	}
-	cs, err := h.svc.AvailableClients(r.Context(), su.ID)
+func (s *Service) handleAvailableClients(w http.ResponseWriter, r *http.Request) error {
+	su, _, err := s.agentParam(r, false)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
+	}
+	cs, err := s.AvailableClients(r.Context(), su.ID)
+	if err != nil {
+		return err
 	}
 	p := newClientPage(su)
 	for _, c := range cs {
 		p.Data = append(p.Data, clientInfo{ClientID: c.PartyUUID, ClientOrganizationNumber: c.OrgNo, ClientOrganizationName: c.Name})
 	}
 	problem.WriteJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (h *HTTP) clients(w http.ResponseWriter, r *http.Request) {
-	su, _, ok := h.agentParam(w, r, false)
-	if !ok {
-		return
-	}
-	ds, err := h.svc.Clients(r.Context(), su.ID)
+func (s *Service) handleClients(w http.ResponseWriter, r *http.Request) error {
+	su, _, err := s.agentParam(r, false)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
+	}
+	ds, err := s.Clients(r.Context(), su.ID)
+	if err != nil {
+		return err
 	}
 	p := newClientPage(su)
 	for _, d := range ds {
 		p.Data = append(p.Data, clientInfo{ClientID: d.ClientPartyUUID, ClientOrganizationNumber: d.ClientOrgNo, ClientOrganizationName: d.ClientName})
 	}
 	problem.WriteJSON(w, http.StatusOK, p)
+	return nil
 }
 
 type agentClient struct {
@@ -506,53 +495,48 @@ type agentClient struct {
 	Client uuid.UUID `json:"client"`
 }
 
-func (h *HTTP) addClient(w http.ResponseWriter, r *http.Request) {
-	h.changeClient(w, r, ClientNotFound, h.svc.AddClient)
+func (s *Service) handleAddClient(w http.ResponseWriter, r *http.Request) error {
+	return s.changeClient(w, r, ClientNotFound, s.AddClient)
 }
 
-func (h *HTTP) removeClient(w http.ResponseWriter, r *http.Request) {
-	h.changeClient(w, r, DelegationNotFound, h.svc.RemoveClient)
+func (s *Service) handleRemoveClient(w http.ResponseWriter, r *http.Request) error {
+	return s.changeClient(w, r, DelegationNotFound, s.RemoveClient)
 }
 
 // changeClient is add and remove: the agent system user, the client's
 // party (unknown answers with the given problem), then act.
-func (h *HTTP) changeClient(w http.ResponseWriter, r *http.Request, unknown problem.Descriptor,
-	act func(ctx context.Context, systemUserID uuid.UUID, clientOrgNo, facilitatorOrgNo string) error) {
-	su, client, ok := h.agentParam(w, r, true)
-	if !ok {
-		return
+func (s *Service) changeClient(w http.ResponseWriter, r *http.Request, unknown problem.Descriptor,
+	act func(ctx context.Context, systemUserID uuid.UUID, clientOrgNo, facilitatorOrgNo string) error) error {
+	su, client, err := s.agentParam(r, true)
+	if err != nil {
+		return err
 	}
-	org, err := h.managers.OrgByParty(r.Context(), client.String())
+	org, err := s.parties.OrgByParty(r.Context(), client.String())
 	if err != nil {
 		if errors.Is(err, db.ErrNotFound) {
-			problem.Error(w, r, unknown.WithDetail("no party %s", client))
-			return
+			return unknown.WithDetail("no party %s", client)
 		}
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	if err := act(r.Context(), su.ID, org.OrgNo, su.ReporteeOrgNo); err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
+	return nil
 }
 
-// agents lists the agent system users of ?party=<orgno>.
-func (h *HTTP) agents(w http.ResponseWriter, r *http.Request) {
+// handleAgents lists the agent system users of ?party=<orgno>.
+func (s *Service) handleAgents(w http.ResponseWriter, r *http.Request) error {
 	orgNo := r.URL.Query().Get("party")
-	if _, err := h.managers.Org(r.Context(), orgNo); err != nil {
-		problem.Write(w, r, &problem.Problem{Status: http.StatusNotFound, Title: "Party not found"})
-		return
+	if _, err := s.parties.Org(r.Context(), orgNo); err != nil {
+		return &problem.Problem{Status: http.StatusNotFound, Title: "Party not found"}
 	}
-	if !h.mayManage(r, orgNo) {
-		w.WriteHeader(http.StatusForbidden)
-		return
+	if !s.mayManage(r, orgNo) {
+		return route.Status(http.StatusForbidden)
 	}
-	list, err := h.svc.ListForParty(r.Context(), orgNo)
+	list, err := s.ListForParty(r.Context(), orgNo)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	out := []InternalDTO{}
 	for _, su := range list {
@@ -561,82 +545,81 @@ func (h *HTTP) agents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
-// update is PUT /systemuser: a no-op on the platform that answers 200
-// when the system user exists and 404 otherwise.
-func (h *HTTP) update(w http.ResponseWriter, r *http.Request) {
+// handleUpdate is PUT /systemuser: a no-op on the platform that answers
+// 200 when the system user exists and 404 otherwise.
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ID string `json:"id"`
 	}
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	id, err := uuid.Parse(in.ID)
 	if err == nil {
-		_, err = h.svc.Get(r.Context(), id)
+		_, err = s.Get(r.Context(), id)
 	}
 	if err != nil {
 		// The platform's NotFound() goes out as a problem body
 		// ([ApiController]); ours carries the system-user code.
-		problem.Error(w, r, SystemUserNotFound.New())
-		return
+		return SystemUserNotFound.New()
 	}
 	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
-func (h *HTTP) createForParty(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+func (s *Service) handleCreateForParty(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
 	var in struct {
 		IntegrationTitle string `json:"integrationTitle"`
 		SystemID         string `json:"systemId"`
 	}
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		problem.Write(w, r, p)
-		return
+		return p
 	}
 	c, _ := auth.CallerFrom(r.Context())
-	su, err := h.svc.CreateForParty(r.Context(), in.SystemID, org.OrgNo, in.IntegrationTitle, c.PID)
+	su, err := s.CreateForParty(r.Context(), in.SystemID, org.OrgNo, in.IntegrationTitle, c.PID)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, Internal(su))
+	return nil
 }
 
-// ownedBy loads {systemUserId} and checks the party owns it.
-func (h *HTTP) ownedBy(w http.ResponseWriter, r *http.Request, org parties.Organization, param string) (SystemUser, bool) {
+// ownedBy loads {systemUserId} and checks the party owns it (a bare 403
+// when not).
+func (s *Service) ownedBy(r *http.Request, org parties.Organization, param string) (SystemUser, error) {
 	id, err := uuid.Parse(chi.URLParam(r, param))
 	var u SystemUser
 	if err == nil {
-		u, err = h.svc.Get(r.Context(), id)
+		u, err = s.Get(r.Context(), id)
 	}
 	if err != nil {
-		problem.Error(w, r, SystemUserNotFound.New())
-		return u, false
+		return u, SystemUserNotFound.New()
 	}
 	if u.ReporteeOrgNo != org.OrgNo {
-		w.WriteHeader(http.StatusForbidden)
-		return u, false
+		return u, route.Status(http.StatusForbidden)
 	}
-	return u, true
+	return u, nil
 }
 
-// delegations is what the system user has been given (spec §5.2).
-func (h *HTTP) delegations(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+// handleDelegations is what the system user has been given (spec §5.2).
+func (s *Service) handleDelegations(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
-	u, ok := h.ownedBy(w, r, org, "systemUserId")
-	if !ok {
-		return
+	u, err := s.ownedBy(r, org, "systemUserId")
+	if err != nil {
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
+	return nil
 }
 
 func orEmptyRights(r []Right) []Right {
@@ -662,18 +645,18 @@ func toDelegationResponse(d ClientDelegation) delegationResponse {
 		AssignmentID: d.ID, CustomerName: d.ClientName, CustomerOrganizationNumber: d.ClientOrgNo}
 }
 
-// agentDelegations lists an agent system user's clients; [] on error, as
-// the platform does.
-func (h *HTTP) agentDelegations(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+// handleAgentDelegations lists an agent system user's clients; [] on
+// error, as the platform does.
+func (s *Service) handleAgentDelegations(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
 	out := []delegationResponse{}
 	id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
 	if err == nil {
-		if u, err := h.svc.Get(r.Context(), id); err == nil && u.ReporteeOrgNo == org.OrgNo {
-			if ds, err := h.svc.Clients(r.Context(), id); err == nil {
+		if u, err := s.Get(r.Context(), id); err == nil && u.ReporteeOrgNo == org.OrgNo {
+			if ds, err := s.Clients(r.Context(), id); err == nil {
 				for _, d := range ds {
 					out = append(out, toDelegationResponse(d))
 				}
@@ -681,68 +664,68 @@ func (h *HTTP) agentDelegations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problem.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // facilitatorAndClient reads ?provider= (the facilitator's party uuid,
 // optional) and ?client= (the client's party uuid).
-func (h *HTTP) facilitatorAndClient(w http.ResponseWriter, r *http.Request, owner parties.Organization) (facilitator, client string, ok bool) {
+func (s *Service) facilitatorAndClient(r *http.Request, owner parties.Organization) (facilitator, client string, err error) {
 	q := r.URL.Query()
 	facilitator = owner.OrgNo
 	if p := q.Get("provider"); p != "" {
-		f, err := h.managers.OrgByParty(r.Context(), p)
+		f, err := s.parties.OrgByParty(r.Context(), p)
 		if err != nil {
-			problem.Error(w, r, InvalidDelegationFacilitator.WithDetail("no party %s", p))
-			return "", "", false
+			return "", "", InvalidDelegationFacilitator.WithDetail("no party %s", p)
 		}
 		facilitator = f.OrgNo
 	}
-	c, err := h.managers.OrgByParty(r.Context(), q.Get("client"))
+	c, err := s.parties.OrgByParty(r.Context(), q.Get("client"))
 	if err != nil {
-		problem.Error(w, r, ClientNotFound.WithDetail("no client party %q", q.Get("client")))
-		return "", "", false
+		return "", "", ClientNotFound.WithDetail("no client party %q", q.Get("client"))
 	}
-	return facilitator, c.OrgNo, true
+	return facilitator, c.OrgNo, nil
 }
 
-// agentAddClient is the portal's POST /systemuser/agent/{party}/{id}.
-func (h *HTTP) agentAddClient(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
-	}
-	u, ok := h.ownedBy(w, r, org, "systemUserId")
-	if !ok {
-		return
-	}
-	facilitator, client, ok := h.facilitatorAndClient(w, r, org)
-	if !ok {
-		return
-	}
-	d, err := h.svc.AddClientDelegation(r.Context(), u.ID, client, facilitator)
+// handleAgentAddClient is the portal's POST /systemuser/agent/{party}/{id}.
+func (s *Service) handleAgentAddClient(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
 	if err != nil {
-		problem.Error(w, r, err)
-		return
+		return err
+	}
+	u, err := s.ownedBy(r, org, "systemUserId")
+	if err != nil {
+		return err
+	}
+	facilitator, client, err := s.facilitatorAndClient(r, org)
+	if err != nil {
+		return err
+	}
+	d, err := s.AddClientDelegation(r.Context(), u.ID, client, facilitator)
+	if err != nil {
+		return err
 	}
 	problem.WriteJSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
+	return nil
 }
 
-// agentRemoveClient is the portal's DELETE /systemuser/agent/{party}/{id}/client.
-func (h *HTTP) agentRemoveClient(w http.ResponseWriter, r *http.Request) {
-	org, ok := h.party(w, r)
-	if !ok {
-		return
+// handleAgentRemoveClient is the portal's DELETE
+// /systemuser/agent/{party}/{id}/client.
+func (s *Service) handleAgentRemoveClient(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.party(r)
+	if err != nil {
+		return err
 	}
-	u, ok := h.ownedBy(w, r, org, "systemUserId")
-	if !ok {
-		return
+	u, err := s.ownedBy(r, org, "systemUserId")
+	if err != nil {
+		return err
 	}
-	facilitator, client, ok := h.facilitatorAndClient(w, r, org)
-	if !ok {
-		return
+	facilitator, client, err := s.facilitatorAndClient(r, org)
+	if err != nil {
+		return err
 	}
-	if err := h.svc.RemoveClient(r.Context(), u.ID, client, facilitator); err != nil {
-		problem.Error(w, r, err)
-		return
+	if err := s.RemoveClient(r.Context(), u.ID, client, facilitator); err != nil {
+		return err
 	}
 	w.WriteHeader(http.StatusOK)
+	return nil
 }

@@ -19,7 +19,12 @@ import (
 // Parties is what this package needs from internal/parties.
 type Parties interface {
 	Org(ctx context.Context, orgNo string) (parties.Organization, error)
+	// OrgByParty resolves a {party} route value (party id, uuid or org
+	// number).
+	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
+	// CanManage says whether the person may manage the org's access.
+	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
 }
 
 // DeleteHook runs inside the transaction that deletes a system user; the
@@ -35,11 +40,13 @@ type Service struct {
 	packages Packages
 	parties  Parties
 	onDelete []DeleteHook
+	// PageSize of the vendor bysystem listing.
+	PageSize int
 }
 
 // NewService builds the service.
 func NewService(pool *pgxpool.Pool, clk clock.Clock, systems Systems, packages Packages, p Parties) *Service {
-	return &Service{pool: pool, clock: clk, systems: systems, packages: packages, parties: p}
+	return &Service{pool: pool, clock: clk, systems: systems, packages: packages, parties: p, PageSize: 50}
 }
 
 // OnDelete registers a hook run in every delete's transaction. Call it
