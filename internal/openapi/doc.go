@@ -21,26 +21,46 @@ func Document(baseURL string, tables ...[]route.Route) map[string]any {
 	paths := map[string]map[string]any{}
 	ids := map[string]int{}
 	for _, op := range ops {
-		item, ok := paths[op.Path]
+		// OpenAPI tools reject paths with a trailing slash. The platform
+		// serves some paths both with and without one; the document lists
+		// the operation once, under the path without the slash, and says
+		// where it is served.
+		key := op.Path
+		if len(key) > 1 && strings.HasSuffix(key, "/") {
+			key = strings.TrimSuffix(key, "/")
+		}
+		item, ok := paths[key]
 		if !ok {
 			item = map[string]any{}
-			paths[op.Path] = item
+			paths[key] = item
+		}
+		method := strings.ToLower(op.Method)
+		if prev, dup := item[method].(map[string]any); dup {
+			prev["description"] = "Also served at " + op.Path + " (with a trailing slash)."
+			continue
 		}
 		o := operation(op)
+		if key != op.Path {
+			o["description"] = "Served at " + op.Path + " (with the trailing slash)."
+		}
 		// Paths that differ only in case or a trailing slash (the
 		// platform serves both) would share an id.
 		id := o["operationId"].(string)
 		if ids[id]++; ids[id] > 1 {
 			o["operationId"] = id + strconv.Itoa(ids[id])
 		}
-		item[strings.ToLower(op.Method)] = o
+		item[method] = o
 	}
 	tags := []map[string]string{}
 	seen := map[string]bool{}
 	for _, op := range ops {
 		if !seen[op.Tag] {
 			seen[op.Tag] = true
-			tags = append(tags, map[string]string{"name": op.Tag})
+			tag := map[string]string{"name": op.Tag}
+			if d := TagDescriptions[op.Tag]; d != "" {
+				tag["description"] = d
+			}
+			tags = append(tags, tag)
 		}
 	}
 	return map[string]any{
@@ -70,38 +90,86 @@ func operation(op Op) map[string]any {
 	if params != nil {
 		o["parameters"] = params
 	}
-	switch op.Auth {
-	case "bearer":
-		// A requirement's value is an array even without scopes (null is
-		// not valid OpenAPI).
-		o["security"] = []map[string][]string{{"bearer": append([]string{}, op.Scopes...)}}
-	case "admin":
-		o["security"] = []map[string][]string{{"admin": {}}, {}}
-	case "session":
-		o["security"] = []map[string][]string{{"session": {}}}
-	}
+	o["security"] = security(op)
 	switch op.Body {
 	case "":
 	case "form":
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/x-www-form-urlencoded": map[string]any{"schema": map[string]string{"type": "object"}}}}
+			"application/x-www-form-urlencoded": map[string]any{"schema": ref(formSchema(op.Path))}}}
 	default:
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": ref(op.Body)}}}
 	}
 	ok := map[string]any{"description": "Success"}
+	if op.OK >= 300 && op.OK < 400 {
+		ok["description"] = "Done; the Location header names the next page"
+	}
 	if op.OKSchema != "" {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.OKSchema)}}
 	}
 	responses := map[string]any{strconv.Itoa(op.OK): ok}
-	if op.Path == "/token" {
+	switch {
+	case op.Path == "/token":
 		responses["400"] = map[string]any{"description": "OAuth error", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
-	} else if op.Tag != tagPortal {
+	case op.Tag == tagPortal:
+		responses["4XX"] = map[string]any{"description": "An HTML page that says what is wrong", "content": map[string]any{"text/html": map[string]any{"schema": str}}}
+	default:
 		responses["4XX"] = map[string]any{"description": "ProblemDetails", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("ProblemDetails")}}}
 	}
 	responses["503"] = map[string]any{"description": "The database is not reachable; retry (Retry-After)"}
 	o["responses"] = responses
 	return o
+}
+
+// security is op's security requirement. Every operation states one:
+// public operations an empty list, so that tools do not apply a default;
+// and the scopes list is never null (tools reject a null list).
+func security(op Op) []map[string][]string {
+	switch op.Auth {
+	case "bearer":
+		scopes := op.Scopes
+		if scopes == nil {
+			scopes = []string{}
+		}
+		return []map[string][]string{{"bearer": scopes}}
+	case "admin":
+		// Open when no admin token is set.
+		return []map[string][]string{{"admin": {}}, {}}
+	case "session":
+		return []map[string][]string{{"session": {}}}
+	}
+	return []map[string][]string{}
+}
+
+// formSchema names the schema of the form a POST to path sends.
+func formSchema(path string) string {
+	switch {
+	case path == "/token":
+		return "TokenRequest"
+	case path == "/portal/login":
+		return "LoginForm"
+	case strings.HasSuffix(path, "/clients"):
+		return "AddClientForm"
+	}
+	return "CSRFForm"
+}
+
+// TagDescriptions says what each tag's operations are; every tag a route
+// uses needs a line here (a test checks).
+var TagDescriptions = map[string]string{
+	tagOps:                "The server's own operations: liveness, readiness and this document",
+	tagMP:                 "Maskinporten: the token endpoint, its metadata and keys",
+	tagAltinnTok:          "Altinn's token exchange and its OpenID metadata",
+	tagRequests:           "System-user requests a vendor creates and the customer approves",
+	tagChange:             "Change requests for a system user's rights and access packages",
+	tagSU:                 "System users: listing, lookup and deletion",
+	tagClients:            "Clients of an agent system user",
+	tagPackages:           "The access-package catalogue",
+	tagPortal:             "The end-user portal's HTML pages: test login, approving requests, system users",
+	tagControl:            "The emulator's control API: clients, test tokens, clock, faults, reset, seeded parties",
+	"System register":     "Systems vendors register, with their rights and access packages",
+	"Resource registry":   "Resources and their policies",
+	"Authorization (PDP)": "Authorization decisions (XACML JSON profile)",
 }
 
 func ref(name string) map[string]string {
@@ -147,6 +215,13 @@ var components = map[string]any{
 			"type": str, "title": str, "status": integer, "statusDescription": str, "code": str, "detail": str, "traceId": str,
 			"validationErrors": map[string]any{"type": "array", "items": obj(map[string]any{"code": str, "title": str, "detail": str, "paths": strs})},
 		}, "type", "title", "status"),
+		"TokenRequest": obj(map[string]any{
+			"grant_type": map[string]any{"type": "string", "description": "urn:ietf:params:oauth:grant-type:jwt-bearer", "examples": []string{"urn:ietf:params:oauth:grant-type:jwt-bearer"}},
+			"assertion":  map[string]any{"type": "string", "description": "The client's signed JWT grant (RFC 7523): iss, aud, iat, exp, jti, scope, and authorization_details for a system user"},
+		}, "grant_type", "assertion"),
+		"CSRFForm":      obj(map[string]any{"csrf": str}, "csrf"),
+		"LoginForm":     obj(map[string]any{"csrf": str, "pid": map[string]any{"type": "string", "description": "The person's national identity number"}, "next": map[string]any{"type": "string", "description": "A local path to go to after login"}}, "csrf", "pid"),
+		"AddClientForm": obj(map[string]any{"csrf": str, "client": map[string]any{"type": "string", "description": "The client organisation's number"}}, "csrf", "client"),
 		"OAuthError":    obj(map[string]any{"error": str, "error_description": str}, "error"),
 		"TokenResponse": obj(map[string]any{"access_token": str, "token_type": str, "expires_in": integer, "scope": str}, "access_token", "token_type", "expires_in"),
 		"JWKS":          obj(map[string]any{"keys": map[string]any{"type": "array", "items": anyObj}}, "keys"),
