@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // The docs' SmartCloud system and the client id they bind to it.
@@ -155,7 +155,7 @@ func TestDocsStandardFlow(t *testing.T) {
 		claims["aud"] = e.srv.Tokens.Settings().Issuer
 		claims["iss"], claims["sub"] = smartcloudClient, smartcloudClient
 		claims["iat"], claims["exp"], claims["jti"] = now, now+100, uuid.NewString()
-		assertion, err := tokens.SignGrant(key, claims)
+		assertion, err := mpgrant.Sign(key, claims)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestDocsStandardFlow(t *testing.T) {
 		// The docs' aud (real Maskinporten) verbatim: refused, and the error
 		// names the issuer to use instead.
 		claims["jti"], claims["aud"] = uuid.NewString(), "https://maskinporten.no"
-		assertion, _ = tokens.SignGrant(key, claims)
+		assertion, _ = mpgrant.Sign(key, claims)
 		r = e.grant(assertion)
 		if m := r.obj(t); r.status != 400 || m["error"] != "invalid_grant" || !strings.Contains(fmt.Sprint(m["error_description"]), e.srv.Tokens.Settings().Issuer) {
 			t.Errorf("grant with the docs' aud: %d %s, want invalid_grant naming our issuer", r.status, r)
@@ -196,7 +196,7 @@ func TestDocsStandardFlow(t *testing.T) {
 		claims["jti"] = uuid.NewString()
 		claims["authorization_details"] = []any{map[string]any{"type": "urn:altinn:systemuser",
 			"systemuser_org": map[string]any{"authority": "iso6523-actorid-upis", "id": "0192:" + customerOrg}}}
-		assertion, _ = tokens.SignGrant(key, claims)
+		assertion, _ = mpgrant.Sign(key, claims)
 		if r := e.grant(assertion); r.status != 200 {
 			t.Errorf("grant with systemuser_org.id: %d %s", r.status, r)
 		}

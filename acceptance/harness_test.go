@@ -20,7 +20,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -146,11 +146,11 @@ func (e *env) personToken(pid string) string {
 // client id may be given, as the docs' examples name theirs).
 func (e *env) client(clientID, org string, scopes ...string) jwk.Key {
 	e.t.Helper()
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	jwks, err := tokens.PublicJWKS(key)
+	jwks, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		e.t.Fatal(err)
 	}

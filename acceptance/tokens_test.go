@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // TestDocsBothTokenKinds: "Both Maskinporten token and Altinn token are
@@ -23,7 +23,7 @@ func TestDocsBothTokenKinds(t *testing.T) {
 	key := e.client(smartcloudClient, vendorOrg, scopeRegister, scopeReqWrite, scopeReqRead)
 	mp := func(scopes ...string) string {
 		t.Helper()
-		a, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+		a, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
 			ClientID: smartcloudClient, Audience: e.srv.Tokens.Settings().Issuer, Scopes: scopes,
 		}))
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 const srcE2EMaskinporten = "altinn-authentication/SystemIntegrationTests/GetMaskinportenTokenTest"
@@ -30,11 +30,11 @@ func TestE2EMaskinportenToken(t *testing.T) {
 	src := srcE2EMaskinporten
 	const scope = "altinn:authentication/systemregister.write altinn:authentication/systemuser.request.write altinn:authentication/systemregister.write altinn:authentication/systemuser.request.read altinn:authentication/systemregister.admin"
 
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jwks, err := tokens.PublicJWKS(key)
+	jwks, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestE2EMaskinportenToken(t *testing.T) {
 		if withSub {
 			claims["sub"] = clientID
 		}
-		signed, err := tokens.SignGrant(key, claims)
+		signed, err := mpgrant.Sign(key, claims)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,9 +35,9 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func main() {
@@ -148,11 +148,11 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 		return false, err
 	}
 	defer a.Close()
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		return false, err
 	}
-	jwks, err := tokens.PublicJWKS(key)
+	jwks, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		return false, err
 	}
@@ -191,11 +191,11 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 	})
 
 	tokenPhase := drive("token", conns, d, func(i int) (int, bool) {
-		g, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:load.test"}}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:load.test"}}))
 		if err != nil {
 			return 0, false
 		}
-		form := url.Values{"grant_type": {tokens.GrantType}, "assertion": {g}}
+		form := url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {g}}
 		res, err := hc.PostForm(base+"/token", form)
 		if err != nil {
 			return 0, false

@@ -29,6 +29,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -81,12 +82,12 @@ type env struct {
 // when that run ends, so it is not shared between runs).
 func setup(b *testing.B, alg string) *env {
 	srv := apptest.Start(b, func(c *config.Config) { c.SigningAlg = alg })
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		b.Fatal(err)
 	}
-	set, _ := tokens.PublicJWKS(key)
-	c, err := srv.Tokens.CreateClient(context.Background(), tokens.NewClient{OrgNo: "991825827", Name: "bench", Scopes: []string{"bench:read"}, JWKS: set})
+	set, _ := mpgrant.PublicJWKS(key)
+	c, err := srv.Tokens.CreateClient(context.Background(), tokens.NewClient{OrgNo: "991825827", Name: "bench", Scopes: []string{"bench:read"}, JWKS: tokens.JWKS(set)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,11 +98,11 @@ func benchGrantToToken(b *testing.B, alg string) {
 	e := setup(b, alg)
 	bodies := make([]string, b.N)
 	for i := range bodies {
-		g, err := tokens.SignGrant(e.key, tokens.GrantClaims(tokens.GrantOptions{ClientID: e.clientID, Audience: e.audience, Scopes: []string{"bench:read"}, Lifetime: 120 * time.Second}))
+		g, err := mpgrant.Sign(e.key, mpgrant.Claims(mpgrant.Options{ClientID: e.clientID, Audience: e.audience, Scopes: []string{"bench:read"}, Lifetime: 120 * time.Second}))
 		if err != nil {
 			b.Fatal(err)
 		}
-		bodies[i] = url.Values{"grant_type": {tokens.GrantType}, "assertion": {g}}.Encode()
+		bodies[i] = url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {g}}.Encode()
 	}
 	var next atomic.Int64
 	// A token server has many clients in flight; the baseline is pure CPU

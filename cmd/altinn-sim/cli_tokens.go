@@ -16,7 +16,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/config"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // The vendor-side commands, so curl users can follow along without
@@ -138,7 +138,7 @@ func runKeys(args []string, stdout io.Writer) error {
 		if *out == "" {
 			return usageErr("--out is required")
 		}
-		key, err := tokens.NewClientKey()
+		key, err := mpgrant.NewClientKey()
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func runKeys(args []string, stdout io.Writer) error {
 }
 
 func printPublic(key jwk.Key, w io.Writer) error {
-	set, err := tokens.PublicJWKS(key)
+	set, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	if err != nil {
 		return err
 	}
-	assertion, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+	assertion, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
 		ClientID: *clientID, Audience: *audience, Scopes: scopes,
 		SystemUserOrg: *suOrg, ExternalRef: *extRef, Lifetime: *lifetime,
 	}))
@@ -267,7 +267,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 func postToken(tokenURL, assertion string, rawOut bool, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	form := url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}}
+	form := url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {assertion}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return err
@@ -286,7 +286,7 @@ func postToken(tokenURL, assertion string, rawOut bool, stdout io.Writer) error 
 		return fmt.Errorf("%s answered %s: %s", tokenURL, resp.Status, strings.TrimSpace(string(body)))
 	}
 	if rawOut {
-		var tr tokens.TokenResponse
+		var tr mpgrant.TokenResponse
 		if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" {
 			return fmt.Errorf("unexpected answer from %s: %s", tokenURL, body)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -75,7 +76,7 @@ func TestCLIKeysGrantToken(t *testing.T) {
 	}
 
 	code, out, stderr := runCLI(t, env, "token", "--client-id", c.ClientID, "--key", keyFile, "--scope", "test:read test:write")
-	var tr tokens.TokenResponse
+	var tr mpgrant.TokenResponse
 	if code != 0 || json.Unmarshal([]byte(out), &tr) != nil || tr.Scope != "test:read test:write" || tr.AccessToken == "" {
 		t.Fatalf("token: %d %q %s", code, out, stderr)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // doOn sends a request and returns status and body.
@@ -112,17 +112,17 @@ func TestResetReturnsToSeed(t *testing.T) {
 // cached by /token) is gone after it, on every instance.
 func TestResetForgetsCachedClients(t *testing.T) {
 	s := apptest.Start(t)
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jwks, _ := tokens.PublicJWKS(key)
+	jwks, _ := mpgrant.PublicJWKS(key)
 	clientID := "0b4f6f0e-8a0a-4b8e-9c1e-5d2f7a6b3c21"
 	if st, b := doOn(s, t, "POST", "/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "before reset", "scopes": []string{"test:read"}, "jwks": jwks}); st != 201 {
 		t.Fatalf("client: %d %s", st, b)
 	}
 	grant := func() (int, map[string]any) {
-		g, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: s.Config.Issuer(), Scopes: []string{"test:read"}}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: s.Config.Issuer(), Scopes: []string{"test:read"}}))
 		if err != nil {
 			t.Fatal(err)
 		}

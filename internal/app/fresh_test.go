@@ -14,8 +14,8 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // probeFile gives the probes a standard system with a right on
@@ -89,11 +89,11 @@ func newProber(t *testing.T, w, r *apptest.Server) *prober {
 	p.person = w.TestToken(t, map[string]any{"type": "person", "pid": probeOwnerPID, "scopes": []string{"altinn:portal/enduser"}})
 	p.facil = w.TestToken(t, map[string]any{"type": "person", "pid": probeFacilPID, "scopes": []string{"altinn:clientdelegations.write"}})
 	for i := range p.keys {
-		if p.keys[i], err = tokens.NewClientKey(); err != nil {
+		if p.keys[i], err = mpgrant.NewClientKey(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	jwks, _ := tokens.PublicJWKS(p.keys[0])
+	jwks, _ := mpgrant.PublicJWKS(p.keys[0])
 	if st := w.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": probeClientID, "orgNo": probeClientOrg,
 		"name": "freshness probe", "scopes": []string{probeClientScop}, "jwks": jwks}, nil); st != http.StatusCreated {
 		t.Fatalf("client: %d", st)
@@ -221,7 +221,7 @@ func (p *prober) seedApplied() {
 // grant asks the reader's /token with a grant signed by key k.
 func (p *prober) grant(k int) (int, string) {
 	p.t.Helper()
-	g, err := tokens.SignGrant(p.keys[k], tokens.GrantClaims(tokens.GrantOptions{ClientID: probeClientID,
+	g, err := mpgrant.Sign(p.keys[k], mpgrant.Claims(mpgrant.Options{ClientID: probeClientID,
 		Audience: p.r.Config.PublicURL + "/", Scopes: []string{probeClientScop}}))
 	if err != nil {
 		p.t.Fatal(err)
@@ -239,7 +239,7 @@ func (p *prober) keyReplaced() {
 	const kind = "client key replaced"
 	old := p.key
 	p.key = 1 - p.key
-	jwks, _ := tokens.PublicJWKS(p.keys[p.key])
+	jwks, _ := mpgrant.PublicJWKS(p.keys[p.key])
 	p.mustWrite("replace keys", p.w.DoJSON(p.t, http.MethodPut, "/sim/api/v1/clients/"+probeClientID+"/jwks", "", jwks, nil), http.StatusOK)
 	st, e := p.grant(old)
 	got := "refused"

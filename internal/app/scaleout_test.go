@@ -13,7 +13,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // TestScaleOut runs two altinn-sim instances on one database with no
@@ -28,11 +28,11 @@ func TestScaleOut(t *testing.T) {
 	issuer := "http://altinn-sim.scaleout.test/"
 
 	// The vendor's Maskinporten client and its system, registered on A.
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jwks, _ := tokens.PublicJWKS(key)
+	jwks, _ := mpgrant.PublicJWKS(key)
 	clientID := "7c8b1b1e-2f4b-4e62-9a51-3d2b6f0f9a11"
 	if st := a.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "scale-out", "scopes": []string{"altinn:scaleout.read"}, "jwks": jwks}, nil); st != 201 {
 		t.Fatalf("client: %d", st)
@@ -55,14 +55,14 @@ func TestScaleOut(t *testing.T) {
 		t.Fatal("the instances publish different JWKS")
 	}
 	grant := func(org string) url.Values {
-		g, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:scaleout.read"}, SystemUserOrg: org}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:scaleout.read"}, SystemUserOrg: org}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}
 	}
 	form := grant("")
-	var tok tokens.TokenResponse
+	var tok mpgrant.TokenResponse
 	if st := a.DoJSON(t, "POST", "/token", "", form, &tok); st != 200 {
 		t.Fatalf("grant on A: %d", st)
 	}

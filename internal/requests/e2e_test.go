@@ -16,8 +16,8 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/config"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // vendorE2E drives a whole server over HTTP the way a vendor and a
@@ -49,7 +49,7 @@ func (e vendorE2E) testToken(body map[string]any) string {
 // vendor's integration does; systemUserOrg makes it a system-user grant.
 func (e vendorE2E) grant(key jwk.Key, clientID string, scopes []string, systemUserOrg, externalRef string) (int, map[string]any) {
 	e.t.Helper()
-	assertion, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+	assertion, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
 		ClientID: clientID, Audience: e.srv.Tokens.Settings().Issuer, Scopes: scopes,
 		SystemUserOrg: systemUserOrg, ExternalRef: externalRef,
 	}))
@@ -93,11 +93,11 @@ const (
 // registers a system bound to it.
 func setupVendor(e vendorE2E, systemID string, body map[string]any) (jwk.Key, string) {
 	e.t.Helper()
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	jwks, err := tokens.PublicJWKS(key)
+	jwks, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
@@ -153,13 +154,13 @@ func TestTrainingSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertion, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+	assertion, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
 		ClientID: "treningsleverandoren-timeforer", Audience: s.URL + "/", Scopes: []string{"kursetaten:timeliste"}, SystemUserOrg: "315555019",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _, body := s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	st, _, body := s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {assertion}})
 	if st != http.StatusOK || !strings.Contains(string(body), "access_token") {
 		t.Fatalf("system-user token with the training key: %d %s", st, body)
 	}
@@ -185,13 +186,13 @@ func TestTrainingSeed(t *testing.T) {
 	}
 	// The vendor's second client, with the same training key, gets a token
 	// for the accounting firm's agent system user.
-	assertion, err = tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{
+	assertion, err = mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
 		ClientID: "treningsleverandoren-byraa", Audience: s.URL + "/", Scopes: []string{"skatteetaten:mvameldinginnsending"}, SystemUserOrg: "312605031",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _, body = s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+	st, _, body = s.Do(t, http.MethodPost, "/token", "", url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {assertion}})
 	if st != http.StatusOK || !strings.Contains(string(body), "access_token") {
 		t.Fatalf("agent system-user token with the training key: %d %s", st, body)
 	}
@@ -276,14 +277,14 @@ func TestBadFilesChangeNothing(t *testing.T) {
 	dir := trainingDir(t)
 	// Something already there that files may collide with: a client of
 	// another organisation.
-	key, _ := tokens.NewClientKey()
-	set, _ := tokens.PublicJWKS(key)
-	if _, err := s.Tokens.CreateClient(ctx, tokens.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: set}); err != nil {
+	key, _ := mpgrant.NewClientKey()
+	set, _ := mpgrant.PublicJWKS(key)
+	if _, err := s.Tokens.CreateClient(ctx, tokens.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: tokens.JWKS(set)}); err != nil {
 		t.Fatal(err)
 	}
 	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
-	weakKey, _ := tokens.ClientKeyFromRSA(weak)
-	weakSet, _ := tokens.PublicJWKS(weakKey)
+	weakKey, _ := mpgrant.ClientKeyFromRSA(weak)
+	weakSet, _ := mpgrant.PublicJWKS(weakKey)
 	weakJSON, _ := json.Marshal(weakSet)
 	if _, err := seed.Parse([]byte(goodFile), dir); err != nil {
 		t.Fatalf("the good file: %v", err)

@@ -2,13 +2,15 @@ package tokens
 
 import (
 	"encoding/json"
+
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
 // assertion is a parsed, not yet verified, compact JWS grant: its header
 // and claims read once into typed values the checks of grant.go use.
 type assertion struct {
 	raw          string
-	header       joseHeader
+	header       jose.Header
 	claims       grantClaims
 	signingInput []byte
 	signature    []byte
@@ -18,9 +20,9 @@ type assertion struct {
 // wrong type is recorded with its err, not refused here, so each check
 // reports it in its turn (the order of grant.go).
 type grantClaims struct {
-	iss, jti, scope, pid, consumerOrg, issOnBehalfOf claimString
-	aud                                              claimStrings
-	iat, exp, nbf                                    claimTime
+	iss, jti, scope, pid, consumerOrg, issOnBehalfOf jose.String
+	aud                                              jose.Strings
+	iat, exp, nbf                                    jose.NumericDate
 	// resource and authorizationDetails are structured; their checks
 	// decode them (nil when absent or null).
 	resource, authorizationDetails json.RawMessage
@@ -28,18 +30,18 @@ type grantClaims struct {
 
 func readGrantClaims(m map[string]json.RawMessage) grantClaims {
 	return grantClaims{
-		iss:                  readString(m["iss"]),
-		jti:                  readString(m["jti"]),
-		scope:                readString(m["scope"]),
-		pid:                  readString(m["pid"]),
-		consumerOrg:          readString(m["consumer_org"]),
-		issOnBehalfOf:        readString(m["iss_onbehalfof"]),
-		aud:                  readStrings(m["aud"]),
-		iat:                  readTime(m["iat"]),
-		exp:                  readTime(m["exp"]),
-		nbf:                  readTime(m["nbf"]),
-		resource:             nonNull(m["resource"]),
-		authorizationDetails: nonNull(m["authorization_details"]),
+		iss:                  jose.ReadString(m["iss"]),
+		jti:                  jose.ReadString(m["jti"]),
+		scope:                jose.ReadString(m["scope"]),
+		pid:                  jose.ReadString(m["pid"]),
+		consumerOrg:          jose.ReadString(m["consumer_org"]),
+		issOnBehalfOf:        jose.ReadString(m["iss_onbehalfof"]),
+		aud:                  jose.ReadStrings(m["aud"]),
+		iat:                  jose.ReadNumericDate(m["iat"]),
+		exp:                  jose.ReadNumericDate(m["exp"]),
+		nbf:                  jose.ReadNumericDate(m["nbf"]),
+		resource:             jose.NonNull(m["resource"]),
+		authorizationDetails: jose.NonNull(m["authorization_details"]),
 	}
 }
 
@@ -48,20 +50,20 @@ func readGrantClaims(m map[string]json.RawMessage) grantClaims {
 // "Invalid parameter value" with what was wrong, but a malformed x5c,
 // which Maskinporten reports as MP-123.
 func parseAssertion(raw string) (*assertion, *Error) {
-	j, err := decodeJWS(raw)
+	j, err := jose.Decode(raw)
 	if err != nil {
 		return nil, errMalformed("%s", err.Error())
 	}
-	a := &assertion{raw: raw, header: j.header, claims: readGrantClaims(j.payload), signingInput: j.signingInput, signature: j.signature}
-	if alg := a.header.alg; alg.err != nil || !alg.present || alg.v == "" {
+	a := &assertion{raw: raw, header: j.Header, claims: readGrantClaims(j.Payload), signingInput: j.SigningInput, signature: j.Signature}
+	if alg := a.header.Alg; alg.Err != nil || !alg.Present || alg.V == "" {
 		return nil, errMalformed("The JWT header has no alg.")
 	}
-	if a.header.kid.err != nil {
+	if a.header.Kid.Err != nil {
 		return nil, errMalformed("The JWT header kid must be a string.")
 	}
-	if a.header.x5c != nil {
+	if a.header.X5c != nil {
 		var chain []string
-		if err := json.Unmarshal(a.header.x5c, &chain); err != nil || len(chain) == 0 {
+		if err := json.Unmarshal(a.header.X5c, &chain); err != nil || len(chain) == 0 {
 			return nil, newErr(codeInvalidGrant, "MP-123", "Invalid JWT header x5c: it must be a non-empty JSON array of base64 certificates.")
 		}
 	}

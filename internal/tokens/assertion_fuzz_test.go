@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
 // FuzzParseAssertion feeds arbitrary assertions to the grant parser and
@@ -56,15 +58,15 @@ func FuzzParseAssertion(f *testing.F) {
 				t.Fatalf("part %d is not exactly one JSON object (%v) but parsed: %q", i, err, b)
 			}
 		}
-		if alg, _ := header["alg"].(string); alg == "" || alg != a.header.alg.v {
-			t.Fatalf("alg %q parsed as %q", header["alg"], a.header.alg.v)
+		if alg, _ := header["alg"].(string); alg == "" || alg != a.header.Alg.V {
+			t.Fatalf("alg %q parsed as %q", header["alg"], a.header.Alg.V)
 		}
 		if string(a.signingInput) != parts[0]+"."+parts[1] {
 			t.Fatalf("signing input %q is not the first two parts of %q", a.signingInput, raw)
 		}
-		for name, got := range map[string]claimString{"iss": a.claims.iss, "jti": a.claims.jti, "scope": a.claims.scope} {
+		for name, got := range map[string]jose.String{"iss": a.claims.iss, "jti": a.claims.jti, "scope": a.claims.scope} {
 			want, isString := claims[name].(string)
-			if isString != (got.err == nil && got.present) || want != got.v {
+			if isString != (got.Err == nil && got.Present) || want != got.V {
 				t.Fatalf("claim %s: %v read as %+v", name, claims[name], got)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -60,11 +61,11 @@ func postGrant(t testing.TB, base, assertion string, out any) *http.Response {
 // registerClient creates a client with a fresh key over the control API.
 func registerClient(t testing.TB, base, orgNo string, scopes ...string) (string, jwk.Key) {
 	t.Helper()
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := tokens.PublicJWKS(key)
+	set, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestTokenEndToEnd(t *testing.T) {
 	issuer := srv.URL + "/"
 	clientID, key := registerClient(t, srv.URL, "991825827", "altinn:authentication/systemregister.write", "test:read")
 
-	grant, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: issuer, Scopes: []string{"test:read"}}))
+	grant, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"test:read"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +214,7 @@ func TestTokenEndToEnd(t *testing.T) {
 
 func mustGrantToken(t testing.TB, base, clientID string, key jwk.Key, scopes ...string) string {
 	t.Helper()
-	g, err := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: base + "/", Scopes: scopes}))
+	g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: base + "/", Scopes: scopes}))
 	if err != nil {
 		t.Fatal(err)
 	}

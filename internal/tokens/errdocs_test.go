@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -69,8 +70,8 @@ func TestErrorURIsAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims := tokens.GrantClaims(tokens.GrantOptions{ClientID: "no-such-client", Audience: s.URL + "/", Scopes: []string{"test:read"}, Now: time.Now()})
-	unknownClient, err := tokens.SignJWS(key, map[string]any{"alg": "RS256", "kid": "k1"}, claims)
+	claims := mpgrant.Claims(mpgrant.Options{ClientID: "no-such-client", Audience: s.URL + "/", Scopes: []string{"test:read"}, Now: time.Now()})
+	unknownClient, err := mpgrant.SignJWS(key, map[string]any{"alg": "RS256", "kid": "k1"}, claims)
 	if err != nil {
 		t.Fatal(err)
 	}

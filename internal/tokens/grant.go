@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
@@ -70,7 +72,7 @@ func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, e
 	if e != nil {
 		return Grant{}, e
 	}
-	g := Grant{Client: client, Scopes: scopes, KeyID: a.header.kid.v}
+	g := Grant{Client: client, Scopes: scopes, KeyID: a.header.Kid.V}
 	if e := checkOptionalClaims(client, a, &g); e != nil {
 		return Grant{}, e
 	}
@@ -95,8 +97,8 @@ func checkForm(req TokenRequest) *Error {
 
 // checkClient: `iss` names a known client.
 func (s *Service) checkClient(ctx context.Context, a *assertion) (Client, error) {
-	iss := a.claims.iss.v
-	if a.claims.iss.err != nil || iss == "" {
+	iss := a.claims.iss.V
+	if a.claims.iss.Err != nil || iss == "" {
 		return Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
 	}
 	c, err := s.lookupClient(ctx, iss)
@@ -120,11 +122,11 @@ type clientKey struct {
 // clients without registered keys, which the emulator does not have),
 // and that key has not expired.
 func (s *Service) checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
-	if names, ok := a.header.critical(); ok {
+	if names, ok := a.header.Critical(); ok {
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: crit marks %s as critical; no JWS extension is understood here, and a JWT with critical header parameters that are not understood must be refused.", names)
 	}
-	hasKid, hasX5c := a.header.kid.present, a.header.x5c != nil
-	kid := a.header.kid.v
+	hasKid, hasX5c := a.header.Kid.Present, a.header.X5c != nil
+	kid := a.header.Kid.V
 	switch {
 	case hasKid && hasX5c:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present, not both.")
@@ -189,7 +191,7 @@ var assertionAlgs = map[string]bool{"RS256": true, "RS384": true, "RS512": true}
 // only. `none`, HMAC (which would use the public key as a secret) and
 // anything else are refused before any crypto runs.
 func checkSignature(a *assertion, k clientKey) *Error {
-	alg := a.header.alg.v
+	alg := a.header.Alg.V
 	switch {
 	case strings.EqualFold(alg, "none"):
 		return errClientAuth("MP-124", "Invalid JWT signature: unsigned JWTs (alg none) are not accepted.")
@@ -200,7 +202,7 @@ func checkSignature(a *assertion, k clientKey) *Error {
 	case k.alg != "" && k.alg != alg:
 		return errClientAuth("MP-124", "Invalid JWT signature: the JWT says alg %s but key %q is registered for %s.", alg, k.kid, k.alg)
 	}
-	if err := verifyJWS(alg, k.pub, a.signingInput, a.signature); err != nil {
+	if err := jose.Verify(alg, k.pub, a.signingInput, a.signature); err != nil {
 		e := errClientAuth("MP-124", "Invalid JWT signature.")
 		e.Cause = err
 		return e
@@ -211,8 +213,8 @@ func checkSignature(a *assertion, k clientKey) *Error {
 // checkAudience: `aud` is our issuer, one value, with or without the
 // trailing slash; the token endpoint URL is refused (spec: since 2025-08).
 func (s *Service) checkAudience(a *assertion) *Error {
-	aud := a.claims.aud.v
-	if a.claims.aud.err != nil || len(aud) == 0 {
+	aud := a.claims.aud.V
+	if a.claims.aud.Err != nil || len(aud) == 0 {
 		return errClientAuth("MP-110", "Invalid JWT claim aud: it is missing; set it to the issuer %s.", s.set.Issuer)
 	}
 	if len(aud) > 1 {
@@ -239,14 +241,14 @@ func (s *Service) acceptedAudience(aud string) bool {
 // 120 s, nbf (when sent) reached; skew on each. Returns exp.
 func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
 	iat, exp := a.claims.iat, a.claims.exp
-	if iat.err != nil || !iat.present {
+	if iat.Err != nil || !iat.Present {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim iat: it is missing or not a number of seconds.")
 	}
-	if exp.err != nil || !exp.present {
+	if exp.Err != nil || !exp.Present {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim exp: it is missing or not a number of seconds.")
 	}
 	skew := s.set.Skew
-	iatT, expT := time.Unix(iat.v, 0), time.Unix(exp.v, 0)
+	iatT, expT := time.Unix(iat.V, 0), time.Unix(exp.V, 0)
 	if iatT.After(now.Add(skew)) {
 		return time.Time{}, errClaim("", "Issue time is after now: iat is %s, our clock says %s.", fmtTime(iatT), fmtTime(now))
 	}
@@ -257,15 +259,15 @@ func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
 	// most 120 s after iat, and real clients (Altinn's own k6 Maskinporten
 	// library among them) send grants with exp equal to iat.
 	if expT.Before(iatT) {
-		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must not be before iat (%d).", exp.v, iat.v)
+		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must not be before iat (%d).", exp.V, iat.V)
 	}
 	if life := expT.Sub(iatT); life > s.set.MaxAssertionLifetime {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT lifetime: exp - iat is %d s; at most %d s is allowed.", int64(life.Seconds()), int64(s.set.MaxAssertionLifetime.Seconds()))
 	}
-	if nbf := a.claims.nbf; nbf.err != nil {
+	if nbf := a.claims.nbf; nbf.Err != nil {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim nbf: it is not a number of seconds.")
-	} else if nbf.present && time.Unix(nbf.v, 0).After(now.Add(skew)) {
-		return time.Time{}, errClaim("MP-130", "JWT is not yet valid: nbf is %s, our clock says %s.", fmtTime(time.Unix(nbf.v, 0)), fmtTime(now))
+	} else if nbf.Present && time.Unix(nbf.V, 0).After(now.Add(skew)) {
+		return time.Time{}, errClaim("MP-130", "JWT is not yet valid: nbf is %s, our clock says %s.", fmtTime(time.Unix(nbf.V, 0)), fmtTime(now))
 	}
 	return expT, nil
 }
@@ -276,13 +278,13 @@ func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // Without a jti (common client libraries send none) the assertion itself
 // is the key, so the same assertion still cannot be used twice.
 func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, now time.Time) error {
-	jti := a.claims.jti.v
-	if a.claims.jti.err != nil {
+	jti := a.claims.jti.V
+	if a.claims.jti.Err != nil {
 		return errClaim("MP-011", "Invalid JWT claim jti: it must be a string.")
 	}
 	if jti == "" {
 		sum := sha256.Sum256([]byte(a.raw))
-		jti = "assertion-sha256:" + b64.EncodeToString(sum[:])
+		jti = "assertion-sha256:" + base64.RawURLEncoding.EncodeToString(sum[:])
 	}
 	fresh, err := recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.set.Skew))
 	if err != nil {
@@ -301,10 +303,10 @@ func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, 
 
 // checkScopes: at least one scope, each registered on the client.
 func checkScopes(c Client, a *assertion) ([]string, *Error) {
-	if a.claims.scope.err != nil {
+	if a.claims.scope.Err != nil {
 		return nil, newErr(codeInvalidScope, "MP-200", "Invalid JWT claim scope: it must be a space-separated string.")
 	}
-	scopes := strings.Fields(a.claims.scope.v)
+	scopes := strings.Fields(a.claims.scope.V)
 	if len(scopes) == 0 {
 		return nil, newErr(codeInvalidScope, "MP-200", "Token request contains no scope: set the scope claim.")
 	}
@@ -326,7 +328,7 @@ func checkScopes(c Client, a *assertion) ([]string, *Error) {
 // checkOptionalClaims: resource (audience restriction), pid, and the
 // delegation claims the emulator cannot honour.
 func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
-	if raw := nonNull(a.claims.resource); raw != nil {
+	if raw := jose.NonNull(a.claims.resource); raw != nil {
 		var res []string
 		if err := json.Unmarshal(raw, &res); err != nil {
 			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim resource: only an array of URIs is supported.")
@@ -339,15 +341,15 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 		}
 		g.Audience = res
 	}
-	pid := a.claims.pid.v
-	if a.claims.pid.err != nil || (pid != "" && !parties.ValidPID(pid)) {
+	pid := a.claims.pid.V
+	if a.claims.pid.Err != nil || (pid != "" && !parties.ValidPID(pid)) {
 		return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim pid: it must be an 11-digit national identity number.")
 	}
 	g.PID = pid
-	if co := a.claims.consumerOrg; co.present {
-		consumer := co.v
+	if co := a.claims.consumerOrg; co.Present {
+		consumer := co.V
 		switch {
-		case co.err != nil || !nineDigits(consumer):
+		case co.Err != nil || !nineDigits(consumer):
 			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
 		case consumer == c.OrgNo:
 			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
@@ -357,7 +359,7 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 			return newErr(codeInvalidScope, "MP-251", "Consumer %s has not delegated access to the scope %s to supplier %s.", consumer, strings.Join(g.Scopes, " "), c.OrgNo)
 		}
 	}
-	if a.claims.issOnBehalfOf.present {
+	if a.claims.issOnBehalfOf.Present {
 		return errClientAuth("MP-100", "Unknown onbehalfof client: the emulator has no onbehalfof registrations.")
 	}
 	return nil
@@ -444,7 +446,7 @@ type systemUserDetail struct {
 }
 
 func parseSystemUserDetail(el map[string]json.RawMessage) (systemUserDetail, *Error) {
-	typ, ok, err := stringMember(el, "type")
+	typ, ok, err := jose.StringMember(el, "type")
 	if err != nil || !ok || typ == "" {
 		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type: the element has no type.")
 	}
@@ -457,23 +459,23 @@ func parseSystemUserDetail(el map[string]json.RawMessage) (systemUserDetail, *Er
 		}
 	}
 	var d systemUserDetail
-	ref, _, err := stringMember(el, "externalRef")
+	ref, _, err := jose.StringMember(el, "externalRef")
 	if err != nil {
 		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: externalRef must be a string.")
 	}
 	d.externalRef = ref
 	orgRaw, ok := el["systemuser_org"]
 	var org map[string]json.RawMessage
-	if !ok || decodeObject(orgRaw, &org) != nil {
+	if !ok || jose.DecodeObject(orgRaw, &org) != nil {
 		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org must be an object {\"authority\":\"iso6523-actorid-upis\",\"ID\":\"0192:<orgno>\"}.")
 	}
 	var authority, id string
 	for k := range org {
 		switch k {
 		case "authority":
-			authority, _, err = stringMember(org, k)
+			authority, _, err = jose.StringMember(org, k)
 		case "ID", "id":
-			id, _, err = stringMember(org, k)
+			id, _, err = jose.StringMember(org, k)
 		default:
 			return d, newErr(codeInvalidRequest, "MP-302", "Unknown fields in the authorization details: systemuser_org.%s (allowed: authority, ID).", k)
 		}

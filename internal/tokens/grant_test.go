@@ -20,6 +20,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -95,7 +96,7 @@ func newFixture(t *testing.T) *fixture {
 // clientKey returns a fresh RSA client key as JWK and as *rsa.PrivateKey.
 func clientKey(t testing.TB) (jwk.Key, *rsa.PrivateKey) {
 	t.Helper()
-	k, err := tokens.NewClientKey()
+	k, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +109,11 @@ func clientKey(t testing.TB) (jwk.Key, *rsa.PrivateKey) {
 
 func mustClient(t testing.TB, s *tokens.Service, org string, key jwk.Key, scopes ...string) tokens.Client {
 	t.Helper()
-	set, err := tokens.PublicJWKS(key)
+	set, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.CreateClient(context.Background(), tokens.NewClient{OrgNo: org, Name: "c", Scopes: scopes, JWKS: set})
+	c, err := s.CreateClient(context.Background(), tokens.NewClient{OrgNo: org, Name: "c", Scopes: scopes, JWKS: tokens.JWKS(set)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func mustClient(t testing.TB, s *tokens.Service, org string, key jwk.Key, scopes
 
 // claims are good grant claims for client A.
 func (f *fixture) claims() map[string]any {
-	return tokens.GrantClaims(tokens.GrantOptions{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now()})
+	return mpgrant.Claims(mpgrant.Options{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now()})
 }
 
 func (f *fixture) header() map[string]any {
@@ -130,7 +131,7 @@ func (f *fixture) header() map[string]any {
 
 func sign(t testing.TB, key *rsa.PrivateKey, header, claims map[string]any) string {
 	t.Helper()
-	s, err := tokens.SignJWS(key, header, claims)
+	s, err := mpgrant.SignJWS(key, header, claims)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func TestBadGrants(t *testing.T) {
 			c["authorization_details"] = []any{d}
 		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
 		{"system user of another client", func() tokens.TokenRequest {
-			c := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg})
+			c := mpgrant.Claims(mpgrant.Options{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg})
 			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}, c)}
 		}, "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
 	}
@@ -320,7 +321,7 @@ func TestGrantGood(t *testing.T) {
 	k3, r3 := clientKey(t)
 	_ = k3.Remove(jwk.AlgorithmKey)
 	c3 := mustClient(t, f.s, vendorOrg, k3, "test:read")
-	cl := tokens.GrantClaims(tokens.GrantOptions{ClientID: c3.ClientID, Audience: strings.TrimSuffix(testIssuer, "/"), Scopes: []string{"test:read"}, Now: f.clock.Now()})
+	cl := mpgrant.Claims(mpgrant.Options{ClientID: c3.ClientID, Audience: strings.TrimSuffix(testIssuer, "/"), Scopes: []string{"test:read"}, Now: f.clock.Now()})
 	cl["iat"] = float64(f.clock.Now().Unix()) + 0.5
 	cl["nbf"] = f.clock.Now().Unix()
 	if _, err := f.grant(t, sign(t, r3, map[string]any{"alg": "RS384", "kid": k3.KeyID()}, cl)); err != nil {
@@ -396,7 +397,7 @@ func TestSystemUserGrant(t *testing.T) {
 		})
 	}
 	// externalRef is passed to the lookup and echoed.
-	c := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg, ExternalRef: "ref-42"})
+	c := mpgrant.Claims(mpgrant.Options{ClientID: f.a.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg, ExternalRef: "ref-42"})
 	g, err := f.grant(t, sign(t, f.rsaA, f.header(), c))
 	if err != nil {
 		t.Fatal(err)
@@ -423,7 +424,7 @@ func TestSystemUserGrantWithoutLookup(t *testing.T) {
 	}
 	k, r := clientKey(t)
 	c := mustClient(t, s, vendorOrg, k, "test:read")
-	cl := tokens.GrantClaims(tokens.GrantOptions{ClientID: c.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: clk.Now(), SystemUserOrg: ownerOrg})
+	cl := mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: clk.Now(), SystemUserOrg: ownerOrg})
 	_, err = s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, r, map[string]any{"alg": "RS256", "kid": k.KeyID()}, cl)})
 	var e *tokens.Error
 	if !errors.As(err, &e) || e.Code != "invalid_altinn_customer_configuration" || e.MP != "MP-303" {
@@ -444,7 +445,7 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("replay: %v", err)
 	}
 	// The same jti from another client is that client's own business.
-	cb := tokens.GrantClaims(tokens.GrantOptions{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), JTI: f.claims()["jti"].(string)})
+	cb := mpgrant.Claims(mpgrant.Options{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), JTI: f.claims()["jti"].(string)})
 	ca := f.claims()
 	ca["jti"] = "shared-jti"
 	cb["jti"] = "shared-jti"
@@ -529,8 +530,8 @@ func TestReplaceKeys(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	k2, r2 := clientKey(t)
-	set, _ := tokens.PublicJWKS(k2)
-	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, set); err != nil {
+	set, _ := mpgrant.PublicJWKS(k2)
+	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, tokens.JWKS(set)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))

@@ -27,6 +27,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
@@ -34,11 +35,11 @@ func TestClientsControlAPI(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	base := srv.URL + "/sim/api/v1/clients"
-	key, err := tokens.NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, _ := tokens.PublicJWKS(key)
+	set, _ := mpgrant.PublicJWKS(key)
 
 	// PascalCase keys as in the platform docs, explicit client id.
 	var c tokens.Client
@@ -61,15 +62,15 @@ func TestClientsControlAPI(t *testing.T) {
 	// Refused key sets.
 	privRaw, _ := json.Marshal(key)
 	small, _ := rsa.GenerateKey(rand.Reader, 1024)
-	smallKey, _ := tokens.ClientKeyFromRSA(small)
-	smallSet, _ := tokens.PublicJWKS(smallKey)
+	smallKey, _ := mpgrant.ClientKeyFromRSA(small)
+	smallSet, _ := mpgrant.PublicJWKS(smallKey)
 	noKid, _ := key.PublicKey()
 	_ = noKid.Remove(jwk.KeyIDKey)
 	noKidRaw, _ := json.Marshal(noKid)
 	six := tokens.JWKS{}
 	for range 6 {
-		k, _ := tokens.NewClientKey()
-		s, _ := tokens.PublicJWKS(k)
+		k, _ := mpgrant.NewClientKey()
+		s, _ := mpgrant.PublicJWKS(k)
 		six.Keys = append(six.Keys, s.Keys[0])
 	}
 	bad := map[string]struct {
@@ -102,14 +103,14 @@ func TestClientsControlAPI(t *testing.T) {
 	// A grant works; after replacing the keys only the new key does.
 	issuer := srv.URL + "/"
 	grant := func(k jwk.Key) int {
-		g, _ := tokens.SignGrant(k, tokens.GrantClaims(tokens.GrantOptions{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
+		g, _ := mpgrant.Sign(k, mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
 		return postGrant(t, srv.URL, g, nil).StatusCode
 	}
 	if st := grant(key); st != 200 {
 		t.Fatalf("grant: %d", st)
 	}
-	key2, _ := tokens.NewClientKey()
-	set2, _ := tokens.PublicJWKS(key2)
+	key2, _ := mpgrant.NewClientKey()
+	set2, _ := mpgrant.PublicJWKS(key2)
 	b, _ := json.Marshal(set2)
 	if resp := do(t, http.MethodPut, base+"/"+c.ClientID+"/jwks", "application/json", bytes.NewReader(b), "", &got); resp.StatusCode != 200 || len(got.JWKS.Keys) != 1 {
 		t.Fatalf("put jwks: %d", resp.StatusCode)
@@ -143,7 +144,7 @@ func TestClientsControlAPI(t *testing.T) {
 		t.Fatalf("delete again: %d", resp.StatusCode)
 	}
 	var oe map[string]string
-	g, _ := tokens.SignGrant(key2, tokens.GrantClaims(tokens.GrantOptions{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
+	g, _ := mpgrant.Sign(key2, mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
 	if resp := postGrant(t, srv.URL, g, &oe); resp.StatusCode != 400 || oe["error_uri"] != issuer+"errors/MP-100" {
 		t.Fatalf("grant after delete: %d %v", resp.StatusCode, oe)
 	}
@@ -152,8 +153,8 @@ func TestClientsControlAPI(t *testing.T) {
 func TestAdminToken(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, func(c *config.Config) { c.AdminToken = "s3cret" })
-	key, _ := tokens.NewClientKey()
-	set, _ := tokens.PublicJWKS(key)
+	key, _ := mpgrant.NewClientKey()
+	set, _ := mpgrant.PublicJWKS(key)
 	b, _ := json.Marshal(map[string]any{"orgNo": "991825827", "jwks": set})
 	if resp := do(t, http.MethodPost, srv.URL+"/sim/api/v1/clients", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 401 {
 		t.Fatalf("without admin token: %d", resp.StatusCode)
@@ -284,7 +285,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 	clientID, key := registerClient(t, s1.URL, "991825827", "test:read")
 	for round := range 5 {
-		g, _ := tokens.SignGrant(key, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: "http://sim.shared.test/", Scopes: []string{"test:read"}}))
+		g, _ := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: "http://sim.shared.test/", Scopes: []string{"test:read"}}))
 		var wg sync.WaitGroup
 		codes := make([]int, 2)
 		toks := make([]tokens.TokenResponse, 2)
@@ -626,7 +627,7 @@ func TestClientCacheAcrossInstances(t *testing.T) {
 	waitLive(s2)
 	clientID, key := registerClient(t, s1.URL, "991825827", "test:read")
 	grant := func(s *apptest.Server, k jwk.Key) int {
-		g, _ := tokens.SignGrant(k, tokens.GrantClaims(tokens.GrantOptions{ClientID: clientID, Audience: "http://sim.cache.test/", Scopes: []string{"test:read"}}))
+		g, _ := mpgrant.Sign(k, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: "http://sim.cache.test/", Scopes: []string{"test:read"}}))
 		return postGrant(t, s.URL, g, nil).StatusCode
 	}
 	// Both instances now have the client cached.
@@ -643,8 +644,8 @@ func TestClientCacheAcrossInstances(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	key2, _ := tokens.NewClientKey()
-	set2, _ := tokens.PublicJWKS(key2)
+	key2, _ := mpgrant.NewClientKey()
+	set2, _ := mpgrant.PublicJWKS(key2)
 	b, _ := json.Marshal(set2)
 	if resp := do(t, http.MethodPut, s1.URL+"/sim/api/v1/clients/"+clientID+"/jwks", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 200 {
 		t.Fatalf("put jwks: %d", resp.StatusCode)

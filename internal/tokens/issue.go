@@ -3,11 +3,14 @@ package tokens
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
 // Issue signs the access token for a validated grant. It checks nothing:
@@ -50,7 +53,7 @@ func (s *Service) signAccess(claims accessClaims) (TokenResponse, error) {
 func randomJTI() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	return b64.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // signJWT serialises claims and signs them with key. Maskinporten's
@@ -60,7 +63,7 @@ func signJWT(key *signingKey, claims any) (string, error) {
 	if key.purpose == purposeAltinn {
 		h["x5t"], h["typ"] = key.x5t, "JWT"
 	}
-	tok, err := signJWS(key.alg, key.signer, h, claims)
+	tok, err := jose.Sign(key.alg, key.signer, h, claims)
 	if err != nil {
 		return "", fmt.Errorf("sign token: %w", err)
 	}

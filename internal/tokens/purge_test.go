@@ -7,6 +7,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 // Every purgeEvery-th grant deletes the jtis whose grants have expired,
@@ -20,12 +21,12 @@ func TestJTIPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := NewClientKey()
+	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, _ := PublicJWKS(key)
-	c, err := s.CreateClient(ctx, NewClient{OrgNo: "991825827", Scopes: []string{"a:b"}, JWKS: set})
+	set, _ := mpgrant.PublicJWKS(key)
+	c, err := s.CreateClient(ctx, NewClient{OrgNo: "991825827", Scopes: []string{"a:b"}, JWKS: JWKS(set)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestJTIPurge(t *testing.T) {
 		return n
 	}
 	grant := func() {
-		g, err := SignGrant(key, GrantClaims(GrantOptions{ClientID: c.ClientID, Audience: "http://mp.test/", Scopes: []string{"a:b"}, Now: clk.Now()}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: "http://mp.test/", Scopes: []string{"a:b"}, Now: clk.Now()}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // A system-user grant through the wired app: system registered with the
@@ -52,9 +52,9 @@ func TestSystemUserGrantThroughApp(t *testing.T) {
 		t.Fatalf("create system user: %v", err)
 	}
 
-	grant := func(o tokens.GrantOptions) (int, map[string]any) {
+	grant := func(o mpgrant.Options) (int, map[string]any) {
 		o.ClientID, o.Audience, o.Scopes = clientID, srv.URL+"/", []string{"skatteetaten:kravogbetalinger"}
-		g, err := tokens.SignGrant(key, tokens.GrantClaims(o))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(o))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestSystemUserGrantThroughApp(t *testing.T) {
 		resp := postGrant(t, srv.URL, g, &out)
 		return resp.StatusCode, out
 	}
-	st, out := grant(tokens.GrantOptions{SystemUserOrg: customer})
+	st, out := grant(mpgrant.Options{SystemUserOrg: customer})
 	if st != http.StatusOK {
 		t.Fatalf("system-user grant: %d %v", st, out)
 	}
@@ -70,16 +70,16 @@ func TestSystemUserGrantThroughApp(t *testing.T) {
 	if err != nil || caller.SystemUserID != su.ID.String() || caller.SystemID != req.ID || caller.SystemUserOrgNo != customer || caller.ConsumerOrgNo != vendor {
 		t.Fatalf("caller %+v %v", caller, err)
 	}
-	if st, out := grant(tokens.GrantOptions{SystemUserOrg: customer, ExternalRef: "not-it"}); st != 400 || out["error"] != "invalid_altinn_customer_configuration" {
+	if st, out := grant(mpgrant.Options{SystemUserOrg: customer, ExternalRef: "not-it"}); st != 400 || out["error"] != "invalid_altinn_customer_configuration" {
 		t.Fatalf("wrong externalRef: %d %v", st, out)
 	}
-	if st, out := grant(tokens.GrantOptions{SystemUserOrg: "310385980"}); st != 400 || !strings.HasSuffix(out["error_uri"].(string), "/errors/MP-303") {
+	if st, out := grant(mpgrant.Options{SystemUserOrg: "310385980"}); st != 400 || !strings.HasSuffix(out["error_uri"].(string), "/errors/MP-303") {
 		t.Fatalf("other org: %d %v", st, out)
 	}
 	if err := srv.SystemUsers.Delete(ctx, su.ID, customer); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if st, out := grant(tokens.GrantOptions{SystemUserOrg: customer}); st != 400 || out["error"] != "invalid_altinn_customer_configuration" {
+	if st, out := grant(mpgrant.Options{SystemUserOrg: customer}); st != 400 || out["error"] != "invalid_altinn_customer_configuration" {
 		t.Fatalf("after delete: %d %v", st, out)
 	}
 }

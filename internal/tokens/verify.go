@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
 // verified is a token of ours whose signature, issuer and lifetime hold.
@@ -25,26 +26,26 @@ func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) 
 	bad := func(format string, args ...any) (verified, error) {
 		return verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
 	}
-	j, err := decodeJWS(raw)
+	j, err := jose.Decode(raw)
 	if err != nil {
 		return bad("%s", err.Error())
 	}
-	h := j.header
-	key := s.keyByKid(ctx, h.kid.v)
+	h := j.Header
+	key := s.keyByKid(ctx, h.Kid.V)
 	if key == nil {
-		return bad("unknown kid %q: the token was not issued by this emulator", h.kid.v)
+		return bad("unknown kid %q: the token was not issued by this emulator", h.Kid.V)
 	}
-	if h.alg.v != key.alg {
-		return bad("alg %q does not match the signing key's %s", h.alg.v, key.alg)
+	if h.Alg.V != key.alg {
+		return bad("alg %q does not match the signing key's %s", h.Alg.V, key.alg)
 	}
-	if names, ok := h.critical(); ok {
+	if names, ok := h.Critical(); ok {
 		return bad("crit marks %s as critical; this emulator signs no such token and understands no JWS extension", names)
 	}
-	if err := verifyJWS(key.alg, key.signer.Public(), j.signingInput, j.signature); err != nil {
+	if err := jose.Verify(key.alg, key.signer.Public(), j.SigningInput, j.Signature); err != nil {
 		return bad("the signature does not verify")
 	}
-	claims := make(map[string]any, len(j.payload))
-	for name, v := range j.payload {
+	claims := make(map[string]any, len(j.Payload))
+	for name, v := range j.Payload {
 		dec := json.NewDecoder(bytes.NewReader(v))
 		dec.UseNumber()
 		var val any
@@ -57,21 +58,21 @@ func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) 
 	if key.purpose == purposeAltinn {
 		wantIss = s.set.AltinnIssuer
 	}
-	if iss := readString(j.payload["iss"]); iss.v != wantIss {
-		return bad("iss %q is not %s", iss.v, wantIss)
+	if iss := jose.ReadString(j.Payload["iss"]); iss.V != wantIss {
+		return bad("iss %q is not %s", iss.V, wantIss)
 	}
 	now := s.clock.Now()
-	exp := readTime(j.payload["exp"])
-	if exp.err != nil || !exp.present {
+	exp := jose.ReadNumericDate(j.Payload["exp"])
+	if exp.Err != nil || !exp.Present {
 		return bad("the token has no exp")
 	}
-	if !time.Unix(exp.v, 0).After(now.Add(-s.set.Skew)) {
-		return bad("the token expired at %s", fmtTime(time.Unix(exp.v, 0)))
+	if !time.Unix(exp.V, 0).After(now.Add(-s.set.Skew)) {
+		return bad("the token expired at %s", fmtTime(time.Unix(exp.V, 0)))
 	}
-	if nbf := readTime(j.payload["nbf"]); nbf.err != nil {
+	if nbf := jose.ReadNumericDate(j.Payload["nbf"]); nbf.Err != nil {
 		return bad("nbf is not a number of seconds")
-	} else if nbf.present && time.Unix(nbf.v, 0).After(now.Add(s.set.Skew)) {
-		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf.v, 0)))
+	} else if nbf.Present && time.Unix(nbf.V, 0).After(now.Add(s.set.Skew)) {
+		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf.V, 0)))
 	}
 	return verified{purpose: key.purpose, claims: claims}, nil
 }

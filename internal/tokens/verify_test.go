@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
 // These tests present our own tokens, as the platform APIs check them
@@ -117,7 +119,7 @@ func TestVerifyOursAlgMismatch(t *testing.T) {
 	s, clk := newVerifyService(t)
 	key := s.signingKey(purposeMaskinporten)
 	c := mpClaims(s, clk.Now())
-	tok, err := signRawJWS("RS384", key.signer, map[string]string{"kid": key.kid, "alg": "RS384"}, c)
+	tok, err := jose.SignRaw("RS384", key.signer, map[string]string{"kid": key.kid, "alg": "RS384"}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestVerifyOursCrit(t *testing.T) {
 	key := s.signingKey(purposeMaskinporten)
 	c := mpClaims(s, clk.Now())
 	for _, crit := range []any{[]string{"exp"}, []string{}, "exp"} {
-		tok, err := signRawJWS("RS256", key.signer, map[string]any{"kid": key.kid, "alg": "RS256", "crit": crit, "exp": 1}, c)
+		tok, err := jose.SignRaw("RS256", key.signer, map[string]any{"kid": key.kid, "alg": "RS256", "crit": crit, "exp": 1}, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,3 +172,5 @@ func TestVerifyOursTrailingJSON(t *testing.T) {
 		wantRefused(t, s, input+"."+b64.EncodeToString(sig), "not a JSON object")
 	}
 }
+
+var b64 = base64.RawURLEncoding

@@ -1,4 +1,9 @@
-package tokens
+// Package jose is altinn-sim's one JWS codec: splitting and decoding a
+// compact JWS, reading its header and claims once into typed values, and
+// signing and verifying through jwx. Maskinporten's grant checks, the
+// checks of our own tokens, the signer and the vendor-side grant signer
+// all go through it.
+package jose
 
 import (
 	"bytes"
@@ -16,13 +21,8 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
-// This file is the package's one JWS codec: splitting and decoding a
-// compact JWS (decodeJWS), reading its header and claims once into typed
-// values, and signing and verifying through jwx (signJWS, verifyJWS).
-// The grant checks (grant.go), our own tokens' checks (verify.go), the
-// issuer (issue.go) and the client side (clientside.go) all go through
-// it. The structural checks stay here rather than in jws.Parse because
-// each failure has its own wording in Maskinporten's error mapping, which
+// The structural checks stay here rather than in jws.Parse because each
+// failure has its own wording in Maskinporten's error mapping, which
 // jwx's errors do not tell apart.
 
 var b64 = base64.RawURLEncoding
@@ -30,19 +30,19 @@ var b64 = base64.RawURLEncoding
 // maxAssertion bounds the size of a JWS we even try to parse.
 const maxAssertion = 32 << 10
 
-// compactJWS is a compact JWS split and decoded, not yet verified.
-type compactJWS struct {
-	header       joseHeader
-	payload      map[string]json.RawMessage
-	signingInput []byte
-	signature    []byte
+// JWS is a compact JWS split and decoded, not yet verified.
+type JWS struct {
+	Header       Header
+	Payload      map[string]json.RawMessage
+	SigningInput []byte
+	Signature    []byte
 }
 
-// decodeJWS splits and decodes a compact JWS without verifying it. Its
+// Decode splits and decodes a compact JWS without verifying it. Its
 // checks run in the order their errors are reported, and each error is a
 // sentence saying what was wrong (callers put it in their own error: MP-011
 // for a grant, 401 for our tokens). It never panics (FuzzParseAssertion).
-func decodeJWS(raw string) (*compactJWS, error) {
+func Decode(raw string) (*JWS, error) {
 	if len(raw) > maxAssertion {
 		return nil, fmt.Errorf("The assertion is longer than %d bytes.", maxAssertion)
 	}
@@ -57,20 +57,20 @@ func decodeJWS(raw string) (*compactJWS, error) {
 	default:
 		return nil, fmt.Errorf("The assertion is not a signed JWT: expected three base64url parts separated by '.', got %d.", len(parts))
 	}
-	j := &compactJWS{signingInput: []byte(raw[:len(parts[0])+1+len(parts[1])])}
+	j := &JWS{SigningInput: []byte(raw[:len(parts[0])+1+len(parts[1])])}
 	hb, err := b64.DecodeString(parts[0])
 	if err != nil {
 		return nil, fmt.Errorf("The JWT header is not base64url: %v.", err)
 	}
 	var header map[string]json.RawMessage
-	if err := decodeObject(hb, &header); err != nil {
+	if err := DecodeObject(hb, &header); err != nil {
 		return nil, fmt.Errorf("The JWT header is not a JSON object: %v.", err)
 	}
 	pb, err := b64.DecodeString(parts[1])
 	if err != nil {
 		return nil, fmt.Errorf("The JWT payload is not base64url: %v.", err)
 	}
-	if err := decodeObject(pb, &j.payload); err != nil {
+	if err := DecodeObject(pb, &j.Payload); err != nil {
 		return nil, fmt.Errorf("The JWT payload is not a JSON object: %v.", err)
 	}
 	// A NUL in any claim (iss, kid, jti, externalRef...) would reach
@@ -78,17 +78,17 @@ func decodeJWS(raw string) (*compactJWS, error) {
 	if problem.HasNULEscape(hb) || problem.HasNULEscape(pb) {
 		return nil, fmt.Errorf("The JWT contains a NUL character (\\u0000).")
 	}
-	if j.signature, err = b64.DecodeString(parts[2]); err != nil {
+	if j.Signature, err = b64.DecodeString(parts[2]); err != nil {
 		return nil, fmt.Errorf("The JWT signature is not base64url: %v.", err)
 	}
-	j.header = readHeader(header)
+	j.Header = readHeader(header)
 	return j, nil
 }
 
-// decodeObject decodes exactly one JSON object into a member map, refusing
+// DecodeObject decodes exactly one JSON object into a member map, refusing
 // anything else: arrays, strings, null, and any data after the object
 // (json.Unmarshal checks the whole input, so `{…}{…}` and `{…}}` fail).
-func decodeObject(b []byte, into *map[string]json.RawMessage) error {
+func DecodeObject(b []byte, into *map[string]json.RawMessage) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return fmt.Errorf("not an object")
@@ -96,121 +96,121 @@ func decodeObject(b []byte, into *map[string]json.RawMessage) error {
 	return json.Unmarshal(b, into)
 }
 
-// joseHeader is a JWS header read once. Only what the checks use is
+// Header is a JWS header read once. Only what the checks use is
 // kept; a member of the wrong type is recorded, not an error yet, so each
 // check reports it in its turn.
-type joseHeader struct {
-	alg, kid claimString
+type Header struct {
+	Alg, Kid String
 	// x5c and crit are the raw members, nil when absent (a null is
 	// present, and malformed).
-	x5c, crit json.RawMessage
+	X5c, Crit json.RawMessage
 }
 
-func readHeader(m map[string]json.RawMessage) joseHeader {
-	return joseHeader{alg: readString(m["alg"]), kid: readString(m["kid"]), x5c: m["x5c"], crit: m["crit"]}
+func readHeader(m map[string]json.RawMessage) Header {
+	return Header{Alg: ReadString(m["alg"]), Kid: ReadString(m["kid"]), X5c: m["x5c"], Crit: m["crit"]}
 }
 
-// critical names the header parameters the JWS marks critical, or is ""
+// Critical names the header parameters the JWS marks critical, or is ""
 // without crit. We implement no JWS extension, so a JWS with any crit
 // cannot be understood and must be refused (RFC 7515, the crit header).
-func (h joseHeader) critical() (names string, present bool) {
-	if h.crit == nil {
+func (h Header) Critical() (names string, present bool) {
+	if h.Crit == nil {
 		return "", false
 	}
 	var list []string
-	if json.Unmarshal(h.crit, &list) != nil {
-		return string(h.crit), true
+	if json.Unmarshal(h.Crit, &list) != nil {
+		return string(h.Crit), true
 	}
 	return strings.Join(list, ", "), true
 }
 
-func nonNull(raw json.RawMessage) json.RawMessage {
+func NonNull(raw json.RawMessage) json.RawMessage {
 	if raw == nil || string(raw) == "null" {
 		return nil
 	}
 	return raw
 }
 
-// claimString is a string member as read from a token: absent (or null),
+// String is a string member as read from a token: absent (or null),
 // a string, or present but not a string (err set).
-type claimString struct {
-	v       string
-	present bool
-	err     error
+type String struct {
+	V       string
+	Present bool
+	Err     error
 }
 
-func readString(raw json.RawMessage) claimString {
+func ReadString(raw json.RawMessage) String {
 	if raw == nil || string(raw) == "null" {
-		return claimString{}
+		return String{}
 	}
 	var v string
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return claimString{present: true, err: fmt.Errorf("must be a string")}
+		return String{Present: true, Err: fmt.Errorf("must be a string")}
 	}
-	return claimString{v: v, present: true}
+	return String{V: v, Present: true}
 }
 
-// claimTime is a NumericDate member (seconds, possibly fractional; the
+// NumericDate is a NumericDate member (seconds, possibly fractional; the
 // fraction is dropped).
-type claimTime struct {
-	v       int64
-	present bool
-	err     error
+type NumericDate struct {
+	V       int64
+	Present bool
+	Err     error
 }
 
-func readTime(raw json.RawMessage) claimTime {
+func ReadNumericDate(raw json.RawMessage) NumericDate {
 	if raw == nil || string(raw) == "null" {
-		return claimTime{}
+		return NumericDate{}
 	}
 	var f float64
 	if err := json.Unmarshal(raw, &f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e12 {
-		return claimTime{present: true, err: fmt.Errorf("must be a number of seconds since the epoch")}
+		return NumericDate{Present: true, Err: fmt.Errorf("must be a number of seconds since the epoch")}
 	}
-	return claimTime{v: int64(f), present: true}
+	return NumericDate{V: int64(f), Present: true}
 }
 
-// claimStrings is a member that may be a string or an array of strings
+// Strings is a member that may be a string or an array of strings
 // (as `aud` may be).
-type claimStrings struct {
-	v       []string
-	present bool
-	err     error
+type Strings struct {
+	V       []string
+	Present bool
+	Err     error
 }
 
-func readStrings(raw json.RawMessage) claimStrings {
+func ReadStrings(raw json.RawMessage) Strings {
 	if raw == nil || string(raw) == "null" {
-		return claimStrings{}
+		return Strings{}
 	}
 	var one string
 	if err := json.Unmarshal(raw, &one); err == nil {
-		return claimStrings{v: []string{one}, present: true}
+		return Strings{V: []string{one}, Present: true}
 	}
 	var v []string
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return claimStrings{present: true, err: fmt.Errorf("must be a string or an array of strings")}
+		return Strings{Present: true, Err: fmt.Errorf("must be a string or an array of strings")}
 	}
-	return claimStrings{v: v, present: true}
+	return Strings{V: v, Present: true}
 }
 
-// stringMember reads a string member of a decoded object; present
+// StringMember reads a string member of a decoded object; present
 // reports whether it was there at all (null counts as absent).
-func stringMember(m map[string]json.RawMessage, name string) (v string, present bool, err error) {
-	c := readString(m[name])
-	if c.err != nil {
-		return "", true, fmt.Errorf("%s %w", name, c.err)
+func StringMember(m map[string]json.RawMessage, name string) (v string, present bool, err error) {
+	c := ReadString(m[name])
+	if c.Err != nil {
+		return "", true, fmt.Errorf("%s %w", name, c.Err)
 	}
-	return c.v, c.present, nil
+	return c.V, c.Present, nil
 }
 
-// signableAlgs are the algorithms verifyJWS and signJWS accept: the RSA
+// signableAlgs are the algorithms Verify and Sign accept: the RSA
 // PKCS#1 v1.5 family and ECDSA P-256. `none`, HMAC (which would use a
 // public key as the secret) and the rest never reach jwx.
 var signableAlgs = map[string]jwa.SignatureAlgorithm{
 	"RS256": jwa.RS256, "RS384": jwa.RS384, "RS512": jwa.RS512, "ES256": jwa.ES256,
 }
 
-// verifyJWS checks a JWS signature made with alg by key (a public key).
-func verifyJWS(alg string, key any, input, sig []byte) error {
+// Verify checks a JWS signature made with alg by key (a public key).
+func Verify(alg string, key any, input, sig []byte) error {
 	a, ok := signableAlgs[alg]
 	if !ok {
 		return fmt.Errorf("algorithm %q is not supported", alg)
@@ -222,9 +222,9 @@ func verifyJWS(alg string, key any, input, sig []byte) error {
 	return v.Verify(input, sig, key)
 }
 
-// signJWS signs claims with key (a private key or crypto.Signer) under
+// Sign signs claims with key (a private key or crypto.Signer) under
 // alg; header gives the other protected header members (kid, typ, x5t).
-func signJWS(alg string, key any, header map[string]string, claims any) (string, error) {
+func Sign(alg string, key any, header map[string]string, claims any) (string, error) {
 	a, ok := signableAlgs[alg]
 	if !ok {
 		return "", fmt.Errorf("algorithm %q is not supported", alg)
@@ -261,10 +261,10 @@ func signJWS(alg string, key any, header map[string]string, claims any) (string,
 // used as is.
 type signerOnly struct{ crypto.Signer }
 
-// signRawJWS signs exactly the header and claims given (any JSON, as a
+// SignRaw signs exactly the header and claims given (any JSON, as a
 // test building a bad grant wants them) with key, using jwx's signer for
 // alg.
-func signRawJWS(alg string, key any, header, claims any) (string, error) {
+func SignRaw(alg string, key any, header, claims any) (string, error) {
 	a, ok := signableAlgs[alg]
 	if !ok {
 		return "", fmt.Errorf("algorithm %q is not supported", alg)

@@ -1,4 +1,8 @@
-package tokens
+// Package mpgrant is the vendor's side of Maskinporten: making a client key,
+// building and signing a JWT-bearer grant, and the /token answer as a
+// vendor reads it. The CLI (keys, grant, token), tests and benchmarks use
+// it; the server never does, so it stays free of the server's packages.
+package mpgrant
 
 import (
 	"crypto/rand"
@@ -11,11 +15,25 @@ import (
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
-// This file is the vendor's side of Maskinporten — making a client key
-// and signing a grant — for the CLI (keys, grant, token), tests and
-// benchmarks. The server never uses it.
+// GrantType is the only grant Maskinporten supports.
+const GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// JWKS is a public key set as a client registers it.
+type JWKS struct {
+	Keys []json.RawMessage `json:"keys"`
+}
+
+// TokenResponse is the /token answer.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
 
 // NewClientKey makes an RSA 2048 key pair as a private JWK with kid (its
 // RFC 7638 thumbprint), alg RS256 and use sig.
@@ -54,8 +72,8 @@ func PublicJWKS(priv jwk.Key) (JWKS, error) {
 	return JWKS{Keys: []json.RawMessage{raw}}, nil
 }
 
-// GrantOptions describes a grant the way a vendor builds one.
-type GrantOptions struct {
+// Options describes a grant the way a vendor builds one.
+type Options struct {
 	ClientID      string
 	Audience      string // the issuer, e.g. http://localhost:8080/
 	Scopes        []string
@@ -66,10 +84,10 @@ type GrantOptions struct {
 	JTI           string        // default a random UUID
 }
 
-// GrantClaims builds the claims of a grant (as Altinn's own test
+// Claims builds the claims of a grant (as Altinn's own test
 // generator does: aud, iss, sub = client id, scope, iat, exp, jti, and
 // authorization_details for a system user).
-func GrantClaims(o GrantOptions) map[string]any {
+func Claims(o Options) map[string]any {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -93,8 +111,8 @@ func GrantClaims(o GrantOptions) map[string]any {
 	}
 	if o.SystemUserOrg != "" {
 		d := map[string]any{
-			"type":           AuthorizationDetailsSystemUser,
-			"systemuser_org": map[string]string{"authority": authorityISO6523, "ID": "0192:" + o.SystemUserOrg},
+			"type":           "urn:altinn:systemuser",
+			"systemuser_org": map[string]string{"authority": "iso6523-actorid-upis", "ID": "0192:" + o.SystemUserOrg},
 		}
 		if o.ExternalRef != "" {
 			d["externalRef"] = o.ExternalRef
@@ -104,9 +122,9 @@ func GrantClaims(o GrantOptions) map[string]any {
 	return c
 }
 
-// SignGrant signs claims with a private client JWK: RS256 (or the key's
+// Sign signs claims with a private client JWK: RS256 (or the key's
 // alg), header {alg, kid, typ: JWT}.
-func SignGrant(priv jwk.Key, claims map[string]any) (string, error) {
+func Sign(priv jwk.Key, claims map[string]any) (string, error) {
 	var rk rsa.PrivateKey
 	if err := priv.Raw(&rk); err != nil {
 		return "", fmt.Errorf("the key is not a private RSA key: %w", err)
@@ -137,5 +155,5 @@ func SignJWS(key *rsa.PrivateKey, header any, claims any) (string, error) {
 	case "RS384", "RS512":
 		alg = h.Alg
 	}
-	return signRawJWS(alg, key, json.RawMessage(hb), claims)
+	return jose.SignRaw(alg, key, json.RawMessage(hb), claims)
 }
