@@ -304,7 +304,7 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := seed.Deps{Pool: e.srv.Pool, Parties: e.srv.Parties, Tokens: e.srv.Tokens, Resources: e.srv.Resources,
+	d := seed.Deps{Pool: e.srv.Pool, Parties: e.srv.Parties, Clients: e.srv.Clients, Resources: e.srv.Resources,
 		Registry: e.srv.Registry, SystemUsers: e.srv.SystemUsers, Requests: e.srv.Requests}
 	if _, err := seed.Apply(ctx, d, f); err != nil {
 		t.Fatalf("seed the system user: %v", err)

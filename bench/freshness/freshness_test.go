@@ -54,7 +54,7 @@ func BenchmarkCrossInstance(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := seed.Apply(ctx, seed.Deps{Pool: a.Pool, Parties: a.Parties, Tokens: a.Tokens, Resources: a.Resources,
+	if _, err := seed.Apply(ctx, seed.Deps{Pool: a.Pool, Parties: a.Parties, Clients: a.Clients, Resources: a.Resources,
 		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests}, f); err != nil {
 		b.Fatal(err)
 	}

@@ -29,8 +29,8 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -87,7 +87,7 @@ func setup(b *testing.B, alg string) *env {
 		b.Fatal(err)
 	}
 	set, _ := mpgrant.PublicJWKS(key)
-	c, err := srv.Tokens.CreateClient(context.Background(), tokens.NewClient{OrgNo: "991825827", Name: "bench", Scopes: []string{"bench:read"}, JWKS: tokens.JWKS(set)})
+	c, err := srv.Clients.CreateClient(context.Background(), mpclient.NewClient{OrgNo: "991825827", Name: "bench", Scopes: []string{"bench:read"}, JWKS: mpclient.JWKS(set)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -97,7 +97,7 @@ func seedDatabase(ctx context.Context, cfg config.Config, f seed.File) (seed.Rep
 	}
 	defer a.Close()
 	rep, err := seed.Apply(ctx, seed.Deps{
-		Pool: pool, Parties: a.Parties, Tokens: a.Tokens, Resources: a.Resources,
+		Pool: pool, Parties: a.Parties, Clients: a.Clients, Resources: a.Resources,
 		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests,
 	}, f)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -40,7 +40,7 @@ func TestCLIKeysGrantToken(t *testing.T) {
 	if code, _, _ := runCLI(t, env, "keys", "new", "--out", keyFile); code != 1 {
 		t.Fatalf("overwrite without --force: %d", code)
 	}
-	var set tokens.JWKS
+	var set mpclient.JWKS
 	if err := json.Unmarshal([]byte(pub), &set); err != nil || len(set.Keys) != 1 || strings.Contains(pub, `"d"`) {
 		t.Fatalf("public set %q: %v", pub, err)
 	}
@@ -53,7 +53,7 @@ func TestCLIKeysGrantToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c tokens.Client
+	var c mpclient.Client
 	_ = json.NewDecoder(resp.Body).Decode(&c)
 	resp.Body.Close()
 	if resp.StatusCode != 201 {

@@ -21,6 +21,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/openapi"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
@@ -47,8 +48,11 @@ type App struct {
 	// Services, in dependency order. Each issue's package adds its own here
 	// and builds it in wire().
 
-	// Tokens is Maskinporten (clients, /token, JWKS, discovery), the Altinn
-	// token exchange and test tokens (issue 3).
+	// Clients is Maskinporten's client register (control API and the
+	// cached lookup grants use).
+	Clients *mpclient.Service
+	// Tokens is Maskinporten (/token, JWKS, discovery), the Altinn token
+	// exchange and test tokens (issue 3).
 	Tokens *tokens.Service
 	// Verifier checks bearer tokens for every platform API
 	// (auth.Authenticate(a.Verifier)); it is a.Tokens.
@@ -134,24 +138,12 @@ func (a *App) wire(ctx context.Context) error {
 	// The instance's one LISTEN connection; the caches below subscribe.
 	listener := db.NewListener(a.Pool.Config().ConnConfig, a.Log)
 
-	// tokens: Maskinporten and the Altinn exchange. Its system-user lookup
-	// is plugged in below, once systemusers exists.
-	tk, err := tokens.New(ctx, tokens.Deps{
-		Pool:    a.Pool,
-		Clock:   a.Clock,
-		Log:     a.Log,
-		Persons: a.Parties,
-	}, a.tokenSettings())
-	if err != nil {
-		return err
-	}
-	a.Tokens = tk
-	a.Verifier = tk
-	// The client cache is used while the listener is connected.
-	tk.Listen(listener)
+	// mpclient: Maskinporten's clients. The client cache is used while
+	// the listener is connected.
+	a.Clients = mpclient.New(a.Pool, a.Clock, a.Log)
+	a.Clients.Listen(listener)
 
-	// resources and registry. The register checks client ids
-	// against Maskinporten's clients (a.Tokens).
+	// resources and registry.
 	res, err := resources.NewService(ctx, a.Pool)
 	if err != nil {
 		return err
@@ -159,12 +151,26 @@ func (a *App) wire(ctx context.Context) error {
 	a.Resources = res
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
 
-	// systemusers and requests. Maskinporten's system-user grants
-	// look the system user up here (spec §5.3).
+	// systemusers and requests.
 	a.SystemUsers = systemusers.NewService(a.Pool, a.Clock, systemusers.RegistrySystems{R: a.Registry},
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
-	a.Tokens.SetSystemUserLookup(tokenSystemUsers{a.SystemUsers})
+
+	// tokens: Maskinporten and the Altinn exchange, over the clients and
+	// the system users above.
+	tk, err := tokens.New(ctx, tokens.Deps{
+		Pool:        a.Pool,
+		Clock:       a.Clock,
+		Log:         a.Log,
+		Clients:     a.Clients,
+		SystemUsers: tokenSystemUsers{a.SystemUsers},
+		Persons:     a.Parties,
+	}, a.tokenSettings())
+	if err != nil {
+		return err
+	}
+	a.Tokens = tk
+	a.Verifier = tk
 
 	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
@@ -270,7 +276,8 @@ func (a *App) routes() http.Handler {
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
-		a.Portal.Routes())
+		a.Portal.Routes(),
+		a.Clients.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

@@ -130,7 +130,7 @@ func TestResetForgetsCachedClients(t *testing.T) {
 		st := s.DoJSON(t, "POST", "/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}}, &out)
 		return st, out
 	}
-	for deadline := time.Now().Add(10 * time.Second); !s.Tokens.ClientCacheLive(); {
+	for deadline := time.Now().Add(10 * time.Second); !s.Clients.CacheLive(); {
 		if time.Now().After(deadline) {
 			t.Fatal("client cache never went live")
 		}

@@ -101,7 +101,7 @@ func newProber(t *testing.T, w, r *apptest.Server) *prober {
 	// Only a listening instance caches; probing one that reads through
 	// would prove nothing.
 	for _, s := range []*apptest.Server{w, r} {
-		for deadline := time.Now().Add(10 * time.Second); !s.PDP.Listening() || !s.Tokens.ClientCacheLive(); {
+		for deadline := time.Now().Add(10 * time.Second); !s.PDP.Listening() || !s.Clients.CacheLive(); {
 			if time.Now().After(deadline) {
 				t.Fatal("the caches never started listening")
 			}
@@ -124,7 +124,7 @@ func (p *prober) seed() {
 		p.t.Fatal(err)
 	}
 	s := p.w
-	if _, err := seed.Apply(p.t.Context(), seed.Deps{Pool: s.Pool, Parties: s.Parties, Tokens: s.Tokens, Resources: s.Resources,
+	if _, err := seed.Apply(p.t.Context(), seed.Deps{Pool: s.Pool, Parties: s.Parties, Clients: s.Clients, Resources: s.Resources,
 		Registry: s.Registry, SystemUsers: s.SystemUsers, Requests: s.Requests}, f); err != nil {
 		p.t.Fatal(err)
 	}

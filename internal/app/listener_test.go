@@ -13,7 +13,7 @@ import (
 // waits for one session per instance.
 func TestOneListenerConnectionPerInstance(t *testing.T) {
 	s := apptest.Start(t)
-	for deadline := time.Now().Add(10 * time.Second); !s.PDP.Listening() || !s.Tokens.ClientCacheLive(); {
+	for deadline := time.Now().Add(10 * time.Second); !s.PDP.Listening() || !s.Clients.CacheLive(); {
 		if time.Now().After(deadline) {
 			t.Fatal("the caches never started listening")
 		}

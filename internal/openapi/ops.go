@@ -69,12 +69,6 @@ var Operations = []Op{
 
 	{"PUT", su, tagSU, "Update a system user (accepted, no effect, as on the platform)", "bearer", []string{sPortal}, "", 200, ""},
 
-	{"POST", sim + "/clients", tagControl, "Register a Maskinporten client (public JWKs, scopes, owner org)", "admin", nil, "NewClient", 201, "Client"},
-	{"GET", sim + "/clients", tagControl, "Maskinporten clients (?orgNo=)", "admin", nil, "", 200, ""},
-	{"GET", sim + "/clients/{clientId}", tagControl, "A Maskinporten client", "admin", nil, "", 200, "Client"},
-	{"DELETE", sim + "/clients/{clientId}", tagControl, "Delete a Maskinporten client", "admin", nil, "", 204, ""},
-	{"PUT", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys", "admin", nil, "JWKS", 200, "Client"},
-	{"POST", sim + "/clients/{clientId}/jwks", tagControl, "Replace a client's keys (POST)", "admin", nil, "JWKS", 200, "Client"},
 	{"POST", sim + "/keys/rotate", tagControl, "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)", "admin", nil, "", 200, ""},
 	{"POST", sim + "/tokens", tagControl, "Mint a test token without a grant (enterprise, systemuser or person)", "admin", nil, "TestTokenRequest", 200, "TokenResponse"},
 }

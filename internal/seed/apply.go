@@ -16,19 +16,19 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // Deps are the services seeding writes through.
 type Deps struct {
 	Pool        *pgxpool.Pool // for the parties' one transaction
 	Parties     *parties.Service
-	Tokens      *tokens.Service
+	Clients     *mpclient.Service
 	Resources   *resources.Service
 	Registry    *registry.Service
 	SystemUsers *systemusers.Service
@@ -103,7 +103,7 @@ type plan struct {
 	perAct   []action
 	roles    []parties.Role
 	roleAct  []action
-	clients  []tokens.NewClient
+	clients  []mpclient.NewClient
 	cliAct   []action
 	res      []resources.Resource
 	resAct   []action
@@ -212,22 +212,22 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 	for i, c := range p.clients {
 		switch p.cliAct[i] {
 		case create:
-			if _, err := d.Tokens.CreateClient(ctx, c); err != nil {
+			if _, err := d.Clients.CreateClient(ctx, c); err != nil {
 				return fail(fmt.Errorf("client %s: %w", c.ClientID, err))
 			}
 			id := c.ClientID
-			undo = append(undo, func() { _ = d.Tokens.DeleteClient(context.WithoutCancel(ctx), id) })
+			undo = append(undo, func() { _ = d.Clients.DeleteClient(context.WithoutCancel(ctx), id) })
 		case replaceKeys:
-			if _, err := d.Tokens.ReplaceKeys(ctx, c.ClientID, c.JWKS); err != nil {
+			if _, err := d.Clients.ReplaceKeys(ctx, c.ClientID, c.JWKS); err != nil {
 				return fail(fmt.Errorf("client %s: %w", c.ClientID, err))
 			}
 		case update:
 			// Maskinporten clients have no update of name or scopes here:
 			// the client is registered again under the same id.
-			if err := d.Tokens.DeleteClient(ctx, c.ClientID); err != nil {
+			if err := d.Clients.DeleteClient(ctx, c.ClientID); err != nil {
 				return fail(fmt.Errorf("client %s: %w", c.ClientID, err))
 			}
-			if _, err := d.Tokens.CreateClient(ctx, c); err != nil {
+			if _, err := d.Clients.CreateClient(ctx, c); err != nil {
 				return fail(fmt.Errorf("client %s: %w", c.ClientID, err))
 			}
 		}
@@ -480,13 +480,13 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 	// Clients.
 	for i, c := range f.Clients {
 		at := fmt.Sprintf("clients[%d]", i)
-		var set tokens.JWKS
+		var set mpclient.JWKS
 		if err := json.Unmarshal(f.keys[i], &set); err != nil {
 			return nil, err
 		}
-		nc := tokens.NewClient{ClientID: c.ClientID, OrgNo: c.OrgNo, Name: c.Name, Scopes: dedupe(c.Scopes), JWKS: set}
+		nc := mpclient.NewClient{ClientID: c.ClientID, OrgNo: c.OrgNo, Name: c.Name, Scopes: dedupe(c.Scopes), JWKS: set}
 		a := create
-		cur, err := d.Tokens.Client(ctx, c.ClientID)
+		cur, err := d.Clients.Client(ctx, c.ClientID)
 		switch {
 		case err == nil && cur.OrgNo != c.OrgNo:
 			bad("%s.clientId: client %s already belongs to organisation %s", at, c.ClientID, cur.OrgNo)
@@ -782,12 +782,12 @@ func sameSystem(cur registry.RegisteredSystem, want registry.RegisterRequest) bo
 }
 
 // sameKeys compares two key sets by their keys' thumbprints.
-func sameKeys(a, b tokens.JWKS) bool {
+func sameKeys(a, b mpclient.JWKS) bool {
 	ta, tb := thumbprints(a), thumbprints(b)
 	return ta != nil && tb != nil && slices.Equal(ta, tb)
 }
 
-func thumbprints(s tokens.JWKS) []string {
+func thumbprints(s mpclient.JWKS) []string {
 	out := []string{}
 	for _, raw := range s.Keys {
 		k, err := jwk.ParseKey(raw)

@@ -13,16 +13,16 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // roleCodePattern is the shape of a role code in the file. The other
-// shapes are the services' own (tokens.ValidClientID, tokens.ValidScope,
-// tokens.ValidKeyID, resources.Normalise, registry.ValidRedirectURL): a
+// shapes are the services' own (mpclient.ValidClientID, mpclient.ValidScope,
+// mpclient.ValidKeyID, resources.Normalise, registry.ValidRedirectURL): a
 // file they would refuse is refused here, before any write.
 var roleCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 
@@ -85,7 +85,7 @@ func (f *File) check() error {
 		at := fmt.Sprintf("clients[%d]", i)
 		if c.ClientID == "" {
 			bad("%s.clientId: required (a fixed id keeps seeding idempotent)", at)
-		} else if !tokens.ValidClientID(c.ClientID) {
+		} else if !mpclient.ValidClientID(c.ClientID) {
 			bad("%s.clientId: %q must be a UUID or letters, digits, '.', '_', ':' and '-' (at most 100)", at, c.ClientID)
 		}
 		if clients[c.ClientID] {
@@ -99,7 +99,7 @@ func (f *File) check() error {
 			bad("%s.name: at most 200 characters", at)
 		}
 		for j, sc := range c.Scopes {
-			if !tokens.ValidScope(sc) {
+			if !mpclient.ValidScope(sc) {
 				bad("%s.scopes[%d]: %q is not prefix:subscope", at, j, sc)
 			}
 		}
@@ -342,7 +342,7 @@ func (f *File) publicKeys(c Client) ([]byte, error) {
 		if pub.KeyID() == "" {
 			return nil, fmt.Errorf("keys[%d]: kid is required", i)
 		}
-		if !tokens.ValidKeyID(pub.KeyID()) {
+		if !mpclient.ValidKeyID(pub.KeyID()) {
 			return nil, fmt.Errorf("keys[%d]: kid %q may only contain letters, digits, '.', '_' and '-'", i, pub.KeyID())
 		}
 		if use := pub.KeyUsage(); use != "" && use != "sig" {

@@ -20,11 +20,11 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -37,7 +37,7 @@ func trainingDir(t *testing.T) string {
 }
 
 func deps(s *apptest.Server) seed.Deps {
-	return seed.Deps{Pool: s.Pool, Parties: s.Parties, Tokens: s.Tokens, Resources: s.Resources,
+	return seed.Deps{Pool: s.Pool, Parties: s.Parties, Clients: s.Clients, Resources: s.Resources,
 		Registry: s.Registry, SystemUsers: s.SystemUsers, Requests: s.Requests}
 }
 
@@ -123,7 +123,7 @@ func TestTrainingSeed(t *testing.T) {
 	}
 
 	// The client holds only the public half of the training key.
-	c, err := s.Tokens.Client(ctx, "treningsleverandoren-timeforer")
+	c, err := s.Clients.Client(ctx, "treningsleverandoren-timeforer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestBadFilesChangeNothing(t *testing.T) {
 	// another organisation.
 	key, _ := mpgrant.NewClientKey()
 	set, _ := mpgrant.PublicJWKS(key)
-	if _, err := s.Tokens.CreateClient(ctx, tokens.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: tokens.JWKS(set)}); err != nil {
+	if _, err := s.Clients.CreateClient(ctx, mpclient.NewClient{ClientID: "taken-client", OrgNo: "991825827", Name: "x", Scopes: []string{"a:b"}, JWKS: mpclient.JWKS(set)}); err != nil {
 		t.Fatal(err)
 	}
 	weak, _ := rsa.GenerateKey(rand.Reader, 1024)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -69,7 +70,7 @@ func registerClient(t testing.TB, base, orgNo string, scopes ...string) (string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c tokens.Client
+	var c mpclient.Client
 	resp := postJSON(t, base+"/sim/api/v1/clients", map[string]any{"orgNo": orgNo, "name": "test", "scopes": scopes, "jwks": set}, &c)
 	if resp.StatusCode != http.StatusCreated || c.ClientID == "" {
 		t.Fatalf("create client: %d %+v", resp.StatusCode, c)

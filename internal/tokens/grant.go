@@ -20,6 +20,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/jose"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
@@ -96,17 +97,17 @@ func checkForm(req TokenRequest) *Error {
 }
 
 // checkClient: `iss` names a known client.
-func (s *Service) checkClient(ctx context.Context, a *assertion) (Client, error) {
+func (s *Service) checkClient(ctx context.Context, a *assertion) (mpclient.Client, error) {
 	iss := a.claims.iss.V
 	if a.claims.iss.Err != nil || iss == "" {
-		return Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
+		return mpclient.Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
 	}
-	c, err := s.lookupClient(ctx, iss)
+	c, err := s.clients.Lookup(ctx, iss)
 	if errors.Is(err, db.ErrNotFound) {
-		return Client{}, errClientAuth("MP-100", "Client not found: %q.", iss)
+		return mpclient.Client{}, errClientAuth("MP-100", "Client not found: %q.", iss)
 	}
 	if err != nil {
-		return Client{}, fmt.Errorf("look up client: %w", err)
+		return mpclient.Client{}, fmt.Errorf("look up client: %w", err)
 	}
 	return c, nil
 }
@@ -121,7 +122,7 @@ type clientKey struct {
 // checkKey: header `kid` names one of the client's keys (x5c is for
 // clients without registered keys, which the emulator does not have),
 // and that key has not expired.
-func (s *Service) checkKey(c Client, a *assertion, now time.Time) (clientKey, *Error) {
+func (s *Service) checkKey(c mpclient.Client, a *assertion, now time.Time) (clientKey, *Error) {
 	if names, ok := a.header.Critical(); ok {
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: crit marks %s as critical; no JWS extension is understood here, and a JWT with critical header parameters that are not understood must be refused.", names)
 	}
@@ -277,7 +278,7 @@ func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // checkReplay: the grant's jti has not been used by this client before.
 // Without a jti (common client libraries send none) the assertion itself
 // is the key, so the same assertion still cannot be used twice.
-func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, now time.Time) error {
+func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *assertion, exp, now time.Time) error {
 	jti := a.claims.jti.V
 	if a.claims.jti.Err != nil {
 		return errClaim("MP-011", "Invalid JWT claim jti: it must be a string.")
@@ -302,7 +303,7 @@ func (s *Service) checkReplay(ctx context.Context, c Client, a *assertion, exp, 
 }
 
 // checkScopes: at least one scope, each registered on the client.
-func checkScopes(c Client, a *assertion) ([]string, *Error) {
+func checkScopes(c mpclient.Client, a *assertion) ([]string, *Error) {
 	if a.claims.scope.Err != nil {
 		return nil, newErr(codeInvalidScope, "MP-200", "Invalid JWT claim scope: it must be a space-separated string.")
 	}
@@ -327,7 +328,7 @@ func checkScopes(c Client, a *assertion) ([]string, *Error) {
 
 // checkOptionalClaims: resource (audience restriction), pid, and the
 // delegation claims the emulator cannot honour.
-func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
+func checkOptionalClaims(c mpclient.Client, a *assertion, g *Grant) *Error {
 	if raw := jose.NonNull(a.claims.resource); raw != nil {
 		var res []string
 		if err := json.Unmarshal(raw, &res); err != nil {
@@ -369,7 +370,7 @@ func checkOptionalClaims(c Client, a *assertion, g *Grant) *Error {
 // system user, the system user exists (byExternalId); g gets the
 // enriched detail. Grants in the wild send one object instead of an
 // array, and `id` for `ID`; both are read, the documented form is issued.
-func (s *Service) checkAuthorizationDetails(ctx context.Context, c Client, a *assertion, g *Grant) error {
+func (s *Service) checkAuthorizationDetails(ctx context.Context, c mpclient.Client, a *assertion, g *Grant) error {
 	raw := a.claims.authorizationDetails
 	if raw == nil {
 		return nil

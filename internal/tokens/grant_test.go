@@ -20,6 +20,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -62,9 +63,10 @@ func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owne
 // fixture is a token service on a fresh database with two clients.
 type fixture struct {
 	s        *tokens.Service
+	c        *mpclient.Service
 	clock    *clock.Fixed
 	su       *fakeSystemUsers
-	a, b     tokens.Client
+	a, b     mpclient.Client
 	keyA     jwk.Key
 	rsaA     *rsa.PrivateKey
 	keyB     jwk.Key
@@ -77,7 +79,9 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}}
-	s, err := tokens.New(ctx, tokens.Deps{Pool: dbtest.New(t), Clock: f.clock, SystemUsers: f.su},
+	pool := dbtest.New(t)
+	f.c = mpclient.New(pool, f.clock, nil)
+	s, err := tokens.New(ctx, tokens.Deps{Pool: pool, Clock: f.clock, Clients: f.c, SystemUsers: f.su},
 		tokens.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +89,8 @@ func newFixture(t *testing.T) *fixture {
 	f.s = s
 	f.keyA, f.rsaA = clientKey(t)
 	f.keyB, f.rsaB = clientKey(t)
-	f.a = mustClient(t, s, vendorOrg, f.keyA, "test:read", "test:write")
-	f.b = mustClient(t, s, "974761076", f.keyB, "test:read")
+	f.a = mustClient(t, f.c, vendorOrg, f.keyA, "test:read", "test:write")
+	f.b = mustClient(t, f.c, "974761076", f.keyB, "test:read")
 	f.suID, f.systemID = "ebe4a681-0a8c-429e-a36f-8f9ca942b59f", vendorOrg+"_smartcloud"
 	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, ownerOrg, tokens.SystemUser{ID: f.suID, SystemID: f.systemID, ReporteeOrgNo: ownerOrg})
 	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, "ref-42", tokens.SystemUser{ID: "11111111-0a8c-429e-a36f-8f9ca942b59f", SystemID: f.systemID, ReporteeOrgNo: ownerOrg, ExternalRef: "ref-42"})
@@ -107,13 +111,13 @@ func clientKey(t testing.TB) (jwk.Key, *rsa.PrivateKey) {
 	return k, &r
 }
 
-func mustClient(t testing.TB, s *tokens.Service, org string, key jwk.Key, scopes ...string) tokens.Client {
+func mustClient(t testing.TB, s *mpclient.Service, org string, key jwk.Key, scopes ...string) mpclient.Client {
 	t.Helper()
 	set, err := mpgrant.PublicJWKS(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.CreateClient(context.Background(), tokens.NewClient{OrgNo: org, Name: "c", Scopes: scopes, JWKS: tokens.JWKS(set)})
+	c, err := s.CreateClient(context.Background(), mpclient.NewClient{OrgNo: org, Name: "c", Scopes: scopes, JWKS: mpclient.JWKS(set)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +324,7 @@ func TestGrantGood(t *testing.T) {
 	// fractional times, sub and nbf: all accepted.
 	k3, r3 := clientKey(t)
 	_ = k3.Remove(jwk.AlgorithmKey)
-	c3 := mustClient(t, f.s, vendorOrg, k3, "test:read")
+	c3 := mustClient(t, f.c, vendorOrg, k3, "test:read")
 	cl := mpgrant.Claims(mpgrant.Options{ClientID: c3.ClientID, Audience: strings.TrimSuffix(testIssuer, "/"), Scopes: []string{"test:read"}, Now: f.clock.Now()})
 	cl["iat"] = float64(f.clock.Now().Unix()) + 0.5
 	cl["nbf"] = f.clock.Now().Unix()
@@ -418,12 +422,14 @@ func TestSystemUserGrant(t *testing.T) {
 func TestSystemUserGrantWithoutLookup(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewFixed(time.Now())
-	s, err := tokens.New(context.Background(), tokens.Deps{Pool: dbtest.New(t), Clock: clk}, tokens.DefaultSettings("http://mp.test", "RS256", 0))
+	pool := dbtest.New(t)
+	cs := mpclient.New(pool, clk, nil)
+	s, err := tokens.New(context.Background(), tokens.Deps{Pool: pool, Clock: clk, Clients: cs}, tokens.DefaultSettings("http://mp.test", "RS256", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	k, r := clientKey(t)
-	c := mustClient(t, s, vendorOrg, k, "test:read")
+	c := mustClient(t, cs, vendorOrg, k, "test:read")
 	cl := mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: clk.Now(), SystemUserOrg: ownerOrg})
 	_, err = s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, r, map[string]any{"alg": "RS256", "kid": k.KeyID()}, cl)})
 	var e *tokens.Error
@@ -517,7 +523,7 @@ func TestExpiredKey(t *testing.T) {
 	if !errors.As(err, &e) || e.MP != "MP-121" || !strings.HasPrefix(e.Description, "Invalid assertion. Client authentication failed. Expired key") {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, f.a.JWKS); err != nil {
+	if _, err := f.c.ReplaceKeys(context.Background(), f.a.ClientID, f.a.JWKS); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims())); err != nil {
@@ -531,7 +537,7 @@ func TestReplaceKeys(t *testing.T) {
 	f := newFixture(t)
 	k2, r2 := clientKey(t)
 	set, _ := mpgrant.PublicJWKS(k2)
-	if _, err := f.s.ReplaceKeys(context.Background(), f.a.ClientID, tokens.JWKS(set)); err != nil {
+	if _, err := f.c.ReplaceKeys(context.Background(), f.a.ClientID, mpclient.JWKS(set)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))

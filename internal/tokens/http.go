@@ -32,15 +32,9 @@ func (s *Service) Mount(r chi.Router) {
 	r.Get("/authentication/api/v1/openid/.well-known/openid-configuration/jwks", s.handleJWKS(purposeAltinn))
 }
 
-// MountControl serves the control API's clients and test tokens (under
+// MountControl serves the control API's test tokens and key rotation (under
 // /sim/api/v1, guarded by the admin token there).
 func (s *Service) MountControl(r chi.Router) {
-	r.Post("/clients", s.handleCreateClient)
-	r.Get("/clients", s.handleListClients)
-	r.Get("/clients/{clientId}", s.handleGetClient)
-	r.Delete("/clients/{clientId}", s.handleDeleteClient)
-	r.Put("/clients/{clientId}/jwks", s.handleReplaceKeys)
-	r.Post("/clients/{clientId}/jwks", s.handleReplaceKeys)
 	r.Post("/tokens", s.handleTestToken)
 	r.Post("/keys/rotate", s.handleRotate)
 }
@@ -221,69 +215,6 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 func acceptsJSONOnly(r *http.Request) bool {
 	a := r.Header.Get("Accept")
 	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/plain") && !strings.Contains(a, "*/*")
-}
-
-func (s *Service) handleCreateClient(w http.ResponseWriter, r *http.Request) {
-	var in NewClient
-	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		problem.Write(w, r, p)
-		return
-	}
-	c, err := s.CreateClient(r.Context(), in)
-	if err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/sim/api/v1/clients/"+c.ClientID)
-	problem.WriteJSON(w, http.StatusCreated, c)
-}
-
-func (s *Service) handleListClients(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.Clients(r.Context(), r.URL.Query().Get("orgNo"))
-	if err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	problem.WriteJSON(w, http.StatusOK, cs)
-}
-
-func (s *Service) handleGetClient(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Client(r.Context(), chi.URLParam(r, "clientId"))
-	if err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	problem.WriteJSON(w, http.StatusOK, c)
-}
-
-func (s *Service) handleDeleteClient(w http.ResponseWriter, r *http.Request) {
-	if err := s.DeleteClient(r.Context(), chi.URLParam(r, "clientId")); err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) {
-	var in JWKS
-	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		problem.Write(w, r, p)
-		return
-	}
-	// A JWK Set must have a "keys" member (RFC 7517 §5); a body without one
-	// is a mistake, not a request to remove every key ({"keys":[]} is).
-	if in.Keys == nil {
-		e := vldKeys.At("/keys")
-		e.Detail = `the body must be a JWK Set: {"keys":[...]}`
-		problem.Write(w, r, problem.Validation(e))
-		return
-	}
-	c, err := s.ReplaceKeys(r.Context(), chi.URLParam(r, "clientId"), in)
-	if err != nil {
-		problem.Error(w, r, err)
-		return
-	}
-	problem.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Service) handleTestToken(w http.ResponseWriter, r *http.Request) {

@@ -27,6 +27,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
@@ -42,12 +43,12 @@ func TestClientsControlAPI(t *testing.T) {
 	set, _ := mpgrant.PublicJWKS(key)
 
 	// PascalCase keys as in the platform docs, explicit client id.
-	var c tokens.Client
+	var c mpclient.Client
 	resp := postJSON(t, base, map[string]any{"ClientId": "6a1b9a2e-51f4-4d6b-9a3c-0f5a1c2b3d4e", "OrgNo": "991825827", "Name": "vendor app", "Scopes": []string{"test:read"}, "Jwks": set}, &c)
 	if resp.StatusCode != 201 || c.ClientID != "6a1b9a2e-51f4-4d6b-9a3c-0f5a1c2b3d4e" || c.OrgNo != "991825827" || c.Name != "vendor app" || len(c.JWKS.Keys) != 1 {
 		t.Fatalf("create: %d %+v", resp.StatusCode, c)
 	}
-	var got tokens.Client
+	var got mpclient.Client
 	if resp := do(t, http.MethodGet, base+"/"+c.ClientID, "", nil, "", &got); resp.StatusCode != 200 || got.ClientID != c.ClientID || got.Scopes[0] != "test:read" {
 		t.Fatalf("get: %d %+v", resp.StatusCode, got)
 	}
@@ -67,7 +68,7 @@ func TestClientsControlAPI(t *testing.T) {
 	noKid, _ := key.PublicKey()
 	_ = noKid.Remove(jwk.KeyIDKey)
 	noKidRaw, _ := json.Marshal(noKid)
-	six := tokens.JWKS{}
+	six := mpclient.JWKS{}
 	for range 6 {
 		k, _ := mpgrant.NewClientKey()
 		s, _ := mpgrant.PublicJWKS(k)
@@ -616,7 +617,7 @@ func TestClientCacheAcrossInstances(t *testing.T) {
 	t.Parallel()
 	s1, s2 := twoInstances(t, "http://sim.cache.test")
 	waitLive := func(s *apptest.Server) {
-		for i := 0; !s.Tokens.ClientCacheLive(); i++ {
+		for i := 0; !s.Clients.CacheLive(); i++ {
 			if i > 200 {
 				t.Fatal("client cache listener not connected")
 			}

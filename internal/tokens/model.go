@@ -1,9 +1,9 @@
 package tokens
 
 import (
-	"encoding/json"
 	"strings"
-	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 )
 
 // GrantType is the only grant Maskinporten supports.
@@ -14,24 +14,6 @@ const AuthorizationDetailsSystemUser = "urn:altinn:systemuser"
 
 // ISO6523 authority Maskinporten writes in every organisation claim.
 const authorityISO6523 = "iso6523-actorid-upis"
-
-// Client is a Maskinporten client: an integration of one organisation with
-// its scopes and its public keys.
-type Client struct {
-	ClientID    string    `json:"clientId"`
-	OrgNo       string    `json:"orgNo"`
-	Name        string    `json:"name"`
-	Scopes      []string  `json:"scopes"`
-	JWKS        JWKS      `json:"jwks"`
-	JWKSUpdated time.Time `json:"jwksUpdated"`
-	Created     time.Time `json:"created"`
-	LastUpdated time.Time `json:"lastUpdated"`
-}
-
-// JWKS is a client's public key set as posted, each key kept verbatim.
-type JWKS struct {
-	Keys []json.RawMessage `json:"keys"`
-}
 
 // OrgID is the ISO 6523 organisation identifier object Maskinporten and
 // Altinn use in `consumer` and `systemuser_org`; the key is a capital ID.
@@ -77,7 +59,7 @@ type SystemUser struct {
 // Grant is a validated token request: everything Issue needs and nothing
 // it has to check again.
 type Grant struct {
-	Client Client
+	Client mpclient.Client
 	Scopes []string
 	// AuthorizationDetails is the enriched system-user detail, if asked for.
 	AuthorizationDetails []AuthorizationDetail

@@ -7,6 +7,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
@@ -17,7 +18,8 @@ func TestJTIPurge(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewFixed(time.Now().Truncate(time.Second))
 	pool := dbtest.New(t)
-	s, err := New(ctx, Deps{Pool: pool, Clock: clk}, DefaultSettings("http://mp.test", "ES256", 0))
+	cs := mpclient.New(pool, clk, nil)
+	s, err := New(ctx, Deps{Pool: pool, Clock: clk, Clients: cs}, DefaultSettings("http://mp.test", "ES256", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func TestJTIPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	set, _ := mpgrant.PublicJWKS(key)
-	c, err := s.CreateClient(ctx, NewClient{OrgNo: "991825827", Scopes: []string{"a:b"}, JWKS: JWKS(set)})
+	c, err := cs.CreateClient(ctx, mpclient.NewClient{OrgNo: "991825827", Scopes: []string{"a:b"}, JWKS: mpclient.JWKS(set)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -49,8 +50,8 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 		return TokenResponse{}, problem.Validation(vldType.At("/type"))
 	}
 	for i, sc := range in.Scopes {
-		if !scopePattern.MatchString(sc) {
-			errs = append(errs, vldScope.At(fmt.Sprintf("/scopes/%d", i)))
+		if !mpclient.ValidScope(sc) {
+			errs = append(errs, mpclient.VldScope.At(fmt.Sprintf("/scopes/%d", i)))
 		}
 	}
 	if typ == "person" {
@@ -63,7 +64,7 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 		return s.personToken(ctx, in)
 	}
 	if !parties.ValidOrgNo(in.OrgNo, true) {
-		errs = append(errs, vldOrgNo.At("/orgNo"))
+		errs = append(errs, mpclient.VldOrgNo.At("/orgNo"))
 	}
 	if len(in.Scopes) == 0 {
 		errs = append(errs, vldScopes.At("/scopes"))
@@ -78,7 +79,7 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 			owner = in.OrgNo
 		}
 		if !parties.ValidOrgNo(owner, true) {
-			errs = append(errs, vldOrgNo.At("/systemUserOrg"))
+			errs = append(errs, mpclient.VldOrgNo.At("/systemUserOrg"))
 		}
 		systemID := in.SystemID
 		if systemID == "" {

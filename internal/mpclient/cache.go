@@ -1,4 +1,4 @@
-package tokens
+package mpclient
 
 import (
 	"context"
@@ -79,17 +79,18 @@ func (cc *clientCache) flush() {
 	cc.m = nil
 }
 
-// lookupClient reads a client through the cache.
-func (s *Service) lookupClient(ctx context.Context, id string) (Client, error) {
-	if c, ok := s.clients.get(id); ok {
+// Lookup reads a client through the cache (db.ErrNotFound when there is
+// none): what a grant uses.
+func (s *Service) Lookup(ctx context.Context, id string) (Client, error) {
+	if c, ok := s.cache.get(id); ok {
 		return c, nil
 	}
-	gen := s.clients.gen.Load()
+	gen := s.cache.gen.Load()
 	c, err := getClient(ctx, s.pool, id)
 	if err != nil {
 		return Client{}, err
 	}
-	s.clients.put(c, gen)
+	s.cache.put(c, gen)
 	return c, nil
 }
 
@@ -106,29 +107,29 @@ func notifyClient(ctx context.Context, q db.Querier, id string) error {
 func (s *Service) Listen(l *db.Listener) {
 	l.Subscribe([]string{clientsChannel, db.InvalidateChannel}, db.ListenFuncs{
 		Connected: func() {
-			s.clients.flush()
-			s.clients.live.Store(true)
+			s.cache.flush()
+			s.cache.live.Store(true)
 		},
 		Lost: func() {
-			s.clients.live.Store(false)
-			s.clients.flush()
+			s.cache.live.Store(false)
+			s.cache.flush()
 		},
 		Notify: func(channel, payload string) {
 			if channel == db.InvalidateChannel {
 				// Only a reset touches clients; other payloads are the PDP's.
 				if payload == db.ResetPayload {
-					s.clients.flush()
+					s.cache.flush()
 				}
 				return
 			}
 			if id, ok := strings.CutPrefix(payload, "client:"); ok {
-				s.clients.invalidate(id)
+				s.cache.invalidate(id)
 			} else {
-				s.clients.flush()
+				s.cache.flush()
 			}
 		},
 	})
 }
 
-// ClientCacheLive reports whether the client cache is in use (tests).
-func (s *Service) ClientCacheLive() bool { return s.clients.live.Load() }
+// CacheLive reports whether the client cache is in use (tests).
+func (s *Service) CacheLive() bool { return s.cache.live.Load() }

@@ -1,0 +1,24 @@
+package mpclient
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Client is a Maskinporten client: an integration of one organisation with
+// its scopes and its public keys.
+type Client struct {
+	ClientID    string    `json:"clientId"`
+	OrgNo       string    `json:"orgNo"`
+	Name        string    `json:"name"`
+	Scopes      []string  `json:"scopes"`
+	JWKS        JWKS      `json:"jwks"`
+	JWKSUpdated time.Time `json:"jwksUpdated"`
+	Created     time.Time `json:"created"`
+	LastUpdated time.Time `json:"lastUpdated"`
+}
+
+// JWKS is a client's public key set as posted, each key kept verbatim.
+type JWKS struct {
+	Keys []json.RawMessage `json:"keys"`
+}

@@ -1,0 +1,95 @@
+package mpclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+)
+
+const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated`
+
+func scanClient(row pgx.Row) (Client, error) {
+	var c Client
+	var jwks []byte
+	if err := row.Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.Scopes, &jwks, &c.JWKSUpdated, &c.Created, &c.LastUpdated); err != nil {
+		return Client{}, db.Map(err)
+	}
+	if err := json.Unmarshal(jwks, &c.JWKS); err != nil {
+		return Client{}, fmt.Errorf("client %s: stored jwks: %w", c.ClientID, err)
+	}
+	if c.JWKS.Keys == nil {
+		c.JWKS.Keys = []json.RawMessage{}
+	}
+	if c.Scopes == nil {
+		c.Scopes = []string{}
+	}
+	return c, nil
+}
+
+func getClient(ctx context.Context, q db.Querier, clientID string) (Client, error) {
+	c, err := scanClient(q.QueryRow(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients WHERE client_id = $1`, clientID))
+	if err != nil {
+		return Client{}, fmt.Errorf("client %q: %w", clientID, err)
+	}
+	return c, nil
+}
+
+func listClients(ctx context.Context, q db.Querier, orgNo string) ([]Client, error) {
+	rows, err := q.Query(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients
+		WHERE $1 = '' OR org_no = $1 ORDER BY created, client_id`, orgNo)
+	if err != nil {
+		return nil, db.Map(err)
+	}
+	defer rows.Close()
+	out := []Client{}
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, db.Map(rows.Err())
+}
+
+func insertClient(ctx context.Context, q db.Querier, c Client) error {
+	jwks, err := json.Marshal(c.JWKS)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		c.ClientID, c.OrgNo, c.Name, c.Scopes, jwks, c.JWKSUpdated, c.Created, c.LastUpdated)
+	if err != nil {
+		return fmt.Errorf("insert client %q: %w", c.ClientID, db.Map(err))
+	}
+	return nil
+}
+
+func updateClientJWKS(ctx context.Context, q db.Querier, clientID string, jwks JWKS, now time.Time) (Client, error) {
+	raw, err := json.Marshal(jwks)
+	if err != nil {
+		return Client{}, err
+	}
+	c, err := scanClient(q.QueryRow(ctx, `UPDATE maskinporten_clients SET jwks = $2, jwks_updated = $3, last_updated = $3
+		WHERE client_id = $1 RETURNING `+clientColumns, clientID, raw, now))
+	if err != nil {
+		return Client{}, fmt.Errorf("update keys of client %q: %w", clientID, err)
+	}
+	return c, nil
+}
+
+func deleteClient(ctx context.Context, q db.Querier, clientID string) error {
+	tag, err := q.Exec(ctx, `DELETE FROM maskinporten_clients WHERE client_id = $1`, clientID)
+	if err != nil {
+		return db.Map(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("client %q: %w", clientID, db.ErrNotFound)
+	}
+	return nil
+}
