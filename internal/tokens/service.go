@@ -127,9 +127,5 @@ func New(ctx context.Context, d Deps, set Settings) (*Service, error) {
 	return s, nil
 }
 
-// SetSystemUserLookup plugs in the system-user lookup after construction
-// (the systemusers service is built after tokens in some wirings).
-func (s *Service) SetSystemUserLookup(l SystemUserLookup) { s.systemUsers = l }
-
 // Settings returns the service's settings.
 func (s *Service) Settings() Settings { return s.set }
