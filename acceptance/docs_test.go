@@ -152,7 +152,7 @@ func TestDocsStandardFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now().Unix()
-		claims["aud"] = e.srv.Tokens.Settings().Issuer
+		claims["aud"] = e.srv.Signing.Settings().Issuer
 		claims["iss"], claims["sub"] = smartcloudClient, smartcloudClient
 		claims["iat"], claims["exp"], claims["jti"] = now, now+100, uuid.NewString()
 		assertion, err := mpgrant.Sign(key, claims)
@@ -187,10 +187,10 @@ func TestDocsStandardFlow(t *testing.T) {
 		claims["jti"], claims["aud"] = uuid.NewString(), "https://maskinporten.no"
 		assertion, _ = mpgrant.Sign(key, claims)
 		r = e.grant(assertion)
-		if m := r.obj(t); r.status != 400 || m["error"] != "invalid_grant" || !strings.Contains(fmt.Sprint(m["error_description"]), e.srv.Tokens.Settings().Issuer) {
+		if m := r.obj(t); r.status != 400 || m["error"] != "invalid_grant" || !strings.Contains(fmt.Sprint(m["error_description"]), e.srv.Signing.Settings().Issuer) {
 			t.Errorf("grant with the docs' aud: %d %s, want invalid_grant naming our issuer", r.status, r)
 		}
-		claims["aud"] = e.srv.Tokens.Settings().Issuer
+		claims["aud"] = e.srv.Signing.Settings().Issuer
 
 		// The token example's lower-case "id" in systemuser_org is accepted too.
 		claims["jti"] = uuid.NewString()

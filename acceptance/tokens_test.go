@@ -24,7 +24,7 @@ func TestDocsBothTokenKinds(t *testing.T) {
 	mp := func(scopes ...string) string {
 		t.Helper()
 		a, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
-			ClientID: smartcloudClient, Audience: e.srv.Tokens.Settings().Issuer, Scopes: scopes,
+			ClientID: smartcloudClient, Audience: e.srv.Signing.Settings().Issuer, Scopes: scopes,
 		}))
 		if err != nil {
 			t.Fatal(err)

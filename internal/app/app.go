@@ -21,6 +21,8 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/exchange"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/openapi"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -31,9 +33,9 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/route"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 	"github.com/altinn-sim/altinn-sim/web"
 )
 
@@ -51,12 +53,16 @@ type App struct {
 	// Clients is Maskinporten's client register (control API and the
 	// cached lookup grants use).
 	Clients *mpclient.Service
-	// Tokens is Maskinporten (/token, JWKS, discovery), the Altinn token
-	// exchange and test tokens (issue 3).
-	Tokens *tokens.Service
-	// Verifier checks bearer tokens for every platform API
-	// (auth.Authenticate(a.Verifier)); it is a.Tokens.
+	// Signing holds our signing keys (JWKS, rotation) and checks our
+	// tokens; Verifier is it as every platform API sees it
+	// (auth.Authenticate(a.Verifier)).
+	Signing  *signing.Service
 	Verifier auth.Verifier
+	// Maskinporten is /token (grants, issue), its metadata and error
+	// pages; Exchange is the Altinn token exchange, Altinn's OpenID
+	// metadata and the control API's test tokens (issue 3).
+	Maskinporten *maskinporten.Service
+	Exchange     *exchange.Service
 
 	// Resources is the resource registry and access-package catalogue;
 	// Registry is the system register (issue 4).
@@ -126,8 +132,8 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 
 // tokenSettings are the token service's settings from the configuration:
 // grants may name any of the server's public URLs (AcceptedAudiences).
-func (a *App) tokenSettings() tokens.Settings {
-	set := tokens.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
+func (a *App) tokenSettings() signing.Settings {
+	set := signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
 	set.ExtraAudiences = a.Config.AcceptedAudiences()[1:]
 	return set
 }
@@ -137,6 +143,15 @@ func (a *App) tokenSettings() tokens.Settings {
 func (a *App) wire(ctx context.Context) error {
 	// The instance's one LISTEN connection; the caches below subscribe.
 	listener := db.NewListener(a.Pool.Config().ConnConfig, a.Log)
+
+	// signing: our signing keys, created on first start; it checks the
+	// bearer tokens of every platform API.
+	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, a.tokenSettings())
+	if err != nil {
+		return err
+	}
+	a.Signing = sg
+	a.Verifier = sg
 
 	// mpclient: Maskinporten's clients. The client cache is used while
 	// the listener is connected.
@@ -156,21 +171,18 @@ func (a *App) wire(ctx context.Context) error {
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
 
-	// tokens: Maskinporten and the Altinn exchange, over the clients and
-	// the system users above.
-	tk, err := tokens.New(ctx, tokens.Deps{
+	// maskinporten and exchange: /token over the clients, the system
+	// users (an adapter below) and the signing keys; the exchange and test
+	// tokens over /token's minting.
+	a.Maskinporten = maskinporten.New(maskinporten.Deps{
 		Pool:        a.Pool,
 		Clock:       a.Clock,
 		Log:         a.Log,
+		Signer:      a.Signing,
 		Clients:     a.Clients,
-		SystemUsers: tokenSystemUsers{a.SystemUsers},
-		Persons:     a.Parties,
-	}, a.tokenSettings())
-	if err != nil {
-		return err
-	}
-	a.Tokens = tk
-	a.Verifier = tk
+		SystemUsers: mpSystemUsers{a.SystemUsers},
+	})
+	a.Exchange = exchange.New(exchange.Deps{Clock: a.Clock, Log: a.Log, Signer: a.Signing, Maskinporten: a.Maskinporten, Persons: a.Parties})
 
 	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
@@ -218,15 +230,16 @@ func (a *App) wirePortal(d portal.Deps) error {
 	return nil
 }
 
-// tokenSystemUsers gives tokens' SystemUserLookup its own result type.
-type tokenSystemUsers struct{ s *systemusers.Service }
+// mpSystemUsers is /token's system-user lookup (byExternalId) over
+// systemusers, in maskinporten's own result type.
+type mpSystemUsers struct{ s *systemusers.Service }
 
-func (t tokenSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo, ownerOrgNo, externalRef string) (tokens.SystemUser, error) {
+func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo, ownerOrgNo, externalRef string) (maskinporten.SystemUser, error) {
 	u, err := t.s.ByExternalID(ctx, clientID, providerOrgNo, ownerOrgNo, externalRef)
 	if err != nil {
-		return tokens.SystemUser{}, err
+		return maskinporten.SystemUser{}, err
 	}
-	return tokens.SystemUser{ID: u.ID.String(), SystemID: u.SystemID, ReporteeOrgNo: u.ReporteeOrgNo, ExternalRef: u.ExternalRef}, nil
+	return maskinporten.SystemUser{ID: u.ID.String(), SystemID: u.SystemID, ReporteeOrgNo: u.ReporteeOrgNo, ExternalRef: u.ExternalRef}, nil
 }
 
 // Handler is the root HTTP handler.
@@ -277,7 +290,7 @@ func (a *App) routes() http.Handler {
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(),
-		a.Clients.Routes())
+		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),
@@ -287,11 +300,6 @@ func (a *App) routes() http.Handler {
 	}, tables...)
 	a.tables = tables
 
-	r.Route("/sim/api/v1", func(r chi.Router) {
-		r.Use(requireAdmin(a.Config.AdminToken))
-		a.mountControl(r)
-	})
-	a.mountPlatform(r)
 	return r
 }
 
@@ -338,18 +346,6 @@ func (a *App) listPersons(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, ps)
 	return nil
-}
-
-// mountPlatform mounts the platform APIs at their real paths.
-func (a *App) mountPlatform(r chi.Router) {
-	// Each package's Routes() is mounted here at the real platform path.
-	a.Tokens.Mount(r)
-}
-
-// mountControl mounts the part of the control API under /sim/api/v1 that
-// has no route table yet: Maskinporten's clients, keys and test tokens.
-func (a *App) mountControl(r chi.Router) {
-	a.Tokens.MountControl(r)
 }
 
 // ready answers 200 only when the database answers and is at the newest

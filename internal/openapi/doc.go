@@ -294,7 +294,7 @@ func fromRoute(rt route.Route) Op {
 	// chi's catch-all "*" is a file path parameter in OpenAPI.
 	op := Op{Method: rt.Method, Path: strings.Replace(rt.Path, "/*", "/{file}", 1), Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
 	switch rt.Guard {
-	case route.Bearer:
+	case route.Bearer, route.OwnBearer:
 		op.Auth = "bearer"
 	case route.Admin, route.AdminPage:
 		op.Auth = "admin"

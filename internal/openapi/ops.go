@@ -23,16 +23,14 @@ type Op struct {
 }
 
 const (
-	tagOps       = "Operations"
-	tagMP        = "Maskinporten"
-	tagAltinnTok = "Altinn token exchange"
-	tagRequests  = "System-user requests"
-	tagChange    = "Change requests"
-	tagSU        = "System users"
-	tagClients   = "Client delegation"
-	tagPackages  = "Access packages"
-	tagPortal    = "Portal (HTML)"
-	tagControl   = "Emulator control"
+	tagOps      = "Operations"
+	tagRequests = "System-user requests"
+	tagChange   = "Change requests"
+	tagSU       = "System users"
+	tagClients  = "Client delegation"
+	tagPackages = "Access packages"
+	tagPortal   = "Portal (HTML)"
+	tagControl  = "Emulator control"
 )
 
 const (
@@ -57,18 +55,5 @@ const (
 // Operations is every endpoint.
 var Operations = []Op{
 
-	{"POST", "/token", tagMP, "JWT-bearer grant (RFC 7523) for a Maskinporten access token; system-user tokens with authorization_details", "", nil, "form", 200, "TokenResponse"},
-	{"GET", "/.well-known/oauth-authorization-server", tagMP, "Authorization-server metadata (RFC 8414)", "", nil, "", 200, ""},
-	{"GET", "/jwk", tagMP, "Public keys that sign Maskinporten tokens (JWKS)", "", nil, "", 200, "JWKS"},
-	{"GET", "/jwk.json", tagMP, "Same as /jwk", "", nil, "", 200, "JWKS"},
-	{"GET", "/errors/{code}", tagMP, "What a Maskinporten error code (MP-xxx) means: the page each error_uri points to", "", nil, "", 200, ""},
-
-	{"GET", "/authentication/api/v1/exchange/{tokenProvider}", tagAltinnTok, "Exchange a Maskinporten token (bearer) for an Altinn token", "bearer", nil, "", 200, ""},
-	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration", tagAltinnTok, "Altinn's OpenID metadata", "", nil, "", 200, ""},
-	{"GET", "/authentication/api/v1/openid/.well-known/openid-configuration/jwks", tagAltinnTok, "Public keys that sign Altinn tokens (JWKS)", "", nil, "", 200, "JWKS"},
-
 	{"PUT", su, tagSU, "Update a system user (accepted, no effect, as on the platform)", "bearer", []string{sPortal}, "", 200, ""},
-
-	{"POST", sim + "/keys/rotate", tagControl, "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)", "admin", nil, "", 200, ""},
-	{"POST", sim + "/tokens", tagControl, "Mint a test token without a grant (enterprise, systemuser or person)", "admin", nil, "TestTokenRequest", 200, "TokenResponse"},
 }

@@ -50,7 +50,7 @@ func (e vendorE2E) testToken(body map[string]any) string {
 func (e vendorE2E) grant(key jwk.Key, clientID string, scopes []string, systemUserOrg, externalRef string) (int, map[string]any) {
 	e.t.Helper()
 	assertion, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
-		ClientID: clientID, Audience: e.srv.Tokens.Settings().Issuer, Scopes: scopes,
+		ClientID: clientID, Audience: e.srv.Signing.Settings().Issuer, Scopes: scopes,
 		SystemUserOrg: systemUserOrg, ExternalRef: externalRef,
 	}))
 	if err != nil {

@@ -33,6 +33,10 @@ const (
 	// the admin token as Admin operations do, but a browser, which cannot
 	// send a header from a link, may also give it once as ?token=.
 	AdminPage
+	// OwnBearer operations take a bearer token the handler checks itself
+	// (the token exchange answers a refused token with an empty 401, not
+	// the middleware's ProblemDetails); they are documented as Bearer.
+	OwnBearer
 )
 
 // Route is one operation.

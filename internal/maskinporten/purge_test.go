@@ -1,4 +1,4 @@
-package tokens
+package maskinporten
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // Every purgeEvery-th grant deletes the jtis whose grants have expired,
@@ -19,10 +20,11 @@ func TestJTIPurge(t *testing.T) {
 	clk := clock.NewFixed(time.Now().Truncate(time.Second))
 	pool := dbtest.New(t)
 	cs := mpclient.New(pool, clk, nil)
-	s, err := New(ctx, Deps{Pool: pool, Clock: clk, Clients: cs}, DefaultSettings("http://mp.test", "ES256", 0))
+	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: clk}, signing.DefaultSettings("http://mp.test", "ES256", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := New(Deps{Pool: pool, Clock: clk, Signer: sg, Clients: cs})
 	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"context"

@@ -1,43 +1,35 @@
-// Package tokens is the emulator's Maskinporten token service: JWT-bearer
-// grant validation (grant.go), token issue (issue.go), our signing keys
-// and JWKS, discovery, the Altinn token exchange, test tokens, and Verify
-// for the platform APIs' auth middleware. Clients live in mpclient.
-package tokens
+// Package signing is our side of every token: the signing keys of
+// Maskinporten and of the Altinn platform (created at start-up, rotated,
+// shared by every instance through the database), their JWKS, signing a
+// token with the active key, and Verify, which checks a token we issued
+// and says who the caller is (auth.Verifier for every platform API).
+package signing
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/mpclient"
-	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
-// SystemUserLookup finds the active system user a system-user grant asks
-// for: the byExternalId lookup of spec/altinn-authentication-api.md §5.3.
-// It answers an error wrapping db.ErrNotFound when there is none.
-type SystemUserLookup interface {
-	ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error)
-}
+// Purpose says which issuer a key signs for: Maskinporten access tokens
+// and exchanged Altinn tokens are signed by different keys, as in the
+// real world, and published at different JWKS endpoints.
+type Purpose = string
 
-// ClientLookup finds the client a grant names (an error wrapping
-// db.ErrNotFound when there is none); mpclient's cached Lookup.
-type ClientLookup interface {
-	Lookup(ctx context.Context, clientID string) (mpclient.Client, error)
-}
+// The key purposes.
+const (
+	Maskinporten Purpose = purposeMaskinporten
+	Altinn       Purpose = purposeAltinn
+)
 
-// PersonLookup finds test persons for person test tokens.
-type PersonLookup interface {
-	Person(ctx context.Context, pid string) (parties.Person, error)
-}
-
-// Settings are the knobs of the token service.
+// Settings are the token settings every token package shares.
 type Settings struct {
 	// Issuer is the Maskinporten issuer, with its trailing slash.
 	Issuer string
@@ -86,30 +78,20 @@ func DefaultSettings(publicURL, alg string, lifetime time.Duration) Settings {
 	}
 }
 
-// Deps are the collaborators of the service. SystemUsers and Persons may
-// be nil: system-user grants then fail as "no system user" (MP-303), and
-// person test tokens carry only the pid.
-type Deps struct {
-	Pool        *pgxpool.Pool
-	Clock       clock.Clock
-	Log         *slog.Logger
-	Clients     ClientLookup
-	SystemUsers SystemUserLookup
-	Persons     PersonLookup
+// Service holds our signing keys.
+type Service struct {
+	pool  *pgxpool.Pool
+	clock clock.Clock
+	log   *slog.Logger
+	set   Settings
+	keys  keyring
 }
 
-// Service is the token service.
-type Service struct {
-	pool        *pgxpool.Pool
-	clock       clock.Clock
-	log         *slog.Logger
-	set         Settings
-	clients     ClientLookup
-	systemUsers SystemUserLookup
-	persons     PersonLookup
-	keys        keyring
-	clientKeys  keyCache
-	grants      atomic.Uint64
+// Deps are the collaborators of the service.
+type Deps struct {
+	Pool  *pgxpool.Pool
+	Clock clock.Clock
+	Log   *slog.Logger
 }
 
 // New builds the service and makes sure the signing keys exist.
@@ -120,12 +102,24 @@ func New(ctx context.Context, d Deps, set Settings) (*Service, error) {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: set, clients: d.Clients, systemUsers: d.SystemUsers, persons: d.Persons}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: set}
 	if err := s.ensureKeys(ctx); err != nil {
-		return nil, fmt.Errorf("tokens: signing keys: %w", err)
+		return nil, fmt.Errorf("signing keys: %w", err)
 	}
 	return s, nil
 }
 
 // Settings returns the service's settings.
 func (s *Service) Settings() Settings { return s.set }
+
+// Sign serialises claims and signs them with the active key of purpose.
+// Maskinporten's header is exactly kid and alg (no typ); Altinn's adds
+// x5t and typ.
+func (s *Service) Sign(purpose Purpose, claims any) (string, error) {
+	return signJWT(s.signingKey(purpose), claims)
+}
+
+// Alg is the algorithm of purpose's active key.
+func (s *Service) Alg(purpose Purpose) string { return s.keys.activeKey(purpose).alg }
+
+var _ auth.Verifier = (*Service)(nil)

@@ -1,4 +1,4 @@
-package tokens
+package maskinporten
 
 import (
 	"html/template"
@@ -67,18 +67,18 @@ var errorDocs = map[string]errorDoc{
 		Fix:  "Check that the customer approved a request for your system (GET /authentication/api/v1/systemuser/vendor/byquery), that systemuser_org names that customer, and that the client belongs to the system."},
 }
 
-func (s *Service) handleErrorDoc(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleErrorDoc(w http.ResponseWriter, r *http.Request) error {
 	code := strings.ToUpper(chi.URLParam(r, "code"))
 	d, ok := errorDocs[code]
 	if !ok {
-		problem.Write(w, r, problem.NotFound.WithDetail("no Maskinporten error %q", chi.URLParam(r, "code")))
-		return
+		return problem.NotFound.WithDetail("no Maskinporten error %q", chi.URLParam(r, "code"))
 	}
 	d.Code = code
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := errorDocPage.Execute(w, d); err != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", err)
 	}
+	return nil
 }
 
 var errorDocPage = template.Must(template.New("mp").Parse(`<!doctype html>

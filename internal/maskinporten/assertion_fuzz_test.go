@@ -1,4 +1,4 @@
-package tokens
+package maskinporten
 
 import (
 	"encoding/base64"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/jose"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // FuzzParseAssertion feeds arbitrary assertions to the grant parser and
@@ -75,7 +76,7 @@ func FuzzParseAssertion(f *testing.F) {
 			if e == nil {
 				for _, el := range elems {
 					d, e := parseSystemUserDetail(el)
-					if e == nil && !nineDigits(d.ownerOrgNo) {
+					if e == nil && !signing.NineDigits(d.ownerOrgNo) {
 						t.Fatalf("accepted owner %q", d.ownerOrgNo)
 					}
 				}

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"bytes"
@@ -27,9 +27,10 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 func TestClientsControlAPI(t *testing.T) {
@@ -289,7 +290,7 @@ func TestTwoInstances(t *testing.T) {
 		g, _ := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: "http://sim.shared.test/", Scopes: []string{"test:read"}}))
 		var wg sync.WaitGroup
 		codes := make([]int, 2)
-		toks := make([]tokens.TokenResponse, 2)
+		toks := make([]maskinporten.TokenResponse, 2)
 		for i, s := range []*apptest.Server{s1, s2} {
 			wg.Add(1)
 			go func() {
@@ -315,39 +316,11 @@ func TestTwoInstances(t *testing.T) {
 	}
 }
 
-// Services starting at once on an empty database agree on one key.
-func TestKeyCreationRace(t *testing.T) {
-	t.Parallel()
-	pool := dbtest.New(t)
-	var wg sync.WaitGroup
-	kids := make([]string, 4)
-	errs := make([]error, 4)
-	for i := range kids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := tokens.New(context.Background(), tokens.Deps{Pool: pool}, tokens.DefaultSettings("http://x", "ES256", 0))
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			r, _ := s.TestToken(context.Background(), tokens.TestTokenRequest{Type: "enterprise", OrgNo: "991825827", Scopes: []string{"a:b"}})
-			kids[i], _ = decodeHeader(t, r.AccessToken)["kid"].(string)
-		}()
-	}
-	wg.Wait()
-	for i := range kids {
-		if errs[i] != nil || kids[i] == "" || kids[i] != kids[0] {
-			t.Fatalf("kids %v errs %v", kids, errs)
-		}
-	}
-}
-
 func TestTestTokens(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	ctx := context.Background()
-	var tr tokens.TokenResponse
+	var tr maskinporten.TokenResponse
 	resp := postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"altinn:authentication/systemregister.write"}}, &tr)
 	if resp.StatusCode != 200 || tr.TokenType != "Bearer" || tr.ExpiresIn != 120 || tr.Scope != "altinn:authentication/systemregister.write" {
 		t.Fatalf("enterprise: %d %+v", resp.StatusCode, tr)
@@ -416,7 +389,7 @@ func TestTestTokens(t *testing.T) {
 func TestExchangeRefusals(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	var mp, alt tokens.TokenResponse
+	var mp, alt maskinporten.TokenResponse
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"altinn:serviceowner"}}, &mp)
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}, "exchange": true}, &alt)
 	exchange := func(path, bearer string, hdr map[string]string) (int, string) {
@@ -483,7 +456,7 @@ func TestExchangeRefusals(t *testing.T) {
 func TestAuthMiddlewareWithRealTokens(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	var mp, alt tokens.TokenResponse
+	var mp, alt maskinporten.TokenResponse
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"x:read"}}, &mp)
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "313725138", "scopes": []string{"x:write"}, "exchange": true}, &alt)
 	var seen auth.Caller
@@ -503,7 +476,7 @@ func TestAuthMiddlewareWithRealTokens(t *testing.T) {
 	if st := call(alt.AccessToken); st != 200 || seen.ConsumerOrgNo != "313725138" || seen.Kind != auth.KindAltinn {
 		t.Fatalf("altinn: %d %+v", st, seen)
 	}
-	var other tokens.TokenResponse
+	var other maskinporten.TokenResponse
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"y:read"}}, &other)
 	if st := call(other.AccessToken); st != 403 {
 		t.Fatalf("wrong scope: %d", st)
@@ -531,12 +504,12 @@ func TestKeyRotation(t *testing.T) {
 	t.Parallel()
 	s1, s2 := twoInstances(t, "http://sim.rotate.test")
 	mint := func(s *apptest.Server) string {
-		var tr tokens.TokenResponse
+		var tr maskinporten.TokenResponse
 		postJSON(t, s.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}}, &tr)
 		return tr.AccessToken
 	}
 	old := mint(s1)
-	var rot tokens.RotatedKeys
+	var rot signing.RotatedKeys
 	if resp := postJSON(t, s1.URL+"/sim/api/v1/keys/rotate", map[string]any{}, &rot); resp.StatusCode != 200 || rot.Maskinporten == "" || rot.Altinn == "" {
 		t.Fatalf("rotate: %d %+v", resp.StatusCode, rot)
 	}
@@ -571,7 +544,7 @@ func TestKeyRotation(t *testing.T) {
 func TestAltinnKeyCertificate(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	var tr tokens.TokenResponse
+	var tr maskinporten.TokenResponse
 	postJSON(t, srv.URL+"/sim/api/v1/tokens", map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"a:b"}, "exchange": true}, &tr)
 	var set struct {
 		Keys []struct {

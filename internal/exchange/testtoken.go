@@ -1,4 +1,4 @@
-package tokens
+package exchange
 
 import (
 	"context"
@@ -9,9 +9,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // TestTokenRequest is the control API's test-token body, after the
@@ -41,13 +43,13 @@ var (
 // TestToken mints a token like the real one, without a grant: an
 // enterprise or system-user Maskinporten token, or an Altinn end-user
 // token for a test person.
-func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResponse, error) {
+func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (maskinporten.TokenResponse, error) {
 	var errs []problem.ValidationError
 	typ := strings.ToLower(in.Type)
 	switch typ {
 	case "enterprise", "systemuser", "person":
 	default:
-		return TokenResponse{}, problem.Validation(vldType.At("/type"))
+		return maskinporten.TokenResponse{}, problem.Validation(vldType.At("/type"))
 	}
 	for i, sc := range in.Scopes {
 		if !mpclient.ValidScope(sc) {
@@ -59,7 +61,7 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 			errs = append(errs, vldPID.At("/pid"))
 		}
 		if len(errs) > 0 {
-			return TokenResponse{}, problem.Validation(errs...)
+			return maskinporten.TokenResponse{}, problem.Validation(errs...)
 		}
 		return s.personToken(ctx, in)
 	}
@@ -69,7 +71,7 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 	if len(in.Scopes) == 0 {
 		errs = append(errs, vldScopes.At("/scopes"))
 	}
-	var details []AuthorizationDetail
+	var details []signing.AuthorizationDetail
 	if typ == "systemuser" {
 		if _, err := uuid.Parse(in.SystemUserID); err != nil {
 			errs = append(errs, vldSystemUser.At("/systemUserId"))
@@ -87,30 +89,30 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (TokenResp
 			// random id here.
 			systemID = uuid.NewString()
 		}
-		org := NewOrgID(owner)
-		details = []AuthorizationDetail{{Type: AuthorizationDetailsSystemUser, SystemUserOrg: &org,
+		org := signing.NewOrgID(owner)
+		details = []signing.AuthorizationDetail{{Type: signing.AuthorizationDetailsSystemUser, SystemUserOrg: &org,
 			SystemUserID: []string{strings.ToLower(in.SystemUserID)}, SystemID: systemID, ExternalRef: in.ExternalRef}}
 	}
 	if len(errs) > 0 {
-		return TokenResponse{}, problem.Validation(errs...)
+		return maskinporten.TokenResponse{}, problem.Validation(errs...)
 	}
 	clientID := in.ClientID
 	if clientID == "" {
 		clientID = uuid.NewString()
 	}
-	resp, err := s.signAccess(s.newAccessClaims(clientID, in.OrgNo, in.Scopes, details))
+	resp, err := s.mp.Mint(clientID, in.OrgNo, in.Scopes, details)
 	if err != nil || !in.Exchange {
 		return resp, err
 	}
 	tok, err := s.Exchange(ctx, resp.AccessToken, false)
 	if err != nil {
-		return TokenResponse{}, err
+		return maskinporten.TokenResponse{}, err
 	}
-	return TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: resp.Scope}, nil
+	return maskinporten.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: resp.Scope}, nil
 }
 
 // personToken is an Altinn end-user token as the portal login gives.
-func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (TokenResponse, error) {
+func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (maskinporten.TokenResponse, error) {
 	scopes := in.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{"altinn:portal/enduser"}
@@ -125,10 +127,10 @@ func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (TokenRe
 	if s.persons != nil {
 		p, err := s.persons.Person(ctx, in.PID)
 		if errors.Is(err, db.ErrNotFound) {
-			return TokenResponse{}, problem.Validation(vldPID.At("/pid"))
+			return maskinporten.TokenResponse{}, problem.Validation(vldPID.At("/pid"))
 		}
 		if err != nil {
-			return TokenResponse{}, err
+			return maskinporten.TokenResponse{}, err
 		}
 		claims["nameid"] = p.UserID
 		claims["urn:altinn:userid"] = p.UserID
@@ -139,7 +141,7 @@ func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (TokenRe
 	s.altinnClaims(claims, now)
 	tok, err := s.signAltinn(claims)
 	if err != nil {
-		return TokenResponse{}, err
+		return maskinporten.TokenResponse{}, err
 	}
-	return TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: claims["scope"].(string)}, nil
+	return maskinporten.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: claims["scope"].(string)}, nil
 }

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"crypto/rand"
@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 // TestErrorURIsAnswer: every MP code /token can answer with has a page at
@@ -76,7 +76,7 @@ func TestErrorURIsAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	for assertion, mp := range map[string]string{"not-a-jwt": "MP-011", unknownClient: "MP-100"} {
-		st, _, b := s.Do(t, "POST", "/token", "", url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}})
+		st, _, b := s.Do(t, "POST", "/token", "", url.Values{"grant_type": {maskinporten.GrantType}, "assertion": {assertion}})
 		var e struct {
 			URI string `json:"error_uri"`
 		}

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"bytes"
@@ -13,9 +13,9 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -55,7 +55,7 @@ func postJSON(t testing.TB, u string, v any, out any) *http.Response {
 
 func postGrant(t testing.TB, base, assertion string, out any) *http.Response {
 	t.Helper()
-	form := url.Values{"grant_type": {tokens.GrantType}, "assertion": {assertion}}
+	form := url.Values{"grant_type": {maskinporten.GrantType}, "assertion": {assertion}}
 	return do(t, http.MethodPost, base+"/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), "", out)
 }
 
@@ -116,7 +116,7 @@ func TestTokenEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tr tokens.TokenResponse
+	var tr maskinporten.TokenResponse
 	resp := postGrant(t, srv.URL, grant, &tr)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/token: %d %+v", resp.StatusCode, tr)
@@ -219,7 +219,7 @@ func mustGrantToken(t testing.TB, base, clientID string, key jwk.Key, scopes ...
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tr tokens.TokenResponse
+	var tr maskinporten.TokenResponse
 	if resp := postGrant(t, base, g, &tr); resp.StatusCode != 200 {
 		t.Fatalf("token: %d", resp.StatusCode)
 	}

@@ -1,4 +1,4 @@
-package tokens
+package maskinporten
 
 import (
 	"encoding/json"

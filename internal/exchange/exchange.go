@@ -1,4 +1,4 @@
-package tokens
+package exchange
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // ErrExchange is what Exchange wraps for any token it refuses; the
@@ -27,20 +27,20 @@ var orgCodes = map[string]string{
 // client_amr and sid are kept, the Altinn claims are added, and
 // authorization_details collapses to a single object as .NET does.
 func (s *Service) Exchange(ctx context.Context, raw string, test bool) (string, error) {
-	v, err := s.verifyOurs(ctx, raw)
+	v, err := s.signer.VerifyOurs(ctx, raw)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrExchange, err)
 	}
-	if v.purpose != purposeMaskinporten {
+	if v.Purpose != signing.Maskinporten {
 		return "", fmt.Errorf("%w: not a Maskinporten token", ErrExchange)
 	}
-	org, ok := orgClaim(v.claims["consumer"])
+	org, ok := signing.OrgClaim(v.Claims["consumer"])
 	orgNo := org.OrgNo()
 	if !ok || orgNo == "" {
 		return "", fmt.Errorf("%w: the token has no valid consumer claim", ErrExchange)
 	}
-	claims := make(map[string]any, len(v.claims)+8)
-	for k, val := range v.claims {
+	claims := make(map[string]any, len(v.Claims)+8)
+	for k, val := range v.Claims {
 		switch k {
 		case "aud", "iss", "client_amr", "sid", "nbf", "iat", "exp", "jti":
 			continue
@@ -64,5 +64,3 @@ func (s *Service) Exchange(ctx context.Context, raw string, test bool) (string, 
 	s.altinnClaims(claims, s.clock.Now())
 	return s.signAltinn(claims)
 }
-
-var _ auth.Verifier = (*Service)(nil)

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"errors"
@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 )
 
 // wantGrantError checks the Maskinporten error of a refused grant.
 func wantGrantError(t *testing.T, err error, code, mp, descStart string) {
 	t.Helper()
-	var e *tokens.Error
+	var e *maskinporten.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("want %s %s, got %v", code, mp, err)
 	}

@@ -1,4 +1,4 @@
-package tokens_test
+package maskinporten_test
 
 import (
 	"context"
@@ -20,9 +20,10 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
-	"github.com/altinn-sim/altinn-sim/internal/tokens"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 const (
@@ -35,34 +36,35 @@ const (
 // table keyed like byExternalId.
 type fakeSystemUsers struct {
 	mu    sync.Mutex
-	users map[string]tokens.SystemUser // key: client|vendor|owner|externalRef
+	users map[string]maskinporten.SystemUser // key: client|vendor|owner|externalRef
 	calls []string
 }
 
-func (f *fakeSystemUsers) add(clientID, vendor, owner, ref string, su tokens.SystemUser) {
+func (f *fakeSystemUsers) add(clientID, vendor, owner, ref string, su maskinporten.SystemUser) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.users == nil {
-		f.users = map[string]tokens.SystemUser{}
+		f.users = map[string]maskinporten.SystemUser{}
 	}
 	f.users[clientID+"|"+vendor+"|"+owner+"|"+ref] = su
 }
 
-func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owner, ref string) (tokens.SystemUser, error) {
+func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owner, ref string) (maskinporten.SystemUser, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	key := clientID + "|" + vendor + "|" + owner + "|" + ref
 	f.calls = append(f.calls, key)
 	su, ok := f.users[key]
 	if !ok {
-		return tokens.SystemUser{}, fmt.Errorf("system user %s: %w", key, db.ErrNotFound)
+		return maskinporten.SystemUser{}, fmt.Errorf("system user %s: %w", key, db.ErrNotFound)
 	}
 	return su, nil
 }
 
 // fixture is a token service on a fresh database with two clients.
 type fixture struct {
-	s        *tokens.Service
+	s        *maskinporten.Service
+	sg       *signing.Service
 	c        *mpclient.Service
 	clock    *clock.Fixed
 	su       *fakeSystemUsers
@@ -81,19 +83,19 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}}
 	pool := dbtest.New(t)
 	f.c = mpclient.New(pool, f.clock, nil)
-	s, err := tokens.New(ctx, tokens.Deps{Pool: pool, Clock: f.clock, Clients: f.c, SystemUsers: f.su},
-		tokens.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
+	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: f.clock}, signing.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.s = s
+	f.sg = sg
+	f.s = maskinporten.New(maskinporten.Deps{Pool: pool, Clock: f.clock, Signer: sg, Clients: f.c, SystemUsers: f.su})
 	f.keyA, f.rsaA = clientKey(t)
 	f.keyB, f.rsaB = clientKey(t)
 	f.a = mustClient(t, f.c, vendorOrg, f.keyA, "test:read", "test:write")
 	f.b = mustClient(t, f.c, "974761076", f.keyB, "test:read")
 	f.suID, f.systemID = "ebe4a681-0a8c-429e-a36f-8f9ca942b59f", vendorOrg+"_smartcloud"
-	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, ownerOrg, tokens.SystemUser{ID: f.suID, SystemID: f.systemID, ReporteeOrgNo: ownerOrg})
-	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, "ref-42", tokens.SystemUser{ID: "11111111-0a8c-429e-a36f-8f9ca942b59f", SystemID: f.systemID, ReporteeOrgNo: ownerOrg, ExternalRef: "ref-42"})
+	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, ownerOrg, maskinporten.SystemUser{ID: f.suID, SystemID: f.systemID, ReporteeOrgNo: ownerOrg})
+	f.su.add(f.a.ClientID, vendorOrg, ownerOrg, "ref-42", maskinporten.SystemUser{ID: "11111111-0a8c-429e-a36f-8f9ca942b59f", SystemID: f.systemID, ReporteeOrgNo: ownerOrg, ExternalRef: "ref-42"})
 	return f
 }
 
@@ -148,8 +150,8 @@ func unsigned(header, claims map[string]any, sig string) string {
 	return base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString(pb) + "." + sig
 }
 
-func (f *fixture) grant(t testing.TB, assertion string) (tokens.Grant, error) {
-	return f.s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: assertion})
+func (f *fixture) grant(t testing.TB, assertion string) (maskinporten.Grant, error) {
+	return f.s.ValidateGrant(context.Background(), maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: assertion})
 }
 
 // TestBadGrants is one row per check of grant.go, each with the exact
@@ -166,26 +168,28 @@ func TestBadGrants(t *testing.T) {
 	}
 	type row struct {
 		name      string
-		req       func() tokens.TokenRequest
+		req       func() maskinporten.TokenRequest
 		code, mp  string
 		descStart string
 	}
-	good := func(mut func(h, c map[string]any)) func() tokens.TokenRequest {
-		return func() tokens.TokenRequest {
+	good := func(mut func(h, c map[string]any)) func() maskinporten.TokenRequest {
+		return func() maskinporten.TokenRequest {
 			h, c := f.header(), f.claims()
 			mut(h, c)
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaA, h, c)}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: sign(t, f.rsaA, h, c)}
 		}
 	}
-	raw := func(s string) func() tokens.TokenRequest {
-		return func() tokens.TokenRequest { return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: s} }
+	raw := func(s string) func() maskinporten.TokenRequest {
+		return func() maskinporten.TokenRequest {
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: s}
+		}
 	}
 	rows := []row{
-		{"missing grant_type", func() tokens.TokenRequest { return tokens.TokenRequest{Assertion: "x.y.z"} }, "invalid_request", "", "Missing required parameter grant_type"},
-		{"wrong grant_type", func() tokens.TokenRequest {
-			return tokens.TokenRequest{GrantType: "client_credentials", Assertion: "x.y.z"}
+		{"missing grant_type", func() maskinporten.TokenRequest { return maskinporten.TokenRequest{Assertion: "x.y.z"} }, "invalid_request", "", "Missing required parameter grant_type"},
+		{"wrong grant_type", func() maskinporten.TokenRequest {
+			return maskinporten.TokenRequest{GrantType: "client_credentials", Assertion: "x.y.z"}
 		}, "unsupported_grant_type", "", "Unsupported grant_type \"client_credentials\""},
-		{"missing assertion", func() tokens.TokenRequest { return tokens.TokenRequest{GrantType: tokens.GrantType} }, "invalid_request", "", "Missing required parameter assertion"},
+		{"missing assertion", func() maskinporten.TokenRequest { return maskinporten.TokenRequest{GrantType: maskinporten.GrantType} }, "invalid_request", "", "Missing required parameter assertion"},
 		{"not a JWT", raw("not-a-jwt"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion is not a signed JWT"},
 		{"line break in assertion", raw("a.b\n.c"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion contains whitespace"},
 		{"encrypted JWT", raw("a.b.c.d.e"), "invalid_request", "MP-011", "Invalid assertion. Invalid parameter value. The assertion is an encrypted JWT"},
@@ -201,19 +205,19 @@ func TestBadGrants(t *testing.T) {
 		{"kid and x5c", good(func(h, c map[string]any) { h["x5c"] = []string{"MIIB"} }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Invalid JWT header: either 'kid' or 'x5c' must be present, not both"},
 		{"x5c as a string", good(func(h, c map[string]any) { h["x5c"] = "MIIB" }), "invalid_grant", "MP-123", "Invalid JWT header x5c"},
 		{"unknown kid", good(func(h, c map[string]any) { h["kid"] = "no-such-key" }), "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client."},
-		{"key of another client", func() tokens.TokenRequest {
+		{"key of another client", func() maskinporten.TokenRequest {
 			h := map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, h, f.claims())}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: sign(t, f.rsaB, h, f.claims())}
 		}, "invalid_grant", "MP-100", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client."},
-		{"signed by another client's key under our kid", func() tokens.TokenRequest {
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, f.header(), f.claims())}
+		{"signed by another client's key under our kid", func() maskinporten.TokenRequest {
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: sign(t, f.rsaB, f.header(), f.claims())}
 		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature."},
-		{"alg none", func() tokens.TokenRequest {
+		{"alg none", func() maskinporten.TokenRequest {
 			h := f.header()
 			h["alg"] = "none"
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: unsigned(h, f.claims(), "")}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: unsigned(h, f.claims(), "")}
 		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: unsigned JWTs (alg none)"},
-		{"HMAC with the public key as secret", func() tokens.TokenRequest {
+		{"HMAC with the public key as secret", func() maskinporten.TokenRequest {
 			h := f.header()
 			h["alg"] = "HS256"
 			a := unsigned(h, f.claims(), "")
@@ -221,17 +225,17 @@ func TestBadGrants(t *testing.T) {
 			secret, _ := json.Marshal(pubA)
 			m := hmac.New(sha256.New, secret)
 			m.Write([]byte(input))
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: input + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: input + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))}
 		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: HMAC algorithm HS256"},
 		{"ES256", good(func(h, c map[string]any) { h["alg"] = "ES256" }), "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: algorithm \"ES256\" is not supported"},
 		{"alg differs from the key's", good(func(h, c map[string]any) { h["alg"] = "RS384" }), "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature: the JWT says alg RS384"},
-		{"tampered payload", func() tokens.TokenRequest {
+		{"tampered payload", func() maskinporten.TokenRequest {
 			a := sign(t, f.rsaA, f.header(), f.claims())
 			parts := strings.Split(a, ".")
 			c := f.claims()
 			c["scope"] = "test:write"
 			pb, _ := json.Marshal(c)
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: parts[0] + "." + base64.RawURLEncoding.EncodeToString(pb) + "." + parts[2]}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: parts[0] + "." + base64.RawURLEncoding.EncodeToString(pb) + "." + parts[2]}
 		}, "invalid_grant", "MP-124", "Invalid assertion. Client authentication failed. Invalid JWT signature."},
 		{"missing aud", good(func(h, c map[string]any) { delete(c, "aud") }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: it is missing"},
 		{"aud is the token endpoint", good(func(h, c map[string]any) { c["aud"] = testIssuer + "token" }), "invalid_grant", "MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud: got"},
@@ -285,9 +289,9 @@ func TestBadGrants(t *testing.T) {
 			d["externalRef"] = "other"
 			c["authorization_details"] = []any{d}
 		}), "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
-		{"system user of another client", func() tokens.TokenRequest {
+		{"system user of another client", func() maskinporten.TokenRequest {
 			c := mpgrant.Claims(mpgrant.Options{ClientID: f.b.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: f.clock.Now(), SystemUserOrg: ownerOrg})
-			return tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, f.rsaB, map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}, c)}
+			return maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: sign(t, f.rsaB, map[string]any{"alg": "RS256", "kid": f.keyB.KeyID()}, c)}
 		}, "invalid_altinn_customer_configuration", "MP-303", "Invalid authorization details values: no active system user"},
 	}
 	if len(rows) < 25 {
@@ -296,7 +300,7 @@ func TestBadGrants(t *testing.T) {
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
 			_, err := f.s.ValidateGrant(context.Background(), r.req())
-			var e *tokens.Error
+			var e *maskinporten.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("want a Maskinporten error, got %v", err)
 			}
@@ -394,7 +398,7 @@ func TestSystemUserGrant(t *testing.T) {
 			if cons := claims["consumer"].(map[string]any); cons["ID"] != "0192:"+vendorOrg {
 				t.Fatalf("consumer %v", cons)
 			}
-			caller, err := f.s.Verify(ctx, resp.AccessToken)
+			caller, err := f.sg.Verify(ctx, resp.AccessToken)
 			if err != nil || caller.SystemUserID != f.suID || caller.SystemUserOrgNo != ownerOrg || caller.SystemID != f.systemID || caller.ConsumerOrgNo != vendorOrg {
 				t.Fatalf("caller %+v %v", caller, err)
 			}
@@ -424,15 +428,16 @@ func TestSystemUserGrantWithoutLookup(t *testing.T) {
 	clk := clock.NewFixed(time.Now())
 	pool := dbtest.New(t)
 	cs := mpclient.New(pool, clk, nil)
-	s, err := tokens.New(context.Background(), tokens.Deps{Pool: pool, Clock: clk, Clients: cs}, tokens.DefaultSettings("http://mp.test", "RS256", 0))
+	sg, err := signing.New(context.Background(), signing.Deps{Pool: pool, Clock: clk}, signing.DefaultSettings("http://mp.test", "RS256", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := maskinporten.New(maskinporten.Deps{Pool: pool, Clock: clk, Signer: sg, Clients: cs})
 	k, r := clientKey(t)
 	c := mustClient(t, cs, vendorOrg, k, "test:read")
 	cl := mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: testIssuer, Scopes: []string{"test:read"}, Now: clk.Now(), SystemUserOrg: ownerOrg})
-	_, err = s.ValidateGrant(context.Background(), tokens.TokenRequest{GrantType: tokens.GrantType, Assertion: sign(t, r, map[string]any{"alg": "RS256", "kid": k.KeyID()}, cl)})
-	var e *tokens.Error
+	_, err = s.ValidateGrant(context.Background(), maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: sign(t, r, map[string]any{"alg": "RS256", "kid": k.KeyID()}, cl)})
+	var e *maskinporten.Error
 	if !errors.As(err, &e) || e.Code != "invalid_altinn_customer_configuration" || e.MP != "MP-303" {
 		t.Fatalf("got %v", err)
 	}
@@ -446,7 +451,7 @@ func TestReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.grant(t, a)
-	var e *tokens.Error
+	var e *maskinporten.Error
 	if !errors.As(err, &e) || e.MP != "MP-012" || e.Code != "invalid_grant" {
 		t.Fatalf("replay: %v", err)
 	}
@@ -493,7 +498,7 @@ func TestReplayRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, err := f.grant(t, a)
-			var e *tokens.Error
+			var e *maskinporten.Error
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -519,7 +524,7 @@ func TestExpiredKey(t *testing.T) {
 	f := newFixture(t)
 	f.clock.Advance(366 * 24 * time.Hour)
 	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))
-	var e *tokens.Error
+	var e *maskinporten.Error
 	if !errors.As(err, &e) || e.MP != "MP-121" || !strings.HasPrefix(e.Description, "Invalid assertion. Client authentication failed. Expired key") {
 		t.Fatalf("got %v", err)
 	}
@@ -541,7 +546,7 @@ func TestReplaceKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.grant(t, sign(t, f.rsaA, f.header(), f.claims()))
-	var e *tokens.Error
+	var e *maskinporten.Error
 	if !errors.As(err, &e) || !strings.Contains(e.Description, "Unknown key identifier") {
 		t.Fatalf("old key: %v", err)
 	}

@@ -1,4 +1,4 @@
-package tokens
+package signing
 
 import (
 	"bytes"
@@ -13,18 +13,18 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
-// verified is a token of ours whose signature, issuer and lifetime hold.
-type verified struct {
-	purpose string
-	claims  map[string]any
+// Verified is a token of ours whose signature, issuer and lifetime hold.
+type Verified struct {
+	Purpose Purpose
+	Claims  map[string]any
 }
 
-// verifyOurs checks a token we signed: a known kid, its algorithm, no
+// VerifyOurs checks a token we signed: a known kid, its algorithm, no
 // crit, the signature, the issuer belonging to that key, exp and nbf with
 // skew. Errors wrap auth.ErrInvalidToken and say what was wrong.
-func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) {
-	bad := func(format string, args ...any) (verified, error) {
-		return verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
+func (s *Service) VerifyOurs(ctx context.Context, raw string) (Verified, error) {
+	bad := func(format string, args ...any) (Verified, error) {
+		return Verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
 	}
 	j, err := jose.Decode(raw)
 	if err != nil {
@@ -74,31 +74,31 @@ func (s *Service) verifyOurs(ctx context.Context, raw string) (verified, error) 
 	} else if nbf.Present && time.Unix(nbf.V, 0).After(now.Add(s.set.Skew)) {
 		return bad("the token is not valid before %s", fmtTime(time.Unix(nbf.V, 0)))
 	}
-	return verified{purpose: key.purpose, claims: claims}, nil
+	return Verified{Purpose: key.purpose, Claims: claims}, nil
 }
 
 // Verify implements auth.Verifier for the platform APIs: it accepts our
 // Maskinporten tokens and our Altinn tokens and says who the caller is.
 func (s *Service) Verify(ctx context.Context, raw string) (auth.Caller, error) {
-	v, err := s.verifyOurs(ctx, raw)
+	v, err := s.VerifyOurs(ctx, raw)
 	if err != nil {
 		return auth.Caller{}, err
 	}
-	c := auth.Caller{Kind: auth.KindMaskinporten, Claims: v.claims}
-	if v.purpose == purposeAltinn {
+	c := auth.Caller{Kind: auth.KindMaskinporten, Claims: v.Claims}
+	if v.Purpose == purposeAltinn {
 		c.Kind = auth.KindAltinn
 	}
-	c.ClientID, _ = v.claims["client_id"].(string)
-	if sc, ok := v.claims["scope"].(string); ok {
+	c.ClientID, _ = v.Claims["client_id"].(string)
+	if sc, ok := v.Claims["scope"].(string); ok {
 		c.Scopes = strings.Fields(sc)
 	}
-	if org, ok := orgClaim(v.claims["consumer"]); ok {
+	if org, ok := OrgClaim(v.Claims["consumer"]); ok {
 		c.ConsumerOrgNo = org.OrgNo()
 	}
-	if n := stringish(v.claims["urn:altinn:orgNumber"]); n != "" {
+	if n := stringish(v.Claims["urn:altinn:orgNumber"]); n != "" {
 		c.ConsumerOrgNo = n
 	}
-	if d, ok := systemUserDetailClaim(v.claims["authorization_details"]); ok {
+	if d, ok := systemUserDetailClaim(v.Claims["authorization_details"]); ok {
 		if len(d.SystemUserID) > 0 {
 			c.SystemUserID = d.SystemUserID[0]
 		}
@@ -107,11 +107,11 @@ func (s *Service) Verify(ctx context.Context, raw string) (auth.Caller, error) {
 		}
 		c.SystemID = d.SystemID
 	}
-	c.PID, _ = v.claims["pid"].(string)
-	if id, err := strconv.ParseInt(stringish(v.claims["urn:altinn:userid"]), 10, 64); err == nil {
+	c.PID, _ = v.Claims["pid"].(string)
+	if id, err := strconv.ParseInt(stringish(v.Claims["urn:altinn:userid"]), 10, 64); err == nil {
 		c.UserID = id
 	}
-	if id, err := strconv.ParseInt(stringish(v.claims["urn:altinn:partyid"]), 10, 64); err == nil {
+	if id, err := strconv.ParseInt(stringish(v.Claims["urn:altinn:partyid"]), 10, 64); err == nil {
 		c.PartyID = id
 	}
 	return c, nil
@@ -130,9 +130,9 @@ func stringish(v any) string {
 	return ""
 }
 
-// orgClaim reads an ISO 6523 object; Altinn tokens may carry it as a JSON
+// OrgClaim reads an ISO 6523 object; Altinn tokens may carry it as a JSON
 // string (claims copied by .NET), Maskinporten's as an object.
-func orgClaim(v any) (OrgID, bool) {
+func OrgClaim(v any) (OrgID, bool) {
 	var raw []byte
 	switch x := v.(type) {
 	case string:
@@ -198,7 +198,7 @@ func systemUserDetailClaim(v any) (AuthorizationDetail, bool) {
 		d.SystemUserID = ids
 		var orgAny any
 		if json.Unmarshal(w.SystemUserOrg, &orgAny) == nil {
-			if org, ok := orgClaim(orgAny); ok {
+			if org, ok := OrgClaim(orgAny); ok {
 				d.SystemUserOrg = &org
 			}
 		}
@@ -206,3 +206,5 @@ func systemUserDetailClaim(v any) (AuthorizationDetail, bool) {
 	}
 	return AuthorizationDetail{}, false
 }
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -1,4 +1,4 @@
-package tokens
+package maskinporten
 
 import (
 	"bytes"
@@ -22,6 +22,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // TokenRequest is the decoded /token form.
@@ -350,7 +351,7 @@ func checkOptionalClaims(c mpclient.Client, a *assertion, g *Grant) *Error {
 	if co := a.claims.consumerOrg; co.Present {
 		consumer := co.V
 		switch {
-		case co.Err != nil || !nineDigits(consumer):
+		case co.Err != nil || !signing.NineDigits(consumer):
 			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
 		case consumer == c.OrgNo:
 			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
@@ -407,10 +408,10 @@ func (s *Service) checkAuthorizationDetails(ctx context.Context, c mpclient.Clie
 	if err != nil {
 		return fmt.Errorf("system-user lookup: %w", err)
 	}
-	org := NewOrgID(req.ownerOrgNo)
+	org := signing.NewOrgID(req.ownerOrgNo)
 	g.SystemUser = &su
-	g.AuthorizationDetails = []AuthorizationDetail{{
-		Type:          AuthorizationDetailsSystemUser,
+	g.AuthorizationDetails = []signing.AuthorizationDetail{{
+		Type:          signing.AuthorizationDetailsSystemUser,
 		SystemUserOrg: &org,
 		SystemUserID:  []string{su.ID},
 		SystemID:      su.SystemID,
@@ -451,8 +452,8 @@ func parseSystemUserDetail(el map[string]json.RawMessage) (systemUserDetail, *Er
 	if err != nil || !ok || typ == "" {
 		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type: the element has no type.")
 	}
-	if typ != AuthorizationDetailsSystemUser {
-		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type %q: the emulator supports %s.", typ, AuthorizationDetailsSystemUser)
+	if typ != signing.AuthorizationDetailsSystemUser {
+		return systemUserDetail{}, newErr(codeInvalidRequest, "MP-301", "Unknown authorization details type %q: the emulator supports %s.", typ, signing.AuthorizationDetailsSystemUser)
 	}
 	for k := range el {
 		if k != "type" && k != "systemuser_org" && k != "externalRef" {
@@ -484,11 +485,11 @@ func parseSystemUserDetail(el map[string]json.RawMessage) (systemUserDetail, *Er
 			return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.%s must be a string.", k)
 		}
 	}
-	if authority != authorityISO6523 {
-		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.authority must be %q, got %q.", authorityISO6523, authority)
+	if authority != signing.AuthorityISO6523 {
+		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.authority must be %q, got %q.", signing.AuthorityISO6523, authority)
 	}
 	n, ok := strings.CutPrefix(id, "0192:")
-	if !ok || !nineDigits(n) {
+	if !ok || !signing.NineDigits(n) {
 		return d, newErr(codeAltinnCustomer, "MP-303", "Invalid authorization details values: systemuser_org.ID must be 0192:<9-digit orgno>, got %q.", id)
 	}
 	d.ownerOrgNo = n

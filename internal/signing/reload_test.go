@@ -1,10 +1,11 @@
-package tokens
+package signing
 
 import (
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,4 +68,36 @@ func kidOf(t *testing.T, jwt string) string {
 		t.Fatal(err)
 	}
 	return h.Kid
+}
+
+// Services starting at once on an empty database agree on one key.
+func TestKeyCreationRace(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	var wg sync.WaitGroup
+	kids := make([]string, 4)
+	errs := make([]error, 4)
+	for i := range kids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := New(context.Background(), Deps{Pool: pool}, DefaultSettings("http://x", "ES256", 0))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			tok, err := s.Sign(Maskinporten, map[string]any{"iss": "http://x/"})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			kids[i] = kidOf(t, tok)
+		}()
+	}
+	wg.Wait()
+	for i := range kids {
+		if errs[i] != nil || kids[i] == "" || kids[i] != kids[0] {
+			t.Fatalf("kids %v errs %v", kids, errs)
+		}
+	}
 }

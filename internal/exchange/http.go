@@ -1,0 +1,112 @@
+package exchange
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/route"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
+)
+
+// Routes are the exchange and Altinn's OpenID metadata at their real
+// paths, and the control API's test tokens.
+func (s *Service) Routes() []route.Route {
+	const tag = "Altinn token exchange"
+	return []route.Route{
+		// The exchange reads the bearer token itself: a refused token is an
+		// empty 401, as on the platform, not the middleware's ProblemDetails.
+		{Method: "GET", Path: "/authentication/api/v1/exchange/{tokenProvider}", Guard: route.OwnBearer, Handler: http.HandlerFunc(s.handleExchange),
+			Tag: tag, Summary: "Exchange a Maskinporten token (bearer) for an Altinn token"},
+		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration", Handler: route.E(s.handleAltinnDiscovery),
+			Tag: tag, Summary: "Altinn's OpenID metadata"},
+		{Method: "POST", Path: "/sim/api/v1/tokens", Guard: route.Admin, Handler: route.E(s.handleTestToken),
+			Tag: "Emulator control", Summary: "Mint a test token without a grant (enterprise, systemuser or person)", Body: "TestTokenRequest", OKSchema: "TokenResponse"},
+	}
+}
+
+// handleAltinnDiscovery is the platform's OIDC metadata for its tokens.
+func (s *Service) handleAltinnDiscovery(w http.ResponseWriter, _ *http.Request) error {
+	iss := s.set.AltinnIssuer
+	problem.WriteJSON(w, http.StatusOK, map[string]any{
+		"issuer":                                iss,
+		"authorization_endpoint":                s.set.BaseURL + "/authentication/api/v1/authentication",
+		"token_endpoint":                        s.set.BaseURL + "/authentication/api/v1/exchange/maskinporten",
+		"jwks_uri":                              iss + ".well-known/openid-configuration/jwks",
+		"response_types_supported":              []string{"token"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{s.signer.Alg(signing.Altinn)},
+		"end_session_endpoint":                  s.set.BaseURL + "/authentication/api/v1/logout",
+	})
+	return nil
+}
+
+// handleExchange is GET /authentication/api/v1/exchange/{tokenProvider}:
+// the body of a success is the bare JWT; any refused token is 401 with an
+// empty body, as on the platform.
+func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
+	provider := chi.URLParam(r, "tokenProvider")
+	switch strings.ToLower(provider) {
+	case "maskinporten":
+	case "id-porten", "altinnstudio":
+		// The emulator has no ID-porten or Studio issuer, so no such
+		// token can be valid here.
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte("Invalid token provider: " + provider))
+		return
+	}
+	if r.Header.Get("X-Altinn-EnterpriseUser-Authentication") != "" {
+		problem.Write(w, r, &problem.Problem{Status: http.StatusGone, Title: "Gone",
+			Detail: "Enterprise user authentication is no longer supported; use a system user."})
+		return
+	}
+	raw, ok := auth.Bearer(r)
+	if !ok {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	tok, err := s.Exchange(r.Context(), raw, strings.EqualFold(r.URL.Query().Get("test"), "true"))
+	if errors.Is(err, ErrExchange) {
+		s.log.InfoContext(r.Context(), "token exchange refused", "err", err)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	if err != nil {
+		problem.Error(w, r, err)
+		return
+	}
+	// ASP.NET's Ok(string) is text/plain unless the client asks for JSON.
+	if acceptsJSONOnly(r) {
+		problem.WriteJSON(w, http.StatusOK, tok)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte(tok))
+}
+
+func acceptsJSONOnly(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/plain") && !strings.Contains(a, "*/*")
+}
+
+func (s *Service) handleTestToken(w http.ResponseWriter, r *http.Request) error {
+	var in TestTokenRequest
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		return p
+	}
+	resp, err := s.TestToken(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	problem.WriteJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -1,0 +1,71 @@
+// Package maskinporten is the emulator's Maskinporten token endpoint:
+// JWT-bearer grant validation in Maskinporten's order (grant.go), replay
+// protection, token issue (issue.go), the authorization-server metadata
+// and the pages each error_uri points to. Clients live in mpclient, the
+// signing keys in signing.
+package maskinporten
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
+)
+
+// SystemUserLookup finds the active system user a system-user grant asks
+// for: the byExternalId lookup of spec/altinn-authentication-api.md §5.3.
+// It answers an error wrapping db.ErrNotFound when there is none.
+type SystemUserLookup interface {
+	ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error)
+}
+
+// ClientLookup finds the client a grant names (an error wrapping
+// db.ErrNotFound when there is none); mpclient's cached Lookup.
+type ClientLookup interface {
+	Lookup(ctx context.Context, clientID string) (mpclient.Client, error)
+}
+
+// Deps are the collaborators of the service; the settings (issuer,
+// lifetimes, skew) are the Signer's. SystemUsers may be nil:
+// system-user grants then fail as "no system user" (MP-303).
+type Deps struct {
+	Pool        *pgxpool.Pool
+	Clock       clock.Clock
+	Log         *slog.Logger
+	Signer      *signing.Service
+	Clients     ClientLookup
+	SystemUsers SystemUserLookup
+}
+
+// Service is the token service.
+type Service struct {
+	pool        *pgxpool.Pool
+	clock       clock.Clock
+	log         *slog.Logger
+	set         signing.Settings
+	signer      *signing.Service
+	clients     ClientLookup
+	systemUsers SystemUserLookup
+	clientKeys  keyCache
+	grants      atomic.Uint64
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, systemUsers: d.SystemUsers}
+	return s
+}
+
+// Settings returns the service's settings.
+func (s *Service) Settings() signing.Settings { return s.set }
