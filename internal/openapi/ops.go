@@ -23,14 +23,16 @@ type Op struct {
 }
 
 const (
-	tagOps      = "Operations"
-	tagRequests = "System-user requests"
-	tagChange   = "Change requests"
-	tagSU       = "System users"
-	tagClients  = "Client delegation"
-	tagPackages = "Access packages"
-	tagPortal   = "Portal (HTML)"
-	tagControl  = "Emulator control"
+	tagOps       = "Operations"
+	tagMP        = "Maskinporten"
+	tagAltinnTok = "Altinn token exchange"
+	tagRequests  = "System-user requests"
+	tagChange    = "Change requests"
+	tagSU        = "System users"
+	tagClients   = "Client delegation"
+	tagPackages  = "Access packages"
+	tagPortal    = "Portal (HTML)"
+	tagControl   = "Emulator control"
 )
 
 const (
