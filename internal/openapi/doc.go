@@ -93,6 +93,13 @@ func operation(op Op) map[string]any {
 	o["security"] = security(op)
 	switch op.Body {
 	case "":
+	case "policy":
+		// The platform takes a multipart file named policyFile; we also
+		// take the XACML XML as the body itself.
+		xml := map[string]any{"type": "string", "contentMediaType": "application/xml"}
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"multipart/form-data": map[string]any{"schema": obj(map[string]any{"policyFile": xml}, "policyFile")},
+			"application/xml":     map[string]any{"schema": map[string]any{"type": "string"}}}}
 	case "form":
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/x-www-form-urlencoded": map[string]any{"schema": ref(formSchema(op.Path))}}}
@@ -219,14 +226,16 @@ var components = map[string]any{
 			"grant_type": map[string]any{"type": "string", "description": "urn:ietf:params:oauth:grant-type:jwt-bearer", "examples": []string{"urn:ietf:params:oauth:grant-type:jwt-bearer"}},
 			"assertion":  map[string]any{"type": "string", "description": "The client's signed JWT grant (RFC 7523): iss, aud, iat, exp, jti, scope, and authorization_details for a system user"},
 		}, "grant_type", "assertion"),
-		"CSRFForm":      obj(map[string]any{"csrf": str}, "csrf"),
-		"LoginForm":     obj(map[string]any{"csrf": str, "pid": map[string]any{"type": "string", "description": "The person's national identity number"}, "next": map[string]any{"type": "string", "description": "A local path to go to after login"}}, "csrf", "pid"),
-		"AddClientForm": obj(map[string]any{"csrf": str, "client": map[string]any{"type": "string", "description": "The client organisation's number"}}, "csrf", "client"),
-		"OAuthError":    obj(map[string]any{"error": str, "error_description": str}, "error"),
-		"TokenResponse": obj(map[string]any{"access_token": str, "token_type": str, "expires_in": integer, "scope": str}, "access_token", "token_type", "expires_in"),
-		"JWKS":          obj(map[string]any{"keys": map[string]any{"type": "array", "items": anyObj}}, "keys"),
-		"NewClient":     obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}, "orgNo"),
-		"Client":        obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}),
+		"SystemUserUpdate": obj(map[string]any{"id": str}, "id"),
+		"CreateSystemUser": obj(map[string]any{"integrationTitle": str, "systemId": str}, "systemId"),
+		"CSRFForm":         obj(map[string]any{"csrf": str}, "csrf"),
+		"LoginForm":        obj(map[string]any{"csrf": str, "pid": map[string]any{"type": "string", "description": "The person's national identity number"}, "next": map[string]any{"type": "string", "description": "A local path to go to after login"}}, "csrf", "pid"),
+		"AddClientForm":    obj(map[string]any{"csrf": str, "client": map[string]any{"type": "string", "description": "The client organisation's number"}}, "csrf", "client"),
+		"OAuthError":       obj(map[string]any{"error": str, "error_description": str}, "error"),
+		"TokenResponse":    obj(map[string]any{"access_token": str, "token_type": str, "expires_in": integer, "scope": str}, "access_token", "token_type", "expires_in"),
+		"JWKS":             obj(map[string]any{"keys": map[string]any{"type": "array", "items": anyObj}}, "keys"),
+		"NewClient":        obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}, "orgNo"),
+		"Client":           obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}),
 		"TestTokenRequest": obj(map[string]any{
 			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person"}},
 			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str,

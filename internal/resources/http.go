@@ -51,9 +51,9 @@ func (s *Service) RegistryRoutes() []route.Route {
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}/policy", Handler: route.E(s.handleGetPolicy),
 			Tag: tag, Summary: "A resource's policy as XACML XML"},
 		{Method: "POST", Path: "/resourceregistry/api/v1/resource/{id}/policy", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePutPolicy),
-			Tag: tag, Summary: "Upload a policy (multipart policyFile or XML body)", OK: http.StatusCreated},
+			Tag: tag, Body: "policy", Summary: "Upload a policy (multipart policyFile or XML body)", OK: http.StatusCreated},
 		{Method: "PUT", Path: "/resourceregistry/api/v1/resource/{id}/policy", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePutPolicy),
-			Tag: tag, Summary: "Replace a policy", OK: http.StatusCreated},
+			Tag: tag, Body: "policy", Summary: "Replace a policy", OK: http.StatusCreated},
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}/policy/rules", Handler: route.E(s.handleGetRules),
 			Tag: tag, Summary: "A policy's rules, flattened"},
 	}
