@@ -1,0 +1,67 @@
+package registry
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/resources"
+)
+
+// TestDeleteWritesChangeLogEntry: deleting a system logs a "delete" entry
+// by the deleting vendor and client, at the clock's time, in the same
+// transaction; a refused delete (another vendor's, or a second one) logs
+// nothing. The platform's SetDeleteRegisteredSystemById logs the same way.
+func TestDeleteWritesChangeLogEntry(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	res, err := resources.NewService(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clk := clock.NewFixed(t0)
+	s := NewService(pool, clk, res)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, owner, theMatrix()); err != nil {
+		t.Fatal(err)
+	}
+	id := theMatrix().ID
+	clk.Advance(time.Second)
+	if err := s.Delete(ctx, Actor{OrgNo: otherVendor}, id); problem.From(err).Status != 403 {
+		t.Fatalf("delete by another vendor: %v, want 403", err)
+	}
+	if err := s.Delete(ctx, owner, id); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Second)
+	if err := s.Delete(ctx, owner, id); problem.From(err).Status != 400 {
+		t.Fatalf("second delete: %v, want 400", err)
+	}
+	log, err := s.ChangeLog(ctx, owner, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, l := range log {
+		kinds = append(kinds, l.ChangeType)
+	}
+	if len(log) != 2 {
+		t.Fatalf("change log %v, want create and delete", kinds)
+	}
+	if log[0].ChangeType != ChangeCreate || !log[0].Created.Equal(t0) {
+		t.Errorf("first entry %s at %s, want create at %s", log[0].ChangeType, log[0].Created, t0)
+	}
+	d := log[1]
+	if d.ChangeType != ChangeDelete || d.ChangedByOrgNumber != vendor || d.ClientID != client1 ||
+		!d.Created.Equal(t0.Add(time.Second)) || d.SystemInternalID != log[0].SystemInternalID {
+		t.Errorf("delete entry = %+v, want delete by %s/%s at %s", d, vendor, client1, t0.Add(time.Second))
+	}
+	sys, err := s.SystemAny(ctx, id)
+	if err != nil || !sys.IsDeleted || !sys.LastChanged.Equal(t0.Add(time.Second)) {
+		t.Errorf("deleted system = %+v, %v; want deleted at %s", sys, err, t0.Add(time.Second))
+	}
+}
