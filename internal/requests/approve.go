@@ -38,7 +38,8 @@ func (s *Service) approver(ctx context.Context, partyOrgNo, pid string) (parties
 // the system user's rights and packages. The status check and the write
 // happen under a row lock in one transaction, so approving twice — even
 // concurrently — creates one system user and answers AUTH-00013 to the
-// rest, as does approving a rejected or timed-out request.
+// rest, as does approving a rejected one. A timed-out request is approved
+// as the platform does: only its status counts.
 func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approverPID string) (su.SystemUser, error) {
 	org, err := s.approver(ctx, partyOrgNo, approverPID)
 	if err != nil {
@@ -77,7 +78,7 @@ func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approve
 	}
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
-		cur, err := lockReq(ctx, q, s.cutoff(), id)
+		cur, err := lockReq(ctx, q, id)
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(r.Kind, id)
 		}
@@ -105,7 +106,8 @@ func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approve
 }
 
 // checkOpen: the party must be the request's (AUTH-00041/42) and the
-// request New and not timed out (AUTH-00013).
+// request New (AUTH-00013). Being timed out does not close a request: the
+// platform's approve and reject look at the status alone.
 func (s *Service) checkOpen(r Request, partyOrgNo string) error {
 	if r.PartyOrgNo != partyOrgNo {
 		if r.Kind == KindAgent {
@@ -115,9 +117,6 @@ func (s *Service) checkOpen(r Request, partyOrgNo string) error {
 	}
 	if r.Status != StatusNew {
 		return su.RequestStatusNotNew.WithDetail("the request is %s", r.Status)
-	}
-	if r.TimedOut {
-		return su.RequestStatusNotNew.WithDetail("the request has timed out")
 	}
 	return nil
 }
@@ -134,9 +133,9 @@ func (s *Service) Reject(ctx context.Context, id uuid.UUID, partyOrgNo, approver
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		var cur Request
 		if r.Kind == KindChange {
-			cur, err = lockChg(ctx, q, s.cutoff(), id)
+			cur, err = lockChg(ctx, q, id)
 		} else {
-			cur, err = lockReq(ctx, q, s.cutoff(), id)
+			cur, err = lockReq(ctx, q, id)
 		}
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(r.Kind, id)
@@ -199,7 +198,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 	if len(in.RequiredRights)+len(in.UnwantedRights)+len(in.RequiredAccessPackages)+len(in.UnwantedAccessPackages) == 0 {
 		return noChange, false, nil
 	}
-	if ex, err := chgByID(ctx, s.pool, s.cutoff(), correlationID); err == nil {
+	if ex, err := chgByID(ctx, s.pool, correlationID); err == nil {
 		if ex.SystemUserID != systemUserID {
 			return r, false, su.ChangeRequestStatusNotNew.WithDetail("the correlation id is used for another system user")
 		}
@@ -305,7 +304,7 @@ func (s *Service) approveChange(ctx context.Context, r Request, partyOrgNo, pid 
 	}
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
-		cur, err := lockChg(ctx, q, s.cutoff(), r.ID)
+		cur, err := lockChg(ctx, q, r.ID)
 		if errors.Is(err, db.ErrNotFound) {
 			return notFound(KindChange, r.ID)
 		}

@@ -29,15 +29,14 @@ const (
 	StatusNoChangeNeeded = "NoChangeNeeded"
 )
 
-// Timing rules of the platform (spec §2.1): a request reports timedOut
-// after 180 days; the platform's archiver soft-deletes requests after 28
-// days, after which they are gone (404) and the vendor may ask again. We
-// apply the archiver's rule when reading instead of in a background job,
-// so the injectable clock moves it.
-const (
-	TimeoutAfter = 180 * 24 * time.Hour
-	ArchiveAfter = 28 * 24 * time.Hour
-)
+// TimeoutAfter: a request reports timedOut once it is more than 180 days
+// old (the platform's REQUEST_TIMEOUT_DAYS, on read). It is a flag only:
+// the platform approves and rejects a timed-out request like any other
+// New one, and never removes a request for its age — its Archiver, which
+// soft-deleted requests after 28 days, is not registered as a service (it
+// was switched off in November 2024 and its registration later removed),
+// so a request lives until the vendor deletes it.
+const TimeoutAfter = 180 * 24 * time.Hour
 
 // Right and AccessPackageRef are the system register's types.
 type (

@@ -68,8 +68,7 @@ func NewService(pool *pgxpool.Pool, clk clock.Clock, users *su.Service, p Partie
 	return s
 }
 
-func (s *Service) now() time.Time    { return s.clock.Now().UTC() }
-func (s *Service) cutoff() time.Time { return s.now().Add(-ArchiveAfter) }
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // decorate fills the computed fields: confirm URL and timedOut.
 func (s *Service) decorate(r Request) Request {
@@ -112,9 +111,9 @@ func notFound(kind string, id any) error {
 
 // Get returns a live request of any kind.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Request, error) {
-	r, err := reqByID(ctx, s.pool, s.cutoff(), id)
+	r, err := reqByID(ctx, s.pool, id)
 	if errors.Is(err, db.ErrNotFound) {
-		r, err = chgByID(ctx, s.pool, s.cutoff(), id)
+		r, err = chgByID(ctx, s.pool, id)
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return r, notFound("", id)
@@ -190,9 +189,9 @@ func (s *Service) ByExternalRef(ctx context.Context, vendorOrgNo, kind, systemID
 		err error
 	)
 	if kind == KindChange {
-		r, err = latestChgByTriple(ctx, s.pool, s.cutoff(), systemID, orgNo, externalRef)
+		r, err = latestChgByTriple(ctx, s.pool, systemID, orgNo, externalRef)
 	} else {
-		r, err = reqByTriple(ctx, s.pool, s.cutoff(), kind, systemID, orgNo, externalRef)
+		r, err = reqByTriple(ctx, s.pool, kind, systemID, orgNo, externalRef)
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return r, notFound("", systemID+"/"+orgNo+"/"+externalRef)
@@ -215,9 +214,9 @@ func (s *Service) ListBySystem(ctx context.Context, vendorOrgNo, kind, systemID 
 	}
 	var rs []Request
 	if kind == KindChange {
-		rs, err = chgPage(ctx, s.pool, s.cutoff(), systemID, after, limit+1)
+		rs, err = chgPage(ctx, s.pool, systemID, after, limit+1)
 	} else {
-		rs, err = reqPage(ctx, s.pool, s.cutoff(), kind, systemID, after, limit+1)
+		rs, err = reqPage(ctx, s.pool, kind, systemID, after, limit+1)
 	}
 	if err != nil {
 		return nil, false, err
@@ -248,7 +247,7 @@ func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.
 	if kind == KindChange {
 		del = deleteChg
 	}
-	ok, err := del(ctx, s.pool, s.cutoff(), id, s.now())
+	ok, err := del(ctx, s.pool, id, s.now())
 	if err != nil {
 		return err
 	}
@@ -259,14 +258,15 @@ func (s *Service) Delete(ctx context.Context, vendorOrgNo, kind string, id uuid.
 }
 
 // Pending lists the New, not timed-out requests of every kind waiting for
-// an organisation, oldest first.
+// an organisation, oldest first. A request exactly TimeoutAfter old is not
+// timed out yet (decorate), so it is still pending.
 func (s *Service) Pending(ctx context.Context, orgNo string) ([]Request, error) {
 	live := s.now().Add(-TimeoutAfter)
-	rs, err := newReqsFor(ctx, s.pool, s.cutoff(), orgNo, live)
+	rs, err := newReqsFor(ctx, s.pool, orgNo, live)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := newChgsFor(ctx, s.pool, s.cutoff(), orgNo, live)
+	cs, err := newChgsFor(ctx, s.pool, orgNo, live)
 	if err != nil {
 		return nil, err
 	}
@@ -437,13 +437,7 @@ func (s *Service) Create(ctx context.Context, vendorOrgNo, kind string, in Creat
 		IntegrationTitle: in.IntegrationTitle, Rights: orEmpty(in.Rights), AccessPackages: orEmpty(in.AccessPackages),
 		Status: StatusNew, RedirectURL: in.RedirectURL, Created: s.now(),
 	}
-	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
-		if err := retireArchived(ctx, q, s.cutoff(), kind, nr.SystemID, nr.PartyOrgNo, nr.ExternalRef); err != nil {
-			return err
-		}
-		r, err = insertReq(ctx, q, nr)
-		return err
-	})
+	r, err = insertReq(ctx, s.pool, nr)
 	if errors.Is(err, db.ErrConflict) {
 		// A concurrent POST for the same triple won; answer with its request.
 		ex, err := s.liveByTriple(ctx, kind, in.SystemID, in.PartyOrgNo, in.ExternalRef)
@@ -472,7 +466,7 @@ func required(field string) error {
 }
 
 func (s *Service) liveByTriple(ctx context.Context, kind, systemID, orgNo, ref string) (Request, error) {
-	return reqByTriple(ctx, s.pool, s.cutoff(), kind, systemID, orgNo, ref)
+	return reqByTriple(ctx, s.pool, kind, systemID, orgNo, ref)
 }
 
 // systemUserDeleted retires the requests that created a deleted system

@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -202,7 +203,7 @@ func TestApproveConcurrentlyMakesOneSystemUser(t *testing.T) {
 	}
 }
 
-func TestApproveRejectedOrTimedOutOrByStranger(t *testing.T) {
+func TestApproveRejectedOrByStranger(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
@@ -234,17 +235,63 @@ func TestApproveRejectedOrTimedOutOrByStranger(t *testing.T) {
 	if len(pending) != 1 || pending[0].ID != old.ID {
 		t.Errorf("pending = %v, want just %s", pending, old.ID)
 	}
-	// The platform's archiver removes requests after 28 days.
-	e.clk.Advance(ArchiveAfter + time.Hour)
-	if _, err := e.reqs.Approve(ctx, old.ID, customer, customerPID); code(err) != "AUTH-00010" {
-		t.Errorf("approve timed-out: %v, want AUTH-00010", err)
+}
+
+// TestRequestAgeNeverClosesIt: the platform removes no request for its age
+// (its 28-day archiver is not running) and timedOut is a flag set once a
+// request is more than 180 days old; approve and reject ignore it. Pending
+// lists a request exactly as long as it reads timedOut false.
+func TestRequestAgeNeverClosesIt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	std, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{ExternalRef: "old", SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if list, _ := e.users.ListForParty(ctx, customer); len(list) != 0 {
-		t.Errorf("system users: %d, want 0", len(list))
+	rej, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{ExternalRef: "old-rejected", SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// ... and the vendor can ask again with the same externalRef.
-	if _, created, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{ExternalRef: "old", SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}}); err != nil || !created {
-		t.Errorf("re-create after timeout: %v created=%v", err, created)
+	at := func(label string, id uuid.UUID, wantTimedOut, wantPending bool) {
+		t.Helper()
+		r, err := e.reqs.VendorGet(ctx, vendor, KindStandard, id)
+		if err != nil {
+			t.Fatalf("%s: vendor read: %v, want the request", label, err)
+		}
+		if r.TimedOut != wantTimedOut || r.Status != StatusNew {
+			t.Errorf("%s: timedOut %v status %s, want %v New", label, r.TimedOut, r.Status, wantTimedOut)
+		}
+		pending, err := e.reqs.Pending(ctx, customer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.ContainsFunc(pending, func(p Request) bool { return p.ID == id }); got != wantPending {
+			t.Errorf("%s: pending %v, want %v", label, got, wantPending)
+		}
+	}
+	e.clk.Advance(28*24*time.Hour + time.Second)
+	at("28 days + 1 s", std.ID, false, true)
+	e.clk.Advance(TimeoutAfter - 28*24*time.Hour - 2*time.Second)
+	at("180 days - 1 s", std.ID, false, true)
+	e.clk.Advance(time.Second)
+	at("180 days", std.ID, false, true)
+	e.clk.Advance(time.Second)
+	at("180 days + 1 s", std.ID, true, false)
+	// The same externalRef still names the live request: no new one.
+	again, created, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{ExternalRef: "old", SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil || created || again.ID != std.ID || !again.TimedOut {
+		t.Errorf("re-create after timeout: %s created=%v timedOut=%v err=%v, want the old request", again.ID, created, again.TimedOut, err)
+	}
+	u, err := e.reqs.Approve(ctx, std.ID, customer, customerPID)
+	if err != nil || u.ID != std.ID {
+		t.Fatalf("approve timed-out request: %v, want the system user", err)
+	}
+	if err := e.reqs.Reject(ctx, rej.ID, customer, customerPID); err != nil {
+		t.Errorf("reject timed-out request: %v", err)
+	}
+	if r, err := e.reqs.Get(ctx, rej.ID); err != nil || r.Status != StatusRejected || !r.TimedOut {
+		t.Errorf("rejected timed-out request reads %+v, %v", r, err)
 	}
 }
 

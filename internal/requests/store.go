@@ -57,44 +57,44 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// The reads below see only visible requests: not deleted, and created
-// after cutoff (now - ArchiveAfter; older ones are archived).
+// The reads below see only visible requests: those not deleted. Age alone
+// never hides a request (see TimeoutAfter).
 
 // reqByID reads a visible standard or agent request.
-func reqByID(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+func reqByID(ctx context.Context, q db.Querier, id uuid.UUID) (Request, error) {
 	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
-		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff))
+		WHERE id = $1 AND NOT is_deleted`, id))
 }
 
 // lockReq reads and locks a visible standard or agent request in q's
 // transaction.
-func lockReq(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+func lockReq(ctx context.Context, q db.Querier, id uuid.UUID) (Request, error) {
 	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
-		WHERE id = $1 AND NOT is_deleted AND created > $2 FOR UPDATE`, id, cutoff))
+		WHERE id = $1 AND NOT is_deleted FOR UPDATE`, id))
 }
 
 // reqByTriple reads the visible request of a kind for (system, party,
 // external ref); the live-triple index allows at most one.
-func reqByTriple(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID, orgNo, ref string) (Request, error) {
+func reqByTriple(ctx context.Context, q db.Querier, kind, systemID, orgNo, ref string) (Request, error) {
 	return scanReq(q.QueryRow(ctx, `SELECT `+reqCols+` FROM systemuser_requests
-		WHERE kind = $1 AND system_id = $2 AND party_org_no = $3 AND external_ref = $4 AND NOT is_deleted AND created > $5`,
-		kind, systemID, orgNo, ref, cutoff))
+		WHERE kind = $1 AND system_id = $2 AND party_org_no = $3 AND external_ref = $4 AND NOT is_deleted`,
+		kind, systemID, orgNo, ref))
 }
 
 // reqPage lists up to limit visible requests of a kind for a system,
 // ordered by id, after the given id.
-func reqPage(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID string, after uuid.UUID, limit int) ([]Request, error) {
+func reqPage(ctx context.Context, q db.Querier, kind, systemID string, after uuid.UUID, limit int) ([]Request, error) {
 	return collectReqs(q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests
-		WHERE kind = $1 AND system_id = $2 AND id > $3 AND NOT is_deleted AND created > $4 ORDER BY id LIMIT $5`,
-		kind, systemID, after, cutoff, limit))
+		WHERE kind = $1 AND system_id = $2 AND id > $3 AND NOT is_deleted ORDER BY id LIMIT $4`,
+		kind, systemID, after, limit))
 }
 
 // newReqsFor lists the New requests for a party created after since,
 // oldest first.
-func newReqsFor(ctx context.Context, q db.Querier, cutoff time.Time, orgNo string, since time.Time) ([]Request, error) {
+func newReqsFor(ctx context.Context, q db.Querier, orgNo string, since time.Time) ([]Request, error) {
 	return collectReqs(q.Query(ctx, `SELECT `+reqCols+` FROM systemuser_requests
-		WHERE party_org_no = $1 AND status = 'New' AND created > $2 AND NOT is_deleted AND created > $3 ORDER BY created, id`,
-		orgNo, since, cutoff))
+		WHERE party_org_no = $1 AND status = 'New' AND created >= $2 AND NOT is_deleted ORDER BY created, id`,
+		orgNo, since))
 }
 
 func collectReqs(rows pgx.Rows, err error) ([]Request, error) {
@@ -120,18 +120,6 @@ func insertReq(ctx context.Context, q db.Querier, r Request) (Request, error) {
 	return out, nil
 }
 
-// retireArchived soft-deletes archived requests for a triple, so that the
-// live-triple index admits a new one.
-func retireArchived(ctx context.Context, q db.Querier, cutoff time.Time, kind, systemID, orgNo, ref string) error {
-	_, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true
-		WHERE NOT is_deleted AND created <= $1 AND kind = $2 AND system_id = $3 AND party_org_no = $4 AND external_ref = $5`,
-		cutoff, kind, systemID, orgNo, ref)
-	if err != nil {
-		return fmt.Errorf("retire archived requests: %w", db.Map(err))
-	}
-	return nil
-}
-
 func setReqStatus(ctx context.Context, q db.Querier, id uuid.UUID, status string, suID *uuid.UUID, now time.Time, by string) error {
 	_, err := q.Exec(ctx, `UPDATE systemuser_requests SET status = $2, system_user_id = coalesce($3, system_user_id),
 		last_changed = $4, changed_by = $5 WHERE id = $1`, id, status, suID, now, by)
@@ -151,9 +139,9 @@ func setEscalated(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time
 
 // deleteReq soft-deletes a visible standard or agent request; false when
 // there was none.
-func deleteReq(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID, now time.Time) (bool, error) {
-	tag, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true, last_changed = $3
-		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff, now)
+func deleteReq(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true, last_changed = $2
+		WHERE id = $1 AND NOT is_deleted`, id, now)
 	if err != nil {
 		return false, fmt.Errorf("delete request %s: %w", id, db.Map(err))
 	}
@@ -162,9 +150,9 @@ func deleteReq(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID
 
 // deleteChg soft-deletes a visible change request; false when there was
 // none.
-func deleteChg(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID, now time.Time) (bool, error) {
-	tag, err := q.Exec(ctx, `UPDATE systemuser_change_requests SET is_deleted = true, last_changed = $3
-		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff, now)
+func deleteChg(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE systemuser_change_requests SET is_deleted = true, last_changed = $2
+		WHERE id = $1 AND NOT is_deleted`, id, now)
 	if err != nil {
 		return false, fmt.Errorf("delete change request %s: %w", id, db.Map(err))
 	}
@@ -208,39 +196,39 @@ func scanChg(row pgx.Row) (Request, error) {
 }
 
 // chgByID reads a visible change request.
-func chgByID(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+func chgByID(ctx context.Context, q db.Querier, id uuid.UUID) (Request, error) {
 	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
-		WHERE id = $1 AND NOT is_deleted AND created > $2`, id, cutoff))
+		WHERE id = $1 AND NOT is_deleted`, id))
 }
 
 // lockChg reads and locks a visible change request in q's transaction.
-func lockChg(ctx context.Context, q db.Querier, cutoff time.Time, id uuid.UUID) (Request, error) {
+func lockChg(ctx context.Context, q db.Querier, id uuid.UUID) (Request, error) {
 	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
-		WHERE id = $1 AND NOT is_deleted AND created > $2 FOR UPDATE`, id, cutoff))
+		WHERE id = $1 AND NOT is_deleted FOR UPDATE`, id))
 }
 
 // latestChgByTriple reads the newest visible change request for
 // (system, party, external ref).
-func latestChgByTriple(ctx context.Context, q db.Querier, cutoff time.Time, systemID, orgNo, ref string) (Request, error) {
+func latestChgByTriple(ctx context.Context, q db.Querier, systemID, orgNo, ref string) (Request, error) {
 	return scanChg(q.QueryRow(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
-		WHERE system_id = $1 AND party_org_no = $2 AND external_ref = $3 AND NOT is_deleted AND created > $4
-		ORDER BY created DESC LIMIT 1`, systemID, orgNo, ref, cutoff))
+		WHERE system_id = $1 AND party_org_no = $2 AND external_ref = $3 AND NOT is_deleted
+		ORDER BY created DESC LIMIT 1`, systemID, orgNo, ref))
 }
 
 // chgPage lists up to limit visible change requests for a system, ordered
 // by id, after the given id.
-func chgPage(ctx context.Context, q db.Querier, cutoff time.Time, systemID string, after uuid.UUID, limit int) ([]Request, error) {
+func chgPage(ctx context.Context, q db.Querier, systemID string, after uuid.UUID, limit int) ([]Request, error) {
 	return collectChgs(q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
-		WHERE system_id = $1 AND id > $2 AND NOT is_deleted AND created > $3 ORDER BY id LIMIT $4`,
-		systemID, after, cutoff, limit))
+		WHERE system_id = $1 AND id > $2 AND NOT is_deleted ORDER BY id LIMIT $3`,
+		systemID, after, limit))
 }
 
 // newChgsFor lists the New change requests for a party created after
 // since, oldest first.
-func newChgsFor(ctx context.Context, q db.Querier, cutoff time.Time, orgNo string, since time.Time) ([]Request, error) {
+func newChgsFor(ctx context.Context, q db.Querier, orgNo string, since time.Time) ([]Request, error) {
 	return collectChgs(q.Query(ctx, `SELECT `+chgCols+` FROM systemuser_change_requests
-		WHERE party_org_no = $1 AND status = 'New' AND created > $2 AND NOT is_deleted AND created > $3 ORDER BY created, id`,
-		orgNo, since, cutoff))
+		WHERE party_org_no = $1 AND status = 'New' AND created >= $2 AND NOT is_deleted ORDER BY created, id`,
+		orgNo, since))
 }
 
 func collectChgs(rows pgx.Rows, err error) ([]Request, error) {

@@ -1,0 +1,95 @@
+package requests
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
+)
+
+// TestChangeRequestWithOneOfEachListIsAChange: a change request naming one
+// item in each of two lists is a change, whatever the two lists are — the
+// lists are counted, not weighed against each other. (A count that
+// subtracted one list from another would answer NoChangeNeeded here.)
+func TestChangeRequestWithOneOfEachListIsAChange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.reqs.Approve(ctx, r.ID, customer, customerPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skatt := []AccessPackageRef{{URN: sutest.PkgSkatt}}
+	cases := []struct {
+		name string
+		in   ChangeInput
+	}{
+		{"one right required, one unwanted", ChangeInput{RequiredRights: []Right{rightOther}, UnwantedRights: []Right{rightKrav}}},
+		{"one right and one package required", ChangeInput{RequiredRights: []Right{rightOther}, RequiredAccessPackages: skatt}},
+		{"one right and one package unwanted", ChangeInput{UnwantedRights: []Right{rightKrav}, UnwantedAccessPackages: skatt}},
+	}
+	for _, c := range cases {
+		corr := uuid.New()
+		cr, created, err := e.reqs.CreateChange(ctx, vendor, corr, u.ID, c.in)
+		if err != nil || !created || cr.Status != StatusNew || cr.ID != corr {
+			t.Errorf("%s: created=%v status %q err %v, want a New change request %s", c.name, created, cr.Status, err, corr)
+		}
+	}
+}
+
+// TestGetReadsEveryKindAndPassesDatabaseErrorsOn: Get finds a request of
+// each kind, decorated (confirmUrl for its kind, timedOut false when new);
+// an unknown id is AUTH-00010; a database failure is that failure, not a
+// not-found and not an empty request.
+func TestGetReadsEveryKindAndPassesDatabaseErrorsOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	std, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, _, err := e.reqs.Create(ctx, vendor, KindAgent, CreateInput{SystemID: agentSystem, PartyOrgNo: firm, AccessPackages: []AccessPackageRef{{URN: sutest.PkgRegnSign}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.reqs.Approve(ctx, std.ID, customer, customerPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, uuid.New(), u.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id         uuid.UUID
+		kind, page string
+	}{{std.ID, KindStandard, "vendorrequest"}, {agent.ID, KindAgent, "agentrequest"}, {chg.ID, KindChange, "vendorchangerequest"}} {
+		r, err := e.reqs.Get(ctx, c.id)
+		if err != nil {
+			t.Errorf("get %s: %v", c.kind, err)
+			continue
+		}
+		want := "http://sim.test/authfront/ui/auth/" + c.page + "?id=" + c.id.String()
+		if r.ID != c.id || r.Kind != c.kind || r.ConfirmURL != want || r.TimedOut {
+			t.Errorf("get %s: id %s kind %q confirmUrl %q timedOut %v, want %s %q %q false", c.kind, r.ID, r.Kind, r.ConfirmURL, r.TimedOut, c.id, c.kind, want)
+		}
+	}
+	if _, err := e.reqs.Get(ctx, uuid.New()); !errors.Is(err, db.ErrNotFound) || code(err) != "AUTH-00010" {
+		t.Errorf("unknown id: %v, want AUTH-00010", err)
+	}
+	dead, cancel := context.WithCancel(ctx)
+	cancel()
+	r, err := e.reqs.Get(dead, std.ID)
+	if err == nil || errors.Is(err, db.ErrNotFound) || code(err) == "AUTH-00010" {
+		t.Errorf("get on a failing database: %+v, %v; want the database's error", r, err)
+	}
+}
