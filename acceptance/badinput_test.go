@@ -256,7 +256,7 @@ func TestBadParametersNeverBreak(t *testing.T) {
 		"scopes": []string{"altinn:clientdelegations.read", "altinn:clientdelegations.write"}})
 	person := e.personToken(customerDAG)
 	// allow: "plain" where the platform answers without a problem body
-	// (spec: change request's missing correlation-id is plain text; the
+	// (the platform: a change request's missing correlation-id is plain text; the
 	// standard system-user GET and byquery answer a bare 404); "200" where
 	// an empty answer is the right one (a search that matches nothing).
 	cases := []struct {

@@ -21,8 +21,7 @@ type authServerMetadata struct {
 }
 
 // TestDiscoveryLikeMaskinporten reads /.well-known/oauth-authorization-server
-// as an RFC 8414 client does and checks every field Maskinporten publishes
-// (spec maskinporten.md §4), then the JWKS it points to.
+// as an RFC 8414 client does and checks every field Maskinporten publishes, then the JWKS it points to.
 func TestDiscoveryLikeMaskinporten(t *testing.T) {
 	t.Parallel()
 	e := start(t)

@@ -49,8 +49,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 )
 
-// Scopes and names the journey uses (spec: altinn-authentication-api.md §0,
-// pdp-resources.md §1).
+// Scopes and names the journey uses.
 const (
 	scopeRegister     = "altinn:authentication/systemregister.write"
 	scopeRequestWrite = "altinn:authentication/systemuser.request.write"
@@ -532,7 +531,7 @@ func (v *vendor) startAPI(ctx context.Context, jwksURI string) (*api, error) {
 	return &api{url: "http://" + ln.Addr().String(), close: func() { _ = srv.Close() }}, nil
 }
 
-// authorize asks the PDP one XACML JSON question (pdp-resources.md §2.4).
+// authorize asks the PDP one XACML JSON question.
 func (v *vendor) authorize(ctx context.Context, token, systemUserID, action, resource, orgNo string) (string, error) {
 	attr := func(id, value string) map[string]string { return map[string]string{"AttributeId": id, "Value": value} }
 	body := map[string]any{"Request": map[string]any{

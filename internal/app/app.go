@@ -139,7 +139,7 @@ func (a *App) tokenSettings() signing.Settings {
 }
 
 // wire builds the domain services. Each package's service is built here by
-// hand, in dependency order (DESIGN "Layout").
+// hand, in dependency order.
 func (a *App) wire(ctx context.Context) error {
 	// The instance's one LISTEN connection; the caches below subscribe.
 	listener := db.NewListener(a.Pool.Config().ConnConfig, a.Log)

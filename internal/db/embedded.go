@@ -60,7 +60,7 @@ func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 	e := &Embedded{Dir: abs, bin: bin, log: log}
 	if os.Geteuid() == 0 {
 		// initdb and postgres refuse to run as root; run them as the
-		// postgres user, as DESIGN "Database" says.
+		// postgres user.
 		u, err := user.Lookup("postgres")
 		if err != nil {
 			return nil, fmt.Errorf("running as root needs a 'postgres' user to own the embedded database: %w", err)

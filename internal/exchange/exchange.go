@@ -22,8 +22,7 @@ var orgCodes = map[string]string{
 	"974761076": "skd",
 }
 
-// Exchange turns one of our Maskinporten tokens into an Altinn token
-// (spec/altinn-authentication-api.md §6.1): all claims but aud, iss,
+// Exchange turns one of our Maskinporten tokens into an Altinn token: all claims but aud, iss,
 // client_amr and sid are kept, the Altinn claims are added, and
 // authorization_details collapses to a single object as .NET does.
 func (s *Service) Exchange(ctx context.Context, raw string, test bool) (string, error) {

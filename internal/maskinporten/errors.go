@@ -41,8 +41,7 @@ func newErr(code, mp, format string, args ...any) *Error {
 	return &Error{Code: code, MP: mp, Description: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
 }
 
-// Descriptions start with Maskinporten's own wording (spec/maskinporten.md
-// §3) and add what exactly was wrong, so a vendor can fix the grant.
+// Descriptions start with Maskinporten's own wording and add what exactly was wrong, so a vendor can fix the grant.
 const (
 	prefixAuthFailed = "Invalid assertion. Client authentication failed."
 	prefixInvalid    = "Invalid assertion."

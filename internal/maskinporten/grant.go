@@ -37,7 +37,7 @@ const keyLifetime = 365 * 24 * time.Hour
 // purgeEvery: every this many grants an instance deletes expired jtis.
 const purgeEvery = 256
 
-// ValidateGrant checks a token request in DESIGN.md's order and returns
+// ValidateGrant checks a token request in Maskinporten's order and returns
 // the validated grant. It never signs. A *Error is the client's fault
 // (400 with Maskinporten's error); any other error is ours.
 func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, error) {
@@ -213,7 +213,7 @@ func checkSignature(a *assertion, k clientKey) *Error {
 }
 
 // checkAudience: `aud` is our issuer, one value, with or without the
-// trailing slash; the token endpoint URL is refused (spec: since 2025-08).
+// trailing slash; the token endpoint URL is refused (as Maskinporten does since 2025-08).
 func (s *Service) checkAudience(a *assertion) *Error {
 	aud := a.claims.aud.V
 	if a.claims.aud.Err != nil || len(aud) == 0 {

@@ -42,7 +42,7 @@ type TokenResponse struct {
 }
 
 // accessClaims is a Maskinporten access token's payload, in the claim
-// order real tokens are issued with (spec/maskinporten.md §2.5).
+// order real tokens are issued with.
 type accessClaims struct {
 	AuthorizationDetails []signing.AuthorizationDetail `json:"authorization_details,omitempty"`
 	Scope                string                        `json:"scope"`

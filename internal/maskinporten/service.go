@@ -18,7 +18,7 @@ import (
 )
 
 // SystemUserLookup finds the active system user a system-user grant asks
-// for: the byExternalId lookup of spec/altinn-authentication-api.md §5.3.
+// for: the byExternalId lookup.
 // It answers an error wrapping db.ErrNotFound when there is none.
 type SystemUserLookup interface {
 	ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error)

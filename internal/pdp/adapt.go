@@ -11,14 +11,14 @@ import (
 )
 
 // ResourceService is what the PDP needs from internal/resources
-// (contracts.md; *resources.Service satisfies it).
+// (*resources.Service satisfies it).
 type ResourceService interface {
 	Resource(ctx context.Context, id string) (resources.Resource, error)
 	Policy(ctx context.Context, resourceID string) (resources.Policy, error)
 }
 
 // SystemUserService is what the PDP needs from internal/systemusers
-// (contracts.md; *systemusers.Service satisfies it).
+// (*systemusers.Service satisfies it).
 type SystemUserService interface {
 	Get(ctx context.Context, id uuid.UUID) (systemusers.SystemUser, error)
 	Clients(ctx context.Context, systemUserID uuid.UUID) ([]systemusers.ClientDelegation, error)
@@ -30,7 +30,7 @@ func FromResources(r ResourceService) PolicySource { return resourcePolicies{r} 
 type resourcePolicies struct{ r ResourceService }
 
 // Policy is "no policy" for an unknown resource as well as for a resource
-// without one: upstream's PRP finds neither (spec §3 step 2).
+// without one: upstream's PRP finds neither.
 func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error) {
 	res, err := a.r.Resource(ctx, id)
 	if err != nil {

@@ -124,7 +124,7 @@ func (c *pdpCache) flush() {
 // live reports whether the caches are in use.
 func (c *pdpCache) live() bool { return c.policies.Live() }
 
-// invalidate drops what a notification payload names (contracts.md):
+// invalidate drops what a notification payload names:
 // systemuser:<uuid>, delegation:<uuid>, policy:<resourceId>,
 // resource:<resourceId>, and db.PartiesPayload (all organisations,
 // persons and roles). Anything else flushes everything, to be safe.

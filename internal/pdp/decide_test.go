@@ -149,8 +149,7 @@ func TestDecisions(t *testing.T) {
 }
 
 // TestResponsePair checks the whole response body of a Permit and a
-// NotApplicable against the shape of the platform's fixtures (spec §1.2,
-// §2.4): camelCase, nulls written, obligation with the policy's level.
+// NotApplicable against the shape of the platform's fixtures: camelCase, nulls written, obligation with the policy's level.
 func TestResponsePair(t *testing.T) {
 	w := newWorld()
 	body := `{"Request":{

@@ -17,7 +17,7 @@ type Outcome struct {
 }
 
 // Evaluate decides one request against the resource's policy and what the
-// subject holds for the resource party (spec §3 steps 4, 5 and 7):
+// subject holds for the resource party:
 //
 //  1. Policy rules, deny-overrides: a matching Deny rule wins; else a
 //     matching Permit rule permits. A rule matches when one of its subject
@@ -149,7 +149,7 @@ func matchSubject(subj string, f Facts) (Grant, bool) {
 }
 
 // matchRole compares role codes case-insensitively: policies write DAGL,
-// the PIP returns dagl (spec §4.3).
+// the PIP returns dagl.
 func matchRole(code string, f Facts) (Grant, bool) {
 	for _, r := range f.Roles {
 		if strings.EqualFold(r.Value, code) {
@@ -160,7 +160,7 @@ func matchRole(code string, f Facts) (Grant, bool) {
 }
 
 // ccrRoleCodes maps ER role names (urn:altinn:external-role:ccr:<name>) to
-// the legacy role codes (spec §3.2).
+// the legacy role codes.
 var ccrRoleCodes = map[string]string{
 	"daglig-leder": "dagl", "styreleder": "lede", "styremedlem": "medl", "nestleder": "nest",
 	"innehaver": "innh", "deltaker-fullt-ansvar": "dtso", "deltaker-delt-ansvar": "dtpr",
@@ -170,7 +170,7 @@ var ccrRoleCodes = map[string]string{
 }
 
 // PackageCode reduces an access-package URN (or bare code) to its bare,
-// lower-case code, the form policies compare (spec §4.3).
+// lower-case code, the form policies compare.
 func PackageCode(urnOrCode string) string {
 	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(urnOrCode), accessPackagePrefix))
 }
@@ -178,7 +178,7 @@ func PackageCode(urnOrCode string) string {
 // obligations are what a Permit carries: every obligation of the resource
 // policy, as written (an app policy has two: minimum-authenticationlevel
 // and minimum-authenticationlevel-org); for a policy kept without them, the
-// minimum authentication level (spec §1.3). A policy with neither has none.
+// minimum authentication level. A policy with neither has none.
 func obligations(p Policy) []Obligation {
 	if len(p.Obligations) > 0 {
 		return p.Obligations

@@ -16,7 +16,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Scopes that open POST /authorization/api/v1/authorize (spec §1).
+// Scopes that open POST /authorization/api/v1/authorize.
 const (
 	ScopeAuthorize      = "altinn:authorization/authorize"
 	ScopeAuthorizeAdmin = "altinn:authorization/authorize.admin"
@@ -100,7 +100,7 @@ func putBuf(b *bytes.Buffer) {
 }
 
 // serve always answers 200 with a XACML response: errors are Indeterminate
-// results with a status code, as the real PDP answers (spec §1).
+// results with a status code, as the real PDP answers.
 func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain bool) {
 	in := getBuf()
 	defer putBuf(in)

@@ -4,7 +4,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
-// Channel is the notification channel writers notify on (contracts.md).
+// Channel is the notification channel writers notify on.
 const Channel = db.InvalidateChannel
 
 // Listen subscribes the caches to the instance's listener on Channel:

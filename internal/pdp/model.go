@@ -1,7 +1,7 @@
 // Package pdp is the emulator's Policy Decision Point: the XACML 3.0 JSON
 // profile endpoints of Altinn Authorization (/authorization/api/v1/authorize
 // and /decision) and the evaluator behind them, deciding as the real PDP
-// does (spec pdp-resources.md §1–§3): the resource's policy rules, then the
+// does: the resource's policy rules, then the
 // rights and access packages a system user holds for the resource party, or
 // a person's ER roles and the packages those roles carry.
 //
@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Attribute ids and category ids of the Altinn XACML subset (spec §2).
+// Attribute ids and category ids of the Altinn XACML subset.
 const (
 	AttrSystemUserUUID = "urn:altinn:systemuser:uuid"
 	AttrUserID         = "urn:altinn:userid"
@@ -46,7 +46,7 @@ const (
 	Indeterminate = "Indeterminate"
 )
 
-// XACML status codes (spec §1.2).
+// XACML status codes.
 const (
 	StatusOK                = "urn:oasis:names:tc:xacml:1.0:status:ok"
 	StatusMissingAttribute  = "urn:oasis:names:tc:xacml:1.0:status:missing-attribute"
@@ -56,7 +56,7 @@ const (
 	msgAccessList           = "Access list authorization of resource party required. Access list authorization is controlled by the service owner of the resource/service of the authorization request."
 )
 
-// Obligation constants (spec §1.3).
+// Obligation constants.
 const (
 	ObligationAuthLevelID      = "urn:altinn:obligation:authenticationLevel1"
 	ObligationAssignmentID     = "urn:altinn:obligation-assignment:1"
@@ -67,7 +67,7 @@ const (
 	systemUserSubjectURNPrefix = AttrSystemUserUUID + ":"
 )
 
-// ---- wire model: XACML 3.0 JSON profile (Altinn subset, spec §1.1/§1.2) ----
+// ---- wire model: XACML 3.0 JSON profile (Altinn subset) ----
 
 // XRoot is the request body: {"Request": {...}}. encoding/json matches
 // field names case-insensitively, as the real service does.
@@ -299,7 +299,7 @@ type Held struct {
 }
 
 // Facts are the subject's rights for the resource party, as the PIP
-// enrichment (spec §3 step 3) and the delegation lookup (step 5) find them.
+// enrichment and the delegation lookup (step 5) find them.
 type Facts struct {
 	SystemUserID uuid.UUID
 	// Attrs are the subject's own attributes as URNs (the request's, and

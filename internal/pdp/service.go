@@ -45,7 +45,7 @@ type Parties interface {
 }
 
 // AccessLists says whether an organisation is on one of a resource's
-// access lists for an action (spec §3 step 6). Optional: without it, no
+// access lists for an action. Optional: without it, no
 // party is on any list.
 type AccessLists interface {
 	AccessListAllows(ctx context.Context, resourceID, orgNo, action string) (bool, error)
@@ -146,7 +146,7 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		return fail(e)
 	}
 
-	// Step 1 (spec §3): resolve the resource party.
+	// Step 1: resolve the resource party.
 	party, partyOK, err := s.resolveParty(ctx, r.Party, tr)
 	if err != nil {
 		return fail(unavailable(err))
@@ -262,7 +262,7 @@ func unavailable(err error) *statusErr {
 }
 
 // resolveParty finds the organisation the request acts for, in upstream's
-// order: org number, person id, party uuid, party id (spec §2.2).
+// order: org number, person id, party uuid, party id.
 func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (parties.Organization, bool, error) {
 	if p.IsZero() {
 		if tr != nil {
@@ -306,8 +306,7 @@ func (s *Service) policy(ctx context.Context, resourceID string) (Policy, error)
 	return s.c.policy(resourceID, func() (Policy, error) { return s.policies.Policy(ctx, resourceID) })
 }
 
-// facts gathers what the subject holds for the party (spec §3 step 3 and
-// §3.1): a standard system user's approved rights and packages for its own
+// facts gathers what the subject holds for the party : a standard system user's approved rights and packages for its own
 // organisation, an agent's packages delegated for that client, a person's
 // or organisation's ER roles there and the packages they carry.
 func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organization, tr *Trace) (Facts, error) {
@@ -358,7 +357,7 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 		if err != nil {
 			return Facts{}, err
 		}
-		// The PDP adds role codes only for user subjects (spec §3 step 3):
+		// The PDP adds role codes only for user subjects:
 		// an organisation matches through the packages its roles carry.
 		f := s.roleFacts(roles, party, tr)
 		f.Roles = nil
@@ -426,7 +425,7 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 }
 
 // roleFacts keeps the roles held at the party and adds the packages each
-// role carries (the role→package mapping, spec §5).
+// role carries (the role→package mapping).
 func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr *Trace) Facts {
 	var f Facts
 	for _, r := range roles {

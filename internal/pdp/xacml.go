@@ -13,8 +13,7 @@ import (
 
 // Endpoint says which decision route a request came through: the external
 // /authorize is stricter about subjects but allows national identity
-// numbers; errors are processing-error there and syntax-error on /decision
-// (spec §1, §1.2).
+// numbers; errors are processing-error there and syntax-error on /decision.
 type Endpoint int
 
 // The two endpoints.
@@ -78,7 +77,7 @@ func DecodeBody(body []byte) (XRoot, *statusErr) {
 }
 
 // split turns an XACML request into the sub-requests to decide, in
-// response order (spec §1.1: MultiRequests only with ≥ 2 references).
+// response order (MultiRequests only with ≥ 2 references).
 func split(req *XRequest, ep Endpoint) []parsed {
 	if req.MultiRequests != nil && len(req.MultiRequests.RequestReference) >= 2 {
 		out := make([]parsed, 0, len(req.MultiRequests.RequestReference))
@@ -181,7 +180,7 @@ func echo(categoryID string, cs []*XCategory, out []ResultCategory) []ResultCate
 	return out
 }
 
-// parseSubject applies upstream's subject rules (spec §1.2, §2.1).
+// parseSubject applies upstream's subject rules.
 func parseSubject(attrs []XAttribute, ep Endpoint) (Subject, *statusErr) {
 	var s Subject
 	var su, others int
@@ -261,7 +260,7 @@ func parseSubject(attrs []XAttribute, ep Endpoint) (Subject, *statusErr) {
 	return s, nil
 }
 
-// parseResource reads the resource id and the resource party (spec §2.2).
+// parseResource reads the resource id and the resource party.
 func parseResource(attrs []XAttribute, ep Endpoint) (string, PartyRef, *statusErr) {
 	var id, org, app string
 	var p PartyRef
@@ -295,7 +294,7 @@ func parseResource(attrs []XAttribute, ep Endpoint) (string, PartyRef, *statusEr
 			p.PID = v
 		}
 	}
-	// An app is named either app_{org}_{app} or by org + app (spec §2.2).
+	// An app is named either app_{org}_{app} or by org + app.
 	if id == "" && org != "" && app != "" {
 		id = "app_" + org + "_" + app
 	}

@@ -6,7 +6,7 @@
 // Pages are rendered on the server from web/templates and work without
 // JavaScript. The portal owns only its sessions; everything else it reaches
 // through the small interfaces below, which the other packages' services
-// satisfy (contracts.md).
+// satisfy.
 package portal
 
 import (

@@ -1,5 +1,5 @@
 // Package registry is the system register (Altinn Authentication's
-// SystemRegisterController, spec altinn-authentication-api §1): vendors
+// SystemRegisterController): vendors
 // register the systems their customers will create system users for, with
 // the rights and access packages those system users may get and the
 // Maskinporten clients the system uses.

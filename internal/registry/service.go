@@ -56,7 +56,7 @@ func (a Actor) mayWrite(vendorOrgNo string) bool {
 	return a.Admin || (a.OrgNo != "" && strings.EqualFold(a.OrgNo, vendorOrgNo))
 }
 
-// Validation errors (spec §0.1; titles as the platform's descriptors).
+// Validation errors (titles as the platform's descriptors).
 var (
 	VldOrgIdentifier            = problem.ValidationDescriptor{Code: "AUTH.VLD-00000", Title: "the org number identifier is not valid ISO6523 identifier"}
 	VldSystemIDFormat           = problem.ValidationDescriptor{Code: "AUTH.VLD-00001", Title: "The system id does not match the format orgnumber_xxxx..."}

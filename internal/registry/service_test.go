@@ -100,7 +100,7 @@ func TestSystemContract(t *testing.T) {
 }
 
 // TestCreateValidation replays the platform's valid and invalid register
-// bodies (spec §8, SystemRegisterControllerTests) with their codes.
+// bodies (SystemRegisterControllerTests) with their codes.
 func TestCreateValidation(t *testing.T) {
 	t.Parallel()
 	s := newService(t)

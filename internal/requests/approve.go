@@ -172,8 +172,7 @@ func (s *Service) Escalate(ctx context.Context, id uuid.UUID, partyOrgNo, pid st
 	return true, nil
 }
 
-// CreateChange stores a vendor's change request for a standard system user
-// (spec §4). It returns NoChangeNeeded (not stored) when the lists are
+// CreateChange stores a vendor's change request for a standard system user. It returns NoChangeNeeded (not stored) when the lists are
 // empty or the system user already has what is required and none of what
 // is unwanted; an existing change request with the same correlation id is
 // returned as is (created false).

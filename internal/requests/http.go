@@ -233,7 +233,7 @@ func (s *Service) handleCreateChange(w http.ResponseWriter, r *http.Request) err
 	}
 	if u.SupplierOrgNo != vendor {
 		// The platform answers a bare 401 when the system user is another
-		// vendor's (spec §4 step 4).
+		// vendor's.
 		return route.Status(http.StatusUnauthorized)
 	}
 	req, created, err := s.CreateChange(r.Context(), vendor, corr, suID, in)
@@ -406,8 +406,7 @@ func (s *Service) handleInternalGet(kind string) route.HandlerFunc {
 			return su.ReporteeOrgNoNotFound.New()
 		}
 		// An access manager may approve; someone with only a role at the
-		// party may see a standard or agent request and escalate it (spec
-		// §2.4). A change request cannot be escalated: the platform shows
+		// party may see a standard or agent request and escalate it. A change request cannot be escalated: the platform shows
 		// it to access managers only (AUTH-00066 for anyone else).
 		manager, err := s.parties.CanManage(r.Context(), pid, req.PartyOrgNo)
 		if err != nil {

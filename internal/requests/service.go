@@ -369,7 +369,7 @@ func (s *Service) checkPackages(ctx context.Context, sys su.System, pkgs []Acces
 }
 
 // Create stores a vendor's standard (KindStandard) or agent (KindAgent)
-// request following spec §2.3 / §3.1. created is false when an existing
+// request as the platform does. created is false when an existing
 // live request for the same (system, party, externalRef) is returned
 // instead (the platform's 200).
 func (s *Service) Create(ctx context.Context, vendorOrgNo, kind string, in CreateInput) (r Request, created bool, err error) {
@@ -470,7 +470,7 @@ func (s *Service) liveByTriple(ctx context.Context, kind, systemID, orgNo, ref s
 }
 
 // systemUserDeleted retires the requests that created a deleted system
-// user, so the vendor can ask for a new one (spec §5.2 DELETE).
+// user, so the vendor can ask for a new one.
 func (s *Service) systemUserDeleted(ctx context.Context, q db.Querier, u su.SystemUser) error {
 	_, err := q.Exec(ctx, `UPDATE systemuser_requests SET is_deleted = true, last_changed = $4
 		WHERE NOT is_deleted AND system_id = $1 AND party_org_no = $2 AND external_ref = $3`,

@@ -12,7 +12,7 @@ import (
 )
 
 // Resource is a registry resource in the platform's JSON model
-// (ServiceResource; camelCase, enums as strings — spec pdp-resources §4.1).
+// (ServiceResource; camelCase, enums as strings).
 type Resource struct {
 	Identifier                string              `json:"identifier"`
 	Version                   string              `json:"version,omitempty"`
@@ -165,8 +165,7 @@ const (
 	EffectDeny   = "Deny"
 )
 
-// AccessPackage is one package of Access Management's catalogue
-// (spec pdp-resources §5).
+// AccessPackage is one package of Access Management's catalogue.
 type AccessPackage struct {
 	ID            uuid.UUID `json:"id"`
 	URN           string    `json:"urn"`

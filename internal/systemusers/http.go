@@ -20,7 +20,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Scopes of the system-user APIs (spec §0).
+// Scopes of the system-user APIs.
 const (
 	ScopeRequestWrite        = "altinn:authentication/systemuser.request.write"
 	ScopeRequestRead         = "altinn:authentication/systemuser.request.read"
@@ -198,7 +198,7 @@ func VendorOrg(r *http.Request) (string, error) {
 	return c.ConsumerOrgNo, nil
 }
 
-// handleByExternalID is Maskinporten's lookup (spec §5.3): 400 empty
+// handleByExternalID is Maskinporten's lookup: 400 empty
 // without the three required parameters, 404 empty when none, else the DTO
 // with productName set to the system id.
 func (s *Service) handleByExternalID(w http.ResponseWriter, r *http.Request) error {
@@ -352,7 +352,7 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleDeleteStandard answers 202 with body 1, or 404 with body 0 when
-// there is no such system user (spec §5.2); an agent system user is
+// there is no such system user; an agent system user is
 // AUTH-00036.
 func (s *Service) handleDeleteStandard(w http.ResponseWriter, r *http.Request) error {
 	return s.deleteOfType(w, r, TypeStandard)
@@ -608,7 +608,7 @@ func (s *Service) ownedBy(r *http.Request, org parties.Organization, param strin
 	return u, nil
 }
 
-// handleDelegations is what the system user has been given (spec §5.2).
+// handleDelegations is what the system user has been given.
 func (s *Service) handleDelegations(w http.ResponseWriter, r *http.Request) error {
 	org, err := s.party(r)
 	if err != nil {
@@ -629,7 +629,7 @@ func orEmptyRights(r []Right) []Right {
 	return r
 }
 
-// delegationResponse is DelegationResponse (spec §3.3). The emulator has
+// delegationResponse is DelegationResponse. The emulator has
 // no separate agent assignment, so assignmentId is the delegation's id.
 type delegationResponse struct {
 	AgentSystemUserID          uuid.UUID `json:"agentSystemUserId"`

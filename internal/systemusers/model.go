@@ -1,6 +1,6 @@
 // Package systemusers keeps system users (standard and agent), the client
 // delegations of agent system users, and the lookup Maskinporten uses to
-// put a system user into a token (spec §3, §5).
+// put a system user into a token.
 package systemusers
 
 import (

@@ -6,7 +6,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
-// The platform's AUTH problem codes (spec §0.1, src/Core/Problems/Problem.cs)
+// The platform's AUTH problem codes (src/Core/Problems/Problem.cs)
 // used by system users and requests. Titles are the platform's descriptor
 // texts in spirit; the code and status are what clients match on.
 var (
@@ -46,7 +46,7 @@ var (
 	ClientMissingAccessPackages      = problem.Descriptor{Code: "AUTH-00080", Status: http.StatusBadRequest, Title: "Client does not have the accesspackages the agent system user requires"}
 )
 
-// Validation errors of the client-delegation API (spec §3.2).
+// Validation errors of the client-delegation API.
 var (
 	VldMissingSystemUserID = problem.ValidationDescriptor{Code: "AUTH.VLD-00014", Title: "agent query parameter is missing or invalid"}
 	VldSystemUserNotFound  = problem.ValidationDescriptor{Code: "AUTH.VLD-00014", Title: "System user not found"}

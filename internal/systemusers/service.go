@@ -29,7 +29,7 @@ type Parties interface {
 
 // DeleteHook runs inside the transaction that deletes a system user; the
 // requests package uses it to retire the request that created it, so the
-// vendor can ask again (spec §5.2 DELETE).
+// vendor can ask again.
 type DeleteHook func(ctx context.Context, q db.Querier, su SystemUser) error
 
 // Service holds the system-user rules.
@@ -118,7 +118,7 @@ func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrg
 }
 
 // ByExternalID is the lookup Maskinporten makes before it puts a system
-// user into a token (spec §5.3): the client id names a live system of the
+// user into a token: the client id names a live system of the
 // given vendor, and that system has a live system user for the owner and
 // externalRef (default: the owner's org number).
 func (s *Service) ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error) {
@@ -459,7 +459,7 @@ func (s *Service) RemoveClient(ctx context.Context, systemUserID uuid.UUID, clie
 }
 
 // CreateForParty is the portal's direct creation without a vendor request
-// (spec §5.2 POST /systemuser/{party}/create): a standard system user with
+// (POST /systemuser/{party}/create): a standard system user with
 // all of the system's rights and packages, externalRef = the owner's org
 // number. AUTH-00011 for an unknown system, AUTH-00004 when one exists,
 // AUTH-00064 when the system carries a package a standard system user
