@@ -1,6 +1,6 @@
 // Package requests handles what vendors ask customers for: standard
-// system-user requests, agent (client) requests and change requests
-// (spec §2, §3.1, §4), and their approval by the customer's access
+// system-user requests, agent (client) requests and change requests,
+// and their approval by the customer's access
 // manager.
 package requests
 
@@ -75,8 +75,8 @@ type Request struct {
 	SystemUserID uuid.UUID
 }
 
-// CreateInput is a vendor's standard or agent request (spec §2.1
-// CreateRequestSystemUser, §3.1 CreateAgentRequestSystemUser). A nil slice
+// CreateInput is a vendor's standard or agent request (the platform's
+// CreateRequestSystemUser and CreateAgentRequestSystemUser). A nil slice
 // means the member was absent or null, an empty one that it was [].
 type CreateInput struct {
 	ExternalRef      string             `json:"externalRef"`
@@ -88,7 +88,8 @@ type CreateInput struct {
 	RedirectURL      string             `json:"redirectUrl"`
 }
 
-// ChangeInput is a vendor's change request (spec §4 ChangeRequestSystemUser).
+// ChangeInput is a vendor's change request (the platform's
+// ChangeRequestSystemUser).
 type ChangeInput struct {
 	RequiredRights         []Right            `json:"requiredRights"`
 	UnwantedRights         []Right            `json:"unwantedRights"`
