@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -31,7 +32,7 @@ type Service struct {
 	pool  *pgxpool.Pool
 	clock clock.Clock
 	log   *slog.Logger
-	cache clientCache
+	cache *cache.Cache[string, Client]
 }
 
 // New builds the client register. Its cache is used only while Listen's
@@ -43,7 +44,7 @@ func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger) *Service {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, log: log}
+	return &Service{pool: pool, clock: clk, log: log, cache: newClientCache(clk)}
 }
 
 // Client validation errors of the control API. VldOrgNo and VldScope are
