@@ -152,6 +152,8 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Signing = sg
 	a.Verifier = sg
+	// Keys rotated on any instance are reloaded here on notification.
+	sg.Listen(listener)
 
 	// mpclient: Maskinporten's clients. The client cache is used while
 	// the listener is connected.

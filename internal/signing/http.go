@@ -25,7 +25,6 @@ func (s *Service) Routes() []route.Route {
 
 func (s *Service) handleJWKS(purpose string) route.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		s.maybeReloadKeys()
 		set, err := s.jwks(purpose)
 		if err != nil {
 			return err

@@ -198,11 +198,9 @@ func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time
 // keyring holds every signing key of the database in memory: the active
 // one per purpose and all of them by kid for verification and JWKS.
 type keyring struct {
-	mu         sync.RWMutex
-	active     map[string]*signingKey
-	byKid      map[string]*signingKey
-	lastReload time.Time
-	reloading  bool
+	mu     sync.RWMutex
+	active map[string]*signingKey
+	byKid  map[string]*signingKey
 }
 
 func (kr *keyring) activeKey(purpose string) *signingKey {
@@ -232,7 +230,6 @@ func (kr *keyring) all(purpose string) []*signingKey {
 func (kr *keyring) replace(keys []*signingKey, alg string) {
 	kr.mu.Lock()
 	defer kr.mu.Unlock()
-	kr.lastReload = time.Now()
 	kr.byKid = map[string]*signingKey{}
 	kr.active = map[string]*signingKey{}
 	for _, k := range keys {

@@ -9,51 +9,73 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 )
 
-// An instance that only signs Altinn tokens (exchange, person tokens)
-// still picks up keys another instance rotated in, as one signing
-// Maskinporten tokens does.
-func TestSigningKeysFollowRotationElsewhere(t *testing.T) {
+// listening builds an instance with its own listener, as app does, and
+// waits until the listener is connected.
+func listening(t *testing.T, pool *pgxpool.Pool) *Service {
+	t.Helper()
+	deps := Deps{Pool: pool, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}
+	s, err := New(context.Background(), deps, DefaultSettings("http://mp.test", "ES256", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	live := make(chan struct{})
+	l := db.NewListener(pool.Config().ConnConfig, nil)
+	s.Listen(l)
+	l.Subscribe(nil, db.ListenFuncs{Connected: func() { once.Do(func() { close(live) }) }, Lost: func() {}, Notify: func(string, string) {}})
+	t.Cleanup(l.Start())
+	select {
+	case <-live:
+	case <-time.After(10 * time.Second):
+		t.Fatal("listener never connected")
+	}
+	return s
+}
+
+// TestRotationReachesEveryInstanceBeforeItAnswers: two instances on one
+// database; once A's rotation has answered, B already signs with the new
+// keys (Maskinporten and Altinn alike), publishes them in its JWKS, and
+// verifies a token A signed with them — no polling, no wait.
+func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	deps := Deps{Pool: pool, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}
-	a, err := New(ctx, deps, DefaultSettings("http://mp.test", "ES256", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(ctx, deps, DefaultSettings("http://mp.test", "ES256", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rot, err := a.RotateKeys(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.keys.activeKey(purposeAltinn).kid == rot.Altinn {
-		t.Fatal("b had the new key before reloading")
-	}
-	// Make b's reload due, as if keyReloadEvery had passed, and sign only
-	// Altinn tokens.
-	b.keys.mu.Lock()
-	b.keys.lastReload = time.Now().Add(-2 * keyReloadEvery)
-	b.keys.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		tok, err := b.signAltinn(map[string]any{"sub": "x"})
+	a, b := listening(t, pool), listening(t, pool)
+	for round := range 3 {
+		rot, err := a.RotateKeys(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kidOf(t, tok) == rot.Altinn {
-			return
+		for purpose, kid := range map[string]string{purposeMaskinporten: rot.Maskinporten, purposeAltinn: rot.Altinn} {
+			if got := b.signingKey(purpose).kid; got != kid {
+				t.Fatalf("round %d: B signs %s tokens with %s right after A rotated; want %s", round, purpose, got, kid)
+			}
+			set, err := b.jwks(purpose)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := set.LookupKeyID(kid); !ok {
+				t.Fatalf("round %d: B's %s JWKS lacks the new key %s", round, purpose, kid)
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("b still signs Altinn tokens with %s after a due reload; want %s", kidOf(t, tok), rot.Altinn)
+		tok, err := a.Sign(Altinn, map[string]any{"iss": a.set.AltinnIssuer, "sub": "x",
+			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Minute).Unix()})
+		if err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		if kidOf(t, tok) != rot.Altinn {
+			t.Fatalf("A signed with %s, want %s", kidOf(t, tok), rot.Altinn)
+		}
+		if _, err := b.VerifyOurs(ctx, tok); err != nil {
+			t.Fatalf("round %d: B refuses a token A signed with the new key: %v", round, err)
+		}
 	}
 }
 

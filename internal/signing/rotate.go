@@ -12,9 +12,9 @@ import (
 // instances.
 const keysLockID = 74210301
 
-// keyReloadEvery is how often an instance looks for keys another instance
-// rotated in, when it signs.
-const keyReloadEvery = 30 * time.Second
+// keysPayload on db.InvalidateChannel says the signing keys changed:
+// every instance reloads them before the rotation answers.
+const keysPayload = "signing-keys"
 
 // RotatedKeys names the new active keys.
 type RotatedKeys struct {
@@ -54,7 +54,10 @@ func (s *Service) RotateKeys(ctx context.Context) (RotatedKeys, error) {
 				return err
 			}
 		}
-		return nil
+		// Every instance (this one too) reloads its keys on this, and the
+		// commit returns only once all have: a token signed with the new
+		// key verifies on any instance as soon as we answer.
+		return db.Invalidate(ctx, q, keysPayload)
 	})
 	if err != nil {
 		return out, fmt.Errorf("rotate signing keys: %w", err)
@@ -76,26 +79,26 @@ func (s *Service) retiredKeyKeep() time.Duration {
 	return d + s.set.Skew
 }
 
-// maybeReloadKeys picks up keys rotated by another instance: at most every
-// keyReloadEvery, in the background, so signing never waits for it.
-func (s *Service) maybeReloadKeys() {
-	s.keys.mu.Lock()
-	due := time.Since(s.keys.lastReload) > keyReloadEvery && !s.keys.reloading
-	if due {
-		s.keys.lastReload, s.keys.reloading = time.Now(), true
-	}
-	s.keys.mu.Unlock()
-	if !due {
-		return
-	}
-	go func() {
+// Listen subscribes the key ring to the instance's listener: a rotation
+// anywhere (keysPayload) or a reset reloads the keys, and so does
+// (re)connecting, since a rotation may have happened while nobody
+// listened. The reload runs in the listener, so the rotating writer's
+// settle waits for it.
+func (s *Service) Listen(l *db.Listener) {
+	reload := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := s.reloadKeys(ctx); err != nil {
 			s.log.Warn("reload signing keys", "err", err)
 		}
-		s.keys.mu.Lock()
-		s.keys.reloading = false
-		s.keys.mu.Unlock()
-	}()
+	}
+	l.Subscribe([]string{db.InvalidateChannel}, db.ListenFuncs{
+		Connected: reload,
+		Lost:      func() {},
+		Notify: func(_, payload string) {
+			if payload == keysPayload || payload == db.ResetPayload {
+				reload()
+			}
+		},
+	})
 }

@@ -25,10 +25,8 @@ func (s *Service) signAltinn(claims map[string]any) (string, error) {
 	return signJWT(s.signingKey(purposeAltinn), claims)
 }
 
-// signingKey is the active key of purpose, after looking (in the
-// background, at most every keyReloadEvery) for keys another instance
-// rotated in, so no kind of token keeps being signed with a retired key.
+// signingKey is the active key of purpose. Keys another instance rotated
+// in arrive by notification (Listen) before its rotation answers.
 func (s *Service) signingKey(purpose string) *signingKey {
-	s.maybeReloadKeys()
 	return s.keys.activeKey(purpose)
 }
