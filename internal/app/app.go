@@ -32,6 +32,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
@@ -329,7 +330,7 @@ const (
 )
 
 func health(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	respond.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (a *App) listOrgs(w http.ResponseWriter, r *http.Request) error {
@@ -337,7 +338,7 @@ func (a *App) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, orgs)
+	respond.JSON(w, http.StatusOK, orgs)
 	return nil
 }
 
@@ -346,7 +347,7 @@ func (a *App) listPersons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ps)
+	respond.JSON(w, http.StatusOK, ps)
 	return nil
 }
 
@@ -361,10 +362,8 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, p)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	respond.JSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
-
-func writeJSON(w http.ResponseWriter, status int, v any) { problem.WriteJSON(w, status, v) }
 
 // Run serves until ctx is cancelled, then finishes in-flight requests and
 // stops the embedded database if it started one.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
@@ -32,7 +33,7 @@ func (s *Service) Routes() []route.Route {
 // handleAltinnDiscovery is the platform's OIDC metadata for its tokens.
 func (s *Service) handleAltinnDiscovery(w http.ResponseWriter, _ *http.Request) error {
 	iss := s.set.AltinnIssuer
-	problem.WriteJSON(w, http.StatusOK, map[string]any{
+	respond.JSON(w, http.StatusOK, map[string]any{
 		"issuer":                                iss,
 		"authorization_endpoint":                s.set.BaseURL + "/authentication/api/v1/authentication",
 		"token_endpoint":                        s.set.BaseURL + "/authentication/api/v1/exchange/maskinporten",
@@ -85,7 +86,7 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 	}
 	// ASP.NET's Ok(string) is text/plain unless the client asks for JSON.
 	if acceptsJSONOnly(r) {
-		problem.WriteJSON(w, http.StatusOK, tok)
+		respond.JSON(w, http.StatusOK, tok)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -107,6 +108,6 @@ func (s *Service) handleTestToken(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	problem.WriteJSON(w, http.StatusOK, resp)
+	respond.JSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
@@ -49,7 +50,7 @@ func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	problem.WriteJSON(w, http.StatusOK, resp)
+	respond.JSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -96,7 +97,7 @@ func (s *Service) writeOAuthError(w http.ResponseWriter, r *http.Request, err er
 		body.URI = s.set.Issuer + "errors/" + e.MP
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	problem.WriteJSON(w, e.Status, body)
+	respond.JSON(w, e.Status, body)
 }
 
 // Discovery is the RFC 8414 metadata Maskinporten publishes.
@@ -124,6 +125,6 @@ func (s *Service) Discovery() Discovery {
 }
 
 func (s *Service) handleDiscovery(w http.ResponseWriter, _ *http.Request) error {
-	problem.WriteJSON(w, http.StatusOK, s.Discovery())
+	respond.JSON(w, http.StatusOK, s.Discovery())
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -38,7 +39,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/sim/api/v1/clients/"+c.ClientID)
-	problem.WriteJSON(w, http.StatusCreated, c)
+	respond.JSON(w, http.StatusCreated, c)
 	return nil
 }
 
@@ -47,7 +48,7 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, cs)
+	respond.JSON(w, http.StatusOK, cs)
 	return nil
 }
 
@@ -56,7 +57,7 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, c)
+	respond.JSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -84,6 +85,6 @@ func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, c)
+	respond.JSON(w, http.StatusOK, c)
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
-	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -61,7 +61,7 @@ func (s *Service) ControlRoutes() []route.Route {
 func (s *Service) explainQuery(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	res := s.why(r.Context(), q.Get("subject"), q.Get("resource"), q.Get("action"), q.Get("party"))
-	problem.WriteJSON(w, http.StatusOK, Response{Response: []Result{res}})
+	respond.JSON(w, http.StatusOK, Response{Response: []Result{res}})
 }
 
 // explainBody takes the same body as /authorize (or /decision with

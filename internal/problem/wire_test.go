@@ -14,22 +14,9 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
-// TestJSONBodiesHaveNoTrailingNewline: ASP.NET writes `[]`, `true` and
-// problem bodies without a newline after them; so do we.
-func TestJSONBodiesHaveNoTrailingNewline(t *testing.T) {
-	for _, v := range []any{[]int{}, true, map[string]string{"a": "b"}, 1} {
-		rec := httptest.NewRecorder()
-		WriteJSON(rec, http.StatusOK, v)
-		if b := rec.Body.String(); b == "" || b[len(b)-1] == '\n' {
-			t.Errorf("WriteJSON(%v) = %q", v, b)
-		}
-	}
-	if b := httptest.NewRecorder(); true {
-		WriteJSON(b, 200, []int{})
-		if b.Body.String() != "[]" {
-			t.Errorf("WriteJSON([]) = %q, want []", b.Body.String())
-		}
-	}
+// TestProblemBodyHasNoTrailingNewline: ASP.NET writes problem bodies
+// without a newline after them; so do we.
+func TestProblemBodyHasNoTrailingNewline(t *testing.T) {
 	rec := httptest.NewRecorder()
 	Write(rec, httptest.NewRequest("GET", "/x", nil), NotFound.New())
 	if b := rec.Body.String(); b == "" || b[len(b)-1] != '}' {

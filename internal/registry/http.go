@@ -10,6 +10,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -70,7 +71,7 @@ func (s *Service) handleVendorList(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, dtos(systems))
+	respond.JSON(w, http.StatusOK, dtos(systems))
 	return nil
 }
 
@@ -80,7 +81,7 @@ func (s *Service) handleVendorGet(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.Header().Set("ETag", ETag(sys))
-	problem.WriteJSON(w, http.StatusOK, sys)
+	respond.JSON(w, http.StatusOK, sys)
 	return nil
 }
 
@@ -98,7 +99,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	if sys, err := s.System(r.Context(), strings.TrimSpace(req.ID)); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
-	problem.WriteJSON(w, http.StatusOK, id.String())
+	respond.JSON(w, http.StatusOK, id.String())
 	return nil
 }
 
@@ -133,7 +134,7 @@ func (s *Service) answerUpdate(w http.ResponseWriter, r *http.Request, err error
 	if sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId")); err == nil {
 		w.Header().Set("ETag", ETag(sys))
 	}
-	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	respond.JSON(w, http.StatusOK, UpdateResult{Succeeded: true})
 	return nil
 }
 
@@ -141,7 +142,7 @@ func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Delete(r.Context(), actor(r), chi.URLParam(r, "systemId")); err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, UpdateResult{Succeeded: true})
+	respond.JSON(w, http.StatusOK, UpdateResult{Succeeded: true})
 	return nil
 }
 
@@ -150,7 +151,7 @@ func (s *Service) handleChangeLog(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, nonNil(log))
+	respond.JSON(w, http.StatusOK, nonNil(log))
 	return nil
 }
 
@@ -159,7 +160,7 @@ func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, dtos(systems))
+	respond.JSON(w, http.StatusOK, dtos(systems))
 	return nil
 }
 
@@ -172,7 +173,7 @@ func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, sys.DTO())
+	respond.JSON(w, http.StatusOK, sys.DTO())
 	return nil
 }
 
@@ -182,7 +183,7 @@ func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) error 
 func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
-		problem.WriteJSON(w, http.StatusOK, []Right{})
+		respond.JSON(w, http.StatusOK, []Right{})
 		return nil
 	}
 	if err != nil {
@@ -192,7 +193,7 @@ func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) err
 	if strings.EqualFold(r.URL.Query().Get("useOldFormatForApp"), "true") {
 		rights = OldAppFormat(rights)
 	}
-	problem.WriteJSON(w, http.StatusOK, rights)
+	respond.JSON(w, http.StatusOK, rights)
 	return nil
 }
 
@@ -220,12 +221,12 @@ func OldAppFormat(rights []Right) []Right {
 func (s *Service) handlePublicPackages(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
 	if errors.Is(err, db.ErrNotFound) {
-		problem.WriteJSON(w, http.StatusOK, []AccessPackageRef{})
+		respond.JSON(w, http.StatusOK, []AccessPackageRef{})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, nonNil(sys.AccessPackages))
+	respond.JSON(w, http.StatusOK, nonNil(sys.AccessPackages))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
@@ -199,7 +200,7 @@ func (s *Service) handleCreate(kind string) route.HandlerFunc {
 			status = http.StatusCreated
 			w.Header().Set("Location", s.publicURL+"/authentication/api/v1/systemuser/request/"+req.ID.String())
 		}
-		problem.WriteJSON(w, status, Vendor(req))
+		respond.JSON(w, status, Vendor(req))
 		return nil
 	}
 }
@@ -245,7 +246,7 @@ func (s *Service) handleCreateChange(w http.ResponseWriter, r *http.Request) err
 		status = http.StatusCreated
 		w.Header().Set("Location", s.publicURL+"/authentication/api/v1/systemuser/changerequest/"+req.ID.String())
 	}
-	problem.WriteJSON(w, status, Vendor(req))
+	respond.JSON(w, status, Vendor(req))
 	return nil
 }
 
@@ -271,7 +272,7 @@ func (s *Service) handleVendorGet(kind string) route.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		respond.JSON(w, http.StatusOK, Vendor(req))
 		return nil
 	}
 }
@@ -286,7 +287,7 @@ func (s *Service) handleByExternalRef(kind string) route.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		respond.JSON(w, http.StatusOK, Vendor(req))
 		return nil
 	}
 }
@@ -321,7 +322,7 @@ func (s *Service) handleBySystem(kind string) route.HandlerFunc {
 			// then skips it; we do not reproduce that lost item.)
 			page.Links.Next = su.NextLink(r, su.EncodeToken(list[len(list)-1].ID.String()))
 		}
-		problem.WriteJSON(w, http.StatusOK, page)
+		respond.JSON(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -429,7 +430,7 @@ func (s *Service) handleInternalGet(kind string) route.HandlerFunc {
 		if kind == KindChange {
 			j := Vendor(req).(changeJSON)
 			j.PartyID, j.PartyUUID, j.Created, j.TimedOut = &org.PartyID, &org.PartyUUID, nil, nil
-			problem.WriteJSON(w, http.StatusOK, j)
+			respond.JSON(w, http.StatusOK, j)
 			return nil
 		}
 		j := internalJSON{ID: req.ID, IntegrationTitle: req.IntegrationTitle, ExternalRef: req.ExternalRef, SystemID: req.SystemID,
@@ -440,7 +441,7 @@ func (s *Service) handleInternalGet(kind string) route.HandlerFunc {
 			t := "Agent"
 			j.SystemUserType = &t
 		}
-		problem.WriteJSON(w, http.StatusOK, j)
+		respond.JSON(w, http.StatusOK, j)
 		return nil
 	}
 }
@@ -462,7 +463,7 @@ func (s *Service) handlePartyGet(kind string) route.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		problem.WriteJSON(w, http.StatusOK, Vendor(req))
+		respond.JSON(w, http.StatusOK, Vendor(req))
 		return nil
 	}
 }
@@ -498,7 +499,7 @@ func (s *Service) answer(kind string, act func(ctx context.Context, id uuid.UUID
 		if err := act(r.Context(), id, org.OrgNo, pid); err != nil {
 			return err
 		}
-		problem.WriteJSON(w, http.StatusOK, true)
+		respond.JSON(w, http.StatusOK, true)
 		return nil
 	}
 }
@@ -520,7 +521,7 @@ func (s *Service) handleEscalate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, done)
+	respond.JSON(w, http.StatusOK, done)
 	return nil
 }
 
@@ -544,7 +545,7 @@ func (s *Service) handlePending(kind string) route.HandlerFunc {
 				out = append(out, Vendor(x))
 			}
 		}
-		problem.WriteJSON(w, http.StatusOK, out)
+		respond.JSON(w, http.StatusOK, out)
 		return nil
 	}
 }

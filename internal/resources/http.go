@@ -15,6 +15,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -76,7 +77,7 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) error {
 	all = slices.DeleteFunc(all, func(x Resource) bool {
 		return dropApps && x.ResourceType == TypeAltinnApp || dropMigrated && x.ResourceType == TypeMigratedApp
 	})
-	problem.WriteJSON(w, http.StatusOK, all)
+	respond.JSON(w, http.StatusOK, all)
 	return nil
 }
 
@@ -95,7 +96,7 @@ func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -107,7 +108,7 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, res)
+	respond.JSON(w, http.StatusOK, res)
 	return nil
 }
 
@@ -166,7 +167,7 @@ func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -303,7 +304,7 @@ func (s *Service) handleRolePackages(w http.ResponseWriter, r *http.Request) err
 			out = append(out, v.packageOf(p, true))
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -491,7 +492,7 @@ func (s *Service) handlePkgSearch(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -516,7 +517,7 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, gd)
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -527,7 +528,7 @@ func (s *Service) handleGroups(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, *groupOf(l, g))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -546,7 +547,7 @@ func (s *Service) handleGroup(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, g := range s.cat.groups {
 		if g.ID == id {
-			problem.WriteJSON(w, http.StatusOK, groupOf(lang(r), g))
+			respond.JSON(w, http.StatusOK, groupOf(lang(r), g))
 			return nil
 		}
 	}
@@ -567,7 +568,7 @@ func (s *Service) handleGroupAreas(w http.ResponseWriter, r *http.Request) error
 			out = append(out, *areaOf(lang(r), a, true))
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -578,7 +579,7 @@ func (s *Service) handleArea(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, a := range s.cat.areas {
 		if a.ID == id {
-			problem.WriteJSON(w, http.StatusOK, areaOf(lang(r), a, true))
+			respond.JSON(w, http.StatusOK, areaOf(lang(r), a, true))
 			return nil
 		}
 	}
@@ -601,7 +602,7 @@ func (s *Service) handleAreaPackages(w http.ResponseWriter, r *http.Request) err
 		return problem.NotFound.WithDetail("no area %s", id)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -624,7 +625,7 @@ func (s *Service) handlePackage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	respond.JSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 	return nil
 }
 
@@ -635,7 +636,7 @@ func (s *Service) handlePackageByURN(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return problem.NotFound.WithDetail("no access package %s", urn)
 	}
-	problem.WriteJSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
+	respond.JSON(w, http.StatusOK, s.lenientView(r).packageOf(p, true))
 	return nil
 }
 
@@ -653,6 +654,6 @@ func (s *Service) handlePackageResources(w http.ResponseWriter, r *http.Request)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	problem.WriteJSON(w, http.StatusOK, res)
+	respond.JSON(w, http.StatusOK, res)
 	return nil
 }

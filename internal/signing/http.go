@@ -3,7 +3,7 @@ package signing
 import (
 	"net/http"
 
-	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -29,7 +29,7 @@ func (s *Service) handleJWKS(purpose string) route.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		problem.WriteJSON(w, http.StatusOK, set)
+		respond.JSON(w, http.StatusOK, set)
 		return nil
 	}
 }
@@ -39,6 +39,6 @@ func (s *Service) handleRotate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 )
 
 // Fault targets.
@@ -143,7 +144,7 @@ func (fs *Faults) Middleware(next http.Handler) http.Handler {
 				}
 			}
 			w.Header().Set("Cache-Control", "no-store")
-			problem.WriteJSON(w, f.Status, map[string]string{"error": code, "error_description": desc})
+			respond.JSON(w, f.Status, map[string]string{"error": code, "error_description": desc})
 			return
 		}
 		p := &problem.Problem{Code: "SIM-00001", Status: f.Status, Title: "Injected fault", Detail: desc}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -119,7 +120,7 @@ func (c *Control) state() clockState {
 }
 
 func (c *Control) getClock(w http.ResponseWriter, r *http.Request) {
-	problem.WriteJSON(w, 200, c.state())
+	respond.JSON(w, 200, c.state())
 }
 
 func (c *Control) setClock(w http.ResponseWriter, r *http.Request) error {
@@ -133,17 +134,17 @@ func (c *Control) setClock(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.Clock.Set(off)
 	c.Log.Info("clock moved", "offset", off)
-	problem.WriteJSON(w, 200, c.state())
+	respond.JSON(w, 200, c.state())
 	return nil
 }
 
 func (c *Control) resetClock(w http.ResponseWriter, r *http.Request) {
 	c.Clock.Set(0)
-	problem.WriteJSON(w, 200, c.state())
+	respond.JSON(w, 200, c.state())
 }
 
 func (c *Control) listFaults(w http.ResponseWriter, r *http.Request) {
-	problem.WriteJSON(w, 200, c.Faults.List())
+	respond.JSON(w, 200, c.Faults.List())
 }
 
 func (c *Control) armFault(w http.ResponseWriter, r *http.Request) error {
@@ -154,7 +155,7 @@ func (c *Control) armFault(w http.ResponseWriter, r *http.Request) error {
 	if err := c.Faults.Arm(f); err != nil {
 		return problem.BadRequest.WithDetail("%v", err)
 	}
-	problem.WriteJSON(w, http.StatusCreated, f)
+	respond.JSON(w, http.StatusCreated, f)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -217,7 +218,7 @@ func (s *Service) handleByExternalID(w http.ResponseWriter, r *http.Request) err
 	d := External(su)
 	d.ProductName = su.SystemID
 	w.Header().Set("Cache-Control", "no-store")
-	problem.WriteJSON(w, http.StatusOK, d)
+	respond.JSON(w, http.StatusOK, d)
 	return nil
 }
 
@@ -235,7 +236,7 @@ func (s *Service) handleByQuery(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, External(su))
+	respond.JSON(w, http.StatusOK, External(su))
 	return nil
 }
 
@@ -274,7 +275,7 @@ func (s *Service) handleBySystem(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.Data = append(page.Data, External(su))
 	}
-	problem.WriteJSON(w, http.StatusOK, page)
+	respond.JSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -320,7 +321,7 @@ func (s *Service) listOfType(w http.ResponseWriter, r *http.Request, userType st
 			out = append(out, Internal(su))
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -347,7 +348,7 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := Internal(su)
 	d.Rights = orEmptyRights(su.Rights)
-	problem.WriteJSON(w, http.StatusOK, d)
+	respond.JSON(w, http.StatusOK, d)
 	return nil
 }
 
@@ -378,7 +379,7 @@ func (s *Service) deleteOfType(w http.ResponseWriter, r *http.Request, userType 
 		if userType == TypeAgent {
 			return SystemUserNotFound.New()
 		}
-		problem.WriteJSON(w, http.StatusNotFound, 0)
+		respond.JSON(w, http.StatusNotFound, 0)
 		return nil
 	}
 	if su.UserType != userType {
@@ -394,7 +395,7 @@ func (s *Service) deleteOfType(w http.ResponseWriter, r *http.Request, userType 
 		w.WriteHeader(http.StatusOK)
 		return nil
 	}
-	problem.WriteJSON(w, http.StatusAccepted, 1)
+	respond.JSON(w, http.StatusAccepted, 1)
 	return nil
 }
 
@@ -469,7 +470,7 @@ func (s *Service) handleAvailableClients(w http.ResponseWriter, r *http.Request)
 	for _, c := range cs {
 		p.Data = append(p.Data, clientInfo{ClientID: c.PartyUUID, ClientOrganizationNumber: c.OrgNo, ClientOrganizationName: c.Name})
 	}
-	problem.WriteJSON(w, http.StatusOK, p)
+	respond.JSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -486,7 +487,7 @@ func (s *Service) handleClients(w http.ResponseWriter, r *http.Request) error {
 	for _, d := range ds {
 		p.Data = append(p.Data, clientInfo{ClientID: d.ClientPartyUUID, ClientOrganizationNumber: d.ClientOrgNo, ClientOrganizationName: d.ClientName})
 	}
-	problem.WriteJSON(w, http.StatusOK, p)
+	respond.JSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -521,7 +522,7 @@ func (s *Service) changeClient(w http.ResponseWriter, r *http.Request, unknown p
 	if err := act(r.Context(), su.ID, org.OrgNo, su.ReporteeOrgNo); err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
+	respond.JSON(w, http.StatusOK, agentClient{Agent: su.ID, Client: client})
 	return nil
 }
 
@@ -544,7 +545,7 @@ func (s *Service) handleAgents(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, Internal(su))
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -587,7 +588,7 @@ func (s *Service) handleCreateForParty(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, Internal(su))
+	respond.JSON(w, http.StatusOK, Internal(su))
 	return nil
 }
 
@@ -618,7 +619,7 @@ func (s *Service) handleDelegations(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
+	respond.JSON(w, http.StatusOK, map[string]any{"systemUserId": u.ID, "rights": orEmptyRights(u.Rights), "accessPackages": u.AccessPackages})
 	return nil
 }
 
@@ -663,7 +664,7 @@ func (s *Service) handleAgentDelegations(w http.ResponseWriter, r *http.Request)
 			}
 		}
 	}
-	problem.WriteJSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -704,7 +705,7 @@ func (s *Service) handleAgentAddClient(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	problem.WriteJSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
+	respond.JSON(w, http.StatusOK, []delegationResponse{toDelegationResponse(d)})
 	return nil
 }
 
