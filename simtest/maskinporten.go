@@ -174,7 +174,7 @@ func (tk Token) SystemUserID() string {
 
 // TokenError is a refused grant: /token's OAuth error answer.
 type TokenError struct {
-	Status      int    // HTTP status, 400 for a refused grant
+	Status      int    `json:"-"`     // HTTP status, 400 for a refused grant
 	Code        string `json:"error"` // e.g. invalid_grant
 	Description string `json:"error_description"`
 	URI         string `json:"error_uri"` // the page explaining the MP-xxx code
