@@ -127,6 +127,31 @@ func TestAgentRequest(t *testing.T) {
 	if got := s.GetRequest(t, vendor, req); got.Status != "Accepted" {
 		t.Fatalf("after Approve the agent request is %q", got.Status)
 	}
+	su := s.SystemUser(t, vendor, sysID, simtest.AccountingFirmOrg, "")
+	if su.UserType != "agent" || su.ReporteeOrgNo != simtest.AccountingFirmOrg {
+		t.Fatalf("agent system user %+v", su)
+	}
+	tok := s.SystemUserToken(t, vendor, simtest.AccountingFirmOrg)
+	if tok.SystemUserID() != su.ID {
+		t.Fatalf("token for system user %q, want %s", tok.SystemUserID(), su.ID)
+	}
+	// The package regnskapsforer-lonn reaches nav-a-ordningen for the
+	// firm's clients, once a client is added.
+	const client, resource = "310385980", "nav-a-ordningen"
+	q := simtest.AuthzRequest{SystemUserID: su.ID, Resource: resource, PartyOrgNo: client}
+	if d := s.Authorize(t, q); d.Decision == simtest.Permit {
+		t.Fatalf("PDP before the client was added: Permit")
+	}
+	s.AddClient(t, su, client, simtest.AccountingFirmManagerPID)
+	if d := s.Authorize(t, q); d.Decision != simtest.Permit {
+		t.Fatalf("PDP after the client was added: %s (%s)", d.Decision, d.Raw)
+	}
+	// A client the firm does not keep the accounts of is refused.
+	msg := fatalOf(t, func(tb testing.TB) { s.AddClient(tb, su, simtest.CustomerOrg, simtest.AccountingFirmManagerPID) })
+	t.Logf("refused: %s", msg)
+	if !strings.Contains(msg, "add client "+simtest.CustomerOrg) || !strings.Contains(msg, "answered 4") {
+		t.Fatalf("adding a client that is not the firm's failed with %q", msg)
+	}
 }
 
 // TestHelpersFailClearly: a helper whose call the server refuses fails
