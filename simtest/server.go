@@ -50,7 +50,8 @@ import (
 const EnvDatabaseURL = "ALTINN_SIM_TEST_DATABASE_URL"
 
 // Server is a running emulator. Its helpers take the calling test's t, so
-// one Server (say from TestMain, see New) can serve many tests.
+// one Server (say from TestMain, see New) can serve many tests, also in
+// parallel: the helpers keep no state between calls.
 type Server struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:43617 (no
 	// trailing slash). Every platform API, the portal and /sim are under it.
