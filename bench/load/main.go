@@ -157,7 +157,7 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 		return false, err
 	}
 	clientID := uuid.NewString()
-	if err := postJSON(hc, base+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "load", "scopes": []string{"altinn:load.test"}, "jwks": jwks}, 201, nil); err != nil {
+	if err := postJSON(hc, base+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "load", "scopes": []string{"bench:load.test"}, "jwks": jwks}, 201, nil); err != nil {
 		return false, fmt.Errorf("create client: %w", err)
 	}
 	std, agent, err := systemUsers(ctx, a)
@@ -191,7 +191,7 @@ func run(ctx context.Context, base, dbURL string, d time.Duration, conns int) (b
 	})
 
 	tokenPhase := drive("token", conns, d, func(i int) (int, bool) {
-		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:load.test"}}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"bench:load.test"}}))
 		if err != nil {
 			return 0, false
 		}

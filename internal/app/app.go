@@ -34,6 +34,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
+	"github.com/altinn-sim/altinn-sim/internal/scopes"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
@@ -51,6 +52,9 @@ type App struct {
 	// Services, in dependency order. Each issue's package adds its own here
 	// and builds it in wire().
 
+	// Scopes is Maskinporten's scope register: owners, access, the rule
+	// for which scopes a client may carry (issue 11).
+	Scopes *scopes.Service
 	// Clients is Maskinporten's client register (control API and the
 	// cached lookup grants use).
 	Clients *mpclient.Service
@@ -156,9 +160,15 @@ func (a *App) wire(ctx context.Context) error {
 	// Keys rotated on any instance are reloaded here on notification.
 	sg.Listen(listener)
 
-	// mpclient: Maskinporten's clients. The client cache is used while
-	// the listener is connected.
-	a.Clients = mpclient.New(a.Pool, a.Clock, a.Log)
+	// scopes: who owns which scope and who may use it; its verdict cache
+	// (what /token asks) is used while the listener is connected.
+	a.Scopes = scopes.New(a.Pool, a.Clock, a.Log)
+	a.Scopes.Listen(listener)
+
+	// mpclient: Maskinporten's clients, which may carry only the scopes
+	// their organisation may use. The client cache is used while the
+	// listener is connected.
+	a.Clients = mpclient.New(a.Pool, a.Clock, a.Log, a.Scopes)
 	a.Clients.Listen(listener)
 
 	// resources and registry.
@@ -183,6 +193,7 @@ func (a *App) wire(ctx context.Context) error {
 		Log:         a.Log,
 		Signer:      a.Signing,
 		Clients:     a.Clients,
+		Scopes:      a.Scopes,
 		SystemUsers: mpSystemUsers{a.SystemUsers},
 	})
 	a.Exchange = exchange.New(exchange.Deps{Clock: a.Clock, Log: a.Log, Signer: a.Signing, Maskinporten: a.Maskinporten, Persons: a.Parties})

@@ -52,7 +52,7 @@ const (
 	probeStdRes     = "ske-krav-og-betalinger"
 	probeClientID   = "9d3c7e52-2f0b-4d7e-8f35-0f7e5a000001"
 	probeClientOrg  = "991825827"
-	probeClientScop = "altinn:fresh.read"
+	probeClientScop = "test:fresh.read"
 )
 
 // prober writes on one instance and reads on another (or the same), and

@@ -34,7 +34,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	jwks, _ := mpgrant.PublicJWKS(key)
 	clientID := "7c8b1b1e-2f4b-4e62-9a51-3d2b6f0f9a11"
-	if st := a.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "scale-out", "scopes": []string{"altinn:scaleout.read"}, "jwks": jwks}, nil); st != 201 {
+	if st := a.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "scale-out", "scopes": []string{"test:scaleout.read"}, "jwks": jwks}, nil); st != 201 {
 		t.Fatalf("client: %d", st)
 	}
 	vendor := a.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{
@@ -55,7 +55,7 @@ func TestScaleOut(t *testing.T) {
 		t.Fatal("the instances publish different JWKS")
 	}
 	grant := func(org string) url.Values {
-		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"altinn:scaleout.read"}, SystemUserOrg: org}))
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: issuer, Scopes: []string{"test:scaleout.read"}, SystemUserOrg: org}))
 		if err != nil {
 			t.Fatal(err)
 		}

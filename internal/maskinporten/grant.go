@@ -22,6 +22,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/scopes"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
@@ -73,6 +74,9 @@ func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, e
 	scopes, e := checkScopes(client, a)
 	if e != nil {
 		return Grant{}, e
+	}
+	if err := s.checkScopeAccess(ctx, client, scopes); err != nil {
+		return Grant{}, err
 	}
 	g := Grant{Client: client, Scopes: scopes, KeyID: a.header.Kid.V}
 	if e := checkOptionalClaims(client, a, &g); e != nil {
@@ -325,6 +329,39 @@ func checkScopes(c mpclient.Client, a *assertion) ([]string, *Error) {
 		return nil, newErr(codeInvalidScope, "MP-200", "Token request contains invalid scopes for client, %s.", strings.Join(bad, " "))
 	}
 	return out, nil
+}
+
+// checkScopeAccess: the client's organisation may still use every scope
+// it asks for: the scope exists and is active (MP-200), allows Maskinporten
+// (MP-201), and is the organisation's own, accessible for all or granted
+// to it by the owner (MP-250). A client keeps a scope whose access was
+// withdrawn; its grants fail here.
+func (s *Service) checkScopeAccess(ctx context.Context, c mpclient.Client, requested []string) error {
+	if s.scopes == nil {
+		return nil
+	}
+	var unknown, notMP []string
+	for _, sc := range requested {
+		v, err := s.scopes.Check(ctx, c.OrgNo, sc)
+		if err != nil {
+			return fmt.Errorf("scope access of %s to %q: %w", c.OrgNo, sc, err)
+		}
+		switch v {
+		case scopes.Unknown:
+			unknown = append(unknown, sc)
+		case scopes.NotForMaskinporten:
+			notMP = append(notMP, sc)
+		case scopes.NotGranted:
+			return newErr(codeInvalidScope, "MP-250", "Consumer has not been granted access to the scope %s.", sc)
+		}
+	}
+	if len(unknown) > 0 {
+		return newErr(codeInvalidScope, "MP-200", "Token request contains invalid scopes for client, %s.", strings.Join(unknown, " "))
+	}
+	if len(notMP) > 0 {
+		return newErr(codeInvalidScope, "MP-201", "Token request contains scopes not allowed for maskinporten, %s.", strings.Join(notMP, " "))
+	}
+	return nil
 }
 
 // checkOptionalClaims: resource (audience restriction), pid, and the

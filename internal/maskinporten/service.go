@@ -14,6 +14,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/scopes"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
@@ -30,15 +31,23 @@ type ClientLookup interface {
 	Lookup(ctx context.Context, clientID string) (mpclient.Client, error)
 }
 
+// ScopeAccess decides whether a client's organisation may get tokens for
+// a scope (the scopes package's cached Check).
+type ScopeAccess interface {
+	Check(ctx context.Context, orgNo, scope string) (scopes.Verdict, error)
+}
+
 // Deps are the collaborators of the service; the settings (issuer,
 // lifetimes, skew) are the Signer's. SystemUsers may be nil:
 // system-user grants then fail as "no system user" (MP-303).
 type Deps struct {
-	Pool        *pgxpool.Pool
-	Clock       clock.Clock
-	Log         *slog.Logger
-	Signer      *signing.Service
-	Clients     ClientLookup
+	Pool    *pgxpool.Pool
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Signer  *signing.Service
+	Clients ClientLookup
+	// Scopes may be nil: every scope on a client is then allowed.
+	Scopes      ScopeAccess
 	SystemUsers SystemUserLookup
 }
 
@@ -50,6 +59,7 @@ type Service struct {
 	set         signing.Settings
 	signer      *signing.Service
 	clients     ClientLookup
+	scopes      ScopeAccess
 	systemUsers SystemUserLookup
 	clientKeys  keyCache
 	grants      atomic.Uint64
@@ -63,7 +73,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, systemUsers: d.SystemUsers}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers}
 	return s
 }
 

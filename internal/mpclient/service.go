@@ -29,22 +29,51 @@ import (
 
 // Service is the client register.
 type Service struct {
-	pool  *pgxpool.Pool
-	clock clock.Clock
-	log   *slog.Logger
-	cache *cache.Cache[string, Client]
+	pool   *pgxpool.Pool
+	clock  clock.Clock
+	log    *slog.Logger
+	cache  *cache.Cache[string, Client]
+	scopes ScopeRules
+}
+
+// ScopeRules says which scopes an organisation's clients may carry (the
+// scopes package): for each refused scope, the reason in words.
+type ScopeRules interface {
+	Refused(ctx context.Context, orgNo string, scopes []string) (map[string]string, error)
 }
 
 // New builds the client register. Its cache is used only while Listen's
-// connection is up.
-func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger) *Service {
+// connection is up. With rules nil every scope is allowed (tests of the
+// register alone).
+func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, rules ScopeRules) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, log: log, cache: newClientCache(clk)}
+	return &Service{pool: pool, clock: clk, log: log, cache: newClientCache(clk), scopes: rules}
+}
+
+// checkScopeAccess turns the scopes org may not carry into validation
+// errors at base/<index>.
+func (s *Service) checkScopeAccess(ctx context.Context, org string, scopes []string, base string) ([]problem.ValidationError, error) {
+	if s.scopes == nil || len(scopes) == 0 {
+		return nil, nil
+	}
+	refused, err := s.scopes.Refused(ctx, org, scopes)
+	if err != nil {
+		return nil, err
+	}
+	var errs []problem.ValidationError
+	for i, sc := range scopes {
+		if why, ok := refused[sc]; ok {
+			e := VldScopeAccess.At(fmt.Sprintf("%s/%d", base, i))
+			e.Detail = why
+			errs = append(errs, e)
+		}
+	}
+	return errs, nil
 }
 
 // Client validation errors of the control API. VldOrgNo and VldScope are
@@ -55,6 +84,9 @@ var (
 	VldScope    = problem.ValidationDescriptor{Code: "SIM.VLD-00303", Title: "Each scope must be prefix:subscope without whitespace."}
 	vldKeys     = problem.ValidationDescriptor{Code: "SIM.VLD-00304", Title: "Invalid client key set."}
 	vldName     = problem.ValidationDescriptor{Code: "SIM.VLD-00305", Title: "name must be at most 200 characters."}
+	// VldScopeAccess: the client's organisation may not use the scope
+	// (unknown, not for Maskinporten, or not granted).
+	VldScopeAccess = problem.ValidationDescriptor{Code: "SIM.VLD-00306", Title: "The organisation may not use this scope."}
 )
 
 var (
@@ -113,6 +145,11 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	keys, kerrs := validateJWKS(in.JWKS, "/jwks")
 	errs = append(errs, kerrs...)
 	if len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	if errs, err := s.checkScopeAccess(ctx, in.OrgNo, in.Scopes, "/scopes"); err != nil {
+		return Client{}, err
+	} else if len(errs) > 0 {
 		return Client{}, problem.Validation(errs...)
 	}
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)

@@ -1,0 +1,3 @@
+DROP TABLE maskinporten_scope_access;
+DROP TABLE maskinporten_scopes;
+DROP TABLE maskinporten_scope_prefixes;
