@@ -71,19 +71,6 @@ func TestStopLeavesNothing(t *testing.T) {
 	})
 }
 
-// TestFreshDatabasePerServer: two servers never share rows.
-func TestFreshDatabasePerServer(t *testing.T) {
-	t.Parallel()
-	a, b := srv, simtest.Start(t)
-	if a.DatabaseURL == b.DatabaseURL {
-		t.Fatalf("two servers on one database %s", a.DatabaseURL)
-	}
-	c := a.NewClient(t, simtest.VendorOrg, simtest.ScopeRequestRead)
-	if r := b.Do(t, http.MethodGet, "/sim/api/v1/clients/"+c.ID, "", nil); r.Status != http.StatusNotFound {
-		t.Fatalf("a client of one server on another: %d %s", r.Status, r.Body)
-	}
-}
-
 // TestControls: the clock and faults helpers move the emulator's clock
 // and make /token and the PDP fail, and grants follow the moved clock.
 func TestControls(t *testing.T) {
@@ -129,6 +116,22 @@ func TestControls(t *testing.T) {
 	if !strings.Contains(msg, "ask the PDP") || !strings.Contains(msg, "500") {
 		t.Fatalf("PDP call with a 500 fault armed failed with %q", msg)
 	}
+	// An OAuth error and a delay are armed as given.
+	s.ArmFault(t, simtest.Fault{Target: simtest.FaultToken, Status: http.StatusBadRequest, Error: "invalid_client", ErrorDescription: "armed by simtest", Count: 1})
+	_, err = s.PostGrant(t, s.SignGrant(t, vendor, simtest.Grant{Scopes: []string{simtest.ScopeRequestRead}}))
+	if !errors.As(err, &te) || te.Code != "invalid_client" || te.Description != "armed by simtest" {
+		t.Fatalf("with an invalid_client fault armed: %v", err)
+	}
+	s.ArmFault(t, simtest.Fault{Target: simtest.FaultPDP, Delay: 250 * time.Millisecond, Count: 2})
+	var armed []struct {
+		Target  string `json:"target"`
+		DelayMs int    `json:"delayMs"`
+		Count   int    `json:"count"`
+	}
+	s.Do(t, http.MethodGet, "/sim/api/v1/faults", "", nil).JSON(t, &armed)
+	if len(armed) != 1 || armed[0].Target != "pdp" || armed[0].DelayMs != 250 || armed[0].Count != 2 {
+		t.Fatalf("armed faults %+v, want the PDP delayed 250 ms twice", armed)
+	}
 	s.ClearFaults(t)
 	if d := s.Authorize(t, simtest.AuthzRequest{SystemUserID: "6f0ab4e4-2a1a-4f43-9ac4-8e3b1e6a2b64", Resource: simtest.Resource, PartyOrgNo: simtest.CustomerOrg}); d.Decision == simtest.Permit {
 		t.Fatalf("an unknown system user permitted: %s", d.Raw)
@@ -159,7 +162,7 @@ func TestResetAndSeed(t *testing.T) {
 }
 
 // TestAdminToken: with an admin token the control API refuses callers
-// without it, and the helpers send it.
+// without it, and the helpers send it. Two servers share no rows.
 func TestAdminToken(t *testing.T) {
 	t.Parallel()
 	s := simtest.Start(t, simtest.WithAdminToken("s3cret"))
@@ -169,6 +172,15 @@ func TestAdminToken(t *testing.T) {
 	c := s.NewClient(t, simtest.VendorOrg, simtest.ScopeRequestRead)
 	s.Token(t, c)
 	s.AdvanceClock(t, time.Minute)
+
+	// Every server has a database of its own: this one's client is not
+	// on the shared server.
+	if s.DatabaseURL == srv.DatabaseURL {
+		t.Fatalf("two servers on one database %s", s.DatabaseURL)
+	}
+	if r := srv.Do(t, http.MethodGet, "/sim/api/v1/clients/"+c.ID, "", nil); r.Status != http.StatusNotFound {
+		t.Fatalf("a client of one server on another: %d %s", r.Status, r.Body)
+	}
 }
 
 // TestSeedConstants: the package's test-data constants are what the

@@ -100,29 +100,6 @@ func TestGrantFields(t *testing.T) {
 	refused("a scope the client lacks", simtest.Grant{Scopes: []string{simtest.ScopeAuthorize}})
 }
 
-// TestFaultFields: a fault's OAuth error and delay are armed as given.
-func TestFaultFields(t *testing.T) {
-	t.Parallel()
-	s := simtest.Start(t)
-	c := s.NewClient(t, simtest.VendorOrg, simtest.ScopeRequestRead)
-	s.ArmFault(t, simtest.Fault{Target: simtest.FaultToken, Status: http.StatusBadRequest, Error: "invalid_client", ErrorDescription: "armed by simtest", Count: 1})
-	_, err := s.PostGrant(t, s.SignGrant(t, c, simtest.Grant{Scopes: c.Scopes}))
-	var te *simtest.TokenError
-	if !errors.As(err, &te) || te.Code != "invalid_client" || te.Description != "armed by simtest" {
-		t.Fatalf("with an invalid_client fault armed: %v", err)
-	}
-	s.ArmFault(t, simtest.Fault{Target: simtest.FaultPDP, Delay: 250 * time.Millisecond, Count: 2})
-	var armed []struct {
-		Target  string `json:"target"`
-		DelayMs int    `json:"delayMs"`
-		Count   int    `json:"count"`
-	}
-	s.Do(t, http.MethodGet, "/sim/api/v1/faults", "", nil).JSON(t, &armed)
-	if len(armed) != 1 || armed[0].Target != "pdp" || armed[0].DelayMs != 250 || armed[0].Count != 2 {
-		t.Fatalf("armed faults %+v, want the PDP delayed 250 ms twice", armed)
-	}
-}
-
 // TestAgentRequestTakesNoRights: an agent request with rights is refused
 // before it reaches the server.
 func TestAgentRequestTakesNoRights(t *testing.T) {
