@@ -8,6 +8,9 @@ package jose
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -245,6 +248,11 @@ func Sign(alg string, key any, header map[string]string, claims any) (string, er
 		}
 	}
 	if cs, ok := key.(crypto.Signer); ok {
+		// jwx refuses a key of the wrong type for alg by its Go type,
+		// which signerOnly hides, so the check is made here.
+		if !fits(alg, cs.Public()) {
+			return "", fmt.Errorf("sign %s: the key (%T) is not a key for %s", alg, cs.Public(), alg)
+		}
 		key = signerOnly{cs}
 	}
 	out, err := jws.Sign(payload, jws.WithKey(a, key, jws.WithProtectedHeaders(h)))
@@ -252,6 +260,18 @@ func Sign(alg string, key any, header map[string]string, claims any) (string, er
 		return "", fmt.Errorf("sign %s: %w", alg, err)
 	}
 	return string(out), nil
+}
+
+// fits reports whether pub is a key of the kind alg signs with: RSA for
+// RS256/384/512, ECDSA P-256 for ES256.
+func fits(alg string, pub crypto.PublicKey) bool {
+	switch pub := pub.(type) {
+	case *rsa.PublicKey:
+		return strings.HasPrefix(alg, "RS")
+	case *ecdsa.PublicKey:
+		return alg == "ES256" && pub.Curve == elliptic.P256()
+	}
+	return false
 }
 
 // signerOnly hides a private key's type from jwx. Given an

@@ -1,7 +1,9 @@
 package jose_test
 
 import (
+	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -475,30 +477,56 @@ func TestVerifyRefusesAlgorithms(t *testing.T) {
 	}
 }
 
-// Sign takes any key jwx can sign with: a crypto.Signer or a private JWK.
-func TestSignWithJWK(t *testing.T) {
+// Sign takes any key jwx can sign with: a private key, any crypto.Signer
+// (an HSM or KMS key) or a private JWK.
+func TestSignWithKeyKinds(t *testing.T) {
 	t.Parallel()
-	rk, _ := keys(t)
+	rk, ek := keys(t)
 	k, err := jwk.FromRaw(rk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := jose.Sign("RS256", k, map[string]string{"kid": "k1"}, map[string]any{"iss": "client"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := jose.Decode(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jose.Verify("RS256", &rk.PublicKey, j.SigningInput, j.Signature); err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name, alg string
+		priv, pub any
+	}{
+		{"JWK", "RS256", k, &rk.PublicKey},
+		{"RSA signer", "RS512", plainSigner{rk}, &rk.PublicKey},
+		{"EC signer", "ES256", plainSigner{ek}, &ek.PublicKey},
+	} {
+		tok, err := jose.Sign(c.alg, c.priv, map[string]string{"kid": "k1"}, map[string]any{"iss": "client"})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		j, err := jose.Decode(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jose.Verify(c.alg, c.pub, j.SigningInput, j.Signature); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
 	}
 }
 
+// plainSigner is a crypto.Signer that is not a key type jwx knows (as an
+// HSM or KMS key would be).
+type plainSigner struct{ crypto.Signer }
+
 func TestSignErrors(t *testing.T) {
 	t.Parallel()
-	rk, _ := keys(t)
+	rk, ek := keys(t)
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecJWK, err := jwk.FromRaw(ek)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		alg    string
@@ -510,6 +538,15 @@ func TestSignErrors(t *testing.T) {
 		{"claims not JSON", "RS256", rk, nil, map[string]any{"c": make(chan int)}, "encode claims: "},
 		{"header member of the wrong type", "RS256", rk, map[string]string{"kid": "k1", "x5c": "MIIB"}, map[string]any{}, "header x5c: "},
 		{"RSA key for ES256", "ES256", rk, nil, map[string]any{}, "sign ES256: "},
+		// A crypto.Signer of the wrong kind would otherwise sign, under
+		// a header naming an algorithm its signature is not made with.
+		{"EC key for RS256", "RS256", ek, nil, map[string]any{}, "sign RS256: the key (*ecdsa.PublicKey) is not a key for RS256"},
+		{"EC key for RS512", "RS512", ek, nil, map[string]any{}, "sign RS512: the key (*ecdsa.PublicKey) is not a key for RS512"},
+		{"RSA key for ES256 as a plain signer", "ES256", plainSigner{rk}, nil, map[string]any{}, "sign ES256: the key (*rsa.PublicKey) is not a key for ES256"},
+		{"P-384 key for ES256", "ES256", p384, nil, map[string]any{}, "sign ES256: the key (*ecdsa.PublicKey) is not a key for ES256"},
+		{"EC JWK for RS256", "RS256", ecJWK, nil, map[string]any{}, "sign RS256: "},
+		{"not a key", "RS256", "secret", nil, map[string]any{}, "sign RS256: "},
+		{"Ed25519 key for RS256", "RS256", edKey, nil, map[string]any{}, "sign RS256: the key (ed25519.PublicKey) is not a key for RS256"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
