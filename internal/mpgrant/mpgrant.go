@@ -61,6 +61,11 @@ func ClientKeyFromRSA(priv *rsa.PrivateKey) (jwk.Key, error) {
 
 // PublicJWKS is the public half of priv as a key set to register.
 func PublicJWKS(priv jwk.Key) (JWKS, error) {
+	// jwx's "public key" of a symmetric key is the key itself: the set
+	// would publish the secret.
+	if priv.KeyType() == jwa.OctetSeq {
+		return JWKS{}, fmt.Errorf("a symmetric (oct) key has no public half")
+	}
 	pub, err := priv.PublicKey()
 	if err != nil {
 		return JWKS{}, err

@@ -190,6 +190,20 @@ func TestPublicJWKS(t *testing.T) {
 	}
 }
 
+// A symmetric key has no public half: publishing it would hand out the
+// secret (and Maskinporten verifies only RSA signatures).
+func TestPublicJWKSRefusesSymmetricKey(t *testing.T) {
+	t.Parallel()
+	k, err := jwk.FromRaw([]byte("secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := mpgrant.PublicJWKS(k)
+	if err == nil || err.Error() != "a symmetric (oct) key has no public half" || set.Keys != nil {
+		t.Fatalf("symmetric key: %v, %v", set, err)
+	}
+}
+
 // decode splits a grant and checks its signature with pub under alg.
 func decode(t *testing.T, grant, alg string, pub *rsa.PublicKey) *jose.JWS {
 	t.Helper()
