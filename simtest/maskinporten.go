@@ -180,6 +180,7 @@ type TokenError struct {
 	URI         string `json:"error_uri"` // the page explaining the MP-xxx code
 }
 
+// Error says what /token answered.
 func (e *TokenError) Error() string {
 	return fmt.Sprintf("POST /token answered %d %s: %s", e.Status, e.Code, e.Description)
 }

@@ -54,10 +54,13 @@ const EnvDatabaseURL = "ALTINN_SIM_TEST_DATABASE_URL"
 // parallel: the helpers keep no state between calls.
 type Server struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:43617 (no
-	// trailing slash). Every platform API, the portal and /sim are under it.
+	// trailing slash): the Altinn base URL to give the code under test.
+	// Every platform API, the portal and /sim are under it.
 	URL string
 	// Issuer is Maskinporten's issuer, URL plus "/": a grant's aud and
-	// the iss of every token.
+	// the iss of every token. Its token endpoint is URL + "/token", its
+	// keys URL + "/jwk", its metadata
+	// URL + "/.well-known/oauth-authorization-server".
 	Issuer string
 	// AdminToken is the bearer token /sim/api needs ("" when open); the
 	// helpers send it.
