@@ -191,7 +191,20 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
+		opts.ReplaceAttr = millisecondDurations
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// millisecondDurations writes a duration in the JSON log as a number of
+// milliseconds under <key>_ms ("duration_ms": 1.234): slog's JSON handler
+// would write nanoseconds, which log tools then show as huge numbers. The
+// text log keeps Go's own form (1.234ms).
+func millisecondDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	ms := float64(a.Value.Duration().Microseconds()) / 1000
+	return slog.Float64(a.Key+"_ms", ms)
 }

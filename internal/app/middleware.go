@@ -16,12 +16,18 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
-// accessLog writes one structured line per request.
+// accessLog writes one structured line per request. An answer of 400 or
+// more also says why: the problem's code, title and detail, or /token's
+// OAuth error and description (problem.Reason, filled by the writers of
+// error bodies), so a refused call can be understood from the log alone.
+// 4xx lines are at info: the client's mistake, not ours.
 func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
+			ctx, reason := problem.WithReason(r.Context())
+			r = r.WithContext(ctx)
 			next.ServeHTTP(ww, r)
 			status := ww.Status()
 			if status == 0 {
@@ -34,7 +40,11 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			if status >= 500 {
 				lvl = slog.LevelError
 			}
-			log.LogAttrs(r.Context(), lvl, "request",
+			if !log.Enabled(r.Context(), lvl) {
+				return
+			}
+			attrs := make([]slog.Attr, 0, 10)
+			attrs = append(attrs,
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", status),
@@ -42,8 +52,25 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				slog.Duration("duration", time.Since(start)),
 				slog.String("request_id", middleware.GetReqID(r.Context())),
 			)
+			if status >= 400 {
+				attrs = appendReason(attrs, reason)
+			}
+			log.LogAttrs(r.Context(), lvl, "request", attrs...)
 		})
 	}
+}
+
+// appendReason adds the non-empty parts of why the request was refused.
+func appendReason(attrs []slog.Attr, rs *problem.Reason) []slog.Attr {
+	for _, kv := range [...][2]string{
+		{"code", rs.Code}, {"title", rs.Title}, {"detail", rs.Detail},
+		{"error", rs.Error}, {"error_description", rs.Description}, {"mp", rs.MP},
+	} {
+		if kv[1] != "" {
+			attrs = append(attrs, slog.String(kv[0], kv[1]))
+		}
+	}
+	return attrs
 }
 
 // recoverer turns a panic into a logged 500 problem instead of a dropped

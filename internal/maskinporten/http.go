@@ -93,6 +93,7 @@ func (s *Service) writeOAuthError(w http.ResponseWriter, r *http.Request, err er
 		s.log.InfoContext(r.Context(), "token request refused", attrs...)
 	}
 	body := oauthError{Error: e.Code, Description: e.Description + " (trace_id: " + traceID + ")"}
+	problem.NoteOAuth(r, e.Code, body.Description, e.MP)
 	if e.MP != "" {
 		body.URI = s.set.Issuer + "errors/" + e.MP
 	}

@@ -171,6 +171,7 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		}
 		slog.Log(r.Context(), lvl, "problem", "code", p.Code, "status", p.Status, "path", r.URL.Path, "err", p.Err, "trace_id", p.TraceID)
 	}
+	noteProblem(r, p)
 	if p.Status == http.StatusServiceUnavailable && p.Code == Unavailable.Code && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "1")
 	}
