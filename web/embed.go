@@ -6,8 +6,9 @@ package web
 
 import "embed"
 
-// FS holds templates/*.tmpl (base layout, _*.tmpl partials, one file per
-// page) and static/ (stylesheet).
+// FS holds templates/*.tmpl (the portal: base layout, _*.tmpl partials,
+// one file per page), templates/sim/*.tmpl (the emulator's own /sim/
+// pages, laid out the same way) and static/ (stylesheets).
 //
-//go:embed templates/*.tmpl static
+//go:embed templates/*.tmpl templates/sim/*.tmpl static
 var FS embed.FS

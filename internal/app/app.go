@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/calllog"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
@@ -37,6 +39,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/scopes"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
+	"github.com/altinn-sim/altinn-sim/internal/simpages"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/web"
 )
@@ -93,6 +96,14 @@ type App struct {
 	Control *sim.Control
 	Faults  *sim.Faults
 
+	// Pages are the emulator's own browser pages under /sim/ (state,
+	// call log, debugger).
+	Pages *simpages.Service
+
+	// Calls is this instance's log of the last /token and PDP calls (the
+	// /sim/calls page), on the app's clock.
+	Calls *calllog.Ring
+
 	guard   *dbGuard
 	handler http.Handler
 	tables  [][]route.Route
@@ -146,6 +157,10 @@ func (a *App) tokenSettings() signing.Settings {
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order.
 func (a *App) wire(ctx context.Context) error {
+	// The call log /token and the PDP report to (through callRecorder).
+	a.Calls = calllog.New(callLogSize, a.Clock.Now)
+	rec := callRecorder{a.Calls}
+
 	// The instance's one LISTEN connection; the caches below subscribe.
 	listener := db.NewListener(a.Pool.Config().ConnConfig, a.Log)
 
@@ -195,12 +210,13 @@ func (a *App) wire(ctx context.Context) error {
 		Clients:     a.Clients,
 		Scopes:      a.Scopes,
 		SystemUsers: mpSystemUsers{a.SystemUsers},
+		Recorder:    rec,
 	})
 	a.Exchange = exchange.New(exchange.Deps{Clock: a.Clock, Log: a.Log, Signer: a.Signing, Maskinporten: a.Maskinporten, Persons: a.Parties})
 
 	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
-	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log)
+	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log, pdp.WithRecorder(rec))
 	a.PDP.SetClock(a.Clock.Now)
 	a.PDP.Listen(listener)
 	// One LISTEN connection for every cache of this instance, started
@@ -211,19 +227,33 @@ func (a *App) wire(ctx context.Context) error {
 	if err := a.wirePortal(portal.Deps{Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {
 		return err
 	}
+
+	// simpages: the /sim/ pages over the same services and the call log.
+	pages, err := simpages.New(simpages.Deps{Web: a.webFS(), Dev: a.Config.Dev, Log: a.Log, Clock: a.Clock,
+		Clients: a.Clients, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers, Calls: a.Calls})
+	if err != nil {
+		return err
+	}
+	a.Pages = pages
 	return nil
+}
+
+// webFS is the templates and static files: the binary's, or ./web on disk
+// in --dev mode so edits show at once.
+func (a *App) webFS() fs.FS {
+	if a.Config.Dev {
+		if _, err := os.Stat("web/templates/base.tmpl"); err == nil {
+			return os.DirFS("web")
+		}
+	}
+	return web.FS
 }
 
 // wirePortal builds the portal on d's services. Templates come from the
 // binary, or from ./web on disk in --dev mode so edits show at once.
 func (a *App) wirePortal(d portal.Deps) error {
 	d.Pool, d.Clock, d.Log, d.Parties = a.Pool, a.Clock, a.Log, a.Parties
-	d.Web, d.Dev = web.FS, a.Config.Dev
-	if a.Config.Dev {
-		if _, err := os.Stat("web/templates/base.tmpl"); err == nil {
-			d.Web = os.DirFS("web")
-		}
-	}
+	d.Web, d.Dev = a.webFS(), a.Config.Dev
 	d.SecureCookies = strings.HasPrefix(a.Config.PublicURL, "https://")
 	// "Why?" links on a system user's rights open the PDP's explanation.
 	d.Why = func(q portal.WhyQuery) string {
@@ -303,7 +333,7 @@ func (a *App) routes() http.Handler {
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
-		a.Portal.Routes(),
+		a.Portal.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,

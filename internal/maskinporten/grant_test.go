@@ -68,6 +68,7 @@ type fixture struct {
 	c        *mpclient.Service
 	clock    *clock.Fixed
 	su       *fakeSystemUsers
+	rec      *fakeRecorder
 	a, b     mpclient.Client
 	keyA     jwk.Key
 	rsaA     *rsa.PrivateKey
@@ -80,7 +81,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}}
+	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}, rec: &fakeRecorder{}}
 	pool := dbtest.New(t)
 	f.c = mpclient.New(pool, f.clock, nil, nil)
 	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: f.clock}, signing.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
@@ -88,7 +89,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.sg = sg
-	f.s = maskinporten.New(maskinporten.Deps{Pool: pool, Clock: f.clock, Signer: sg, Clients: f.c, SystemUsers: f.su})
+	f.s = maskinporten.New(maskinporten.Deps{Pool: pool, Clock: f.clock, Signer: sg, Clients: f.c, SystemUsers: f.su, Recorder: f.rec})
 	f.keyA, f.rsaA = clientKey(t)
 	f.keyB, f.rsaB = clientKey(t)
 	f.a = mustClient(t, f.c, vendorOrg, f.keyA, "test:read", "test:write")

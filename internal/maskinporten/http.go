@@ -31,7 +31,12 @@ func (s *Service) Routes() []route.Route {
 	}
 }
 
-func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) error {
+func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) (err error) {
+	var req TokenRequest
+	var g Grant
+	if s.rec != nil {
+		defer func() { s.record(r.Context(), req, g, err) }()
+	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return newErr(codeInvalidRequest, "", "The token request must be a form post (Content-Type: application/x-www-form-urlencoded) with grant_type and assertion, got Content-Type %q.", r.Header.Get("Content-Type"))
@@ -40,8 +45,8 @@ func (s *Service) handleToken(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return newErr(codeInvalidRequest, "", "The form body cannot be read: %v.", err)
 	}
-	g, err := s.ValidateGrant(r.Context(), TokenRequest{GrantType: r.PostForm.Get("grant_type"), Assertion: r.PostForm.Get("assertion")})
-	if err != nil {
+	req = TokenRequest{GrantType: r.PostForm.Get("grant_type"), Assertion: r.PostForm.Get("assertion")}
+	if g, err = s.ValidateGrant(r.Context(), req); err != nil {
 		return err
 	}
 	resp, err := s.Issue(r.Context(), g)

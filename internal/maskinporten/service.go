@@ -49,6 +49,9 @@ type Deps struct {
 	// Scopes may be nil: every scope on a client is then allowed.
 	Scopes      ScopeAccess
 	SystemUsers SystemUserLookup
+	// Recorder, when set, hears how every /token call ended (the /sim/
+	// call log).
+	Recorder Recorder
 }
 
 // Service is the token service.
@@ -61,6 +64,7 @@ type Service struct {
 	clients     ClientLookup
 	scopes      ScopeAccess
 	systemUsers SystemUserLookup
+	rec         Recorder
 	clientKeys  keyCache
 	grants      atomic.Uint64
 }
@@ -73,7 +77,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, rec: d.Recorder}
 	return s
 }
 

@@ -71,13 +71,13 @@ func (s *Service) explainBody(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("endpoint") == "decision" {
 		ep = Internal
 	}
-	s.serve(w, r, ep, true)
+	s.serve(w, r, ep, true, false)
 }
 
 func (s *Service) handle(ep Endpoint) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		explain, _ := strconv.ParseBool(r.URL.Query().Get("explain"))
-		s.serve(w, r, ep, explain)
+		s.serve(w, r, ep, explain, s.rec != nil)
 	}
 }
 
@@ -101,7 +101,10 @@ func putBuf(b *bytes.Buffer) {
 
 // serve always answers 200 with a XACML response: errors are Indeterminate
 // results with a status code, as the real PDP answers.
-func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain bool) {
+//
+// record reports each decision to the recorder (the platform endpoints
+// do; the control API's explain endpoint does not).
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain, record bool) {
 	in := getBuf()
 	defer putBuf(in)
 	_, err := in.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
@@ -125,7 +128,11 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 		}
 		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
 	default:
-		resp = s.DecideBody(r.Context(), in.Bytes(), ep, explain)
+		resp = s.decideBody(r.Context(), in.Bytes(), ep, explain, record)
+	}
+	if record && (err != nil || !isJSON(r.Header.Get("Content-Type"))) {
+		// Refused before any request was read: recorded without one.
+		s.recordDecision(r.Context(), ep, Request{}, resp.Response[0])
 	}
 	out := getBuf()
 	defer putBuf(out)
@@ -142,9 +149,19 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 
 // DecideBody decides a raw XACML JSON request body.
 func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, explain bool) Response {
+	return s.decideBody(ctx, body, ep, explain, false)
+}
+
+// decideBody decides a body; record reports each decided request to the
+// recorder (a body that cannot be read at all is the caller's to report).
+func (s *Service) decideBody(ctx context.Context, body []byte, ep Endpoint, explain, record bool) Response {
 	root, perr := DecodeBody(body)
 	if perr != nil {
-		return Response{Response: []Result{s.failed(perr, explain)}}
+		res := s.failed(perr, explain)
+		if record {
+			s.recordDecision(ctx, ep, Request{}, res)
+		}
+		return Response{Response: []Result{res}}
 	}
 	parts := split(root.Request, ep)
 	out := make([]Result, len(parts))
@@ -157,6 +174,9 @@ func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, expl
 		} else {
 			p.req.Endpoint, p.req.Explain = ep, explain
 			out[i] = s.Decide(ctx, p.req)
+		}
+		if record {
+			s.recordDecision(ctx, ep, p.req, out[i])
 		}
 		if out[i].fatal {
 			// Upstream throws here, and its controller answers the whole

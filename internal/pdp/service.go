@@ -61,12 +61,20 @@ type Service struct {
 	c        *pdpCache
 	now      func() time.Time
 	lists    AccessLists
+	rec      Recorder
 }
+
+// Option sets an optional collaborator of the Service at construction.
+type Option func(*Service)
+
+// WithRecorder has every decision of /authorize and /decision reported to
+// rec (the /sim/ call log).
+func WithRecorder(rec Recorder) Option { return func(s *Service) { s.rec = rec } }
 
 // New builds a Service. Its caches are only used while Listen keeps a
 // LISTEN connection open (see cache.go); until then every decision reads
 // through to the sources.
-func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMapper, log *slog.Logger) *Service {
+func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMapper, log *slog.Logger, opts ...Option) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -75,6 +83,9 @@ func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMap
 		s.lists = l
 	}
 	s.c = newCache(func() time.Time { return s.now() })
+	for _, o := range opts {
+		o(s)
+	}
 	return s
 }
 
