@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
 )
 
 // logLine serves one request through requestID and accessLog in front of h
@@ -56,7 +57,7 @@ func TestAccessLogSaysWhy4xx(t *testing.T) {
 func TestAccessLogSaysWhyOAuth(t *testing.T) {
 	line := logLine(t, func(w http.ResponseWriter, r *http.Request) {
 		problem.NoteOAuth(r, "invalid_grant", "Invalid assertion. JWT is expired.", "MP-130")
-		problem.WriteJSON(w, 400, map[string]string{"error": "invalid_grant"})
+		respond.JSON(w, 400, map[string]string{"error": "invalid_grant"})
 	})
 	if line["error"] != "invalid_grant" || line["error_description"] != "Invalid assertion. JWT is expired." || line["mp"] != "MP-130" || line["level"] != "INFO" {
 		t.Errorf("OAuth refusal: %v", line)
@@ -66,7 +67,7 @@ func TestAccessLogSaysWhyOAuth(t *testing.T) {
 // TestAccessLogQuietOnSuccess: a 2xx line carries no reason attributes.
 func TestAccessLogQuietOnSuccess(t *testing.T) {
 	line := logLine(t, func(w http.ResponseWriter, r *http.Request) {
-		problem.WriteJSON(w, 200, map[string]string{"ok": "yes"})
+		respond.JSON(w, 200, map[string]string{"ok": "yes"})
 	})
 	for _, k := range []string{"code", "title", "detail", "error"} {
 		if _, ok := line[k]; ok {
