@@ -56,7 +56,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	defer s.Close()
+	defer func() {
+		if err := s.Close(); err != nil {
+			fmt.Println(err)
+		}
+	}()
 
 	res, err := http.Get(s.URL + "/ready")
 	if err != nil {
