@@ -22,28 +22,35 @@ import (
 // The vendor-side commands, so curl users can follow along without
 // writing code:
 //
-//	altinn-sim keys new --out key.json          RSA key pair as JWK; prints the public set
-//	altinn-sim keys public --key key.json       prints the public set again
+//	altinn-sim keys new --out key.json [--format pem]   RSA key pair; prints the public set
+//	altinn-sim keys public --key key.json               prints the public set again
 //	altinn-sim grant --client-id ID --key key.json --scope S [--systemuser-org ORGNO]
 //	altinn-sim token --client-id ID --key key.json --scope S [--systemuser-org ORGNO] [--raw]
 
-const keysUsage = `Usage: altinn-sim keys new --out key.json [--force]
-       altinn-sim keys public --key key.json
+const keysUsage = `Usage: altinn-sim keys new --out FILE [--format jwk|pem] [--force]
+       altinn-sim keys public --key FILE [--kid KID]
 
-keys new makes an RSA 2048 key pair: the private JWK goes to the file
-(mode 0600), the public key set {"keys":[...]} to stdout, ready for
+keys new makes an RSA 2048 key pair: the private key goes to the file
+(mode 0600) as a JWK, or with --format pem as PKCS#8 PEM (like the
+mp-key.pem Maskinporten's onboarding offers); the public key set
+{"keys":[...]} goes to stdout, ready for
 POST /sim/api/v1/clients {"orgNo":..., "scopes":[...], "jwks": <it>}.
-keys public prints the public key set of a private JWK file again.
+Its kid is the key's RFC 7638 thumbprint.
+keys public prints the public key set of a private key file again.
 
 Flags:
-  --out FILE    keys new: file for the private JWK (required)
-  --force       keys new: overwrite an existing file
-  --key FILE    keys public: the private JWK file (required)
+  --out FILE     keys new: file for the private key (required)
+  --format F     keys new: jwk (default) or pem
+  --force        keys new: overwrite an existing file
+  --key FILE     keys public: the private key, JWK or PEM (PKCS#1 or PKCS#8) (required)
+  --kid KID      keys public: the kid to print (default: a JWK's own kid, else the thumbprint)
 `
 
 const grantFlags = `Flags:
   --client-id ID         the client's id, the grant's iss (required)
-  --key FILE             private JWK file from 'keys new' (required)
+  --key FILE             private key: a JWK from 'keys new', or PEM (PKCS#1 or PKCS#8) (required)
+  --kid KID              the header's kid (default: a JWK's own kid, else the key's
+                         RFC 7638 thumbprint, as 'keys new' and 'keys public' print it)
   --scope S              scope to ask for (repeatable, or space-separated; required)
   --systemuser-org ORGNO customer organisation number: ask for a system-user token
   --external-ref REF     externalRef of the system user (default: the customer org number)
@@ -51,13 +58,13 @@ const grantFlags = `Flags:
   --lifetime D           exp - iat of the grant (default 60s, at most 120s)
 `
 
-const grantUsage = `Usage: altinn-sim grant --client-id ID --key key.json --scope S [flags]
+const grantUsage = `Usage: altinn-sim grant --client-id ID --key FILE --scope S [flags]
 
 Prints a signed JWT grant (assertion) for Maskinporten's /token.
 
 ` + grantFlags
 
-const tokenUsage = `Usage: altinn-sim token --client-id ID --key key.json --scope S [flags]
+const tokenUsage = `Usage: altinn-sim token --client-id ID --key FILE --scope S [flags]
 
 Signs a grant, POSTs it to <url>/token and prints the answer.
 
@@ -130,7 +137,8 @@ func runKeys(args []string, stdout io.Writer) error {
 	fs := newFlagSet("keys " + sub)
 	switch sub {
 	case "new":
-		out := fs.String("out", "", "file for the private JWK")
+		out := fs.String("out", "", "file for the private key")
+		format := fs.String("format", "jwk", "jwk or pem")
 		force := fs.Bool("force", false, "overwrite an existing file")
 		if err := parseFlags(fs, args); err != nil {
 			return err
@@ -138,11 +146,20 @@ func runKeys(args []string, stdout io.Writer) error {
 		if *out == "" {
 			return usageErr("--out is required")
 		}
+		if *format != "jwk" && *format != "pem" {
+			return usageErr("--format must be jwk or pem, got %q", *format)
+		}
 		key, err := mpgrant.NewClientKey()
 		if err != nil {
 			return err
 		}
-		raw, err := json.MarshalIndent(key, "", "  ")
+		var raw []byte
+		if *format == "pem" {
+			raw, err = mpgrant.PrivatePEM(key)
+		} else {
+			raw, err = json.MarshalIndent(key, "", "  ")
+			raw = append(raw, '\n')
+		}
 		if err != nil {
 			return err
 		}
@@ -154,7 +171,7 @@ func runKeys(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("write private key: %w (use --force to overwrite)", err)
 		}
-		if _, err := f.Write(append(raw, '\n')); err != nil {
+		if _, err := f.Write(raw); err != nil {
 			f.Close()
 			return err
 		}
@@ -163,11 +180,12 @@ func runKeys(args []string, stdout io.Writer) error {
 		}
 		return printPublic(key, stdout)
 	case "public":
-		path := fs.String("key", "", "private JWK file")
+		path := fs.String("key", "", "private key file, JWK or PEM")
+		kid := fs.String("kid", "", "the kid to print")
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		key, err := readKey(*path)
+		key, err := readKey(*path, *kid)
 		if err != nil {
 			return err
 		}
@@ -189,7 +207,9 @@ func printPublic(key jwk.Key, w io.Writer) error {
 	return err
 }
 
-func readKey(path string) (jwk.Key, error) {
+// readKey reads a private client key file, JWK or PEM (see
+// mpgrant.ParsePrivateKey for kid).
+func readKey(path, kid string) (jwk.Key, error) {
 	if path == "" {
 		return nil, usageErr("--key is required")
 	}
@@ -197,15 +217,9 @@ func readKey(path string) (jwk.Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := jwk.ParseKey(b)
+	key, err := mpgrant.ParsePrivateKey(b, kid)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a JWK: %w", path, err)
-	}
-	if ok, _ := jwk.IsPrivateKey(key); !ok {
-		return nil, fmt.Errorf("%s holds a public key; grants are signed with the private key from 'keys new'", path)
-	}
-	if key.KeyID() == "" {
-		return nil, fmt.Errorf("%s has no kid", path)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return key, nil
 }
@@ -229,7 +243,8 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	public := strings.TrimRight(config.FromEnv("public-url", getenv), "/")
 	var scopes scopeList
 	clientID := fs.String("client-id", "", "the client's id (the grant's iss)")
-	keyPath := fs.String("key", "", "private JWK file from 'keys new'")
+	keyPath := fs.String("key", "", "private key file, JWK or PEM")
+	kid := fs.String("kid", "", "the header's kid (default: a JWK's own, else the thumbprint)")
 	fs.Var(&scopes, "scope", "scope to ask for (repeatable, or space-separated)")
 	suOrg := fs.String("systemuser-org", "", "customer organisation number: ask for a system-user token")
 	extRef := fs.String("external-ref", "", "externalRef of the system user (default: the customer org number)")
@@ -246,7 +261,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	if len(scopes) == 0 {
 		return usageErr("at least one --scope is required")
 	}
-	key, err := readKey(*keyPath)
+	key, err := readKey(*keyPath, *kid)
 	if err != nil {
 		return err
 	}

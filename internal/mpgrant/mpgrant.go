@@ -5,9 +5,12 @@
 package mpgrant
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"strings"
 	"time"
@@ -57,6 +60,71 @@ func ClientKeyFromRSA(priv *rsa.PrivateKey) (jwk.Key, error) {
 	_ = k.Set(jwk.AlgorithmKey, jwa.RS256)
 	_ = k.Set(jwk.KeyUsageKey, jwk.ForSignature)
 	return k, nil
+}
+
+// ParsePrivateKey reads a client's private key as vendors keep it: a
+// private JWK (as 'keys new' writes it), or PEM: PKCS#1 ("RSA PRIVATE
+// KEY") or PKCS#8 ("PRIVATE KEY"), as Maskinporten's onboarding hands it
+// out. kid, when set, becomes the key's kid; otherwise a JWK keeps its own,
+// and a key without one gets its RFC 7638 thumbprint, the kid 'keys new'
+// gives and 'keys public' prints. Grants are RSA-signed (RS256, RS384,
+// RS512), so other key types are refused.
+func ParsePrivateKey(data []byte, kid string) (jwk.Key, error) {
+	data = bytes.TrimSpace(data)
+	var key jwk.Key
+	pemInput := bytes.HasPrefix(data, []byte("-----BEGIN "))
+	if pemInput {
+		k, err := jwk.ParseKey(data, jwk.WithPEM(true))
+		if err != nil {
+			return nil, fmt.Errorf("not a PEM key (want PKCS#1 RSA PRIVATE KEY or PKCS#8 PRIVATE KEY): %w", err)
+		}
+		key = k
+	} else {
+		k, err := jwk.ParseKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("not a JWK or a PEM key: %w", err)
+		}
+		key = k
+	}
+	if ok, _ := jwk.IsPrivateKey(key); !ok {
+		return nil, fmt.Errorf("this is a public key; grants are signed with the private key")
+	}
+	var rk rsa.PrivateKey
+	if key.KeyType() != jwa.RSA || key.Raw(&rk) != nil {
+		return nil, fmt.Errorf("this is a %s key; Maskinporten grants are signed with an RSA key (RS256, RS384 or RS512)", key.KeyType())
+	}
+	if pemInput {
+		// PEM has no members; give it those 'keys new' gives a JWK.
+		_ = key.Set(jwk.AlgorithmKey, jwa.RS256)
+		_ = key.Set(jwk.KeyUsageKey, jwk.ForSignature)
+	}
+	switch {
+	case kid != "":
+		if err := key.Set(jwk.KeyIDKey, kid); err != nil {
+			return nil, err
+		}
+	case key.KeyID() == "":
+		if err := jwk.AssignKeyID(key); err != nil {
+			return nil, err
+		}
+	}
+	return key, nil
+}
+
+// PrivatePEM encodes a private client key as PKCS#8 PEM ("PRIVATE
+// KEY"), the form of the mp-key.pem file Maskinporten's onboarding offers.
+// PEM carries no kid: grants signed with it use the thumbprint unless
+// given another.
+func PrivatePEM(priv jwk.Key) ([]byte, error) {
+	var raw any
+	if err := priv.Raw(&raw); err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(raw)
+	if err != nil {
+		return nil, fmt.Errorf("encode private key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
 // PublicJWKS is the public half of priv as a key set to register.
