@@ -52,7 +52,7 @@ func TestDiscoveryLikeMaskinporten(t *testing.T) {
 		"grant_types_supported":                            {md.GrantTypesSupported, {"urn:ietf:params:oauth:grant-type:jwt-bearer"}},
 		"token_endpoint_auth_methods_supported":            {md.TokenEndpointAuthMethodsSupported, {"private_key_jwt"}},
 		"token_endpoint_auth_signing_alg_values_supported": {md.TokenEndpointAuthSigningAlgsSupported, {"RS256", "RS384", "RS512"}},
-		"authorization_details_types_supported":            {md.AuthorizationDetailsTypesSupported, {"urn:altinn:systemuser", "urn:altinn:consent"}},
+		"authorization_details_types_supported":            {md.AuthorizationDetailsTypesSupported, {"urn:altinn:systemuser"}},
 	} {
 		if !slices.Equal(pair[0], pair[1]) {
 			t.Errorf("%s = %v, want %v", name, pair[0], pair[1])

@@ -117,10 +117,13 @@ type Discovery struct {
 	TokenEndpointAuthSigningAlgs       []string `json:"token_endpoint_auth_signing_alg_values_supported"`
 }
 
-// Discovery returns the authorization server metadata.
+// Discovery returns the authorization server metadata. It lists only
+// what /token accepts (TestDiscoveryOnlyWhatTokenSupports): Maskinporten
+// also lists urn:altinn:consent, which the emulator does not implement, so
+// a client that picked it from here would be refused with MP-301.
 func (s *Service) Discovery() Discovery {
 	return Discovery{
-		AuthorizationDetailsTypesSupported: []string{signing.AuthorizationDetailsSystemUser, "urn:altinn:consent"},
+		AuthorizationDetailsTypesSupported: []string{signing.AuthorizationDetailsSystemUser},
 		GrantTypesSupported:                []string{GrantType},
 		Issuer:                             s.set.Issuer,
 		JWKSURI:                            s.set.Issuer + "jwk",
