@@ -334,7 +334,8 @@ func (a *App) routes() http.Handler {
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),
-		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes())
+		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

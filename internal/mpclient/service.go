@@ -56,18 +56,29 @@ func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, rules ScopeRules
 }
 
 // checkScopeAccess turns the scopes org may not carry into validation
-// errors at base/<index>.
-func (s *Service) checkScopeAccess(ctx context.Context, org string, scopes []string, base string) ([]problem.ValidationError, error) {
-	if s.scopes == nil || len(scopes) == 0 {
+// errors at base/<index>. Scopes in kept (those a client already has)
+// are not checked again: a client keeps a scope whose access was
+// withdrawn, and /token refuses it.
+func (s *Service) checkScopeAccess(ctx context.Context, org string, scopes []string, base string, kept []string) ([]problem.ValidationError, error) {
+	if s.scopes == nil {
 		return nil, nil
 	}
-	refused, err := s.scopes.Refused(ctx, org, scopes)
+	var check []string
+	for _, sc := range scopes {
+		if !slices.Contains(kept, sc) {
+			check = append(check, sc)
+		}
+	}
+	if len(check) == 0 {
+		return nil, nil
+	}
+	refused, err := s.scopes.Refused(ctx, org, check)
 	if err != nil {
 		return nil, err
 	}
 	var errs []problem.ValidationError
 	for i, sc := range scopes {
-		if why, ok := refused[sc]; ok {
+		if why, ok := refused[sc]; ok && !slices.Contains(kept, sc) {
 			e := VldScopeAccess.At(fmt.Sprintf("%s/%d", base, i))
 			e.Detail = why
 			errs = append(errs, e)
@@ -147,13 +158,14 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	if len(errs) > 0 {
 		return Client{}, problem.Validation(errs...)
 	}
-	if errs, err := s.checkScopeAccess(ctx, in.OrgNo, in.Scopes, "/scopes"); err != nil {
+	if errs, err := s.checkScopeAccess(ctx, in.OrgNo, in.Scopes, "/scopes", nil); err != nil {
 		return Client{}, err
 	} else if len(errs) > 0 {
 		return Client{}, problem.Validation(errs...)
 	}
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
 	c := Client{ClientID: in.ClientID, OrgNo: in.OrgNo, Name: in.Name, Scopes: scopes, JWKS: keys,
+		IntegrationType: IntegrationMaskinporten, ApplicationType: ApplicationWeb, TokenEndpointAuthMethod: AuthPrivateKeyJWT,
 		JWKSUpdated: now, Created: now, LastUpdated: now}
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		if err := insertClient(ctx, q, c); err != nil {

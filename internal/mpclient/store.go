@@ -11,12 +11,14 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
-const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated`
+const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated,
+	description, integration_type, application_type, token_endpoint_auth_method`
 
 func scanClient(row pgx.Row) (Client, error) {
 	var c Client
 	var jwks []byte
-	if err := row.Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.Scopes, &jwks, &c.JWKSUpdated, &c.Created, &c.LastUpdated); err != nil {
+	if err := row.Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.Scopes, &jwks, &c.JWKSUpdated, &c.Created, &c.LastUpdated,
+		&c.Description, &c.IntegrationType, &c.ApplicationType, &c.TokenEndpointAuthMethod); err != nil {
 		return Client{}, db.Map(err)
 	}
 	if err := json.Unmarshal(jwks, &c.JWKS); err != nil {
@@ -62,10 +64,34 @@ func insertClient(ctx context.Context, q db.Querier, c Client) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-		c.ClientID, c.OrgNo, c.Name, c.Scopes, jwks, c.JWKSUpdated, c.Created, c.LastUpdated)
+	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+		c.ClientID, c.OrgNo, c.Name, c.Scopes, jwks, c.JWKSUpdated, c.Created, c.LastUpdated,
+		c.Description, c.IntegrationType, c.ApplicationType, c.TokenEndpointAuthMethod)
 	if err != nil {
 		return fmt.Errorf("insert client %q: %w", c.ClientID, db.Map(err))
+	}
+	return nil
+}
+
+// getClientForUpdate reads a client and locks its row for the rest of
+// the transaction.
+func getClientForUpdate(ctx context.Context, q db.Querier, clientID string) (Client, error) {
+	c, err := scanClient(q.QueryRow(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients WHERE client_id = $1 FOR UPDATE`, clientID))
+	if err != nil {
+		return Client{}, fmt.Errorf("client %q: %w", clientID, err)
+	}
+	return c, nil
+}
+
+// updateClient writes a client's name, description and scopes.
+func updateClient(ctx context.Context, q db.Querier, c Client) error {
+	tag, err := q.Exec(ctx, `UPDATE maskinporten_clients SET name = $2, description = $3, scopes = $4, last_updated = $5
+		WHERE client_id = $1`, c.ClientID, c.Name, c.Description, c.Scopes, c.LastUpdated)
+	if err != nil {
+		return fmt.Errorf("update client %q: %w", c.ClientID, db.Map(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("client %q: %w", c.ClientID, db.ErrNotFound)
 	}
 	return nil
 }

@@ -18,10 +18,11 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// beforeScopes is the last migration before the scope register's.
+// beforeScopes is the last migration before the scope register's and
+// the self-service API's (0060 scopes, 0061 the clients' new columns).
 const beforeScopes = 55
 
-// TestMigrationsDownAndUp: the scope migrations go down to the schema
+// TestMigrationsDownAndUp: the scope and self-service migrations go down to the schema
 // before them, with nothing of theirs left, and up again to the same seed.
 func TestMigrationsDownAndUp(t *testing.T) {
 	ctx := context.Background()
@@ -51,6 +52,15 @@ func TestMigrationsDownAndUp(t *testing.T) {
 		}
 		return n
 	}
+	hasColumn := func() bool {
+		t.Helper()
+		var ok bool
+		if err := sqlDB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
+			WHERE table_name = 'maskinporten_clients' AND column_name = 'integration_type')`).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
 	before := seeded()
 	if before == 0 {
 		t.Fatal("the migration seeds no scopes")
@@ -64,6 +74,9 @@ func TestMigrationsDownAndUp(t *testing.T) {
 			t.Errorf("%s is still there after down", n)
 		}
 	}
+	if hasColumn() {
+		t.Error("maskinporten_clients.integration_type is still there after down")
+	}
 	if err := m.Up(); err != nil {
 		t.Fatalf("up: %v", err)
 	}
@@ -71,6 +84,9 @@ func TestMigrationsDownAndUp(t *testing.T) {
 		if !exists(n) {
 			t.Errorf("%s is missing after up", n)
 		}
+	}
+	if !hasColumn() {
+		t.Error("maskinporten_clients.integration_type is missing after up")
 	}
 	if after := seeded(); after != before {
 		t.Fatalf("%d scopes after down and up, %d before", after, before)

@@ -1,0 +1,240 @@
+package mpclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// What every client the emulator has is: a Maskinporten integration, a
+// web application, authenticated with a signed JWT grant.
+const (
+	IntegrationMaskinporten = "maskinporten"
+	ApplicationWeb          = "web"
+	AuthPrivateKeyJWT       = "private_key_jwt"
+	GrantJWTBearer          = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+)
+
+// Registration is a client as Digdir's self-service API reads and writes
+// it (/api/v1/clients). client_id, client_orgno, created and last_updated
+// are the server's; a body's values for them are ignored, except a
+// client_orgno naming another organisation, which is refused.
+type Registration struct {
+	ClientID                string    `json:"client_id"`
+	ClientName              string    `json:"client_name"`
+	Description             string    `json:"description"`
+	IntegrationType         string    `json:"integration_type"`
+	ApplicationType         string    `json:"application_type"`
+	TokenEndpointAuthMethod string    `json:"token_endpoint_auth_method"`
+	GrantTypes              []string  `json:"grant_types"`
+	Scopes                  []string  `json:"scopes"`
+	ClientOrgNo             string    `json:"client_orgno"`
+	Created                 time.Time `json:"created"`
+	LastUpdated             time.Time `json:"last_updated"`
+}
+
+// AsRegistration is c in the self-service API's shape.
+func AsRegistration(c Client) Registration {
+	return Registration{ClientID: c.ClientID, ClientName: c.Name, Description: c.Description,
+		IntegrationType: c.IntegrationType, ApplicationType: c.ApplicationType,
+		TokenEndpointAuthMethod: c.TokenEndpointAuthMethod, GrantTypes: []string{GrantJWTBearer},
+		Scopes: c.Scopes, ClientOrgNo: c.OrgNo, Created: c.Created, LastUpdated: c.LastUpdated}
+}
+
+// KeySet is a client's keys as the self-service API answers them.
+type KeySet struct {
+	Keys        []json.RawMessage `json:"keys"`
+	Created     time.Time         `json:"created"`
+	LastUpdated time.Time         `json:"last_updated"`
+}
+
+// Validation errors of the self-service client API.
+var (
+	vldIntegration = problem.ValidationDescriptor{Code: "SIM.VLD-00320", Title: "integration_type must be maskinporten: the emulator has only Maskinporten clients."}
+	vldAuthMethod  = problem.ValidationDescriptor{Code: "SIM.VLD-00321", Title: "token_endpoint_auth_method must be private_key_jwt."}
+	vldAppType     = problem.ValidationDescriptor{Code: "SIM.VLD-00322", Title: "application_type must be web for a Maskinporten client."}
+	vldGrantTypes  = problem.ValidationDescriptor{Code: "SIM.VLD-00323", Title: "grant_types must be [urn:ietf:params:oauth:grant-type:jwt-bearer] for a Maskinporten client."}
+	vldOwnOrg      = problem.ValidationDescriptor{Code: "SIM.VLD-00324", Title: "client_orgno must be the organisation of the token (supplier registrations are not emulated)."}
+	vldDescr       = problem.ValidationDescriptor{Code: "SIM.VLD-00325", Title: "description must be at most 500 characters."}
+	vldClientName  = problem.ValidationDescriptor{Code: "SIM.VLD-00326", Title: "client_name is required (at most 200 characters)."}
+	vldFixedType   = problem.ValidationDescriptor{Code: "SIM.VLD-00327", Title: "integration_type cannot be changed after creation."}
+)
+
+// errNoClient is the answer for another organisation's client as for an
+// unknown one: a client id says nothing to whoever does not own it.
+func errNoClient(id, org string) error {
+	return problem.NotFound.WithDetail("organisation %s has no client %q", org, id)
+}
+
+// checkRegistration validates a self-service body for org and returns its
+// scopes deduplicated.
+func checkRegistration(org string, in Registration) ([]string, []problem.ValidationError) {
+	var errs []problem.ValidationError
+	if in.IntegrationType != IntegrationMaskinporten {
+		errs = append(errs, vldIntegration.At("/integration_type"))
+	}
+	if in.TokenEndpointAuthMethod != "" && in.TokenEndpointAuthMethod != AuthPrivateKeyJWT {
+		errs = append(errs, vldAuthMethod.At("/token_endpoint_auth_method"))
+	}
+	if in.ApplicationType != "" && in.ApplicationType != ApplicationWeb {
+		errs = append(errs, vldAppType.At("/application_type"))
+	}
+	if in.GrantTypes != nil && !slices.Equal(in.GrantTypes, []string{GrantJWTBearer}) {
+		errs = append(errs, vldGrantTypes.At("/grant_types"))
+	}
+	if in.ClientOrgNo != "" && in.ClientOrgNo != org {
+		errs = append(errs, vldOwnOrg.At("/client_orgno"))
+	}
+	if in.ClientName == "" || len(in.ClientName) > 200 {
+		errs = append(errs, vldClientName.At("/client_name"))
+	}
+	if len(in.Description) > 500 {
+		errs = append(errs, vldDescr.At("/description"))
+	}
+	scopes := []string{}
+	for i, sc := range in.Scopes {
+		if !ValidScope(sc) {
+			errs = append(errs, VldScope.At(fmt.Sprintf("/scopes/%d", i)))
+			continue
+		}
+		if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	return scopes, errs
+}
+
+// OrgClients lists org's clients.
+func (s *Service) OrgClients(ctx context.Context, org string) ([]Client, error) {
+	return listClients(ctx, s.pool, org)
+}
+
+// OrgClient reads one of org's clients; another organisation's is not
+// found.
+func (s *Service) OrgClient(ctx context.Context, org, id string) (Client, error) {
+	c, err := getClient(ctx, s.pool, id)
+	if errors.Is(err, db.ErrNotFound) || err == nil && c.OrgNo != org {
+		return Client{}, errNoClient(id, org)
+	}
+	return c, err
+}
+
+// Register creates a client for org from a self-service body: the id is
+// generated, the scopes must be ones org may use, and it starts with no
+// keys.
+func (s *Service) Register(ctx context.Context, org string, in Registration) (Client, error) {
+	scopes, errs := checkRegistration(org, in)
+	if len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", nil); err != nil {
+		return Client{}, err
+	} else if len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	now := s.clock.Now().UTC().Truncate(time.Microsecond)
+	c := Client{ClientID: uuid.NewString(), OrgNo: org, Name: in.ClientName, Description: in.Description,
+		IntegrationType: IntegrationMaskinporten, ApplicationType: ApplicationWeb, TokenEndpointAuthMethod: AuthPrivateKeyJWT,
+		Scopes: scopes, JWKS: JWKS{Keys: []json.RawMessage{}}, JWKSUpdated: now, Created: now, LastUpdated: now}
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		if err := insertClient(ctx, q, c); err != nil {
+			return err
+		}
+		return notifyClient(ctx, q, c.ClientID)
+	})
+	if err != nil {
+		return Client{}, err
+	}
+	return c, nil
+}
+
+// UpdateRegistration replaces the name, description and scopes of one of
+// org's clients. A scope the client gains must be one org may use; one it
+// already has stays even if access to it was since withdrawn (/token
+// refuses that scope, the rest of the client is still org's to change).
+func (s *Service) UpdateRegistration(ctx context.Context, org, id string, in Registration) (Client, error) {
+	scopes, errs := checkRegistration(org, in)
+	if len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	var out Client
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		cur, err := getClientForUpdate(ctx, q, id)
+		if errors.Is(err, db.ErrNotFound) || err == nil && cur.OrgNo != org {
+			return errNoClient(id, org)
+		}
+		if err != nil {
+			return err
+		}
+		if in.IntegrationType != cur.IntegrationType {
+			return problem.Validation(vldFixedType.At("/integration_type"))
+		}
+		if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", cur.Scopes); err != nil {
+			return err
+		} else if len(errs) > 0 {
+			return problem.Validation(errs...)
+		}
+		cur.Name, cur.Description, cur.Scopes = in.ClientName, in.Description, scopes
+		cur.LastUpdated = s.clock.Now().UTC().Truncate(time.Microsecond)
+		if err := updateClient(ctx, q, cur); err != nil {
+			return err
+		}
+		out = cur
+		return notifyClient(ctx, q, id)
+	})
+	return out, err
+}
+
+// DeleteOrgClient deletes one of org's clients.
+func (s *Service) DeleteOrgClient(ctx context.Context, org, id string) error {
+	if _, err := s.OrgClient(ctx, org, id); err != nil {
+		return err
+	}
+	return s.DeleteClient(ctx, id)
+}
+
+// ReplaceOrgKeys replaces the key set of one of org's clients, checking
+// each key as the self-service API does (alg and use are required).
+func (s *Service) ReplaceOrgKeys(ctx context.Context, org, id string, set JWKS) (Client, error) {
+	if _, err := s.OrgClient(ctx, org, id); err != nil {
+		return Client{}, err
+	}
+	if errs := requireAlgUse(set); len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	return s.ReplaceKeys(ctx, id, set)
+}
+
+// AsKeySet is c's keys in the self-service API's shape.
+func AsKeySet(c Client) KeySet {
+	return KeySet{Keys: c.JWKS.Keys, Created: c.JWKSUpdated, LastUpdated: c.JWKSUpdated}
+}
+
+// requireAlgUse: the self-service API wants every key to say its alg and
+// use (the control API takes keys without them).
+func requireAlgUse(set JWKS) []problem.ValidationError {
+	var errs []problem.ValidationError
+	for i, raw := range set.Keys {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			continue // validateJWKS says what is wrong
+		}
+		for _, member := range []string{"kty", "alg", "use", "e", "n"} {
+			if _, ok := m[member]; !ok {
+				e := vldKeys.At(fmt.Sprintf("/keys/%d", i))
+				e.Detail = "each key must have kty, alg, use, e and n; " + member + " is missing"
+				errs = append(errs, e)
+				break
+			}
+		}
+	}
+	return errs
+}
