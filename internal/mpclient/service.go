@@ -55,6 +55,15 @@ func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, rules ScopeRules
 	return &Service{pool: pool, clock: clk, log: log, cache: newClientCache(clk), scopes: rules}
 }
 
+// RefusedScopes returns, for each of scopes org's clients may not carry,
+// the reason in words (seed files check their clients with it).
+func (s *Service) RefusedScopes(ctx context.Context, org string, scopes []string) (map[string]string, error) {
+	if s.scopes == nil || len(scopes) == 0 {
+		return nil, nil
+	}
+	return s.scopes.Refused(ctx, org, scopes)
+}
+
 // checkScopeAccess turns the scopes org may not carry into validation
 // errors at base/<index>. Scopes in kept (those a client already has)
 // are not checked again: a client keeps a scope whose access was

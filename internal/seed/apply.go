@@ -501,6 +501,18 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		case !notFound(err):
 			return nil, err
 		}
+		if a == create || a == update {
+			// The client may carry only scopes its organisation may use.
+			refused, err := d.Clients.RefusedScopes(ctx, c.OrgNo, nc.Scopes)
+			if err != nil {
+				return nil, err
+			}
+			for j, sc := range c.Scopes {
+				if why, ok := refused[sc]; ok {
+					bad("%s.scopes[%d]: %s", at, j, why)
+				}
+			}
+		}
 		p.clients, p.cliAct = append(p.clients, nc), append(p.cliAct, a)
 	}
 

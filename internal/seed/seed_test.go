@@ -303,6 +303,8 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		// Only the database knows these.
 		{"unknown resource", `rights: [kravogbetaling]`, `rights: [no-such-resource]`, `systems[0].rights[0]: no resource "no-such-resource"`},
 		{"client of another org", `clientId: seed-test-client`, `clientId: taken-client`, "clients[0].clientId: client taken-client already belongs to organisation 991825827"},
+		{"scope not granted", `scopes: [skatteetaten:kravogbetalinger]`, `scopes: [skatteetaten:kravogbetalinger, altinn:serviceowner]`, "clients[0].scopes[1]: organisation 315555000 has not been granted access to the scope altinn:serviceowner"},
+		{"unknown altinn scope", `scopes: [skatteetaten:kravogbetalinger]`, `scopes: [altinn:no/such.scope]`, "clients[0].scopes[0]: no active scope altinn:no/such.scope exists"},
 		{"unknown system user org", `{system: 315555000_test, org: "315555019"}`, `{system: 315555000_test, org: "310385980", approvedBy: "23085784161"}`, "systemUsers[0].approvedBy: 23085784161 may not manage access for 310385980"},
 		{"nobody to approve", `  - {org: "315555019", role: DAGL, person: "23085784161"}`, `  - {org: "315555019", role: REGN, holderOrg: "315555000"}`, "systemUsers[0]: nobody may approve for 315555019"},
 		{"right the system lacks", `{system: 315555000_test, org: "315555019"}`, `{system: 315555000_test, org: "315555019", rights: [ske-mva-melding]}`, "systemUsers[0].rights[0]: system 315555000_test has no right on ske-mva-melding"},
