@@ -230,7 +230,8 @@ func (a *App) wire(ctx context.Context) error {
 
 	// simpages: the /sim/ pages over the same services and the call log.
 	pages, err := simpages.New(simpages.Deps{Web: a.webFS(), Dev: a.Config.Dev, Log: a.Log, Clock: a.Clock,
-		Clients: a.Clients, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers, Calls: a.Calls})
+		Clients: a.Clients, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers, Calls: a.Calls,
+		Grants: a.Maskinporten, Tokens: a.Signing})
 	if err != nil {
 		return err
 	}

@@ -38,54 +38,188 @@ const keyLifetime = 365 * 24 * time.Hour
 // purgeEvery: every this many grants an instance deletes expired jtis.
 const purgeEvery = 256
 
-// ValidateGrant checks a token request in Maskinporten's order and returns
-// the validated grant. It never signs. A *Error is the client's fault
-// (400 with Maskinporten's error); any other error is ours.
+// ValidateGrant checks a token request in Maskinporten's order (the rules
+// of grantRules) and returns the validated grant. It never signs. A *Error
+// is the client's fault (400 with Maskinporten's error); any other error
+// is ours.
 func (s *Service) ValidateGrant(ctx context.Context, req TokenRequest) (Grant, error) {
-	if e := checkForm(req); e != nil {
-		return Grant{}, e
+	run := grantRun{req: req, now: s.clock.Now()}
+	for i := range grantRules {
+		if err := grantRules[i].check(ctx, s, &run); err != nil {
+			return Grant{}, err
+		}
 	}
-	a, e := parseAssertion(req.Assertion)
-	if e != nil {
-		return Grant{}, e
+	return run.g, nil
+}
+
+// Rule is one check /token makes of a grant.
+type Rule struct {
+	// Name is the rule's short name; About says what it checks and the
+	// Maskinporten codes a failure answers with.
+	Name, About string
+}
+
+// The outcomes of a rule in a GrantReport.
+const (
+	RulePassed  = "pass"
+	RuleFailed  = "fail"
+	RuleSkipped = "skip"
+)
+
+// RuleResult is how a grant fared against one rule.
+type RuleResult struct {
+	Rule
+	Outcome string
+	// Err is the error /token answers when this rule fails.
+	Err *Error
+	// Note says why a rule was skipped (the rule it needs failed), or
+	// what went wrong on our side when the check itself failed.
+	Note string
+}
+
+// GrantReport is every rule's result for one grant, in /token's order.
+type GrantReport struct {
+	Rules []RuleResult
+	// Client is the client the grant's iss names, when it is one.
+	Client *mpclient.Client
+	// Grant is the validated grant when every rule passed.
+	Grant *Grant
+}
+
+// ExplainGrant checks an assertion with every rule /token applies and
+// reports each one: passed, failed with the error /token would answer,
+// or skipped because a rule it needs failed (where /token stops at the
+// first failure, this goes on with every rule that can still be checked).
+// It changes nothing: the jti is looked up, never recorded, and no token
+// is issued.
+func (s *Service) ExplainGrant(ctx context.Context, assertion string) GrantReport {
+	run := grantRun{req: TokenRequest{GrantType: GrantType, Assertion: assertion}, now: s.clock.Now(), dryRun: true}
+	var rep GrantReport
+	outcome := map[string]string{}
+	for _, r := range grantRules {
+		res := RuleResult{Rule: r.Rule, Outcome: RulePassed}
+		for _, need := range r.needs {
+			if outcome[need] != RulePassed {
+				res.Outcome, res.Note = RuleSkipped, "not checked: it needs the rule "+need+", which did not pass"
+				break
+			}
+		}
+		if res.Outcome == RulePassed {
+			if err := r.check(ctx, s, &run); err != nil {
+				res.Outcome = RuleFailed
+				if !errors.As(err, &res.Err) {
+					res.Note = "could not be checked: " + err.Error()
+				}
+			}
+		}
+		if r.Name == ruleClient && res.Outcome == RulePassed {
+			c := run.client
+			rep.Client = &c
+		}
+		outcome[r.Name] = res.Outcome
+		rep.Rules = append(rep.Rules, res)
 	}
-	client, err := s.checkClient(ctx, a)
-	if err != nil {
-		return Grant{}, err
+	if len(rep.Rules) > 0 && !slices.ContainsFunc(rep.Rules, func(r RuleResult) bool { return r.Outcome != RulePassed }) {
+		g := run.g
+		rep.Grant = &g
 	}
-	now := s.clock.Now()
-	key, e := s.checkKey(client, a, now)
-	if e != nil {
-		return Grant{}, e
+	return rep
+}
+
+// grantRun is one pass over the rules: the request and what the rules
+// found so far.
+type grantRun struct {
+	req    TokenRequest
+	now    time.Time
+	dryRun bool // ExplainGrant: nothing recorded
+	a      *assertion
+	client mpclient.Client
+	key    clientKey
+	exp    time.Time
+	g      Grant
+}
+
+type grantRule struct {
+	Rule
+	// needs names the rules whose findings this one uses.
+	needs []string
+	check func(ctx context.Context, s *Service, run *grantRun) error
+}
+
+const (
+	ruleForm    = "form"
+	ruleJWT     = "jwt"
+	ruleClient  = "client"
+	ruleKey     = "key"
+	ruleSig     = "signature"
+	ruleAud     = "audience"
+	ruleTimes   = "lifetime"
+	ruleReplay  = "single use"
+	ruleScopes  = "scopes"
+	ruleAccess  = "scope access"
+	ruleClaims  = "optional claims"
+	ruleDetails = "authorization_details"
+)
+
+// grantRules are the checks of a grant in the order Maskinporten makes
+// them; ValidateGrant stops at the first that fails.
+var grantRules = []grantRule{
+	{Rule{ruleForm, "grant_type is " + GrantType + " and an assertion is sent"}, nil,
+		func(_ context.Context, _ *Service, run *grantRun) error { return orNil(checkForm(run.req)) }},
+	{Rule{ruleJWT, "the assertion is one compact signed JWT (no whitespace, not a JWE) whose header and claims are JSON objects, with an alg, a string kid and a well-formed x5c (MP-011, MP-123)"}, []string{ruleForm},
+		func(_ context.Context, _ *Service, run *grantRun) error {
+			a, e := parseAssertion(run.req.Assertion)
+			run.a = a
+			return orNil(e)
+		}},
+	{Rule{ruleClient, "iss names a registered client (MP-100)"}, []string{ruleJWT},
+		func(ctx context.Context, s *Service, run *grantRun) (err error) {
+			run.client, err = s.checkClient(ctx, run.a)
+			return err
+		}},
+	{Rule{ruleKey, "the header's kid (not x5c, no crit) names one of that client's registered keys, posted less than a year ago (MP-100, MP-120, MP-121)"}, []string{ruleClient},
+		func(_ context.Context, s *Service, run *grantRun) error {
+			k, e := s.checkKey(run.client, run.a, run.now)
+			run.key = k
+			return orNil(e)
+		}},
+	{Rule{ruleSig, "the signature verifies with that key, by RS256, RS384 or RS512 (never none or HMAC) and the key's own alg (MP-124)"}, []string{ruleKey},
+		func(_ context.Context, _ *Service, run *grantRun) error { return orNil(checkSignature(run.a, run.key)) }},
+	{Rule{ruleAud, "aud is one value: this Maskinporten's issuer, with or without the trailing slash (MP-110)"}, []string{ruleJWT},
+		func(_ context.Context, s *Service, run *grantRun) error { return orNil(s.checkAudience(run.a)) }},
+	{Rule{ruleTimes, "iat and exp are numbers of seconds; iat is not ahead of the clock, exp has not passed, exp - iat is 0 to 120 s, nbf (if sent) is reached, each with the clock skew allowed (MP-130)"}, []string{ruleJWT},
+		func(_ context.Context, s *Service, run *grantRun) error {
+			exp, e := s.checkTimes(run.a, run.now)
+			run.exp = exp
+			return orNil(e)
+		}},
+	{Rule{ruleReplay, "the jti (or, without one, the whole assertion) was not used before by this client (MP-012)"}, []string{ruleClient, ruleTimes},
+		func(ctx context.Context, s *Service, run *grantRun) error {
+			return s.checkReplay(ctx, run.client, run.a, run.exp, run.now, run.dryRun)
+		}},
+	{Rule{ruleScopes, "scope names at least one scope, each registered on the client (MP-200)"}, []string{ruleClient},
+		func(_ context.Context, _ *Service, run *grantRun) error {
+			scopes, e := checkScopes(run.client, run.a)
+			run.g = Grant{Client: run.client, Scopes: scopes, KeyID: run.a.header.Kid.V}
+			return orNil(e)
+		}},
+	{Rule{ruleAccess, "the client's organisation may still use each scope: it exists and is active, allows Maskinporten, and is its own, open to all or granted to it by the scope's owner (MP-200, MP-201, MP-250)"}, []string{ruleScopes},
+		func(ctx context.Context, s *Service, run *grantRun) error { return s.checkScopeAccess(ctx, run.client, run.g.Scopes) }},
+	{Rule{ruleClaims, "resource is an array of absolute URIs, pid a national identity number; consumer_org and iss_onbehalfof (delegations and onbehalfof clients) are not emulated and refused (MP-011, MP-251, MP-100)"}, []string{ruleClient, ruleScopes},
+		func(_ context.Context, _ *Service, run *grantRun) error { return orNil(checkOptionalClaims(run.client, run.a, &run.g)) }},
+	{Rule{ruleDetails, "authorization_details, when sent, is one urn:altinn:systemuser element naming the customer, and that customer has an active system user for the client's system and external ref (MP-301, MP-302, MP-303)"}, []string{ruleClient},
+		func(ctx context.Context, s *Service, run *grantRun) error {
+			return s.checkAuthorizationDetails(ctx, run.client, run.a, &run.g)
+		}},
+}
+
+// orNil returns e as an error, and a nil *Error as a nil error (not an
+// error holding a nil pointer).
+func orNil(e *Error) error {
+	if e == nil {
+		return nil
 	}
-	if e := checkSignature(a, key); e != nil {
-		return Grant{}, e
-	}
-	if e := s.checkAudience(a); e != nil {
-		return Grant{}, e
-	}
-	exp, e := s.checkTimes(a, now)
-	if e != nil {
-		return Grant{}, e
-	}
-	if err := s.checkReplay(ctx, client, a, exp, now); err != nil {
-		return Grant{}, err
-	}
-	scopes, e := checkScopes(client, a)
-	if e != nil {
-		return Grant{}, e
-	}
-	if err := s.checkScopeAccess(ctx, client, scopes); err != nil {
-		return Grant{}, err
-	}
-	g := Grant{Client: client, Scopes: scopes, KeyID: a.header.Kid.V}
-	if e := checkOptionalClaims(client, a, &g); e != nil {
-		return Grant{}, e
-	}
-	if err := s.checkAuthorizationDetails(ctx, client, a, &g); err != nil {
-		return Grant{}, err
-	}
-	return g, nil
+	return e
 }
 
 // checkForm: the grant type and the assertion parameter.
@@ -283,7 +417,9 @@ func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // checkReplay: the grant's jti has not been used by this client before.
 // Without a jti (common client libraries send none) the assertion itself
 // is the key, so the same assertion still cannot be used twice.
-func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *assertion, exp, now time.Time) error {
+//
+// With dryRun (ExplainGrant) the jti is only looked up, never recorded.
+func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *assertion, exp, now time.Time, dryRun bool) error {
 	jti := a.claims.jti.V
 	if a.claims.jti.Err != nil {
 		return errClaim("MP-011", "Invalid JWT claim jti: it must be a string.")
@@ -292,14 +428,22 @@ func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *asserti
 		sum := sha256.Sum256([]byte(a.raw))
 		jti = "assertion-sha256:" + base64.RawURLEncoding.EncodeToString(sum[:])
 	}
-	fresh, err := recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.set.Skew))
+	var fresh bool
+	var err error
+	if dryRun {
+		var used bool
+		used, err = jtiUsed(ctx, s.pool, c.ClientID, jti)
+		fresh = !used
+	} else {
+		fresh, err = recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.set.Skew))
+	}
 	if err != nil {
 		return err
 	}
 	if !fresh {
 		return errClaim("MP-012", "Grant is used before: this jti (or, without jti, this exact assertion) was already used by client %q.", c.ClientID)
 	}
-	if s.grants.Add(1)%purgeEvery == 0 {
+	if !dryRun && s.grants.Add(1)%purgeEvery == 0 {
 		if err := purgeJTIs(ctx, s.pool, now.Add(-s.set.Skew)); err != nil {
 			s.log.Warn("purge expired jtis", "err", err)
 		}

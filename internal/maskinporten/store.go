@@ -30,3 +30,15 @@ func purgeJTIs(ctx context.Context, q db.Querier, before time.Time) error {
 	_, err := q.Exec(ctx, `DELETE FROM maskinporten_jti WHERE expires < $1`, before)
 	return db.Map(err)
 }
+
+// jtiUsed reports whether (client, jti) is recorded, recording nothing
+// (ExplainGrant). An expired row not yet purged still counts, as it does
+// for recordJTI.
+func jtiUsed(ctx context.Context, q db.Querier, clientID, jti string) (bool, error) {
+	var used bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM maskinporten_jti WHERE client_id = $1 AND jti = $2)`, clientID, jti).Scan(&used)
+	if err != nil {
+		return false, fmt.Errorf("look up jti: %w", db.Map(err))
+	}
+	return used, nil
+}

@@ -21,6 +21,10 @@ func (s *Service) Routes() []route.Route {
 			Tag: tag, Summary: "State at a glance: clients, systems, requests by status, system users, delegations, the last calls"},
 		{Method: "GET", Path: "/sim/calls", Guard: route.AdminPage, Handler: s.handle(s.calls),
 			Tag: tag, Summary: "The last /token and PDP calls of this instance with outcome and reason (?kind=token|decision, ?client=)"},
+		{Method: "GET", Path: "/sim/debugger", Guard: route.AdminPage, Handler: s.handle(s.debugger),
+			Tag: tag, Summary: "Token and grant debugger: a form to paste a JWT"},
+		{Method: "POST", Path: "/sim/debugger", Guard: route.AdminPage, Handler: s.handle(s.debugger),
+			Tag: tag, Summary: "Decode, verify and explain a pasted token or grant (form field jwt; as=auto|grant|token); changes nothing", Body: "form"},
 	}
 }
 

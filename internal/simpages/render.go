@@ -15,7 +15,7 @@ import (
 // pageNames are the pages; each is web/templates/sim/<name>.tmpl defining
 // "content", laid out by web/templates/sim/layout.tmpl, with the shared
 // partials web/templates/sim/_*.tmpl.
-var pageNames = []string{"overview", "calls"}
+var pageNames = []string{"overview", "calls", "debugger"}
 
 type templates struct {
 	fsys  fs.FS

@@ -63,6 +63,8 @@ type Deps struct {
 	Requests    Requests
 	SystemUsers SystemUsers
 	Calls       CallLog
+	Grants      Grants
+	Tokens      Tokens
 }
 
 // Service renders the pages.
