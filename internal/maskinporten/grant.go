@@ -204,9 +204,13 @@ var grantRules = []grantRule{
 			return orNil(e)
 		}},
 	{Rule{ruleAccess, "the client's organisation may still use each scope: it exists and is active, allows Maskinporten, and is its own, open to all or granted to it by the scope's owner (MP-200, MP-201, MP-250)"}, []string{ruleScopes},
-		func(ctx context.Context, s *Service, run *grantRun) error { return s.checkScopeAccess(ctx, run.client, run.g.Scopes) }},
+		func(ctx context.Context, s *Service, run *grantRun) error {
+			return s.checkScopeAccess(ctx, run.client, run.g.Scopes)
+		}},
 	{Rule{ruleClaims, "resource is an array of absolute URIs, pid a national identity number; consumer_org and iss_onbehalfof (delegations and onbehalfof clients) are not emulated and refused (MP-011, MP-251, MP-100)"}, []string{ruleClient, ruleScopes},
-		func(_ context.Context, _ *Service, run *grantRun) error { return orNil(checkOptionalClaims(run.client, run.a, &run.g)) }},
+		func(_ context.Context, _ *Service, run *grantRun) error {
+			return orNil(checkOptionalClaims(run.client, run.a, &run.g))
+		}},
 	{Rule{ruleDetails, "authorization_details, when sent, is one urn:altinn:systemuser element naming the customer, and that customer has an active system user for the client's system and external ref (MP-301, MP-302, MP-303)"}, []string{ruleClient},
 		func(ctx context.Context, s *Service, run *grantRun) error {
 			return s.checkAuthorizationDetails(ctx, run.client, run.a, &run.g)

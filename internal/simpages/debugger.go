@@ -232,11 +232,11 @@ func compact(b []byte) string {
 // reads in each and what it wants; the rules themselves are
 // maskinporten's (the grant report) and signing's (a token's check).
 var headerAbout = map[string]string{
-	"alg": "Signature algorithm. Grants: RS256, RS384 or RS512 (never none or HMAC). Our tokens: the signing key's (RS256 or ES256).",
-	"kid": "Key id. Grants: one of the client's registered keys. Our tokens: one of our keys in /jwk (Maskinporten) or Altinn's OpenID JWKS.",
-	"typ": "Media type; JWT. Not checked.",
-	"x5c": "Certificate chain, for clients without registered keys; altinn-sim clients always have keys, so a grant with x5c is refused (MP-100).",
-	"x5t": "Thumbprint of the signing key's certificate. Not checked.",
+	"alg":  "Signature algorithm. Grants: RS256, RS384 or RS512 (never none or HMAC). Our tokens: the signing key's (RS256 or ES256).",
+	"kid":  "Key id. Grants: one of the client's registered keys. Our tokens: one of our keys in /jwk (Maskinporten) or Altinn's OpenID JWKS.",
+	"typ":  "Media type; JWT. Not checked.",
+	"x5c":  "Certificate chain, for clients without registered keys; altinn-sim clients always have keys, so a grant with x5c is refused (MP-100).",
+	"x5t":  "Thumbprint of the signing key's certificate. Not checked.",
 	"crit": "Critical extensions; none is understood, so a JWT with crit is refused.",
 }
 
