@@ -31,7 +31,7 @@ var errorDocs = map[string]errorDoc{
 		Fix:  "Make a new grant, with a new random jti, for every token request."},
 	"MP-100": {Error: codeInvalidGrant, Title: "Client authentication failed",
 		What: "The client could not be identified: the grant's iss is not a known client id, or the header names no key of that client (an unknown kid, both kid and x5c, or neither).",
-		Fix:  "Set iss to your client id and put the kid of one of its registered keys in the header; in altinn-sim, create clients and keys with POST /sim/api/v1/clients or a seed file."},
+		Fix:  "Set iss to your client id and put the kid of one of its registered keys in the header; in altinn-sim, create clients and keys with the self-service API (POST /api/v1/clients and .../jwks), POST /sim/api/v1/clients or a seed file."},
 	"MP-110": {Error: codeInvalidGrant, Title: "Invalid JWT claim aud",
 		What: "The grant's aud is not this Maskinporten's issuer.",
 		Fix:  "Set aud to the issuer from /.well-known/oauth-authorization-server (the emulator's public URL with a trailing slash)."},
