@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/config"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/scopes"
@@ -126,5 +128,52 @@ func TestTokenRefusesWithdrawnAccess(t *testing.T) {
 	st, out = token(scope, "test:read")
 	if st != 400 || out["error"] != "invalid_scope" || out["error_uri"] != s.URL+"/errors/MP-200" {
 		t.Fatalf("inactive: %d %v", st, out)
+	}
+}
+
+// TestWithdrawalReachesEveryInstance: a withdrawal answered by one
+// instance is refused at once by another's /token (its verdict cache is
+// emptied before the withdrawal answers), and a new grant is seen there
+// as fast.
+func TestWithdrawalReachesEveryInstance(t *testing.T) {
+	dbURL := dbtest.NewURL(t)
+	shared := func(c *config.Config) { c.PublicURL = "http://altinn-sim.scopes.test" }
+	a := apptest.StartOn(t, dbURL, shared)
+	b := apptest.StartOn(t, dbURL, shared)
+	ctx := t.Context()
+	const scope = "altinn:serviceowner/instances.write"
+	if _, err := a.Scopes.GrantAccess(ctx, digdir, scope, customer); err != nil {
+		t.Fatal(err)
+	}
+	key, err := mpgrant.NewClientKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, _ := mpgrant.PublicJWKS(key)
+	if st := a.DoJSON(t, "POST", "/sim/api/v1/clients", "", map[string]any{"clientId": "two-instances", "orgNo": customer, "scopes": []string{scope}, "jwks": jwks}, nil); st != 201 {
+		t.Fatalf("client: %d", st)
+	}
+	tokenAtB := func() int {
+		t.Helper()
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: "two-instances", Audience: "http://altinn-sim.scopes.test/", Scopes: []string{scope}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _, _ := b.Do(t, "POST", "/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}})
+		return st
+	}
+	for range 3 {
+		if st := tokenAtB(); st != 200 {
+			t.Fatalf("granted, at B: %d", st)
+		}
+		if _, err := a.Scopes.WithdrawAccess(ctx, digdir, scope, customer); err != nil {
+			t.Fatal(err)
+		}
+		if st := tokenAtB(); st != 400 {
+			t.Fatalf("withdrawn at A, token at B: %d", st)
+		}
+		if _, err := a.Scopes.GrantAccess(ctx, digdir, scope, customer); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
