@@ -183,7 +183,7 @@ func (a *App) wire(ctx context.Context) error {
 	// mpclient: Maskinporten's clients, which may carry only the scopes
 	// their organisation may use. The client cache is used while the
 	// listener is connected.
-	a.Clients = mpclient.New(a.Pool, a.Clock, a.Log, a.Scopes)
+	a.Clients = mpclient.New(a.Pool, a.Clock, a.Scopes)
 	a.Clients.Listen(listener)
 
 	// resources and registry.

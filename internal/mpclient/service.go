@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"slices"
 	"time"
@@ -31,7 +30,6 @@ import (
 type Service struct {
 	pool   *pgxpool.Pool
 	clock  clock.Clock
-	log    *slog.Logger
 	cache  *cache.Cache[string, Client]
 	scopes ScopeRules
 }
@@ -45,14 +43,11 @@ type ScopeRules interface {
 // New builds the client register. Its cache is used only while Listen's
 // connection is up. With rules nil every scope is allowed (tests of the
 // register alone).
-func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, rules ScopeRules) *Service {
-	if log == nil {
-		log = slog.Default()
-	}
+func New(pool *pgxpool.Pool, clk clock.Clock, rules ScopeRules) *Service {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, log: log, cache: newClientCache(clk), scopes: rules}
+	return &Service{pool: pool, clock: clk, cache: newClientCache(clk), scopes: rules}
 }
 
 // RefusedScopes returns, for each of scopes org's clients may not carry,
