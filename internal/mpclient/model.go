@@ -25,7 +25,8 @@ type Client struct {
 	LastUpdated             time.Time `json:"lastUpdated"`
 }
 
-// JWKS is a client's public key set as posted, each key kept verbatim.
+// JWKS is a client's public key set as posted, each key kept member for
+// member (read back from jsonb, its members may come in another order).
 type JWKS struct {
 	Keys []json.RawMessage `json:"keys"`
 }

@@ -243,7 +243,8 @@ var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
 // validateJWKS checks a client key set as Maskinporten's self-service API
 // does: at most five public RSA keys of at least 2048 bits, each with a
 // unique kid of the allowed characters, alg RS256/384/512 and use sig when
-// given. Keys are stored as posted.
+// given. Keys are kept as posted, member for member (the jsonb column
+// keeps their values, not the order of their members or the spacing).
 func validateJWKS(set JWKS, base string) (JWKS, []problem.ValidationError) {
 	var errs []problem.ValidationError
 	bad := func(i int, format string, args ...any) {
