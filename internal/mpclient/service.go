@@ -294,14 +294,15 @@ func validateJWKS(set JWKS, base string) (JWKS, []problem.ValidationError) {
 			continue
 		}
 		kid := key.KeyID()
-		switch {
-		case kid == "":
+		if kid == "" {
 			bad(i, "kid is required")
 			continue
-		case !ValidKeyID(kid):
+		}
+		if !ValidKeyID(kid) {
 			bad(i, "kid %q may only contain letters, digits, '.', '_' and '-'", kid)
 			continue
-		case seen[kid]:
+		}
+		if seen[kid] {
 			bad(i, "kid %q is used by another key of this client", kid)
 			continue
 		}

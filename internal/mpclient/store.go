@@ -42,21 +42,15 @@ func getClient(ctx context.Context, q db.Querier, clientID string) (Client, erro
 }
 
 func listClients(ctx context.Context, q db.Querier, orgNo string) ([]Client, error) {
-	rows, err := q.Query(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients
+	// pgx reports a failed Query through its rows too, and CollectRows
+	// closes them on every path: no connection is left held.
+	rows, _ := q.Query(ctx, `SELECT `+clientColumns+` FROM maskinporten_clients
 		WHERE $1 = '' OR org_no = $1 ORDER BY created, client_id`, orgNo)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Client, error) { return scanClient(r) })
 	if err != nil {
 		return nil, db.Map(err)
 	}
-	defer rows.Close()
-	out := []Client{}
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, db.Map(rows.Err())
+	return out, nil
 }
 
 func insertClient(ctx context.Context, q db.Querier, c Client) error {
