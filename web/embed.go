@@ -8,7 +8,8 @@ import "embed"
 
 // FS holds templates/*.tmpl (the portal: base layout, _*.tmpl partials,
 // one file per page), templates/sim/*.tmpl (the emulator's own /sim/
-// pages, laid out the same way) and static/ (stylesheets).
+// pages, laid out the same way), templates/idporten/*.tmpl (ID-porten's
+// login pages) and static/ (stylesheets).
 //
-//go:embed templates/*.tmpl templates/sim/*.tmpl static
+//go:embed templates/*.tmpl templates/sim/*.tmpl templates/idporten/*.tmpl static
 var FS embed.FS

@@ -24,6 +24,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/exchange"
+	"github.com/altinn-sim/altinn-sim/internal/idporten"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/openapi"
@@ -71,6 +72,10 @@ type App struct {
 	// metadata and the control API's test tokens (issue 3).
 	Maskinporten *maskinporten.Service
 	Exchange     *exchange.Service
+	// IDPorten is the OpenID Provider under /idporten: test persons log
+	// in, the code flow with PKCE, tokens the exchange turns into Altinn
+	// person tokens (issue 12).
+	IDPorten *idporten.Service
 
 	// Resources is the resource registry and access-package catalogue;
 	// Registry is the system register (issue 4).
@@ -214,6 +219,15 @@ func (a *App) wire(ctx context.Context) error {
 	})
 	a.Exchange = exchange.New(exchange.Deps{Clock: a.Clock, Log: a.Log, Signer: a.Signing, Maskinporten: a.Maskinporten, Persons: a.Parties})
 
+	// idporten: the OpenID Provider, over the signing keys and the
+	// persons its login page lists.
+	idp, err := idporten.New(idporten.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log, Signer: a.Signing, Persons: a.Parties,
+		Web: a.webFS(), Dev: a.Config.Dev, SecureCookies: strings.HasPrefix(a.Config.PublicURL, "https://")})
+	if err != nil {
+		return err
+	}
+	a.IDPorten = idp
+
 	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
 	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log, pdp.WithRecorder(rec))
@@ -336,7 +350,7 @@ func (a *App) routes() http.Handler {
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
-		a.Clients.SelfServiceRoutes(), a.Scopes.Routes())
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

@@ -22,7 +22,7 @@ func (s *Service) Routes() []route.Route {
 		// The exchange reads the bearer token itself: a refused token is an
 		// empty 401, as on the platform, not the middleware's ProblemDetails.
 		{Method: "GET", Path: "/authentication/api/v1/exchange/{tokenProvider}", Guard: route.OwnBearer, Handler: http.HandlerFunc(s.handleExchange),
-			Tag: tag, Summary: "Exchange a Maskinporten token (bearer) for an Altinn token"},
+			Tag: tag, Summary: "Exchange a Maskinporten or ID-porten token (bearer) for an Altinn token"},
 		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration", Handler: route.E(s.handleAltinnDiscovery),
 			Tag: tag, Summary: "Altinn's OpenID metadata"},
 		{Method: "POST", Path: "/sim/api/v1/tokens", Guard: route.Admin, Handler: route.E(s.handleTestToken),
@@ -31,17 +31,19 @@ func (s *Service) Routes() []route.Route {
 }
 
 // handleAltinnDiscovery is the platform's OIDC metadata for its tokens.
+// It names only endpoints the emulator serves: the platform's
+// authorization_endpoint (/authentication/api/v1/authentication, the
+// portal's login redirect) and end_session_endpoint (/logout) are left
+// out, as the emulator has neither.
 func (s *Service) handleAltinnDiscovery(w http.ResponseWriter, _ *http.Request) error {
 	iss := s.set.AltinnIssuer
 	respond.JSON(w, http.StatusOK, map[string]any{
 		"issuer":                                iss,
-		"authorization_endpoint":                s.set.BaseURL + "/authentication/api/v1/authentication",
 		"token_endpoint":                        s.set.BaseURL + "/authentication/api/v1/exchange/maskinporten",
 		"jwks_uri":                              iss + ".well-known/openid-configuration/jwks",
 		"response_types_supported":              []string{"token"},
 		"subject_types_supported":               []string{"pairwise"},
 		"id_token_signing_alg_values_supported": []string{s.signer.Alg(signing.Altinn)},
-		"end_session_endpoint":                  s.set.BaseURL + "/authentication/api/v1/logout",
 	})
 	return nil
 }
@@ -51,11 +53,12 @@ func (s *Service) handleAltinnDiscovery(w http.ResponseWriter, _ *http.Request) 
 // empty body, as on the platform.
 func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 	provider := chi.URLParam(r, "tokenProvider")
-	switch strings.ToLower(provider) {
-	case "maskinporten":
-	case "id-porten", "altinnstudio":
-		// The emulator has no ID-porten or Studio issuer, so no such
-		// token can be valid here.
+	provider = strings.ToLower(provider)
+	switch provider {
+	case "maskinporten", "id-porten":
+	case "altinnstudio":
+		// The emulator has no Studio issuer, so no such token can be
+		// valid here.
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	default:
@@ -74,7 +77,18 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	tok, err := s.Exchange(r.Context(), raw, strings.EqualFold(r.URL.Query().Get("test"), "true"))
+	var tok string
+	var err error
+	if provider == "id-porten" {
+		tok, err = s.ExchangeIDPorten(r.Context(), raw)
+	} else {
+		tok, err = s.Exchange(r.Context(), raw, strings.EqualFold(r.URL.Query().Get("test"), "true"))
+	}
+	if errors.Is(err, ErrExchangeScope) {
+		s.log.InfoContext(r.Context(), "token exchange refused", "err", err)
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
 	if errors.Is(err, ErrExchange) {
 		s.log.InfoContext(r.Context(), "token exchange refused", "err", err)
 		w.WriteHeader(http.StatusUnauthorized)

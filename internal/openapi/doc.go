@@ -116,9 +116,11 @@ func operation(op Op) map[string]any {
 	}
 	responses := map[string]any{strconv.Itoa(op.OK): ok}
 	switch {
-	case op.Path == "/token":
+	case op.Path == "/token" || op.Path == "/idporten/token":
 		responses["400"] = map[string]any{"description": "OAuth error", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
-	case op.Tag == tagPortal:
+	case op.Path == "/idporten/userinfo":
+		responses["401"] = map[string]any{"description": "OAuth bearer error (WWW-Authenticate says why)", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
+	case op.Tag == tagPortal || op.Tag == tagIDPortenHTML:
 		responses["4XX"] = map[string]any{"description": "An HTML page that says what is wrong", "content": map[string]any{"text/html": map[string]any{"schema": str}}}
 	default:
 		responses["4XX"] = map[string]any{"description": "ProblemDetails", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("ProblemDetails")}}}
@@ -155,6 +157,10 @@ func formSchema(path string) string {
 		return "TokenRequest"
 	case path == "/portal/login":
 		return "LoginForm"
+	case path == "/idporten/login":
+		return "IDPortenLoginForm"
+	case path == "/idporten/token":
+		return "IDPortenTokenRequest"
 	case strings.HasSuffix(path, "/clients"):
 		return "AddClientForm"
 	}
@@ -175,6 +181,8 @@ var TagDescriptions = map[string]string{
 	tagPortal:                   "The end-user portal's HTML pages: test login, approving requests, system users",
 	tagControl:                  "The emulator's control API: clients, test tokens, clock, faults, reset, seeded parties",
 	"Maskinporten self-service": "Digdir's self-service API: an organisation's Maskinporten clients and their keys, its scopes and who may use them",
+	tagIDPorten:                 "ID-porten's OpenID Provider: metadata, keys, the token endpoint and userinfo",
+	tagIDPortenHTML:             "ID-porten's pages a browser opens: authorization, the test-person login, logout",
 	"System register":           "Systems vendors register, with their rights and access packages",
 	"Resource registry":         "Resources and their policies",
 	"Authorization (PDP)":       "Authorization decisions (XACML JSON profile)",
@@ -213,7 +221,7 @@ var (
 
 var components = map[string]any{
 	"securitySchemes": map[string]any{
-		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Maskinporten token from /token (or /sim/api/v1/tokens), or an Altinn token from the exchange"},
+		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Maskinporten token from /token (or /sim/api/v1/tokens), or an Altinn token from the exchange (ID-porten's /idporten/userinfo and the exchange itself take an ID-porten access token)"},
 		"admin":   map[string]any{"type": "http", "scheme": "bearer", "description": "ALTINN_SIM_ADMIN_TOKEN, when set"},
 		"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "altinn_sim_session", "description": "The portal's test-login session"},
 	},
@@ -268,6 +276,25 @@ var components = map[string]any{
 			"owner_orgno": str, "consumer_orgno": str, "created": str, "last_updated": str,
 		}),
 		"ScopeAccessList": map[string]any{"type": "array", "items": ref("ScopeAccess")},
+		"IDPortenLoginForm": obj(map[string]any{
+			"request": map[string]any{"type": "string", "description": "The authorization request's id (from the login page)"},
+			"pid":     map[string]any{"type": "string", "description": "The test person's national identity number"},
+			"lang":    map[string]any{"type": "string", "enum": []string{"nb", "nn", "en"}},
+			"cancel":  map[string]any{"type": "string", "description": "Set to cancel the login (access_denied to the client)"},
+		}, "request"),
+		"IDPortenTokenRequest": obj(map[string]any{
+			"grant_type": map[string]any{"type": "string", "enum": []string{"authorization_code", "refresh_token"}},
+			"code":       str, "redirect_uri": str, "code_verifier": str, "refresh_token": str,
+			"client_id": str, "client_secret": str,
+			"client_assertion_type": map[string]any{"type": "string", "enum": []string{"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}},
+			"client_assertion":      str,
+		}, "grant_type"),
+		"IDPortenTokenResponse": obj(map[string]any{"access_token": str, "id_token": str, "token_type": str, "expires_in": integer,
+			"scope": str, "refresh_token": str, "refresh_token_expires_in": integer}, "access_token", "token_type", "expires_in"),
+		"IDPortenUserinfo": obj(map[string]any{"sub": str, "pid": str, "locale": str}, "sub"),
+		"IDPortenMetadata": obj(map[string]any{"issuer": str, "authorization_endpoint": str, "token_endpoint": str, "userinfo_endpoint": str,
+			"end_session_endpoint": str, "jwks_uri": str, "acr_values_supported": strs, "code_challenge_methods_supported": strs},
+			"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"),
 		"TestTokenRequest": obj(map[string]any{
 			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person"}},
 			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str,

@@ -33,6 +33,9 @@ const (
 	tagPackages  = "Access packages"
 	tagPortal    = "Portal (HTML)"
 	tagControl   = "Emulator control"
+	// The idporten package's tags (idporten.TagAPI, idporten.TagPages).
+	tagIDPorten     = "ID-porten"
+	tagIDPortenHTML = "ID-porten (HTML)"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Routes are the public keys of both issuers at their real paths, and the
+// Routes are the public keys of the three issuers at their real paths, and the
 // control API's key rotation.
 func (s *Service) Routes() []route.Route {
 	return []route.Route{
@@ -18,6 +18,8 @@ func (s *Service) Routes() []route.Route {
 			Tag: "Maskinporten", Summary: "Same as /jwk", OKSchema: "JWKS"},
 		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration/jwks", Handler: route.E(s.handleJWKS(purposeAltinn)),
 			Tag: "Altinn token exchange", Summary: "Public keys that sign Altinn tokens (JWKS)", OKSchema: "JWKS"},
+		{Method: "GET", Path: "/idporten/jwks.json", Handler: route.E(s.handleJWKS(purposeIDPorten)),
+			Tag: "ID-porten", Summary: "Public keys that sign ID-porten's id and access tokens (JWKS)", OKSchema: "JWKS"},
 		{Method: "POST", Path: "/sim/api/v1/keys/rotate", Guard: route.Admin, Handler: route.E(s.handleRotate),
 			Tag: "Emulator control", Summary: "Rotate the signing keys (old keys stay in the JWKS until their tokens expire)"},
 	}

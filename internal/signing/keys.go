@@ -24,13 +24,17 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
 
-// Key purposes: Maskinporten access tokens and exchanged Altinn tokens are
-// signed by different keys, as in the real world, and published at
-// different JWKS endpoints.
+// Key purposes: Maskinporten access tokens, ID-porten's id and access
+// tokens and exchanged Altinn tokens are signed by different keys, as in
+// the real world, and published at different JWKS endpoints.
 const (
 	purposeMaskinporten = "maskinporten"
 	purposeAltinn       = "altinn"
+	purposeIDPorten     = "idporten"
 )
+
+// purposes are every key purpose, in the order keys are made.
+var purposes = []string{purposeMaskinporten, purposeAltinn, purposeIDPorten}
 
 // signingKey is one of our private keys, ready to sign.
 type signingKey struct {
@@ -245,7 +249,7 @@ func (kr *keyring) replace(keys []*signingKey, alg string) {
 // once may both generate a key; the partial unique index lets exactly one
 // insert win (ON CONFLICT DO NOTHING) and both then load the winner.
 func (s *Service) ensureKeys(ctx context.Context) error {
-	for _, purpose := range []string{purposeMaskinporten, purposeAltinn} {
+	for _, purpose := range purposes {
 		ok, err := hasActiveKey(ctx, s.pool, purpose, s.set.SigningAlg)
 		if err != nil {
 			return err
@@ -270,7 +274,7 @@ func (s *Service) reloadKeys(ctx context.Context) error {
 		return err
 	}
 	s.keys.replace(keys, s.set.SigningAlg)
-	for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+	for _, p := range purposes {
 		if s.keys.activeKey(p) == nil {
 			return fmt.Errorf("no active %s signing key for %s after start-up", p, s.set.SigningAlg)
 		}

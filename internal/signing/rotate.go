@@ -20,6 +20,7 @@ const keysPayload = "signing-keys"
 type RotatedKeys struct {
 	Maskinporten string `json:"maskinporten"`
 	Altinn       string `json:"altinn"`
+	IDPorten     string `json:"idporten"`
 }
 
 // RotateKeys retires the active signing keys and makes new ones. Retired
@@ -30,7 +31,7 @@ func (s *Service) RotateKeys(ctx context.Context) (RotatedKeys, error) {
 	var out RotatedKeys
 	fresh := map[string]*signingKey{}
 	raws := map[string][]byte{}
-	for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+	for _, p := range purposes {
 		k, raw, err := generateKey(p, s.set.SigningAlg)
 		if err != nil {
 			return out, err
@@ -48,7 +49,7 @@ func (s *Service) RotateKeys(ctx context.Context) (RotatedKeys, error) {
 		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE retired IS NOT NULL AND retired < $1`, now.Add(-s.retiredKeyKeep())); err != nil {
 			return err
 		}
-		for _, p := range []string{purposeMaskinporten, purposeAltinn} {
+		for _, p := range purposes {
 			if _, err := q.Exec(ctx, `INSERT INTO signing_keys (kid, purpose, alg, private_jwk, created) VALUES ($1, $2, $3, $4, $5)`,
 				fresh[p].kid, p, s.set.SigningAlg, raws[p], now); err != nil {
 				return err
@@ -65,7 +66,7 @@ func (s *Service) RotateKeys(ctx context.Context) (RotatedKeys, error) {
 	if err := s.reloadKeys(ctx); err != nil {
 		return out, err
 	}
-	out.Maskinporten, out.Altinn = fresh[purposeMaskinporten].kid, fresh[purposeAltinn].kid
+	out.Maskinporten, out.Altinn, out.IDPorten = fresh[purposeMaskinporten].kid, fresh[purposeAltinn].kid, fresh[purposeIDPorten].kid
 	return out, nil
 }
 

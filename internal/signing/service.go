@@ -27,6 +27,7 @@ type Purpose = string
 const (
 	Maskinporten Purpose = purposeMaskinporten
 	Altinn       Purpose = purposeAltinn
+	IDPorten     Purpose = purposeIDPorten
 )
 
 // Settings are the token settings every token package shares.
@@ -35,6 +36,9 @@ type Settings struct {
 	Issuer string
 	// AltinnIssuer is the issuer of exchanged Altinn tokens.
 	AltinnIssuer string
+	// IDPortenIssuer is the issuer of ID-porten's id and access tokens
+	// (no trailing slash, as ID-porten's own).
+	IDPortenIssuer string
 	// BaseURL is the public URL without trailing slash.
 	BaseURL string
 	// SigningAlg is RS256 or ES256.
@@ -69,6 +73,7 @@ func DefaultSettings(publicURL, alg string, lifetime time.Duration) Settings {
 	return Settings{
 		Issuer:               base + "/",
 		AltinnIssuer:         base + "/authentication/api/v1/openid/",
+		IDPortenIssuer:       base + "/idporten",
 		BaseURL:              base,
 		SigningAlg:           alg,
 		TokenLifetime:        lifetime,
