@@ -28,7 +28,7 @@ const (
 	// A person without any role.
 	noRoles = "21857841058"
 	// A valid national identity number nobody in the register has.
-	unknownPID = "01017012345"
+	unknownPID = "01017000027"
 )
 
 // browser is a person's browser: it keeps cookies and shows each redirect
