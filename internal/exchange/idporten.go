@@ -108,4 +108,3 @@ func authLevel(acr string) int {
 	}
 	return 0
 }
-

@@ -205,4 +205,3 @@ func agentWithClient(t *testing.T, s *apptest.Server) (agent, clientParty string
 	t.Fatalf("310385980 is not an available client: %s", raw)
 	return "", ""
 }
-
