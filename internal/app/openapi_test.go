@@ -3,6 +3,8 @@ package app_test
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -227,6 +229,50 @@ func TestOpenAPIInvariants(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// queryRead finds the query parameters a handler reads by name:
+// r.URL.Query().Get("x"), q.Get("x") and q.Has("x") on the query values,
+// and get("x") where a handler reads names in any case.
+var queryRead = regexp.MustCompile(`(?:(?:Query\(\)|\bq)\.(?:Get|Has)|\bget)\("([^"/][^"]*)"\)`)
+
+// TestOpenAPIDocumentsQueryParams reads the handlers' source for the query
+// parameters they take and checks that the OpenAPI document lists each one
+// on an operation (tools and vendors learn them only from there).
+func TestOpenAPIDocumentsQueryParams(t *testing.T) {
+	files, err := filepath.Glob("../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string][]string{} // name → where
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range queryRead.FindAllSubmatch(b, -1) {
+			read[string(m[1])] = append(read[string(m[1])], filepath.ToSlash(f))
+		}
+	}
+	if len(read) < 10 {
+		t.Fatalf("found only %d query parameters in the handlers; is the pattern still right?", len(read))
+	}
+	documented := map[string]bool{}
+	for _, table := range apptest.Start(t).Routes() {
+		for _, rt := range table {
+			for _, q := range rt.Query {
+				documented[q.Name] = true
+			}
+		}
+	}
+	for name, where := range read {
+		if !documented[name] {
+			t.Errorf("query parameter %q (read in %s) is on no route's Query list", name, strings.Join(slices.Compact(where), ", "))
 		}
 	}
 }

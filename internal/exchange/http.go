@@ -22,7 +22,7 @@ func (s *Service) Routes() []route.Route {
 		// The exchange reads the bearer token itself: a refused token is an
 		// empty 401, as on the platform, not the middleware's ProblemDetails.
 		{Method: "GET", Path: "/authentication/api/v1/exchange/{tokenProvider}", Guard: route.OwnBearer, Handler: http.HandlerFunc(s.handleExchange),
-			Tag: tag, Summary: "Exchange a Maskinporten or ID-porten token (bearer) for an Altinn token"},
+			Query: []route.Param{route.Q("test", "true: a test token (the Altinn token says so)")}, Tag: tag, Summary: "Exchange a Maskinporten or ID-porten token (bearer) for an Altinn token"},
 		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration", Handler: route.E(s.handleAltinnDiscovery),
 			Tag: tag, Summary: "Altinn's OpenID metadata"},
 		{Method: "POST", Path: "/sim/api/v1/tokens", Guard: route.Admin, Handler: route.E(s.handleTestToken),

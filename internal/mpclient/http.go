@@ -17,7 +17,7 @@ func (s *Service) Routes() []route.Route {
 		{Method: "POST", Path: "/sim/api/v1/clients", Guard: route.Admin, Handler: route.E(s.handleCreate),
 			Tag: tag, Summary: "Register a Maskinporten client (public JWKs, scopes, owner org)", Body: "NewClient", OK: http.StatusCreated, OKSchema: "Client"},
 		{Method: "GET", Path: "/sim/api/v1/clients", Guard: route.Admin, Handler: route.E(s.handleList),
-			Tag: tag, Summary: "Maskinporten clients (?orgNo=)"},
+			Query: []route.Param{route.Q("orgNo", "only this organisation's clients")}, Tag: tag, Summary: "Maskinporten clients (?orgNo=)"},
 		{Method: "GET", Path: "/sim/api/v1/clients/{clientId}", Guard: route.Admin, Handler: route.E(s.handleGet),
 			Tag: tag, Summary: "A Maskinporten client", OKSchema: "Client"},
 		{Method: "DELETE", Path: "/sim/api/v1/clients/{clientId}", Guard: route.Admin, Handler: route.E(s.handleDelete),

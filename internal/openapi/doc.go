@@ -87,6 +87,13 @@ func operation(op Op) map[string]any {
 	for _, m := range paramRE.FindAllStringSubmatch(op.Path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
 	}
+	for _, q := range op.Query {
+		p := map[string]any{"name": q.Name, "in": "query", "required": q.Required, "schema": map[string]string{"type": "string"}}
+		if q.Description != "" {
+			p["description"] = q.Description
+		}
+		params = append(params, p)
+	}
 	if params != nil {
 		o["parameters"] = params
 	}
@@ -360,7 +367,7 @@ func operations(tables [][]route.Route) []Op {
 // fromRoute is a route's documentation as an Op.
 func fromRoute(rt route.Route) Op {
 	// chi's catch-all "*" is a file path parameter in OpenAPI.
-	op := Op{Method: rt.Method, Path: strings.Replace(rt.Path, "/*", "/{file}", 1), Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
+	op := Op{Method: rt.Method, Path: strings.Replace(rt.Path, "/*", "/{file}", 1), Tag: rt.Tag, Summary: rt.Summary, Scopes: rt.Scopes, Query: rt.Query, Body: rt.Body, OK: rt.OK, OKSchema: rt.OKSchema}
 	switch rt.Guard {
 	case route.Bearer, route.OwnBearer:
 		op.Auth = "bearer"

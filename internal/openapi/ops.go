@@ -4,6 +4,8 @@
 // this list or the list names a route that does not exist.
 package openapi
 
+import "github.com/altinn-sim/altinn-sim/internal/route"
+
 // Op is one operation: method and path as the router has them.
 type Op struct {
 	Method, Path string
@@ -14,6 +16,8 @@ type Op struct {
 	// (ALTINN_SIM_ADMIN_TOKEN when set), "session" (portal cookie).
 	Auth   string
 	Scopes []string
+	// Query lists the query parameters the operation reads.
+	Query []route.Param
 	// Body names the request body's schema in components ("" for none,
 	// "form" for a form post).
 	Body string
@@ -60,5 +64,5 @@ const (
 // Operations is every endpoint.
 var Operations = []Op{
 
-	{"PUT", su, tagSU, "Update a system user (accepted, no effect, as on the platform)", "bearer", []string{sPortal}, "", 200, ""},
+	{Method: "PUT", Path: su, Tag: tagSU, Summary: "Update a system user (accepted, no effect, as on the platform)", Auth: "bearer", Scopes: []string{sPortal}, OK: 200},
 }

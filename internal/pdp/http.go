@@ -36,8 +36,10 @@ func (s *Service) Routes(v auth.Verifier) []route.Route {
 	return []route.Route{
 		{Method: "POST", Path: "/authorization/api/v1/authorize", Guard: route.Bearer, Verifier: tc,
 			Scopes: []string{ScopeAuthorize, ScopeAuthorizeAdmin}, Handler: s.handle(External), Tag: tag,
+			Query:   []route.Param{route.Q("explain", "true: add the decision's trace (\"Why?\") to the answer")},
 			Summary: "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
-		{Method: "POST", Path: "/authorization/api/v1/decision", Handler: s.handle(Internal), Tag: tag,
+		{Method: "POST", Path: "/authorization/api/v1/decision", Handler: s.handle(Internal), Query: []route.Param{route.Q("explain", "true: add the decision's trace (\"Why?\") to the answer")},
+			Tag:     tag,
 			Summary: "The platform's internal decision endpoint (no token)", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
 	}
 }
@@ -48,11 +50,11 @@ func (s *Service) Routes(v auth.Verifier) []route.Route {
 func (s *Service) ControlRoutes() []route.Route {
 	return []route.Route{
 		{Method: "GET", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainQuery),
-			Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
+			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
 		{Method: "POST", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainBody),
-			Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
+			Query: []route.Param{route.Q("endpoint", "decision: read the body as /decision does (default: /authorize)")}, Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
 		{Method: "GET", Path: "/sim/decisions/why", Guard: route.AdminPage, Handler: http.HandlerFunc(s.WhyPage),
-			Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
+			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
 	}
 }
 

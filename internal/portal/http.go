@@ -26,21 +26,31 @@ func (s *Service) Routes() []route.Route {
 		rt := route.Route{Method: method, Path: path, Guard: g, Handler: securityHeaders(s.handle(h)), Tag: tag, Summary: summary}
 		if method == http.MethodPost {
 			rt.Body, rt.OK = "form", http.StatusSeeOther
+		} else {
+			// Every page reads these (i18n.go, render.go).
+			rt.Query = []route.Param{route.Q("lang", "nb, nn or en (kept in a cookie)"),
+				route.Q("msg", "a message to show, set by the redirect after a form")}
 		}
 		return rt
 	}
+	withQuery := func(rt route.Route, q ...route.Param) route.Route {
+		rt.Query = append(q, rt.Query...)
+		return rt
+	}
+	id := route.QRequired("id", "the request's id")
 	static := http.StripPrefix("/portal/static/", http.FileServerFS(s.static))
 	return []route.Route{
-		page("GET", "/authfront/ui/auth/vendorrequest", route.Session, s.confirmPage, "confirmUrl of a standard request (?id=)"),
-		page("GET", "/authfront/ui/auth/agentrequest", route.Session, s.confirmPage, "confirmUrl of an agent request (?id=)"),
-		page("GET", "/authfront/ui/auth/vendorchangerequest", route.Session, s.confirmPage, "confirmUrl of a change request (?id=)"),
-		page("GET", "/accessmanagement/ui/systemuser/request", route.Session, s.confirmPage, "Standard request page (?id=)"),
-		page("GET", "/accessmanagement/ui/systemuser/agentrequest", route.Session, s.confirmPage, "Agent request page (?id=)"),
-		page("GET", "/accessmanagement/ui/systemuser/changerequest", route.Session, s.confirmPage, "Change request page (?id=)"),
+		withQuery(page("GET", "/authfront/ui/auth/vendorrequest", route.Session, s.confirmPage, "confirmUrl of a standard request (?id=)"), id),
+		withQuery(page("GET", "/authfront/ui/auth/agentrequest", route.Session, s.confirmPage, "confirmUrl of an agent request (?id=)"), id),
+		withQuery(page("GET", "/authfront/ui/auth/vendorchangerequest", route.Session, s.confirmPage, "confirmUrl of a change request (?id=)"), id),
+		withQuery(page("GET", "/accessmanagement/ui/systemuser/request", route.Session, s.confirmPage, "Standard request page (?id=)"), id),
+		withQuery(page("GET", "/accessmanagement/ui/systemuser/agentrequest", route.Session, s.confirmPage, "Agent request page (?id=)"), id),
+		withQuery(page("GET", "/accessmanagement/ui/systemuser/changerequest", route.Session, s.confirmPage, "Change request page (?id=)"), id),
 		page("GET", "/portal/", route.Session, s.homePage, "My organisations"),
 		{Method: "GET", Path: "/portal", Handler: securityHeaders(http.RedirectHandler("/portal/", http.StatusMovedPermanently)),
 			Tag: tag, Summary: "Redirects to /portal/", OK: http.StatusMovedPermanently},
-		page("GET", "/portal/login", route.Public, s.loginPage, "Test login: pick a person or type a pid"),
+		withQuery(page("GET", "/portal/login", route.Public, s.loginPage, "Test login: pick a person or type a pid"),
+			route.Q("next", "the page to go back to after the login (a path on this server)")),
 		page("POST", "/portal/login", route.Public, s.login, "Log in (csrf, pid, next)"),
 		page("POST", "/portal/logout", route.Session, s.logout, "Log out"),
 		page("GET", "/portal/requests/{id}", route.Session, s.requestByPath, "A request in plain words"),

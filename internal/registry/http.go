@@ -51,7 +51,7 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicGet),
 			Tag: tag, Summary: "A system (portal)"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}/rights", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicRights),
-			Tag: tag, Summary: "A system's rights (portal)", OKSchema: "Rights"},
+			Query: []route.Param{route.Q("useOldFormatForApp", "true: app rights in the old format (org/app as two attributes)")}, Tag: tag, Summary: "A system's rights (portal)", OKSchema: "Rights"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemregister/{systemId}/accesspackages", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handlePublicPackages),
 			Tag: tag, Summary: "A system's access packages (portal)", OKSchema: "AccessPackageRefs"},
 	}

@@ -41,9 +41,9 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/agent/byexternalref/{systemId}/{orgNo}/{externalRef}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleByExternalRef(KindAgent)),
 			Tag: tagRequests, Summary: "An agent request by external reference", OKSchema: "Request"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindStandard)),
-			Tag: tagRequests, Summary: "A system's standard requests, paged"},
+			Query: []route.Param{route.Q("token", "continuation token from the previous page's links.next")}, Tag: tagRequests, Summary: "A system's standard requests, paged"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/request/vendor/agent/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindAgent)),
-			Tag: tagRequests, Summary: "A system's agent requests, paged"},
+			Query: []route.Param{route.Q("token", "continuation token from the previous page's links.next")}, Tag: tagRequests, Summary: "A system's agent requests, paged"},
 
 		// End-user (portal/BFF) operations: a person's token with the
 		// portal scope; the handler checks the person may manage the party's
@@ -74,7 +74,7 @@ func (s *Service) Routes() []route.Route {
 			Tag: tagRequests, Summary: "A party's pending agent requests"},
 
 		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/changerequest/vendor", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleCreateChange),
-			Tag: tagChange, Summary: "Ask to add or remove rights or packages of a system user (NoChangeNeeded when nothing changes)", Body: "ChangeRequest", OK: http.StatusCreated},
+			Query: []route.Param{route.Q("correlation-id", "a uuid the vendor picks; sent again, the same change request answers"), route.Q("system-user-id", "the system user to change")}, Tag: tagChange, Summary: "Ask to add or remove rights or packages of a system user (NoChangeNeeded when nothing changes)", Body: "ChangeRequest", OK: http.StatusCreated},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/{requestId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleVendorGet(KindChange)),
 			Tag: tagChange, Summary: "A change request"},
 		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/changerequest/vendor/{requestId}", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleDelete(KindChange)),
@@ -82,7 +82,7 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/byexternalref/{systemId}/{orgNo}/{externalRef}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleByExternalRef(KindChange)),
 			Tag: tagChange, Summary: "A change request by external reference"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/changerequest/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleBySystem(KindChange)),
-			Tag: tagChange, Summary: "A system's change requests, paged"},
+			Query: []route.Param{route.Q("token", "continuation token from the previous page's links.next")}, Tag: tagChange, Summary: "A system's change requests, paged"},
 		// Any authenticated caller, as on the platform ([Authorize] without a
 		// scope policy); the handler lets only access managers of the party
 		// see it.

@@ -38,10 +38,10 @@ func (s *Service) RegistryRoutes() []route.Route {
 		{Method: "POST", Path: "/resourceregistry/api/v1/resource", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleCreate),
 			Tag: tag, Summary: "Create a resource", Body: "Resource", OK: http.StatusCreated, OKSchema: "Resource"},
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/resourcelist", Handler: route.E(s.handleList),
-			Tag: tag, Summary: "Every resource"},
-		{Method: "GET", Path: "/resourceregistry/api/v1/resource/Search", Handler: route.E(s.handleSearch),
+			Query: []route.Param{route.Q("includeApps", "false leaves out app resources"), route.Q("includeMigratedApps", "true includes migrated Altinn 2 services")}, Tag: tag, Summary: "Every resource"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/Search", Handler: route.E(s.handleSearch), Query: searchParams,
 			Tag: tag, Summary: "Search resources"},
-		{Method: "GET", Path: "/resourceregistry/api/v1/resource/search", Handler: route.E(s.handleSearch),
+		{Method: "GET", Path: "/resourceregistry/api/v1/resource/search", Handler: route.E(s.handleSearch), Query: searchParams,
 			Tag: tag, Summary: "Search resources (lower-case path)"},
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}", Handler: route.E(s.handleGet),
 			Tag: tag, Summary: "A resource", OKSchema: "Resource"},
@@ -79,6 +79,13 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) error {
 	})
 	respond.JSON(w, http.StatusOK, all)
 	return nil
+}
+
+// searchParams are the resource search's filters (names in any case).
+var searchParams = []route.Param{
+	route.Q("id", "part of the resource id"), route.Q("title", "part of the title, any language"),
+	route.Q("description", "part of the description"), route.Q("resourceType", "e.g. GenericAccessResource"),
+	route.Q("keyword", "a keyword"), route.Q("reference", "a reference value"),
 }
 
 func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) error {
@@ -258,11 +265,12 @@ func (s *Service) handlePutPolicy(w http.ResponseWriter, r *http.Request) error 
 // (nb default; nn; en).
 func (s *Service) CatalogueRoutes() []route.Route {
 	const tag = "Access packages"
-	get := func(path, summary string, h route.HandlerFunc) route.Route {
-		return route.Route{Method: http.MethodGet, Path: path, Handler: route.E(h), Tag: tag, Summary: summary}
+	get := func(path, summary string, h route.HandlerFunc, q ...route.Param) route.Route {
+		return route.Route{Method: http.MethodGet, Path: path, Handler: route.E(h), Tag: tag, Summary: summary, Query: q}
 	}
 	return []route.Route{
-		get("/accessmanagement/api/v1/meta/info/accesspackages/search", "Search access packages", s.handlePkgSearch),
+		get("/accessmanagement/api/v1/meta/info/accesspackages/search", "Search access packages", s.handlePkgSearch,
+			route.Q("term", "words to look for in names and descriptions"), route.Q("typeName", "organization, organisasjon or person")),
 		get("/accessmanagement/api/v1/meta/info/accesspackages/export", "The whole catalogue", s.handleExport),
 		get("/accessmanagement/api/v1/meta/info/accesspackages/group", "Area groups", s.handleGroups),
 		get("/accessmanagement/api/v1/meta/info/accesspackages/group/", "Area groups (trailing slash)", s.handleGroups),
@@ -273,7 +281,8 @@ func (s *Service) CatalogueRoutes() []route.Route {
 		get("/accessmanagement/api/v1/meta/info/accesspackages/package/urn/{urn}", "A package by URN", s.handlePackageByURN),
 		get("/accessmanagement/api/v1/meta/info/accesspackages/package/{id}", "A package", s.handlePackage),
 		get("/accessmanagement/api/v1/meta/info/accesspackages/package/{id}/resources", "A package's resources", s.handlePackageResources),
-		get("/accessmanagement/api/v1/meta/info/roles/packages", "The packages an ER role gives", s.handleRolePackages),
+		get("/accessmanagement/api/v1/meta/info/roles/packages", "The packages an ER role gives", s.handleRolePackages,
+			route.QRequired("role", "the ER role code, e.g. DAGL"), route.Q("variant", "the organisation form, e.g. AS")),
 	}
 }
 

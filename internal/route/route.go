@@ -57,11 +57,28 @@ type Route struct {
 	// Documentation, for the OpenAPI document.
 	Tag     string
 	Summary string
+	// Query lists the query parameters the handler reads.
+	Query []Param
 	// Body names the request body's schema ("" none, "form" a form post).
 	Body string
 	// OK is the success status; OKSchema names its body's schema ("" none).
 	OK       int
 	OKSchema string
+}
+
+// Param is a query parameter an operation reads.
+type Param struct {
+	Name        string
+	Required    bool
+	Description string
+}
+
+// Q is an optional query parameter.
+func Q(name, description string) Param { return Param{Name: name, Description: description} }
+
+// QRequired is a query parameter the operation cannot do without.
+func QRequired(name, description string) Param {
+	return Param{Name: name, Required: true, Description: description}
 }
 
 // Deps are what guards need when mounting.

@@ -20,7 +20,7 @@ func (s *Service) Routes() []route.Route {
 		{Method: "GET", Path: "/sim/", Guard: route.AdminPage, Handler: s.handle(s.overview),
 			Tag: tag, Summary: "State at a glance: clients, systems, requests by status, system users, delegations, the last calls"},
 		{Method: "GET", Path: "/sim/calls", Guard: route.AdminPage, Handler: s.handle(s.calls),
-			Tag: tag, Summary: "The last /token and PDP calls of this instance with outcome and reason (?kind=token|decision, ?client=)"},
+			Query: []route.Param{route.Q("kind", "token or pdp: only those calls"), route.Q("client", "only this client's calls")}, Tag: tag, Summary: "The last /token and PDP calls of this instance with outcome and reason (?kind=token|decision, ?client=)"},
 		{Method: "GET", Path: "/sim/debugger", Guard: route.AdminPage, Handler: s.handle(s.debugger),
 			Tag: tag, Summary: "Token and grant debugger: a form to paste a JWT"},
 		{Method: "POST", Path: "/sim/debugger", Guard: route.AdminPage, Handler: s.handle(s.debugger),

@@ -42,11 +42,11 @@ func (s *Service) Routes() []route.Route {
 	cdRead, cdWrite := []string{ScopeClientDelegationsRd}, []string{ScopeClientDelegationsWr}
 	return []route.Route{
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/byExternalId", Guard: route.Bearer, Scopes: []string{ScopeMaskinportenLookup}, Handler: route.E(s.handleByExternalID),
-			Tag: tagSU, Summary: "Maskinporten's lookup: the system user for a client, vendor, owner and external reference", OKSchema: "SystemUser"},
+			Query: []route.Param{route.QRequired("clientId", "the Maskinporten client id"), route.QRequired("systemProviderOrgNo", "the vendor's organisation number"), route.QRequired("systemUserOwnerOrgNo", "the customer's organisation number"), route.Q("externalRef", "the system user's external reference (default: the customer's organisation number)")}, Tag: tagSU, Summary: "Maskinporten's lookup: the system user for a client, vendor, owner and external reference", OKSchema: "SystemUser"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/vendor/byquery", Guard: route.Bearer, Scopes: []string{ScopeRequestWrite}, Handler: route.E(s.handleByQuery),
-			Tag: tagSU, Summary: "A vendor's system user by system, org and external reference", OKSchema: "SystemUser"},
+			Query: []route.Param{route.QRequired("system-id", "the system's id"), route.QRequired("orgno", "the customer's organisation number"), route.Q("external-ref", "the external reference (default: orgno)")}, Tag: tagSU, Summary: "A vendor's system user by system, org and external reference", OKSchema: "SystemUser"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/vendor/bysystem/{systemId}", Guard: route.Bearer, Scopes: []string{ScopeRegisterWrite, ScopeRegisterAdmin}, Handler: route.E(s.handleBySystem),
-			Tag: tagSU, Summary: "A system's system users, paged"},
+			Query: []route.Param{route.Q("token", "continuation token from the previous page's links.next")}, Tag: tagSU, Summary: "A system's system users, paged"},
 		{Method: http.MethodPut, Path: "/authentication/api/v1/systemuser", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleUpdate),
 			Tag: tagSU, Summary: "Update a system user (accepted, no effect, as on the platform)", Body: "SystemUserUpdate"},
 		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/{party}/create", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleCreateForParty),
@@ -66,20 +66,20 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}/{facilitator}/{systemUserId}/delegations", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentDelegations),
 			Tag: tagClients, Summary: "An agent system user's client delegations (portal)"},
 		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentAddClient),
-			Tag: tagClients, Summary: "Delegate a client to an agent system user (portal)"},
+			Query: []route.Param{route.QRequired("client", "the client's party uuid"), route.Q("provider", "the facilitator's party uuid (default: the agent system user's owner)")}, Tag: tagClients, Summary: "Delegate a client to an agent system user (portal)"},
 		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}/client", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentRemoveClient),
-			Tag: tagClients, Summary: "Remove a client from an agent system user (portal)"},
+			Query: []route.Param{route.QRequired("client", "the client's party uuid"), route.Q("provider", "the facilitator's party uuid (default: the agent system user's owner)")}, Tag: tagClients, Summary: "Remove a client from an agent system user (portal)"},
 
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/agents", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAgents),
-			Tag: tagClients, Summary: "A facilitator's agent system users"},
+			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid or organisation number")}, Tag: tagClients, Summary: "A facilitator's agent system users"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleClients),
-			Tag: tagClients, Summary: "An agent system user's clients"},
+			Query: []route.Param{route.QRequired("agent", "the agent system user's id")}, Tag: tagClients, Summary: "An agent system user's clients"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients/available", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAvailableClients),
-			Tag: tagClients, Summary: "Clients the facilitator may delegate (by ER role)"},
+			Query: []route.Param{route.QRequired("agent", "the agent system user's id")}, Tag: tagClients, Summary: "Clients the facilitator may delegate (by ER role)"},
 		{Method: http.MethodPost, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleAddClient),
-			Tag: tagClients, Summary: "Delegate a client"},
+			Query: []route.Param{route.QRequired("agent", "the agent system user's id"), route.QRequired("client", "the client's party uuid")}, Tag: tagClients, Summary: "Delegate a client"},
 		{Method: http.MethodDelete, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleRemoveClient),
-			Tag: tagClients, Summary: "Remove a client"},
+			Query: []route.Param{route.QRequired("agent", "the agent system user's id"), route.QRequired("client", "the client's party uuid")}, Tag: tagClients, Summary: "Remove a client"},
 	}
 }
 
