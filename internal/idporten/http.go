@@ -35,14 +35,39 @@ func (s *Service) Routes() []route.Route {
 		{Method: "GET", Path: "/idporten/userinfo", Guard: route.OwnBearer, Handler: http.HandlerFunc(s.handleUserinfo),
 			Tag: TagAPI, Summary: "The logged-in person (sub, pid, locale) for an ID-porten access token", OKSchema: "IDPortenUserinfo"},
 		{Method: "GET", Path: "/idporten/authorize", Handler: http.HandlerFunc(s.handleAuthorize), OK: http.StatusFound,
-			Tag: TagPages, Summary: "Authorization endpoint: the code flow with PKCE; shows the test-person login or answers at once (single sign-on)"},
+			Query: authorizeParams, Tag: TagPages, Summary: "Authorization endpoint: the code flow with PKCE; shows the test-person login or answers at once (single sign-on)"},
 		{Method: "GET", Path: "/idporten/login", Handler: http.HandlerFunc(s.handleLoginPage),
-			Tag: TagPages, Summary: "The test-person login page of one authorization request"},
+			Query: []route.Param{route.QRequired("request", "the pending authorization request the login is for")}, Tag: TagPages, Summary: "The test-person login page of one authorization request"},
 		{Method: "POST", Path: "/idporten/login", Handler: http.HandlerFunc(s.handleLogin), Body: "form", OK: http.StatusSeeOther,
 			Tag: TagPages, Summary: "Log a test person in (or cancel) and go back to the client with a code"},
 		{Method: "GET", Path: "/idporten/logout", Handler: http.HandlerFunc(s.handleLogout),
-			Tag: TagPages, Summary: "End session: log out, then to a registered post_logout_redirect_uri"},
+			Query: logoutParams, Tag: TagPages, Summary: "End session: log out, then to a registered post_logout_redirect_uri"},
 	}
+}
+
+// authorizeParams are what the authorization endpoint reads.
+var authorizeParams = []route.Param{
+	route.QRequired("client_id", "the integration's client id"),
+	route.QRequired("redirect_uri", "one of the client's registered redirect URIs"),
+	route.QRequired("response_type", "code"),
+	route.Q("response_mode", "query (the only mode served here)"),
+	route.Q("scope", "openid and the API scopes asked for"),
+	route.Q("state", "sent back unchanged"),
+	route.Q("nonce", "put in the id_token"),
+	route.QRequired("code_challenge", "PKCE: BASE64URL(SHA256(code_verifier))"),
+	route.QRequired("code_challenge_method", "S256"),
+	route.Q("acr_values", "idporten-loa-substantial or idporten-loa-high"),
+	route.Q("ui_locales", "nb, nn or en"),
+	route.Q("prompt", "login: ask for a new login even in a live session"),
+}
+
+// logoutParams are what end_session reads.
+var logoutParams = []route.Param{
+	route.Q("id_token_hint", "an id_token this provider issued"),
+	route.Q("post_logout_redirect_uri", "one of the client's registered post-logout URIs"),
+	route.Q("state", "sent back unchanged"),
+	route.Q("client_id", "the client, when there is no id_token_hint"),
+	route.Q("ui_locales", "nb, nn or en"),
 }
 
 func (s *Service) handleDiscovery(w http.ResponseWriter, _ *http.Request) error {
