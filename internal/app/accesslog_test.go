@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -61,6 +62,17 @@ func TestAccessLogSaysWhyOAuth(t *testing.T) {
 	})
 	if line["error"] != "invalid_grant" || line["error_description"] != "Invalid assertion. JWT is expired." || line["mp"] != "MP-130" || line["level"] != "INFO" {
 		t.Errorf("OAuth refusal: %v", line)
+	}
+}
+
+// TestAccessLogSaysWhy5xx: a 500's cause is in the server's own log line
+// at error level (not in the client's body, not in a global logger).
+func TestAccessLogSaysWhy5xx(t *testing.T) {
+	line := logLine(t, func(w http.ResponseWriter, r *http.Request) {
+		problem.Error(w, r, errors.New("store systems: connection reset"))
+	})
+	if line["level"] != "ERROR" || line["status"] != float64(500) || line["err"] != "store systems: connection reset" {
+		t.Errorf("500 line: %v", line)
 	}
 }
 

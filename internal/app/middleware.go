@@ -20,7 +20,9 @@ import (
 // more also says why: the problem's code, title and detail, or /token's
 // OAuth error and description (problem.Reason, filled by the writers of
 // error bodies), so a refused call can be understood from the log alone.
-// 4xx lines are at info: the client's mistake, not ours.
+// 4xx lines are at info: the client's mistake, not ours. A 5xx line is at
+// error and carries the cause (the problem writer keeps no log of its own,
+// so every error is in the server's one configured log).
 func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,6 +71,9 @@ func appendReason(attrs []slog.Attr, rs *problem.Reason) []slog.Attr {
 		if kv[1] != "" {
 			attrs = append(attrs, slog.String(kv[0], kv[1]))
 		}
+	}
+	if rs.Err != nil {
+		attrs = append(attrs, slog.String("err", rs.Err.Error()))
 	}
 	return attrs
 }

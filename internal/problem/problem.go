@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -161,15 +160,6 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	p.StatusDescription = http.StatusText(p.Status)
 	if p.TraceID == "" && r != nil {
 		p.TraceID = middleware.GetReqID(r.Context())
-	}
-	if r != nil && (p.Status >= 500 || p.Err != nil) {
-		// A 500 with a cause is a bug worth an error line; a 503 from the
-		// database guard is expected while PostgreSQL is away.
-		lvl := slog.LevelDebug
-		if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
-			lvl = slog.LevelError
-		}
-		slog.Log(r.Context(), lvl, "problem", "code", p.Code, "status", p.Status, "path", r.URL.Path, "err", p.Err, "trace_id", p.TraceID)
 	}
 	noteProblem(r, p)
 	if p.Status == http.StatusServiceUnavailable && p.Code == Unavailable.Code && w.Header().Get("Retry-After") == "" {

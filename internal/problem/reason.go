@@ -8,12 +8,15 @@ import (
 
 // Reason is what an error answer told the client, kept so the access log
 // can say in its one line per request why a call was refused: a problem's
-// code, title and detail, or an OAuth error with its description and MP
-// code. The access log makes the place (WithReason); the writers of error
+// code, title and detail (and the cause behind it), or an OAuth error
+// with its description and MP code. The access log makes the place (WithReason); the writers of error
 // bodies fill it (Write here, the OAuth writer of /token).
 type Reason struct {
 	Code, Title, Detail    string
 	Error, Description, MP string
+	// Err is the cause behind a problem (a 500's bug, a 503's database
+	// error): for the log only, never for the client.
+	Err error
 }
 
 type reasonKey struct{}
@@ -50,7 +53,7 @@ func noteProblem(r *http.Request, p *Problem) {
 	if rs == nil {
 		return
 	}
-	rs.Code, rs.Title, rs.Detail = p.Code, p.Title, p.Detail
+	rs.Code, rs.Title, rs.Detail, rs.Err = p.Code, p.Title, p.Detail, p.Err
 	if len(p.ValidationErrors) > 0 {
 		var b strings.Builder
 		b.WriteString(p.Detail)
