@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -222,6 +223,7 @@ func (a *App) wire(ctx context.Context) error {
 	// idporten: the OpenID Provider, over the signing keys and the
 	// persons its login page lists.
 	idp, err := idporten.New(idporten.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log, Signer: a.Signing, Persons: a.Parties,
+		Integrations: idportenIntegrations{a.Clients},
 		Web: a.webFS(), Dev: a.Config.Dev, SecureCookies: strings.HasPrefix(a.Config.PublicURL, "https://")})
 	if err != nil {
 		return err
@@ -299,6 +301,27 @@ func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo
 		return maskinporten.SystemUser{}, err
 	}
 	return maskinporten.SystemUser{ID: u.ID.String(), SystemID: u.SystemID, ReporteeOrgNo: u.ReporteeOrgNo, ExternalRef: u.ExternalRef}, nil
+}
+
+// idportenIntegrations are ID-porten's registered clients: the client
+// register's clients of integration_type idporten, in idporten's own type.
+type idportenIntegrations struct{ c *mpclient.Service }
+
+func (t idportenIntegrations) IDPortenClient(ctx context.Context, id string) (idporten.Client, error) {
+	c, err := t.c.Lookup(ctx, id)
+	if err != nil {
+		return idporten.Client{}, err
+	}
+	if c.IntegrationType != mpclient.IntegrationIDPorten {
+		return idporten.Client{}, db.ErrNotFound
+	}
+	jwks, err := json.Marshal(c.JWKS)
+	if err != nil {
+		return idporten.Client{}, err
+	}
+	return idporten.Client{ClientID: c.ClientID, OrgNo: c.OrgNo, Name: c.Name, RedirectURIs: c.RedirectURIs,
+		PostLogoutRedirectURIs: c.PostLogoutRedirectURIs, Scopes: c.Scopes, AuthMethods: []string{c.TokenEndpointAuthMethod},
+		SecretSHA256: c.SecretSHA256, JWKS: jwks}, nil
 }
 
 // Handler is the root HTTP handler.

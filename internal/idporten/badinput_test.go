@@ -11,14 +11,12 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
-	"github.com/altinn-sim/altinn-sim/internal/idporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
 const (
 	loopback  = "http://localhost:8765/cb"
 	verifier  = "a-code-verifier-that-is-long-enough-0123456789abcdef"
-	regClient = "registered-idporten-client"
 	regURI    = "https://vendor.example/idporten/callback"
 	regLogout = "https://vendor.example/idporten/logged-out"
 )
@@ -49,12 +47,20 @@ func with(q url.Values, kv ...string) url.Values {
 	return out
 }
 
-// register stores a registered client with client_secret_post.
-func register(t *testing.T, s *apptest.Server, c idporten.NewClient) {
+// register creates an ID-porten integration of Digdir (991825827)
+// through the self-service clients API, as a vendor does, and returns its
+// client id and (for a secret auth method) its secret. body holds the
+// fields besides client_name and integration_type.
+func register(t *testing.T, s *apptest.Server, body map[string]any) (id, secret string) {
 	t.Helper()
-	if err := s.IDPorten.RegisterClient(ctxT(t), s.Pool, c); err != nil {
-		t.Fatal(err)
+	body["client_name"], body["integration_type"] = "Vendor web app", "idporten"
+	tok := s.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"idporten:dcr.write"}})
+	var out map[string]any
+	if st := s.DoJSON(t, "POST", "/api/v1/clients", tok, body, &out); st != 201 {
+		t.Fatalf("register: %d %v", st, out)
 	}
+	secret, _ = out["client_secret"].(string)
+	return out["client_id"].(string), secret
 }
 
 // TestAuthorizeBadInput: a request without a known client and one of its
@@ -62,8 +68,7 @@ func register(t *testing.T, s *apptest.Server, c idporten.NewClient) {
 // goes back to the redirect URI with error, error_description and state.
 func TestAuthorizeBadInput(t *testing.T) {
 	s := apptest.Start(t)
-	register(t, s, idporten.NewClient{ClientID: regClient, Name: "Vendor", RedirectURIs: []string{regURI},
-		AuthMethod: idporten.AuthSecretPost, Secret: "s3cret"})
+	regClient, _ := register(t, s, map[string]any{"redirect_uris": []string{regURI}, "token_endpoint_auth_method": "client_secret_post"})
 	pages := []struct {
 		name string
 		q    url.Values
@@ -158,8 +163,7 @@ func redeem(code string, kv ...string) url.Values {
 // OAuth error, and none of them leaving a token behind.
 func TestTokenBadInput(t *testing.T) {
 	s := apptest.Start(t)
-	register(t, s, idporten.NewClient{ClientID: regClient, Name: "Vendor", RedirectURIs: []string{loopback},
-		AuthMethod: idporten.AuthSecretBasic, Secret: "reg-secret"})
+	regClient, regSecret := register(t, s, map[string]any{"redirect_uris": []string{loopback}})
 	b := newBrowser(t)
 	fresh := func() string { return codeFor(t, s, b, authQuery()) }
 	cases := []struct {
@@ -175,11 +179,11 @@ func TestTokenBadInput(t *testing.T) {
 		{"unknown client", redeem(fresh()), "nobody", "x", 401, "invalid_client", "unknown client"},
 		{"no client authentication", redeem(fresh(), "client_id", demoID), "", "", 401, "invalid_client", "did not authenticate"},
 		{"two methods at once", redeem(fresh(), "client_secret", demoSecret), demoID, demoSecret, 401, "invalid_client", "one client authentication"},
-		{"a method the client is not registered for", redeem(fresh(), "client_id", regClient, "client_secret", "reg-secret"), "", "", 401, "invalid_client", "not registered for client_secret_post"},
+		{"a method the client is not registered for", redeem(fresh(), "client_id", regClient, "client_secret", regSecret), "", "", 401, "invalid_client", "not registered for client_secret_post"},
 		{"wrong verifier", redeem(fresh(), "code_verifier", verifier+"x"), demoID, demoSecret, 400, "invalid_grant", "does not match"},
 		{"no verifier", redeem(fresh(), "code_verifier", "<del>"), demoID, demoSecret, 400, "invalid_grant", "code_verifier is missing"},
 		{"other redirect_uri", redeem(fresh(), "redirect_uri", "http://localhost:8765/other"), demoID, demoSecret, 400, "invalid_grant", "redirect_uri"},
-		{"code of another client", redeem(fresh()), regClient, "reg-secret", 400, "invalid_grant", "another client"},
+		{"code of another client", redeem(fresh()), regClient, regSecret, 400, "invalid_grant", "another client"},
 		{"unknown code", redeem("nope"), demoID, demoSecret, 400, "invalid_grant", "unknown"},
 		{"no code", redeem("", "code", "<del>"), demoID, demoSecret, 400, "invalid_request", "code is missing"},
 		{"unsupported grant_type", redeem(fresh(), "grant_type", "password"), demoID, demoSecret, 400, "unsupported_grant_type", "password"},
@@ -268,9 +272,9 @@ func TestRefreshRotation(t *testing.T) {
 		t.Errorf("the chain's newest token after a reuse: %d %v, want revoked", st, out)
 	}
 	// Another client cannot use this client's refresh token.
-	register(t, s, idporten.NewClient{ClientID: regClient, RedirectURIs: []string{loopback}, AuthMethod: idporten.AuthSecretBasic, Secret: "x"})
+	regClient, regSecret := register(t, s, map[string]any{"redirect_uris": []string{loopback}})
 	_, third := tokenForm(t, s, redeem(codeFor(t, s, b, authQuery())), demoID, demoSecret)
-	st, out := tokenForm(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {third["refresh_token"].(string)}}, regClient, "x")
+	st, out := tokenForm(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {third["refresh_token"].(string)}}, regClient, regSecret)
 	if st != 400 || out["error"] != "invalid_grant" {
 		t.Errorf("another client's refresh token: %d %v", st, out)
 	}
@@ -284,10 +288,21 @@ func TestPrivateKeyJWT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	regClient, secret := register(t, s, map[string]any{"redirect_uris": []string{loopback},
+		"scopes": []string{"openid", "altinn:clientdelegations.read"}, "token_endpoint_auth_method": "private_key_jwt"})
+	if secret != "" {
+		t.Error("a private_key_jwt client got a secret")
+	}
+	// Its key, as the self-service API takes keys: alg and use required.
+	_ = key.Set("alg", "RS256")
 	jwks, _ := mpgrant.PublicJWKS(key)
-	raw, _ := json.Marshal(jwks)
-	register(t, s, idporten.NewClient{ClientID: regClient, OrgNo: "991825827", RedirectURIs: []string{loopback},
-		Scopes: []string{"altinn:clientdelegations.read"}, AuthMethod: idporten.AuthPrivateKeyJWT, JWKS: raw})
+	var pub map[string]any
+	_ = json.Unmarshal(jwks.Keys[0], &pub)
+	pub["use"] = "sig"
+	tok := s.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"idporten:dcr.write"}})
+	if st, _, body := s.Do(t, "POST", "/api/v1/clients/"+regClient+"/jwks", tok, map[string]any{"keys": []any{pub}}); st != 200 {
+		t.Fatalf("keys: %d %s", st, body)
+	}
 	assertion := func(aud, jti string) string {
 		now := s.Clock.Now()
 		tok, err := mpgrant.Sign(key, map[string]any{"iss": regClient, "sub": regClient, "aud": aud, "iat": now.Unix(),

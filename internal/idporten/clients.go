@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
 	"net"
 	"net/url"
 	"slices"
@@ -28,79 +27,23 @@ func demoClient() Client {
 	}
 }
 
+// Integrations finds the ID-porten integrations of the client register
+// (the self-service API's integration_type idporten): db.ErrNotFound for
+// an unknown id or a client of another kind.
+type Integrations interface {
+	IDPortenClient(ctx context.Context, clientID string) (Client, error)
+}
+
 // client finds an integration: the demo client or a registered one
 // (db.ErrNotFound when neither).
 func (s *Service) client(ctx context.Context, id string) (Client, error) {
 	if id == DemoClientID {
 		return demoClient(), nil
 	}
-	if id == "" || len(id) > 200 {
+	if id == "" || len(id) > 200 || s.integrations == nil {
 		return Client{}, db.ErrNotFound
 	}
-	return clientByID(ctx, s.pool, id)
-}
-
-// NewClient is an ID-porten integration as the self-service clients API
-// registers it (integration_type idporten).
-type NewClient struct {
-	ClientID               string
-	OrgNo                  string
-	Name                   string
-	RedirectURIs           []string
-	PostLogoutRedirectURIs []string
-	Scopes                 []string
-	// AuthMethod is client_secret_basic, client_secret_post or
-	// private_key_jwt; Secret is required for the first two, JWKS for
-	// the last.
-	AuthMethod string
-	Secret     string
-	JWKS       []byte
-}
-
-// RegisterClient stores (or replaces) an ID-porten integration, inside
-// the caller's transaction q. It is the seam for the self-service API.
-func (s *Service) RegisterClient(ctx context.Context, q db.Querier, c NewClient) error {
-	if c.ClientID == "" || c.ClientID == DemoClientID {
-		return fmt.Errorf("idporten: client id %q cannot be registered", c.ClientID)
-	}
-	if len(c.RedirectURIs) == 0 {
-		return fmt.Errorf("idporten: client %s needs at least one redirect URI", c.ClientID)
-	}
-	for _, u := range append(slices.Clone(c.RedirectURIs), c.PostLogoutRedirectURIs...) {
-		if !absoluteURI(u) {
-			return fmt.Errorf("idporten: %q is not an absolute URI without a fragment", u)
-		}
-	}
-	var secret []byte
-	switch c.AuthMethod {
-	case AuthSecretBasic, AuthSecretPost:
-		if c.Secret == "" {
-			return fmt.Errorf("idporten: client %s needs a secret for %s", c.ClientID, c.AuthMethod)
-		}
-		sum := sha256.Sum256([]byte(c.Secret))
-		secret = sum[:]
-	case AuthPrivateKeyJWT:
-		if len(c.JWKS) == 0 {
-			return fmt.Errorf("idporten: client %s needs a JWKS for private_key_jwt", c.ClientID)
-		}
-	default:
-		return fmt.Errorf("idporten: token_endpoint_auth_method %q is not supported", c.AuthMethod)
-	}
-	jwks := c.JWKS
-	if len(jwks) == 0 {
-		jwks = []byte(`{"keys":[]}`)
-	}
-	return upsertClient(ctx, q, c, secret, jwks, s.clock.Now())
-}
-
-// DeleteClient removes an ID-porten integration (inside q).
-func (s *Service) DeleteClient(ctx context.Context, q db.Querier, clientID string) error {
-	return deleteClient(ctx, q, clientID)
-}
-
-func absoluteURI(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && u.Scheme != "" && u.Host != "" && u.Fragment == "" && !strings.Contains(s, "#")
+	return s.integrations.IDPortenClient(ctx, id)
 }
 
 // redirectAllowed says whether uri is one of the client's redirect URIs:

@@ -168,3 +168,5 @@ func claimsOf(t *testing.T, jwt string) map[string]any {
 }
 
 func b64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -35,6 +35,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Signer  *signing.Service
 	Persons Persons
+	// Integrations are the registered ID-porten clients (nil: only the
+	// demo client).
+	Integrations Integrations
 	// Web holds templates/idporten/*.tmpl and the portal's stylesheet;
 	// Dev re-reads the templates on each render.
 	Web fs.FS
@@ -45,14 +48,15 @@ type Deps struct {
 
 // Service is the OpenID Provider.
 type Service struct {
-	pool    *pgxpool.Pool
-	clock   clock.Clock
-	log     *slog.Logger
-	signer  *signing.Service
-	persons Persons
-	issuer  string
-	secure  bool
-	pages   *pageSet
+	pool         *pgxpool.Pool
+	clock        clock.Clock
+	log          *slog.Logger
+	signer       *signing.Service
+	persons      Persons
+	integrations Integrations
+	issuer       string
+	secure       bool
+	pages        *pageSet
 }
 
 // New builds the service; it fails when a page template is missing or
@@ -68,7 +72,7 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{pool: d.Pool, clock: d.Clock, log: d.Log, signer: d.Signer, persons: d.Persons,
+	return &Service{pool: d.Pool, clock: d.Clock, log: d.Log, signer: d.Signer, persons: d.Persons, integrations: d.Integrations,
 		issuer: d.Signer.Settings().IDPortenIssuer, secure: d.SecureCookies, pages: pages}, nil
 }
 

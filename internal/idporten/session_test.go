@@ -9,7 +9,6 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
-	"github.com/altinn-sim/altinn-sim/internal/idporten"
 )
 
 // authorizeOnce opens the authorization endpoint and reports whether the
@@ -104,11 +103,10 @@ func TestLoginPage(t *testing.T) {
 // userinfo and single sign-on are gone.
 func TestLogout(t *testing.T) {
 	s := apptest.Start(t)
-	register(t, s, idporten.NewClient{ClientID: regClient, RedirectURIs: []string{loopback}, PostLogoutRedirectURIs: []string{regLogout},
-		AuthMethod: idporten.AuthSecretBasic, Secret: "reg-secret"})
+	regClient, regSecret := register(t, s, map[string]any{"redirect_uris": []string{loopback}, "post_logout_redirect_uris": []string{regLogout}})
 	b := newBrowser(t)
 	q := with(authQuery(), "client_id", regClient, "scope", "openid")
-	_, tok := tokenForm(t, s, redeem(codeFor(t, s, b, q)), regClient, "reg-secret")
+	_, tok := tokenForm(t, s, redeem(codeFor(t, s, b, q)), regClient, regSecret)
 	idt, at := tok["id_token"].(string), tok["access_token"].(string)
 	if st, _, body := s.Do(t, "GET", "/idporten/userinfo", at, nil); st != 200 {
 		t.Fatalf("userinfo: %d %s", st, body)
@@ -136,7 +134,7 @@ func TestLogout(t *testing.T) {
 	if st, hdr, _ := s.Do(t, "GET", "/idporten/userinfo", at, nil); st != 401 || !strings.Contains(hdr.Get("WWW-Authenticate"), "invalid_token") {
 		t.Errorf("userinfo after logout: %d %v", st, hdr)
 	}
-	if st, out := tokenForm(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}}, regClient, "reg-secret"); st != 400 {
+	if st, out := tokenForm(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}}, regClient, regSecret); st != 400 {
 		t.Errorf("refresh after logout: %d %v", st, out)
 	}
 	if sso, _ := authorizeOnce(t, s, b, q); sso {

@@ -13,46 +13,6 @@ import (
 
 // SQL on the idporten_* tables (migrations/0080_idporten.up.sql).
 
-func clientByID(ctx context.Context, q db.Querier, id string) (Client, error) {
-	var c Client
-	var method string
-	err := q.QueryRow(ctx, `SELECT client_id, org_no, name, redirect_uris, post_logout_redirect_uris, scopes,
-		token_endpoint_auth_method, secret_sha256, jwks FROM idporten_clients WHERE client_id = $1`, id).
-		Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.RedirectURIs, &c.PostLogoutRedirectURIs, &c.Scopes, &method, &c.SecretSHA256, &c.JWKS)
-	if err != nil {
-		return Client{}, notFound(err, "idporten client")
-	}
-	c.AuthMethods = []string{method}
-	return c, nil
-}
-
-func upsertClient(ctx context.Context, q db.Querier, c NewClient, secret, jwks []byte, now time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO idporten_clients (client_id, org_no, name, redirect_uris, post_logout_redirect_uris,
-			scopes, token_endpoint_auth_method, secret_sha256, jwks, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (client_id) DO UPDATE SET org_no = $2, name = $3, redirect_uris = $4, post_logout_redirect_uris = $5,
-			scopes = $6, token_endpoint_auth_method = $7, secret_sha256 = $8, jwks = $9`,
-		c.ClientID, c.OrgNo, c.Name, c.RedirectURIs, nonNil(c.PostLogoutRedirectURIs), nonNil(c.Scopes), c.AuthMethod, secret, jwks, now)
-	if err != nil {
-		return fmt.Errorf("store idporten client %s: %w", c.ClientID, db.Map(err))
-	}
-	return nil
-}
-
-func deleteClient(ctx context.Context, q db.Querier, id string) error {
-	if _, err := q.Exec(ctx, `DELETE FROM idporten_clients WHERE client_id = $1`, id); err != nil {
-		return fmt.Errorf("delete idporten client %s: %w", id, db.Map(err))
-	}
-	return nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func notFound(err error, what string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return db.ErrNotFound

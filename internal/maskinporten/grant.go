@@ -252,6 +252,9 @@ func (s *Service) checkClient(ctx context.Context, a *assertion) (mpclient.Clien
 	if err != nil {
 		return mpclient.Client{}, fmt.Errorf("look up client: %w", err)
 	}
+	if c.IntegrationType == mpclient.IntegrationIDPorten {
+		return mpclient.Client{}, errClientAuth("MP-100", "Client %q is an ID-porten integration: it logs persons in at /idporten and cannot get Maskinporten tokens.", iss)
+	}
 	return c, nil
 }
 

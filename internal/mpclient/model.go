@@ -12,9 +12,10 @@ type Client struct {
 	OrgNo       string `json:"orgNo"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
-	// IntegrationType, ApplicationType and TokenEndpointAuthMethod are
-	// maskinporten, web and private_key_jwt for every client today; they
-	// are kept so other kinds of clients can be told apart.
+	// IntegrationType is maskinporten (ApplicationType web,
+	// TokenEndpointAuthMethod private_key_jwt) or idporten (an ID-porten
+	// integration: a client secret or private_key_jwt at ID-porten's
+	// token endpoint, never at Maskinporten's).
 	IntegrationType         string    `json:"integrationType"`
 	ApplicationType         string    `json:"applicationType"`
 	TokenEndpointAuthMethod string    `json:"tokenEndpointAuthMethod"`
@@ -23,6 +24,11 @@ type Client struct {
 	JWKSUpdated             time.Time `json:"jwksUpdated"`
 	Created                 time.Time `json:"created"`
 	LastUpdated             time.Time `json:"lastUpdated"`
+	// An ID-porten integration's redirect URIs (exact) and the SHA-256
+	// of its client secret (client_secret_basic or client_secret_post).
+	RedirectURIs           []string `json:"redirectUris,omitempty"`
+	PostLogoutRedirectURIs []string `json:"postLogoutRedirectUris,omitempty"`
+	SecretSHA256           []byte   `json:"-"`
 }
 
 // JWKS is a client's public key set as posted, each key kept member for

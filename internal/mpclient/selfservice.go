@@ -39,14 +39,28 @@ type Registration struct {
 	ClientOrgNo             string    `json:"client_orgno"`
 	Created                 time.Time `json:"created"`
 	LastUpdated             time.Time `json:"last_updated"`
+	// ID-porten clients only.
+	RedirectURIs           []string `json:"redirect_uris,omitempty"`
+	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris,omitempty"`
+	// ClientSecret is in the answer that creates an ID-porten client with
+	// a secret auth method, and only there: it is not kept.
+	ClientSecret string `json:"client_secret,omitempty"`
 }
 
 // AsRegistration is c in the self-service API's shape.
 func AsRegistration(c Client) Registration {
-	return Registration{ClientID: c.ClientID, ClientName: c.Name, Description: c.Description,
+	r := Registration{ClientID: c.ClientID, ClientName: c.Name, Description: c.Description,
 		IntegrationType: c.IntegrationType, ApplicationType: c.ApplicationType,
 		TokenEndpointAuthMethod: c.TokenEndpointAuthMethod, GrantTypes: []string{GrantJWTBearer},
 		Scopes: c.Scopes, ClientOrgNo: c.OrgNo, Created: c.Created, LastUpdated: c.LastUpdated}
+	if c.IntegrationType == IntegrationIDPorten {
+		r.GrantTypes = []string{GrantAuthCode, GrantRefresh}
+		r.RedirectURIs, r.PostLogoutRedirectURIs = c.RedirectURIs, c.PostLogoutRedirectURIs
+		if r.PostLogoutRedirectURIs == nil {
+			r.PostLogoutRedirectURIs = []string{}
+		}
+	}
+	return r
 }
 
 // KeySet is a client's keys as the self-service API answers them.
@@ -58,7 +72,7 @@ type KeySet struct {
 
 // Validation errors of the self-service client API.
 var (
-	vldIntegration = problem.ValidationDescriptor{Code: "SIM.VLD-00320", Title: "integration_type must be maskinporten: the emulator has only Maskinporten clients."}
+	vldIntegration = problem.ValidationDescriptor{Code: "SIM.VLD-00320", Title: "integration_type must be maskinporten or idporten: the emulator has no other kind of client."}
 	vldAuthMethod  = problem.ValidationDescriptor{Code: "SIM.VLD-00321", Title: "token_endpoint_auth_method must be private_key_jwt."}
 	vldAppType     = problem.ValidationDescriptor{Code: "SIM.VLD-00322", Title: "application_type must be web for a Maskinporten client."}
 	vldGrantTypes  = problem.ValidationDescriptor{Code: "SIM.VLD-00323", Title: "grant_types must be [urn:ietf:params:oauth:grant-type:jwt-bearer] for a Maskinporten client."}
@@ -76,19 +90,26 @@ func errNoClient(id, org string) error {
 
 // checkRegistration validates a self-service body for org and returns its
 // scopes deduplicated.
-func checkRegistration(org string, in Registration) ([]string, []problem.ValidationError) {
+func checkRegistration(org string, in *Registration) ([]string, []problem.ValidationError) {
 	var errs []problem.ValidationError
-	if in.IntegrationType != IntegrationMaskinporten {
+	switch in.IntegrationType {
+	case IntegrationIDPorten:
+		errs = checkIDPortenRegistration(in)
+	case IntegrationMaskinporten:
+		if in.TokenEndpointAuthMethod != "" && in.TokenEndpointAuthMethod != AuthPrivateKeyJWT {
+			errs = append(errs, vldAuthMethod.At("/token_endpoint_auth_method"))
+		}
+		if in.ApplicationType != "" && in.ApplicationType != ApplicationWeb {
+			errs = append(errs, vldAppType.At("/application_type"))
+		}
+		if in.GrantTypes != nil && !slices.Equal(in.GrantTypes, []string{GrantJWTBearer}) {
+			errs = append(errs, vldGrantTypes.At("/grant_types"))
+		}
+		if in.RedirectURIs != nil || in.PostLogoutRedirectURIs != nil {
+			errs = append(errs, vldNotIDPorten.At("/redirect_uris"))
+		}
+	default:
 		errs = append(errs, vldIntegration.At("/integration_type"))
-	}
-	if in.TokenEndpointAuthMethod != "" && in.TokenEndpointAuthMethod != AuthPrivateKeyJWT {
-		errs = append(errs, vldAuthMethod.At("/token_endpoint_auth_method"))
-	}
-	if in.ApplicationType != "" && in.ApplicationType != ApplicationWeb {
-		errs = append(errs, vldAppType.At("/application_type"))
-	}
-	if in.GrantTypes != nil && !slices.Equal(in.GrantTypes, []string{GrantJWTBearer}) {
-		errs = append(errs, vldGrantTypes.At("/grant_types"))
 	}
 	if in.ClientOrgNo != "" && in.ClientOrgNo != org {
 		errs = append(errs, vldOwnOrg.At("/client_orgno"))
@@ -101,7 +122,7 @@ func checkRegistration(org string, in Registration) ([]string, []problem.Validat
 	}
 	scopes := []string{}
 	for i, sc := range in.Scopes {
-		if !ValidScope(sc) {
+		if !ValidScope(sc) && !(in.IntegrationType == IntegrationIDPorten && idportenScope(sc)) {
 			errs = append(errs, VldScope.At(fmt.Sprintf("/scopes/%d", i)))
 			continue
 		}
@@ -129,31 +150,44 @@ func (s *Service) OrgClient(ctx context.Context, org, id string) (Client, error)
 
 // Register creates a client for org from a self-service body: the id is
 // generated, the scopes must be ones org may use, and it starts with no
-// keys.
-func (s *Service) Register(ctx context.Context, org string, in Registration) (Client, error) {
-	scopes, errs := checkRegistration(org, in)
+// keys. An ID-porten client with a secret auth method gets its secret
+// here, once (secret; "" otherwise).
+func (s *Service) Register(ctx context.Context, org string, in Registration) (c Client, secret string, err error) {
+	scopes, errs := checkRegistration(org, &in)
 	if len(errs) > 0 {
-		return Client{}, problem.Validation(errs...)
+		return Client{}, "", problem.Validation(errs...)
 	}
-	if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", nil); err != nil {
-		return Client{}, err
-	} else if len(errs) > 0 {
-		return Client{}, problem.Validation(errs...)
+	// The scope register says which scopes a Maskinporten client may
+	// carry; an ID-porten client's scopes are asked for by the person's
+	// login, not checked here.
+	if in.IntegrationType == IntegrationMaskinporten {
+		if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", nil); err != nil {
+			return Client{}, "", err
+		} else if len(errs) > 0 {
+			return Client{}, "", problem.Validation(errs...)
+		}
 	}
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
-	c := Client{ClientID: uuid.NewString(), OrgNo: org, Name: in.ClientName, Description: in.Description,
+	c = Client{ClientID: uuid.NewString(), OrgNo: org, Name: in.ClientName, Description: in.Description,
 		IntegrationType: IntegrationMaskinporten, ApplicationType: ApplicationWeb, TokenEndpointAuthMethod: AuthPrivateKeyJWT,
 		Scopes: scopes, JWKS: JWKS{Keys: []json.RawMessage{}}, JWKSUpdated: now, Created: now, LastUpdated: now}
-	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+	if in.IntegrationType == IntegrationIDPorten {
+		c.IntegrationType, c.TokenEndpointAuthMethod = IntegrationIDPorten, in.TokenEndpointAuthMethod
+		c.RedirectURIs, c.PostLogoutRedirectURIs = in.RedirectURIs, nonNil(in.PostLogoutRedirectURIs)
+		if usesSecret(c.TokenEndpointAuthMethod) {
+			secret, c.SecretSHA256 = newSecret()
+		}
+	}
+	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
 		if err := insertClient(ctx, q, c); err != nil {
 			return err
 		}
 		return notifyClient(ctx, q, c.ClientID)
 	})
 	if err != nil {
-		return Client{}, err
+		return Client{}, "", err
 	}
-	return c, nil
+	return c, secret, nil
 }
 
 // UpdateRegistration replaces the name, description and scopes of one of
@@ -161,7 +195,7 @@ func (s *Service) Register(ctx context.Context, org string, in Registration) (Cl
 // already has stays even if access to it was since withdrawn (/token
 // refuses that scope, the rest of the client is still org's to change).
 func (s *Service) UpdateRegistration(ctx context.Context, org, id string, in Registration) (Client, error) {
-	scopes, errs := checkRegistration(org, in)
+	scopes, errs := checkRegistration(org, &in)
 	if len(errs) > 0 {
 		return Client{}, problem.Validation(errs...)
 	}
@@ -177,12 +211,24 @@ func (s *Service) UpdateRegistration(ctx context.Context, org, id string, in Reg
 		if in.IntegrationType != cur.IntegrationType {
 			return problem.Validation(vldFixedType.At("/integration_type"))
 		}
-		if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", cur.Scopes); err != nil {
-			return err
-		} else if len(errs) > 0 {
-			return problem.Validation(errs...)
+		if cur.IntegrationType == IntegrationMaskinporten {
+			if errs, err := s.checkScopeAccess(ctx, org, in.Scopes, "/scopes", cur.Scopes); err != nil {
+				return err
+			} else if len(errs) > 0 {
+				return problem.Validation(errs...)
+			}
 		}
 		cur.Name, cur.Description, cur.Scopes = in.ClientName, in.Description, scopes
+		if cur.IntegrationType == IntegrationIDPorten {
+			// A change between secret methods keeps the secret; to or
+			// from private_key_jwt it is dropped (new keys, or ask for a
+			// new client).
+			if usesSecret(cur.TokenEndpointAuthMethod) != usesSecret(in.TokenEndpointAuthMethod) {
+				cur.SecretSHA256 = nil
+			}
+			cur.TokenEndpointAuthMethod = in.TokenEndpointAuthMethod
+			cur.RedirectURIs, cur.PostLogoutRedirectURIs = in.RedirectURIs, nonNil(in.PostLogoutRedirectURIs)
+		}
 		cur.LastUpdated = s.clock.Now().UTC().Truncate(time.Microsecond)
 		if err := updateClient(ctx, q, cur); err != nil {
 			return err

@@ -189,7 +189,9 @@ func TestSelfServiceClientRules(t *testing.T) {
 			path string
 		}{
 			{"no integration type", body(func(m map[string]any) { delete(m, "integration_type") }), "SIM.VLD-00320", "/integration_type"},
-			{"an ID-porten client", body(func(m map[string]any) { m["integration_type"] = "idporten" }), "SIM.VLD-00320", "/integration_type"},
+			{"another integration type", body(func(m map[string]any) { m["integration_type"] = "krr" }), "SIM.VLD-00320", "/integration_type"},
+			{"an ID-porten client without redirect_uris", body(func(m map[string]any) { m["integration_type"] = "idporten" }), "SIM.VLD-00330", "/redirect_uris"},
+			{"redirect_uris on a Maskinporten client", body(func(m map[string]any) { m["redirect_uris"] = []string{"https://x.example/cb"} }), "SIM.VLD-00332", "/redirect_uris"},
 			{"a client secret", body(func(m map[string]any) { m["token_endpoint_auth_method"] = "client_secret_basic" }), "SIM.VLD-00321", "/token_endpoint_auth_method"},
 			{"a native app", body(func(m map[string]any) { m["application_type"] = "native" }), "SIM.VLD-00322", "/application_type"},
 			{"another grant type", body(func(m map[string]any) { m["grant_types"] = []string{"authorization_code"} }), "SIM.VLD-00323", "/grant_types"},

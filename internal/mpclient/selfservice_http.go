@@ -32,7 +32,7 @@ func (s *Service) SelfServiceRoutes() []route.Route {
 		{Method: "GET", Path: "/api/v1/clients", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleOrgList),
 			Tag: tag, Summary: "The organisation's Maskinporten clients", OKSchema: "Registrations"},
 		{Method: "POST", Path: "/api/v1/clients", Guard: route.Bearer, Scopes: write, Handler: route.E(s.handleRegister),
-			Tag: tag, Summary: "Create a Maskinporten client (the answer carries its client_id; add keys with POST .../jwks)", Body: "Registration", OK: http.StatusCreated, OKSchema: "Registration"},
+			Tag: tag, Summary: "Create a Maskinporten or ID-porten client (the answer carries its client_id, and an ID-porten client's secret once; add keys with POST .../jwks)", Body: "Registration", OK: http.StatusCreated, OKSchema: "Registration"},
 		{Method: "GET", Path: "/api/v1/clients/{clientId}", Guard: route.Bearer, Scopes: read, Handler: route.E(s.handleOrgGet),
 			Tag: tag, Summary: "One of the organisation's clients", OKSchema: "Registration"},
 		{Method: "PUT", Path: "/api/v1/clients/{clientId}", Guard: route.Bearer, Scopes: modify, Handler: route.E(s.handleOrgUpdate),
@@ -86,12 +86,15 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
 		return p
 	}
-	c, err := s.Register(r.Context(), org, in)
+	c, secret, err := s.Register(r.Context(), org, in)
 	if err != nil {
 		return err
 	}
+	out := AsRegistration(c)
+	out.ClientSecret = secret
 	w.Header().Set("Location", "/api/v1/clients/"+c.ClientID)
-	respond.JSON(w, http.StatusCreated, AsRegistration(c))
+	w.Header().Set("Cache-Control", "no-store")
+	respond.JSON(w, http.StatusCreated, out)
 	return nil
 }
 

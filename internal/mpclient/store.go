@@ -12,13 +12,15 @@ import (
 )
 
 const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated,
-	description, integration_type, application_type, token_endpoint_auth_method`
+	description, integration_type, application_type, token_endpoint_auth_method,
+	redirect_uris, post_logout_redirect_uris, client_secret_sha256`
 
 func scanClient(row pgx.Row) (Client, error) {
 	var c Client
 	var jwks []byte
 	if err := row.Scan(&c.ClientID, &c.OrgNo, &c.Name, &c.Scopes, &jwks, &c.JWKSUpdated, &c.Created, &c.LastUpdated,
-		&c.Description, &c.IntegrationType, &c.ApplicationType, &c.TokenEndpointAuthMethod); err != nil {
+		&c.Description, &c.IntegrationType, &c.ApplicationType, &c.TokenEndpointAuthMethod,
+		&c.RedirectURIs, &c.PostLogoutRedirectURIs, &c.SecretSHA256); err != nil {
 		return Client{}, db.Map(err)
 	}
 	if err := json.Unmarshal(jwks, &c.JWKS); err != nil {
@@ -29,6 +31,12 @@ func scanClient(row pgx.Row) (Client, error) {
 	}
 	if c.Scopes == nil {
 		c.Scopes = []string{}
+	}
+	if c.RedirectURIs == nil {
+		c.RedirectURIs = []string{}
+	}
+	if c.PostLogoutRedirectURIs == nil {
+		c.PostLogoutRedirectURIs = []string{}
 	}
 	return c, nil
 }
@@ -58,9 +66,10 @@ func insertClient(ctx context.Context, q db.Querier, c Client) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+	_, err = q.Exec(ctx, `INSERT INTO maskinporten_clients (`+clientColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 		c.ClientID, c.OrgNo, c.Name, c.Scopes, jwks, c.JWKSUpdated, c.Created, c.LastUpdated,
-		c.Description, c.IntegrationType, c.ApplicationType, c.TokenEndpointAuthMethod)
+		c.Description, c.IntegrationType, c.ApplicationType, c.TokenEndpointAuthMethod,
+		nonNil(c.RedirectURIs), nonNil(c.PostLogoutRedirectURIs), c.SecretSHA256)
 	if err != nil {
 		return fmt.Errorf("insert client %q: %w", c.ClientID, db.Map(err))
 	}
@@ -77,10 +86,13 @@ func getClientForUpdate(ctx context.Context, q db.Querier, clientID string) (Cli
 	return c, nil
 }
 
-// updateClient writes a client's name, description and scopes.
+// updateClient writes a client's name, description, scopes and (for an
+// ID-porten integration) its redirect URIs and auth method.
 func updateClient(ctx context.Context, q db.Querier, c Client) error {
-	tag, err := q.Exec(ctx, `UPDATE maskinporten_clients SET name = $2, description = $3, scopes = $4, last_updated = $5
-		WHERE client_id = $1`, c.ClientID, c.Name, c.Description, c.Scopes, c.LastUpdated)
+	tag, err := q.Exec(ctx, `UPDATE maskinporten_clients SET name = $2, description = $3, scopes = $4, last_updated = $5,
+		redirect_uris = $6, post_logout_redirect_uris = $7, token_endpoint_auth_method = $8, client_secret_sha256 = $9
+		WHERE client_id = $1`, c.ClientID, c.Name, c.Description, c.Scopes, c.LastUpdated,
+		nonNil(c.RedirectURIs), nonNil(c.PostLogoutRedirectURIs), c.TokenEndpointAuthMethod, c.SecretSHA256)
 	if err != nil {
 		return fmt.Errorf("update client %q: %w", c.ClientID, db.Map(err))
 	}
@@ -112,4 +124,11 @@ func deleteClient(ctx context.Context, q db.Querier, clientID string) error {
 		return fmt.Errorf("client %q: %w", clientID, db.ErrNotFound)
 	}
 	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
