@@ -224,7 +224,7 @@ func (a *App) wire(ctx context.Context) error {
 	// persons its login page lists.
 	idp, err := idporten.New(idporten.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log, Signer: a.Signing, Persons: a.Parties,
 		Integrations: idportenIntegrations{a.Clients},
-		Web: a.webFS(), Dev: a.Config.Dev, SecureCookies: strings.HasPrefix(a.Config.PublicURL, "https://")})
+		Web:          a.webFS(), Dev: a.Config.Dev, SecureCookies: strings.HasPrefix(a.Config.PublicURL, "https://")})
 	if err != nil {
 		return err
 	}
