@@ -70,10 +70,7 @@ type Ring struct {
 
 // New makes a ring of size entries (at least 1) stamped by now.
 func New(size int, now func() time.Time) *Ring {
-	if size < 1 {
-		size = 1
-	}
-	return &Ring{now: now, buf: make([]Entry, 0, size)}
+	return &Ring{now: now, buf: make([]Entry, 0, max(size, 1))}
 }
 
 // Add records e, stamping Seq and At; the oldest entry goes when the ring
@@ -98,9 +95,10 @@ func (r *Ring) Recent(kind Kind, limit int) []Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(r.buf)
-	if limit <= 0 || limit > n {
+	if limit <= 0 {
 		limit = n
 	}
+	limit = min(limit, n)
 	out := make([]Entry, 0, limit)
 	// The newest entry is just before next (or the last appended while
 	// the ring was filling).

@@ -74,6 +74,23 @@ func TestRingFiltersByKind(t *testing.T) {
 	if got := seqs(r.Recent(Decision, 2)); !equal(got, []uint64{6, 4}) {
 		t.Fatalf("decisions, limit 2: %v", got)
 	}
+	// Each entry once, also when the newest is of the kind asked for.
+	if got := seqs(r.Recent(Decision, 0)); !equal(got, []uint64{6, 4, 2}) {
+		t.Fatalf("decisions: %v", got)
+	}
+	if got := seqs(r.Recent(Decision, 10)); !equal(got, []uint64{6, 4, 2}) {
+		t.Fatalf("decisions, limit above what is held: %v", got)
+	}
+}
+
+// TestRingOfSizeZero: a ring asked for no room still keeps the newest.
+func TestRingOfSizeZero(t *testing.T) {
+	r := New(0, time.Now)
+	r.Add(Entry{Kind: Token})
+	r.Add(Entry{Kind: Token})
+	if got := seqs(r.Recent("", 0)); !equal(got, []uint64{2}) {
+		t.Fatalf("size 0: %v", got)
+	}
 }
 
 // TestRingConcurrent: adds from many goroutines lose nothing and never

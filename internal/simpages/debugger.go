@@ -58,7 +58,6 @@ type debuggerPage struct {
 	Purpose   string
 	// A grant: each rule's result.
 	Report *maskinporten.GrantReport
-	Issuer string
 }
 
 // claimRow is one header member or claim, explained.
@@ -117,7 +116,6 @@ func (s *Service) inspect(ctx context.Context, p *debuggerPage) {
 	p.HeaderJSON, p.ClaimsJSON = indent(hb), indent(pb)
 
 	set := s.d.Tokens.Settings()
-	p.Issuer = set.Issuer
 	iss := jose.ReadString(j.Payload["iss"]).V
 	p.Kind = p.As
 	if p.Kind == asAuto {
