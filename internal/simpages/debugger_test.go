@@ -59,6 +59,12 @@ func TestDebuggerGrant(t *testing.T) {
 	if strings.Contains(body, "<script>") || strings.Contains(body, "<b>nope") {
 		t.Errorf("pasted text not escaped:\n%s", body)
 	}
+	// A grant's aud is explained with the issuer it must name; read as a
+	// token, the same claim is a token's aud.
+	wantIn(t, "grant aud", body, "Here: "+s.URL+"/")
+	if _, body = inspect(t, s, grant(t, s, key, o), "token"); strings.Contains(body, "Here: ") || !strings.Contains(body, "not valid here") {
+		t.Errorf("a grant read as a token:\n%s", body)
+	}
 
 	_, body = inspect(t, s, "not.a-jwt", "")
 	wantIn(t, "garbage", body, "Not a signed JWT", "not.a-jwt")

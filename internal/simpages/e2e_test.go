@@ -114,6 +114,12 @@ func TestCallLogShowsTokensAndDecisions(t *testing.T) {
 	if tokens := page(t, s, "/sim/calls?kind=token"); strings.Contains(tokens, "/authorization/api/v1/decision") || !strings.Contains(tokens, "o-refused") {
 		t.Errorf("kind=token shows decisions or lost tokens:\n%s", tokens)
 	}
+	if decisions := page(t, s, "/sim/calls?kind=decision"); !strings.Contains(decisions, "/authorization/api/v1/decision") || strings.Contains(decisions, "o-refused") {
+		t.Errorf("kind=decision shows token calls or lost decisions:\n%s", decisions)
+	}
+	if all := page(t, s, "/sim/calls?kind=bogus"); !strings.Contains(all, "/authorization/api/v1/decision") || !strings.Contains(all, "o-refused") {
+		t.Errorf("an unknown kind does not show all calls:\n%s", all)
+	}
 	if other := page(t, s, "/sim/calls?client=someone-else"); strings.Contains(other, "o-issued") {
 		t.Errorf("client filter: %s", other)
 	}
