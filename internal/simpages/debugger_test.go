@@ -62,6 +62,9 @@ func TestDebuggerGrant(t *testing.T) {
 	// A grant's aud is explained with the issuer it must name; read as a
 	// token, the same claim is a token's aud.
 	wantIn(t, "grant aud", body, "Here: "+s.URL+"/")
+	if n := strings.Count(body, "Here: "); n != 1 {
+		t.Errorf("the issuer is added to %d explanations, want only aud's", n)
+	}
 	if _, body = inspect(t, s, grant(t, s, key, o), "token"); strings.Contains(body, "Here: ") || !strings.Contains(body, "not valid here") {
 		t.Errorf("a grant read as a token:\n%s", body)
 	}

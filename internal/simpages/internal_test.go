@@ -10,7 +10,23 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
+	"github.com/altinn-sim/altinn-sim/web"
 )
+
+// TestNewDefaults: without a logger or a clock the pages get a silent
+// logger and the wall clock, never nil.
+func TestNewDefaults(t *testing.T) {
+	s, err := New(Deps{Web: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.d.Log == nil || s.d.Clock == nil {
+		t.Fatalf("log %v, clock %v", s.d.Log, s.d.Clock)
+	}
+	if _, err := New(Deps{Web: web.FS, Dev: true}); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestWhen: a time claim reads as a date and its distance from the
 // emulator's clock, ahead, behind or now.

@@ -2,7 +2,8 @@ package simpages
 
 import (
 	"net/http"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/altinn-sim/altinn-sim/internal/calllog"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
@@ -81,7 +82,7 @@ func byStatus(counts []requests.StatusCount) ([]requests.StatusCount, int) {
 	for st, n := range sum {
 		out = append(out, requests.StatusCount{Status: st, Count: n})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Status < out[j].Status })
+	slices.SortFunc(out, func(a, b requests.StatusCount) int { return strings.Compare(a.Status, b.Status) })
 	return out, total
 }
 
