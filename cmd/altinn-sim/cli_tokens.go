@@ -51,6 +51,9 @@ const grantFlags = `Flags:
   --key FILE             private key: a JWK from 'keys new', or PEM (PKCS#1 or PKCS#8) (required)
   --kid KID              the header's kid (default: a JWK's own kid, else the key's
                          RFC 7638 thumbprint, as 'keys new' and 'keys public' print it)
+  --cert FILE            sign as a client without registered keys: the enterprise
+                         certificate (PEM, chain after it) for --key goes in the
+                         header's x5c, and no kid ('altinn-sim certs new' makes one)
   --scope S              scope to ask for (repeatable, or space-separated; required)
   --systemuser-org ORGNO customer organisation number: ask for a system-user token
   --external-ref REF     externalRef of the system user (default: the customer org number)
@@ -73,7 +76,7 @@ Signs a grant, POSTs it to <url>/token and prints the answer.
 `
 
 // clientUsages is each client command's --help.
-var clientUsages = map[string]string{"keys": keysUsage, "grant": grantUsage, "token": tokenUsage}
+var clientUsages = map[string]string{"keys": keysUsage, "certs": certsUsage, "grant": grantUsage, "token": tokenUsage}
 
 // runClientCommand runs keys, grant or token and returns the exit code.
 func runClientCommand(cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -81,6 +84,8 @@ func runClientCommand(cmd string, args []string, getenv func(string) string, std
 	switch cmd {
 	case "keys":
 		err = runKeys(args, stdout)
+	case "certs":
+		err = runCerts(args, getenv, stdout)
 	case "grant":
 		err = runGrant(args, getenv, stdout, false)
 	case "token":
@@ -245,6 +250,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	clientID := fs.String("client-id", "", "the client's id (the grant's iss)")
 	keyPath := fs.String("key", "", "private key file, JWK or PEM")
 	kid := fs.String("kid", "", "the header's kid (default: a JWK's own, else the thumbprint)")
+	certPath := fs.String("cert", "", "enterprise certificate (PEM) for x5c instead of a kid")
 	fs.Var(&scopes, "scope", "scope to ask for (repeatable, or space-separated)")
 	suOrg := fs.String("systemuser-org", "", "customer organisation number: ask for a system-user token")
 	extRef := fs.String("external-ref", "", "externalRef of the system user (default: the customer org number)")
@@ -261,15 +267,32 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	if len(scopes) == 0 {
 		return usageErr("at least one --scope is required")
 	}
+	if *certPath != "" && *kid != "" {
+		return usageErr("--cert and --kid do not go together: a certificate grant carries x5c and no kid")
+	}
 	key, err := readKey(*keyPath, *kid)
 	if err != nil {
 		return err
 	}
-	assertion, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{
+	claims := mpgrant.Claims(mpgrant.Options{
 		ClientID: *clientID, Audience: *audience, Scopes: scopes,
 		SystemUserOrg: *suOrg, ExternalRef: *extRef, Lifetime: *lifetime,
-	}))
-	if err != nil {
+	})
+	var assertion string
+	if *certPath != "" {
+		b, err := os.ReadFile(*certPath)
+		if err != nil {
+			return err
+		}
+		chain, err := mpgrant.ParseCertificateChain(b, key)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *certPath, err)
+		}
+		assertion, err = mpgrant.SignWithCertificate(key, chain, claims)
+		if err != nil {
+			return err
+		}
+	} else if assertion, err = mpgrant.Sign(key, claims); err != nil {
 		return err
 	}
 	if !post {

@@ -1,7 +1,7 @@
 // Command altinn-sim is a local emulator of Altinn 3 and Maskinporten for
 // system users. Subcommands: serve (default), migrate, seed (cli_seed.go),
 // healthcheck, version, and the vendor-side keys, grant and token
-// (cli_tokens.go).
+// (cli_tokens.go) and certs (cli_certs.go).
 package main
 
 import (
@@ -32,8 +32,11 @@ Usage:
   altinn-sim healthcheck [--url URL]
                                exit 0 when the server's /ready answers 200
                                (for container healthchecks; no curl needed)
-  altinn-sim keys new --out key.json
-                               make a client key pair (JWK)
+  altinn-sim keys new --out key.json [--format pem]
+                               make a client key pair (JWK or PEM)
+  altinn-sim certs new --org ORGNO --out DIR
+                               a test enterprise certificate (cert.pem,
+                               key.pem) from the running emulator's test CA
   altinn-sim grant ...         print a signed Maskinporten grant
   altinn-sim token ...         post a grant to /token and print the token
   altinn-sim version           print the version and source revision
@@ -63,7 +66,7 @@ func main() {
 }
 
 // commands is every command run knows, for the unknown-command message.
-var commands = []string{"serve", "migrate", "seed", "healthcheck", "keys", "grant", "token", "version", "help"}
+var commands = []string{"serve", "migrate", "seed", "healthcheck", "keys", "certs", "grant", "token", "version", "help"}
 
 func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
 
@@ -83,7 +86,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "serve", "migrate":
 		return runServer(cmd, args, getenv, stdout, stderr)
-	case "keys", "grant", "token":
+	case "keys", "certs", "grant", "token":
 		return runClientCommand(cmd, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(args, getenv, stdout, stderr)

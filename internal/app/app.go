@@ -43,6 +43,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 	"github.com/altinn-sim/altinn-sim/internal/simpages"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
+	"github.com/altinn-sim/altinn-sim/internal/testca"
 	"github.com/altinn-sim/altinn-sim/web"
 )
 
@@ -72,7 +73,10 @@ type App struct {
 	// pages; Exchange is the Altinn token exchange, Altinn's OpenID
 	// metadata and the control API's test tokens (issue 3).
 	Maskinporten *maskinporten.Service
-	Exchange     *exchange.Service
+	// TestCA is the test CA for enterprise certificates (/token trusts
+	// its chains; the control API issues them).
+	TestCA   *testca.Service
+	Exchange *exchange.Service
 	// IDPorten is the OpenID Provider under /idporten: test persons log
 	// in, the code flow with PKCE, tokens the exchange turns into Altinn
 	// person tokens (issue 12).
@@ -205,10 +209,17 @@ func (a *App) wire(ctx context.Context) error {
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
 
+	// testca: the test CA for enterprise certificates, made on first
+	// start and kept in the database like the signing keys.
+	if a.TestCA, err = testca.New(ctx, a.Pool, a.Clock); err != nil {
+		return err
+	}
+
 	// maskinporten and exchange: /token over the clients, the system
-	// users (an adapter below) and the signing keys; the exchange and test
-	// tokens over /token's minting.
+	// users (an adapter below), the test CA and the signing keys; the
+	// exchange and test tokens over /token's minting.
 	a.Maskinporten = maskinporten.New(maskinporten.Deps{
+		CertRoots:   a.TestCA,
 		Pool:        a.Pool,
 		Clock:       a.Clock,
 		Log:         a.Log,
@@ -372,7 +383,7 @@ func (a *App) routes() http.Handler {
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),
-		a.Signing.Routes(), a.Clients.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
+		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
 		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,

@@ -177,7 +177,7 @@ var grantRules = []grantRule{
 			run.client, err = s.checkClient(ctx, run.a)
 			return err
 		}},
-	{Rule{ruleKey, "the header's kid (not x5c, no crit) names one of that client's registered keys, posted less than a year ago (MP-100, MP-120, MP-121)"}, []string{ruleClient},
+	{Rule{ruleKey, "the header (no crit, not both kid and x5c) names how the client authenticates: kid one of its registered keys, posted less than a year ago, or, for a client without keys, x5c at most three base64 DER certificates, the first an enterprise certificate valid now, issued by the test CA and naming the client's organisation (MP-100, MP-120, MP-121, MP-122, MP-123)"}, []string{ruleClient},
 		func(_ context.Context, s *Service, run *grantRun) error {
 			k, e := s.checkKey(run.client, run.a, run.now)
 			run.key = k
@@ -200,7 +200,7 @@ var grantRules = []grantRule{
 	{Rule{ruleScopes, "scope names at least one scope, each registered on the client (MP-200)"}, []string{ruleClient},
 		func(_ context.Context, _ *Service, run *grantRun) error {
 			scopes, e := checkScopes(run.client, run.a)
-			run.g = Grant{Client: run.client, Scopes: scopes, KeyID: run.a.header.Kid.V}
+			run.g = Grant{Client: run.client, Scopes: scopes, KeyID: run.a.header.Kid.V, ClientAmr: run.key.amr}
 			return orNil(e)
 		}},
 	{Rule{ruleAccess, "the client's organisation may still use each scope: it exists and is active, allows Maskinporten, and is its own, open to all or granted to it by the scope's owner (MP-200, MP-201, MP-250)"}, []string{ruleScopes},
@@ -258,16 +258,19 @@ func (s *Service) checkClient(ctx context.Context, a *assertion) (mpclient.Clien
 	return c, nil
 }
 
-// clientKey is one of a client's registered keys, parsed.
+// clientKey is the key a grant is verified with: one of a client's
+// registered keys, parsed, or the key of the enterprise certificate in
+// x5c (checkCertificate).
 type clientKey struct {
 	kid string
 	alg string // "" when the JWK has none
 	pub *rsa.PublicKey
+	amr string // the token's client_amr
 }
 
-// checkKey: header `kid` names one of the client's keys (x5c is for
-// clients without registered keys, which the emulator does not have),
-// and that key has not expired.
+// checkKey: header `kid` names one of the client's keys, and that key has
+// not expired; a client without registered keys uses an enterprise
+// certificate in x5c instead (checkCertificate).
 func (s *Service) checkKey(c mpclient.Client, a *assertion, now time.Time) (clientKey, *Error) {
 	if names, ok := a.header.Critical(); ok {
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: crit marks %s as critical; no JWS extension is understood here, and a JWT with critical header parameters that are not understood must be refused.", names)
@@ -277,8 +280,10 @@ func (s *Service) checkKey(c mpclient.Client, a *assertion, now time.Time) (clie
 	switch {
 	case hasKid && hasX5c:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present, not both.")
-	case !hasKid && hasX5c:
+	case !hasKid && hasX5c && len(c.JWKS.Keys) > 0:
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT. The client requires pre-registered jwk and no key identifier (kid) provided.")
+	case !hasKid && hasX5c:
+		return s.checkCertificate(c, a, now)
 	case !hasKid || kid == "":
 		return clientKey{}, errClientAuth("MP-100", "Invalid JWT header: either 'kid' or 'x5c' must be present.")
 	}
@@ -320,7 +325,7 @@ func (kc *keyCache) parse(raw json.RawMessage) (clientKey, error) {
 	if err := key.Raw(&pub); err != nil {
 		return clientKey{}, fmt.Errorf("not an RSA key: %w", err)
 	}
-	k := clientKey{kid: key.KeyID(), alg: key.Algorithm().String(), pub: &pub}
+	k := clientKey{kid: key.KeyID(), alg: key.Algorithm().String(), pub: &pub, amr: amrPrivateKeyJWT}
 	if kc.count.Add(1) > maxParsedKeys {
 		kc.m.Clear()
 		kc.count.Store(0)

@@ -15,6 +15,9 @@ func (s *Service) Issue(ctx context.Context, g Grant) (TokenResponse, error) {
 	claims := s.newAccessClaims(g.Client.ClientID, g.Client.OrgNo, g.Scopes, g.AuthorizationDetails)
 	claims.Aud = g.Audience
 	claims.PID = g.PID
+	if g.ClientAmr != "" {
+		claims.ClientAmr = g.ClientAmr
+	}
 	return s.signAccess(claims)
 }
 
@@ -26,7 +29,7 @@ func (s *Service) newAccessClaims(clientID, consumerOrgNo string, scopes []strin
 		AuthorizationDetails: details,
 		Scope:                strings.Join(scopes, " "),
 		Iss:                  s.set.Issuer,
-		ClientAmr:            "private_key_jwt",
+		ClientAmr:            amrPrivateKeyJWT,
 		TokenType:            "Bearer",
 		Exp:                  now.Add(s.set.TokenLifetime).Unix(),
 		Iat:                  now.Unix(),

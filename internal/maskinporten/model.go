@@ -29,8 +29,12 @@ type Grant struct {
 	Audience []string
 	// PID is the end user for `pid`-restricted tokens.
 	PID string
-	// KeyID is the client key that signed the assertion.
+	// KeyID is the client key that signed the assertion ("" for an
+	// enterprise certificate).
 	KeyID string
+	// ClientAmr is how the client authenticated: private_key_jwt with a
+	// registered key, virksomhetssertifikat with an enterprise certificate.
+	ClientAmr string
 }
 
 // TokenResponse is the /token answer (and the control API's test tokens).

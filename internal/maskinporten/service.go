@@ -7,6 +7,7 @@ package maskinporten
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"sync/atomic"
 
@@ -52,6 +53,14 @@ type Deps struct {
 	// Recorder, when set, hears how every /token call ended (the /sim/
 	// call log).
 	Recorder Recorder
+	// CertRoots are the CAs whose enterprise certificates /token trusts
+	// (the test CA); nil trusts none.
+	CertRoots CertRoots
+}
+
+// CertRoots gives the certificate pool x5c chains must end in.
+type CertRoots interface {
+	Roots() *x509.CertPool
 }
 
 // Service is the token service.
@@ -66,6 +75,7 @@ type Service struct {
 	systemUsers SystemUserLookup
 	rec         Recorder
 	clientKeys  keyCache
+	certRoots   *x509.CertPool
 	grants      atomic.Uint64
 }
 
@@ -78,6 +88,9 @@ func New(d Deps) *Service {
 		d.Clock = clock.System{}
 	}
 	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, rec: d.Recorder}
+	if d.CertRoots != nil {
+		s.certRoots = d.CertRoots.Roots()
+	}
 	return s
 }
 

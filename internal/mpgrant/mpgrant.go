@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -229,4 +230,53 @@ func SignJWS(key *rsa.PrivateKey, header any, claims any) (string, error) {
 		alg = h.Alg
 	}
 	return jose.SignRaw(alg, key, json.RawMessage(hb), claims)
+}
+
+// ParseCertificateChain reads an enterprise certificate file: PEM
+// CERTIFICATE blocks, the organisation's certificate first, then the CAs
+// above it. It returns each certificate's DER, in order, for x5c, and
+// checks that the first one is for priv.
+func ParseCertificateChain(data []byte, priv jwk.Key) ([][]byte, error) {
+	var chain [][]byte
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return nil, fmt.Errorf("certificate %d: %w", len(chain)+1, err)
+		}
+		chain = append(chain, block.Bytes)
+	}
+	if len(chain) == 0 {
+		return nil, fmt.Errorf("no PEM CERTIFICATE in it")
+	}
+	leaf, _ := x509.ParseCertificate(chain[0])
+	var rk rsa.PrivateKey
+	if err := priv.Raw(&rk); err != nil {
+		return nil, fmt.Errorf("the key is not a private RSA key: %w", err)
+	}
+	if pub, ok := leaf.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&rk.PublicKey) {
+		return nil, fmt.Errorf("its first certificate is not for this private key")
+	}
+	return chain, nil
+}
+
+// SignWithCertificate signs claims as a client without registered keys
+// does: RS256 with the enterprise certificate's key, header {alg, x5c,
+// typ: JWT} and no kid (Maskinporten refuses both).
+func SignWithCertificate(priv jwk.Key, chain [][]byte, claims map[string]any) (string, error) {
+	var rk rsa.PrivateKey
+	if err := priv.Raw(&rk); err != nil {
+		return "", fmt.Errorf("the key is not a private RSA key: %w", err)
+	}
+	x5c := make([]string, len(chain))
+	for i, der := range chain {
+		x5c[i] = base64.StdEncoding.EncodeToString(der)
+	}
+	return SignJWS(&rk, map[string]any{"alg": "RS256", "x5c": x5c, "typ": "JWT"}, claims)
 }

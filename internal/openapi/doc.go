@@ -304,6 +304,11 @@ var components = map[string]any{
 		"IDPortenMetadata": obj(map[string]any{"issuer": str, "authorization_endpoint": str, "token_endpoint": str, "userinfo_endpoint": str,
 			"end_session_endpoint": str, "jwks_uri": str, "acr_values_supported": strs, "code_challenge_methods_supported": strs},
 			"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"),
+		"CertificateRequest": obj(map[string]any{
+			"orgNo": str, "name": str, "validDays": integer,
+			"publicKey": map[string]any{"type": "string", "description": "The RSA public key (at least 2048 bits) as PEM"},
+		}, "orgNo", "publicKey"),
+		"Certificate": obj(map[string]any{"certificate": str, "ca": str, "notBefore": str, "notAfter": str}, "certificate", "ca"),
 		"TestTokenRequest": obj(map[string]any{
 			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person"}},
 			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str,

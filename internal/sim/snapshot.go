@@ -24,8 +24,9 @@ const snapshotSchema = "sim_seed"
 const snapshotLockID = 74210002
 
 // keep lists tables a reset leaves alone: the migration bookkeeping, and
-// the signing keys, so tokens issued before a reset still verify.
-var keep = []string{"schema_migrations", "signing_keys"}
+// the signing keys, so tokens issued before a reset still verify, and the
+// test CA, so certificates it issued stay trusted.
+var keep = []string{"schema_migrations", "signing_keys", "test_ca"}
 
 // tables lists the public tables a reset restores.
 func tables(ctx context.Context, q db.Querier) ([]string, error) {
