@@ -92,7 +92,7 @@ func ParsePrivateKey(data []byte, kid string) (jwk.Key, error) {
 	}
 	var rk rsa.PrivateKey
 	if key.KeyType() != jwa.RSA || key.Raw(&rk) != nil {
-		return nil, fmt.Errorf("this is a %s key; Maskinporten grants are signed with an RSA key (RS256, RS384 or RS512)", key.KeyType())
+		return nil, fmt.Errorf("this is an %s key; Maskinporten grants are signed with an RSA key (RS256, RS384 or RS512)", key.KeyType())
 	}
 	if pemInput {
 		// PEM has no members; give it those 'keys new' gives a JWK.
