@@ -73,10 +73,10 @@ type App struct {
 	// pages; Exchange is the Altinn token exchange, Altinn's OpenID
 	// metadata and the control API's test tokens (issue 3).
 	Maskinporten *maskinporten.Service
+	Exchange     *exchange.Service
 	// TestCA is the test CA for enterprise certificates (/token trusts
 	// its chains; the control API issues them).
-	TestCA   *testca.Service
-	Exchange *exchange.Service
+	TestCA *testca.Service
 	// IDPorten is the OpenID Provider under /idporten: test persons log
 	// in, the code flow with PKCE, tokens the exchange turns into Altinn
 	// person tokens (issue 12).
