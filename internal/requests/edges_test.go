@@ -93,3 +93,54 @@ func TestGetReadsEveryKindAndPassesDatabaseErrorsOn(t *testing.T) {
 		t.Errorf("get on a failing database: %+v, %v; want the database's error", r, err)
 	}
 }
+
+// TestByExternalRefPassesDatabaseErrorsOn: the lookup by (system, party,
+// externalRef) answers a database failure as that failure, never as an
+// empty request with a confirmUrl.
+func TestByExternalRefPassesDatabaseErrorsOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "ref-1", Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.reqs.ByExternalRef(ctx, vendor, KindStandard, systemID, customer, "ref-1")
+	if err != nil || got.ID != r.ID || got.ConfirmURL == "" {
+		t.Fatalf("by external ref: %+v, %v; want request %s with its confirmUrl", got, err, r.ID)
+	}
+	// The system lookup goes to the caller's stub; the request's own
+	// read is the first to meet the dead connection.
+	dead, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, kind := range []string{KindStandard, KindChange} {
+		got, err := e.reqs.ByExternalRef(dead, vendor, kind, systemID, customer, "ref-1")
+		if err == nil || errors.Is(err, db.ErrNotFound) || got.ConfirmURL != "" {
+			t.Errorf("%s on a failing database: %+v, %v; want the database's error", kind, got, err)
+		}
+	}
+}
+
+// TestListBySystemPageEdges: a page holds PageSize requests (50 when
+// unset) and says another follows only when one does — a page exactly
+// full is the last.
+func TestListBySystemPageEdges(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, ref := range []string{"a", "b", "c"} {
+		if _, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: ref, Rights: []Right{rightKrav}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		pageSize, want int
+		more           bool
+	}{{0, 3, false}, {3, 3, false}, {2, 2, true}, {4, 3, false}} {
+		e.reqs.PageSize = c.pageSize
+		page, more, err := e.reqs.ListBySystem(ctx, vendor, KindStandard, systemID, uuid.Nil)
+		if err != nil || len(page) != c.want || more != c.more {
+			t.Errorf("page size %d: %d requests, more %v, err %v; want %d, more %v", c.pageSize, len(page), more, err, c.want, c.more)
+		}
+	}
+}
