@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -63,5 +64,45 @@ func TestDeleteWritesChangeLogEntry(t *testing.T) {
 	sys, err := s.SystemAny(ctx, id)
 	if err != nil || !sys.IsDeleted || !sys.LastChanged.Equal(t0.Add(time.Second)) {
 		t.Errorf("deleted system = %+v, %v; want deleted at %s", sys, err, t0.Add(time.Second))
+	}
+}
+
+// TestChangeLogKeepsEachRightsAction: a rights update's change-log entry
+// has each right as the platform stores it: "Action" the right's action,
+// or null when it has none (never an empty string).
+func TestChangeLogKeepsEachRightsAction(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	res, err := resources.NewService(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFixed(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	s := NewService(pool, clk, res)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, owner, theMatrix()); err != nil {
+		t.Fatal(err)
+	}
+	id := theMatrix().ID
+	clk.Advance(time.Second) // the log lists entries by time
+	rights := []Right{
+		{Action: "read", Resource: []AttributePair{{"urn:altinn:resource", "kravogbetaling"}}},
+		{Resource: []AttributePair{{"urn:altinn:resource", "ske-krav-og-betalinger"}}},
+	}
+	if err := s.UpdateRights(ctx, owner, id, rights, ""); err != nil {
+		t.Fatal(err)
+	}
+	log, err := s.ChangeLog(ctx, owner, id)
+	if err != nil || len(log) != 2 || log[1].ChangeType != ChangeRightsUpdate {
+		t.Fatalf("change log %+v, %v; want create and rights update", log, err)
+	}
+	var logged []struct {
+		Action *string `json:"Action"`
+	}
+	if err := json.Unmarshal(log[1].ChangedData, &logged); err != nil || len(logged) != 2 {
+		t.Fatalf("changedData %s: %v", log[1].ChangedData, err)
+	}
+	if logged[0].Action == nil || *logged[0].Action != "read" || logged[1].Action != nil {
+		t.Errorf("changedData %s: want Action \"read\" then null", log[1].ChangedData)
 	}
 }

@@ -153,8 +153,13 @@ func TestSystemRegisterEndToEnd(t *testing.T) {
 
 	// Update with the ETag; a second update with the same (now stale) ETag fails.
 	upd := strings.Replace(body, "SmartCloud Demo System", "Ny beskrivelse", -1)
-	if st, _, b := e.do("PUT", "/authentication/api/v1/systemregister/vendor/991825827_smartcloud", write, upd, "If-Match", etag); st != 200 || strings.TrimSpace(string(b)) != `{"succeeded":true}` {
+	st, hdr, b = e.do("PUT", "/authentication/api/v1/systemregister/vendor/991825827_smartcloud", write, upd, "If-Match", etag)
+	if st != 200 || strings.TrimSpace(string(b)) != `{"succeeded":true}` {
 		t.Errorf("update: %d %s", st, b)
+	}
+	// The answer names the new version, as a GET would.
+	if _, get, _ := e.do("GET", "/authentication/api/v1/systemregister/vendor/991825827_smartcloud", write, nil); hdr.Get("ETag") == "" || hdr.Get("ETag") == etag || hdr.Get("ETag") != get.Get("ETag") {
+		t.Errorf("update's ETag %q, before %q, GET's after %q", hdr.Get("ETag"), etag, get.Get("ETag"))
 	}
 	if st, _, b := e.do("PUT", "/authentication/api/v1/systemregister/vendor/991825827_smartcloud", write, upd, "If-Match", etag); st != 412 {
 		t.Errorf("stale If-Match: %d %s", st, b)
