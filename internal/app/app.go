@@ -24,6 +24,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/exchange"
 	"github.com/altinn-sim/altinn-sim/internal/idporten"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
@@ -324,7 +325,7 @@ func (t idportenIntegrations) IDPortenClient(ctx context.Context, id string) (id
 		return idporten.Client{}, err
 	}
 	if c.IntegrationType != mpclient.IntegrationIDPorten {
-		return idporten.Client{}, db.ErrNotFound
+		return idporten.Client{}, dberr.ErrNotFound
 	}
 	jwks, err := json.Marshal(c.JWKS)
 	if err != nil {
@@ -538,7 +539,7 @@ func migrateWithRetry(ctx context.Context, url string, log *slog.Logger) error {
 		if err == nil {
 			return nil
 		}
-		if !errors.Is(err, db.ErrUnavailable) || time.Now().After(deadline) {
+		if !errors.Is(err, dberr.ErrUnavailable) || time.Now().After(deadline) {
 			return err
 		}
 		log.Warn("database not reachable yet; retrying", "err", err)

@@ -17,15 +17,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
-// Sentinel errors every store maps driver errors to, so handlers never see
-// pgx. They are dberr's (the same values, named here for the stores), so
-// problem.From maps them to statuses without importing this package.
-var (
-	ErrNotFound    = dberr.ErrNotFound
-	ErrConflict    = dberr.ErrConflict
-	ErrUnavailable = dberr.ErrUnavailable
-)
-
 // Querier is what both a pool and a transaction offer; stores take it so
 // the same code runs inside and outside a transaction.
 type Querier interface {
@@ -136,31 +127,32 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// Map turns driver errors into the package sentinels: no rows → ErrNotFound,
-// unique violation → ErrConflict, an unreachable server → ErrUnavailable.
+// Map turns driver errors into dberr's sentinels, so handlers never see
+// pgx: no rows → ErrNotFound, unique violation → ErrConflict, an
+// unreachable server → ErrUnavailable.
 // Other errors pass through unchanged.
 func Map(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, dberr.ErrNotFound) || errors.Is(err, dberr.ErrConflict) || errors.Is(err, dberr.ErrUnavailable) {
 		return err
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%w: %v", ErrNotFound, err)
+		return fmt.Errorf("%w: %v", dberr.ErrNotFound, err)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
 		case pe.Code == "23505":
-			return fmt.Errorf("%w: %s", ErrConflict, pe.ConstraintName)
+			return fmt.Errorf("%w: %s", dberr.ErrConflict, pe.ConstraintName)
 		case dberr.UnavailableState(pe.Code):
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			return fmt.Errorf("%w: %v", dberr.ErrUnavailable, err)
 		}
 		return err
 	}
 	if connError(err) {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: %v", dberr.ErrUnavailable, err)
 	}
 	return err
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -99,7 +100,7 @@ func TestInTxRollsBackAndMapsErrors(t *testing.T) {
 		}
 		return nil
 	})
-	if !errors.Is(err, db.ErrConflict) {
+	if !errors.Is(err, dberr.ErrConflict) {
 		t.Fatalf("duplicate key: %v, want ErrConflict", err)
 	}
 	boom := errors.New("boom")
@@ -117,7 +118,7 @@ func TestInTxRollsBackAndMapsErrors(t *testing.T) {
 		t.Fatalf("write survived a failed transaction: %q %v", name, err)
 	}
 	err = db.Map(pool.QueryRow(ctx, `SELECT name FROM organizations WHERE org_no = 'x'`).Scan(&name))
-	if !errors.Is(err, db.ErrNotFound) {
+	if !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("no rows: %v", err)
 	}
 }

@@ -1,6 +1,8 @@
 package db
 
 import (
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
+
 	"bytes"
 	"context"
 	"errors"
@@ -325,7 +327,7 @@ func ensureDatabase(ctx context.Context, adminURL, dbname string) error {
 	if exists {
 		return nil
 	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbname}.Sanitize()); err != nil && !errors.Is(Map(err), ErrConflict) {
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbname}.Sanitize()); err != nil && !errors.Is(Map(err), dberr.ErrConflict) {
 		return fmt.Errorf("create database %s: %w", dbname, err)
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/idporten"
 )
 
@@ -53,7 +53,7 @@ func (s *Service) ExchangeIDPorten(ctx context.Context, raw string) (string, err
 		return "", fmt.Errorf("%w: no person register", ErrExchange)
 	}
 	p, err := s.persons.Person(ctx, pid)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return "", fmt.Errorf("%w: no Altinn user has pid %s", ErrExchange, pid)
 	}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -126,7 +126,7 @@ func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (maskinp
 	}
 	if s.persons != nil {
 		p, err := s.persons.Person(ctx, in.PID)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return maskinporten.TokenResponse{}, problem.Validation(vldPID.At("/pid"))
 		}
 		if err != nil {

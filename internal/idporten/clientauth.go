@@ -10,7 +10,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
@@ -96,7 +96,7 @@ func (s *Service) clientFor(ctx context.Context, id, method string) (Client, err
 		return Client{}, oauthErr("invalid_client", "client_id is missing")
 	}
 	c, err := s.client(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return Client{}, oauthErr("invalid_client", "unknown client %s", id)
 	}
 	if err != nil {

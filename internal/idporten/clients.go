@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // Demo client: a confidential client for quick starts that accepts any
@@ -28,20 +28,20 @@ func demoClient() Client {
 }
 
 // Integrations finds the ID-porten integrations of the client register
-// (the self-service API's integration_type idporten): db.ErrNotFound for
+// (the self-service API's integration_type idporten): dberr.ErrNotFound for
 // an unknown id or a client of another kind.
 type Integrations interface {
 	IDPortenClient(ctx context.Context, clientID string) (Client, error)
 }
 
 // client finds an integration: the demo client or a registered one
-// (db.ErrNotFound when neither).
+// (dberr.ErrNotFound when neither).
 func (s *Service) client(ctx context.Context, id string) (Client, error) {
 	if id == DemoClientID {
 		return demoClient(), nil
 	}
 	if id == "" || len(id) > 200 || s.integrations == nil {
-		return Client{}, db.ErrNotFound
+		return Client{}, dberr.ErrNotFound
 	}
 	return s.integrations.IDPortenClient(ctx, id)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
@@ -115,7 +116,7 @@ func (s *Service) checkAuthorize(ctx context.Context, q url.Values) (authRequest
 		return a, &pageError{key: "err.noClient"}
 	}
 	c, err := s.client(ctx, a.ClientID)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return a, &pageError{key: "err.unknownClient", args: []any{a.ClientID}}
 	}
 	if err != nil {
@@ -202,7 +203,7 @@ func (s *Service) authorize(ctx context.Context, a authRequest, sid string) (aut
 				return authorizeOutcome{}, err
 			}
 			return authorizeOutcome{Redirect: codeRedirect(a, code, s.issuer)}, nil
-		case err != nil && !errors.Is(err, db.ErrNotFound):
+		case err != nil && !errors.Is(err, dberr.ErrNotFound):
 			return authorizeOutcome{}, err
 		}
 	}
@@ -229,7 +230,7 @@ var errLoginRequest = errors.New("the login request is unknown or has expired")
 // pendingRequest is a stored request still waiting for a login.
 func (s *Service) pendingRequest(ctx context.Context, id string) (authRequest, error) {
 	a, err := authRequestByID(ctx, s.pool, id)
-	if errors.Is(err, db.ErrNotFound) || err == nil && !a.Expires.After(s.clock.Now()) {
+	if errors.Is(err, dberr.ErrNotFound) || err == nil && !a.Expires.After(s.clock.Now()) {
 		return a, errLoginRequest
 	}
 	return a, err
@@ -241,7 +242,7 @@ func (s *Service) login(ctx context.Context, requestID, pid, lang string) (redir
 	now := s.clock.Now()
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
 		a, err := takeAuthRequest(ctx, q, requestID)
-		if errors.Is(err, db.ErrNotFound) || err == nil && !a.Expires.After(now) {
+		if errors.Is(err, dberr.ErrNotFound) || err == nil && !a.Expires.After(now) {
 			return errLoginRequest
 		}
 		if err != nil {
@@ -270,7 +271,7 @@ func (s *Service) cancel(ctx context.Context, requestID string) (string, error) 
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		var err error
 		a, err = takeAuthRequest(ctx, q, requestID)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return errLoginRequest
 		}
 		return err
@@ -352,7 +353,7 @@ func (s *Service) redeemCode(ctx context.Context, c Client, code, redirectURI, v
 		}
 		return nil
 	})
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return TokenResponse{}, oauthErr("invalid_grant", "the code is unknown")
 	}
 	if err != nil {
@@ -396,7 +397,7 @@ func (s *Service) refresh(ctx context.Context, c Client, token string) (TokenRes
 		}
 		return nil
 	})
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return TokenResponse{}, oauthErr("invalid_grant", "the refresh token is unknown or revoked")
 	}
 	if err != nil {

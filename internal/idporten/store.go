@@ -9,13 +9,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // SQL on the idporten_* tables (migrations/0080_idporten.up.sql).
 
 func notFound(err error, what string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return db.ErrNotFound
+		return dberr.ErrNotFound
 	}
 	return fmt.Errorf("read %s: %w", what, db.Map(err))
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
@@ -115,7 +115,7 @@ func VerifyAccessToken(ctx context.Context, signer *signing.Service, raw string)
 func (s *Service) sessionActive(ctx context.Context, sid string) (bool, error) {
 	ss, err := sessionBySID(ctx, s.pool, sid)
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return false, nil
 		}
 		return false, err

@@ -18,7 +18,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -246,7 +246,7 @@ func (s *Service) checkClient(ctx context.Context, a *assertion) (mpclient.Clien
 		return mpclient.Client{}, errClientAuth("MP-100", "Missing or invalid JWT claim iss: it must be the client_id.")
 	}
 	c, err := s.clients.Lookup(ctx, iss)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return mpclient.Client{}, errClientAuth("MP-100", "Client not found: %q.", iss)
 	}
 	if err != nil {
@@ -594,7 +594,7 @@ func (s *Service) checkAuthorizationDetails(ctx context.Context, c mpclient.Clie
 		return notFound
 	}
 	su, err := s.systemUsers.ByExternalID(ctx, c.ClientID, c.OrgNo, req.ownerOrgNo, externalRef)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		notFound.Cause = err
 		return notFound
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
@@ -56,7 +56,7 @@ func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owne
 	f.calls = append(f.calls, key)
 	su, ok := f.users[key]
 	if !ok {
-		return maskinporten.SystemUser{}, fmt.Errorf("system user %s: %w", key, db.ErrNotFound)
+		return maskinporten.SystemUser{}, fmt.Errorf("system user %s: %w", key, dberr.ErrNotFound)
 	}
 	return su, nil
 }

@@ -86,7 +86,7 @@ func (s *Service) writeOAuthError(w http.ResponseWriter, r *http.Request, err er
 	if !errors.As(err, &e) {
 		s.log.ErrorContext(r.Context(), "token request failed", "err", err, "trace_id", traceID)
 		e = &Error{Code: "server_error", Description: "The token could not be issued.", Status: http.StatusInternalServerError}
-		if problem.IsUnavailable(err) {
+		if problem.From(err).Status == http.StatusServiceUnavailable {
 			e.Code, e.Status, e.Description = "temporarily_unavailable", http.StatusServiceUnavailable, "The database is unavailable; try again."
 			w.Header().Set("Retry-After", "1")
 		}

@@ -21,13 +21,13 @@ import (
 
 // SystemUserLookup finds the active system user a system-user grant asks
 // for: the byExternalId lookup.
-// It answers an error wrapping db.ErrNotFound when there is none.
+// It answers an error wrapping dberr.ErrNotFound when there is none.
 type SystemUserLookup interface {
 	ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error)
 }
 
 // ClientLookup finds the client a grant names (an error wrapping
-// db.ErrNotFound when there is none); mpclient's cached Lookup.
+// dberr.ErrNotFound when there is none); mpclient's cached Lookup.
 type ClientLookup interface {
 	Lookup(ctx context.Context, clientID string) (mpclient.Client, error)
 }

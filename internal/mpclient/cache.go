@@ -27,7 +27,7 @@ func newClientCache(clk clock.Clock) *cache.Cache[string, Client] {
 	return cache.New[string, Client](cache.Options{Now: clk.Now, TTL: clientCacheTTL, Notified: true})
 }
 
-// Lookup reads a client through the cache (db.ErrNotFound when there is
+// Lookup reads a client through the cache (dberr.ErrNotFound when there is
 // none): what a grant uses.
 func (s *Service) Lookup(ctx context.Context, id string) (Client, error) {
 	c, err := s.cache.Load(id, func() (Client, error) { return getClient(ctx, s.pool, id) })

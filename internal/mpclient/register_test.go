@@ -20,6 +20,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -413,7 +414,7 @@ func TestCreateClientScopeAccess(t *testing.T) {
 	s, _ := newRegister(t, rules)
 	_, err := s.CreateClient(ctx, NewClient{ClientID: "c", OrgNo: org, Scopes: []string{"test:read", "altinn:serviceowner"}})
 	wantValidation(t, err, vld("SIM.VLD-00306", "/scopes/1", "not granted to 991825827"))
-	if _, err := s.Client(ctx, "c"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Client(ctx, "c"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("a refused client was written: %v", err)
 	}
 	// Without scopes the register is not asked.
@@ -460,7 +461,7 @@ func TestReplaceKeys(t *testing.T) {
 	if c, err := s.ReplaceKeys(ctx, "c", JWKS{Keys: []json.RawMessage{}}); err != nil || len(c.JWKS.Keys) != 0 {
 		t.Fatalf("empty set: %+v, %v", c, err)
 	}
-	if _, err := s.ReplaceKeys(ctx, "nobody", JWKS{Keys: []json.RawMessage{k1}}); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.ReplaceKeys(ctx, "nobody", JWKS{Keys: []json.RawMessage{k1}}); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("unknown client: %v", err)
 	}
 }
@@ -477,7 +478,7 @@ func TestCreateClientDatabaseFailure(t *testing.T) {
 	if err == nil || errors.As(err, &p) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := s.Lookup(context.Background(), "c"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Lookup(context.Background(), "c"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("lookup of a client never written: %v", err)
 	}
 }
@@ -565,13 +566,13 @@ func TestDeleteClient(t *testing.T) {
 	if err := s.DeleteClient(ctx, "c"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Client(ctx, "c"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Client(ctx, "c"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if _, err := s.ClientOwner(ctx, "c"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.ClientOwner(ctx, "c"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("owner after delete: %v", err)
 	}
-	if err := s.DeleteClient(ctx, "c"); !errors.Is(err, db.ErrNotFound) {
+	if err := s.DeleteClient(ctx, "c"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 }

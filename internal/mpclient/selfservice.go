@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -142,7 +143,7 @@ func (s *Service) OrgClients(ctx context.Context, org string) ([]Client, error) 
 // found.
 func (s *Service) OrgClient(ctx context.Context, org, id string) (Client, error) {
 	c, err := getClient(ctx, s.pool, id)
-	if errors.Is(err, db.ErrNotFound) || err == nil && c.OrgNo != org {
+	if errors.Is(err, dberr.ErrNotFound) || err == nil && c.OrgNo != org {
 		return Client{}, errNoClient(id, org)
 	}
 	return c, err
@@ -202,7 +203,7 @@ func (s *Service) UpdateRegistration(ctx context.Context, org, id string, in Reg
 	var out Client
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		cur, err := getClientForUpdate(ctx, q, id)
-		if errors.Is(err, db.ErrNotFound) || err == nil && cur.OrgNo != org {
+		if errors.Is(err, dberr.ErrNotFound) || err == nil && cur.OrgNo != org {
 			return errNoClient(id, org)
 		}
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -178,7 +179,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 		return notifyClient(ctx, q, c.ClientID)
 	})
 	if err != nil {
-		if errors.Is(err, db.ErrConflict) {
+		if errors.Is(err, dberr.ErrConflict) {
 			return Client{}, problem.Conflict.WithDetail("a client with clientId %q already exists", in.ClientID)
 		}
 		return Client{}, err
@@ -186,7 +187,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (Client, error
 	return c, nil
 }
 
-// Client returns a client (db.ErrNotFound when there is none).
+// Client returns a client (dberr.ErrNotFound when there is none).
 func (s *Service) Client(ctx context.Context, clientID string) (Client, error) {
 	return getClient(ctx, s.pool, clientID)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 const clientColumns = `client_id, org_no, name, scopes, jwks, jwks_updated, created, last_updated,
@@ -97,7 +98,7 @@ func updateClient(ctx context.Context, q db.Querier, c Client) error {
 		return fmt.Errorf("update client %q: %w", c.ClientID, db.Map(err))
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("client %q: %w", c.ClientID, db.ErrNotFound)
+		return fmt.Errorf("client %q: %w", c.ClientID, dberr.ErrNotFound)
 	}
 	return nil
 }
@@ -121,7 +122,7 @@ func deleteClient(ctx context.Context, q db.Querier, clientID string) error {
 		return db.Map(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("client %q: %w", clientID, db.ErrNotFound)
+		return fmt.Errorf("client %q: %w", clientID, dberr.ErrNotFound)
 	}
 	return nil
 }

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -139,4 +139,4 @@ func TestUpsertValidates(t *testing.T) {
 	}
 }
 
-func errorsIsNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
+func errorsIsNotFound(err error) bool { return errors.Is(err, dberr.ErrNotFound) }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 // Service answers questions about parties and roles.
@@ -54,7 +55,7 @@ func (s *Service) OrgByParty(ctx context.Context, ref string) (Organization, err
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		return s.OrgByPartyID(ctx, n)
 	}
-	return Organization{}, fmt.Errorf("party %q: %w", ref, db.ErrNotFound)
+	return Organization{}, fmt.Errorf("party %q: %w", ref, dberr.ErrNotFound)
 }
 
 // Person finds a person by national identity number.

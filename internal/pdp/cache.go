@@ -9,6 +9,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
@@ -76,7 +77,7 @@ func load[K comparable, V any](t *cache.Cache[K, answer[V]], k K, fn func() (V, 
 	switch {
 	case err == nil:
 		t.Put(k, answer[V]{v: v}, gen)
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, dberr.ErrNotFound):
 		t.PutFor(k, answer[V]{v: v, err: err}, gen, negativeTTL)
 	}
 	return v, err

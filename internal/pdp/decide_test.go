@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 func req(subject, action, resource string) string {
@@ -316,7 +316,7 @@ func TestEvaluatePure(t *testing.T) {
 type brokenPolicies struct{}
 
 func (brokenPolicies) Policy(context.Context, string) (Policy, error) {
-	return Policy{}, fmt.Errorf("select from resource_policies: connection refused at 10.0.0.1: %w", db.ErrUnavailable)
+	return Policy{}, fmt.Errorf("select from resource_policies: connection refused at 10.0.0.1: %w", dberr.ErrUnavailable)
 }
 
 // A data error is Indeterminate with processing-error, and its text (which

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
@@ -56,7 +56,7 @@ func (f *fakeParties) findOrg(match func(parties.Organization) bool) (parties.Or
 			return o, nil
 		}
 	}
-	return parties.Organization{}, fmt.Errorf("org: %w", db.ErrNotFound)
+	return parties.Organization{}, fmt.Errorf("org: %w", dberr.ErrNotFound)
 }
 
 func (f *fakeParties) Org(_ context.Context, n string) (parties.Organization, error) {
@@ -75,7 +75,7 @@ func (f *fakeParties) findPerson(match func(parties.Person) bool) (parties.Perso
 			return p, nil
 		}
 	}
-	return parties.Person{}, fmt.Errorf("person: %w", db.ErrNotFound)
+	return parties.Person{}, fmt.Errorf("person: %w", dberr.ErrNotFound)
 }
 func (f *fakeParties) Person(_ context.Context, pid string) (parties.Person, error) {
 	return f.findPerson(func(p parties.Person) bool { return p.PID == pid })
@@ -116,7 +116,7 @@ func (f *fakePolicies) Policy(_ context.Context, id string) (Policy, error) {
 	defer f.mu.Unlock()
 	p, ok := f.m[id]
 	if !ok {
-		return Policy{}, fmt.Errorf("policy %s: %w", id, db.ErrNotFound)
+		return Policy{}, fmt.Errorf("policy %s: %w", id, dberr.ErrNotFound)
 	}
 	return p, nil
 }
@@ -139,7 +139,7 @@ func (f *fakeUsers) SystemUser(_ context.Context, id uuid.UUID) (SystemUser, err
 	defer f.mu.Unlock()
 	su, ok := f.m[id]
 	if !ok {
-		return SystemUser{}, fmt.Errorf("system user %s: %w", id, db.ErrNotFound)
+		return SystemUser{}, fmt.Errorf("system user %s: %w", id, dberr.ErrNotFound)
 	}
 	return su, nil
 }

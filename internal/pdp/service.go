@@ -11,18 +11,18 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
-// PolicySource gives a resource's policy; db.ErrNotFound (wrapped) when the
+// PolicySource gives a resource's policy; dberr.ErrNotFound (wrapped) when the
 // resource or its policy does not exist.
 type PolicySource interface {
 	Policy(ctx context.Context, resourceID string) (Policy, error)
 }
 
 // SystemUserSource gives a system user with its client delegations;
-// db.ErrNotFound (wrapped) when there is none.
+// dberr.ErrNotFound (wrapped) when there is none.
 type SystemUserSource interface {
 	SystemUser(ctx context.Context, id uuid.UUID) (SystemUser, error)
 }
@@ -165,7 +165,7 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 
 	// Step 2: the resource policy; none is an error upstream.
 	pol, err := s.policy(ctx, r.ResourceID)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return fail(argErr(r.Endpoint, "Policy not found for resource"))
 	}
 	if err != nil {
@@ -283,7 +283,7 @@ func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (part
 	}
 	try := func(key string, load func() (parties.Organization, error)) (parties.Organization, bool, error) {
 		o, err := s.c.org(key, load)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			if tr != nil {
 				tr.step("resource party %s is not a known organisation", key)
 			}
@@ -332,7 +332,7 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 		} else {
 			p, err = s.c.person("userid:"+strconv.FormatInt(subj.UserID, 10), func() (parties.Person, error) { return s.parties.PersonByUserID(ctx, subj.UserID) })
 		}
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			if tr != nil {
 				tr.step("the subject person is unknown")
 			}
@@ -379,7 +379,7 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parties.Organization, tr *Trace) (Facts, error) {
 	f := Facts{SystemUserID: id}
 	su, err := s.c.systemUser(id, func() (SystemUser, error) { return s.users.SystemUser(ctx, id) })
-	if errors.Is(err, db.ErrNotFound) || (err == nil && su.Deleted) {
+	if errors.Is(err, dberr.ErrNotFound) || (err == nil && su.Deleted) {
 		if tr != nil {
 			tr.step("system user %s does not exist (or was deleted): it holds no rights", id)
 		}

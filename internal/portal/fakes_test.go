@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -64,7 +64,7 @@ func (f *fakeRequests) Approve(_ context.Context, id uuid.UUID, partyOrgNo, pid 
 	defer f.mu.Unlock()
 	r, ok := f.reqs[id]
 	if !ok {
-		return SystemUser{}, fmt.Errorf("request %s: %w", id, db.ErrNotFound)
+		return SystemUser{}, fmt.Errorf("request %s: %w", id, dberr.ErrNotFound)
 	}
 	if r.PartyOrgNo != partyOrgNo {
 		return SystemUser{}, problem.Descriptor{Code: "AUTH-00041", Status: 403, Title: "party mismatch"}.New()
@@ -91,7 +91,7 @@ func (f *fakeRequests) Reject(_ context.Context, id uuid.UUID, partyOrgNo, pid s
 	defer f.mu.Unlock()
 	r, ok := f.reqs[id]
 	if !ok {
-		return fmt.Errorf("request %s: %w", id, db.ErrNotFound)
+		return fmt.Errorf("request %s: %w", id, dberr.ErrNotFound)
 	}
 	if r.Status != StatusNew || r.TimedOut {
 		return requestStatusNotNew.New()
@@ -152,7 +152,7 @@ func (f *fakeSystemUsers) Get(_ context.Context, id uuid.UUID) (SystemUser, erro
 	defer f.mu.Unlock()
 	su, ok := f.users[id]
 	if !ok || su.IsDeleted {
-		return SystemUser{}, fmt.Errorf("system user %s: %w", id, db.ErrNotFound)
+		return SystemUser{}, fmt.Errorf("system user %s: %w", id, dberr.ErrNotFound)
 	}
 	return su, nil
 }
@@ -174,7 +174,7 @@ func (f *fakeSystemUsers) Delete(_ context.Context, id uuid.UUID, owner string) 
 	defer f.mu.Unlock()
 	su, ok := f.users[id]
 	if !ok || su.IsDeleted {
-		return fmt.Errorf("system user %s: %w", id, db.ErrNotFound)
+		return fmt.Errorf("system user %s: %w", id, dberr.ErrNotFound)
 	}
 	if su.ReporteeOrgNo != owner {
 		return problem.Descriptor{Code: "AUTH-00024", Status: 403, Title: "not owned"}.New()
@@ -232,7 +232,7 @@ type fakeSystems map[string]RegisteredSystem
 func (f fakeSystems) System(_ context.Context, id string) (RegisteredSystem, error) {
 	s, ok := f[id]
 	if !ok {
-		return s, fmt.Errorf("system %s: %w", id, db.ErrNotFound)
+		return s, fmt.Errorf("system %s: %w", id, dberr.ErrNotFound)
 	}
 	return s, nil
 }
@@ -245,7 +245,7 @@ type fakeCatalogue struct {
 func (f fakeCatalogue) Resource(_ context.Context, id string) (Resource, error) {
 	r, ok := f.resources[id]
 	if !ok {
-		return r, fmt.Errorf("resource %s: %w", id, db.ErrNotFound)
+		return r, fmt.Errorf("resource %s: %w", id, dberr.ErrNotFound)
 	}
 	return r, nil
 }
@@ -253,7 +253,7 @@ func (f fakeCatalogue) Resource(_ context.Context, id string) (Resource, error) 
 func (f fakeCatalogue) Package(_ context.Context, urn string) (AccessPackage, error) {
 	p, ok := f.packages[urn]
 	if !ok {
-		return p, fmt.Errorf("package %s: %w", urn, db.ErrNotFound)
+		return p, fmt.Errorf("package %s: %w", urn, dberr.ErrNotFound)
 	}
 	return p, nil
 }

@@ -172,12 +172,12 @@ func statusOf(lang string, err error) (status int, message, detail string) {
 	if st, title, det, ok := problemOf(err); ok && st >= 400 && st < 500 {
 		return st, title, det
 	}
-	if isNotFound(err) {
+	switch problem.From(err).Status {
+	case http.StatusNotFound:
 		return http.StatusNotFound, tr(lang, "error.notFound"), ""
-	}
-	// The database went away (broken pipe, reset, ...): a 503 as on every
-	// other route, not a 500.
-	if problem.IsUnavailable(err) {
+	case http.StatusServiceUnavailable:
+		// The database went away (broken pipe, reset, ...): a 503 as on
+		// every other route, not a 500.
 		return http.StatusServiceUnavailable, tr(lang, "error.internal"), ""
 	}
 	return http.StatusInternalServerError, tr(lang, "error.internal"), ""

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -118,21 +117,11 @@ func problemOf(err error) (status int, title, detail string, ok bool) {
 	return 0, "", "", false
 }
 
-func isNotFound(err error) bool {
-	if errors.Is(err, db.ErrNotFound) {
-		return true
-	}
-	st, _, _, ok := problemOf(err)
-	return ok && st == http.StatusNotFound
-}
+// isNotFound and isConflict read a store's sentinel or a service's problem
+// through problem.From, the one mapping of errors to statuses.
+func isNotFound(err error) bool { return problem.From(err).Status == http.StatusNotFound }
 
-func isConflict(err error) bool {
-	if errors.Is(err, db.ErrConflict) {
-		return true
-	}
-	st, _, _, ok := problemOf(err)
-	return ok && st == http.StatusConflict
-}
+func isConflict(err error) bool { return problem.From(err).Status == http.StatusConflict }
 
 // systemView is what a page shows about a registered system.
 type systemView struct {

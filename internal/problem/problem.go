@@ -184,11 +184,8 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	Write(w, r, From(err))
 }
 
-// IsUnavailable reports whether err means the database connection failed
-// or went away; see dberr.IsUnavailable, which decides it.
-func IsUnavailable(err error) bool { return dberr.IsUnavailable(err) }
-
-// From turns any error into a problem.
+// From turns any error into a problem. It is the one place storage errors
+// get a status: the OAuth and portal error writers ask it too.
 func From(err error) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {

@@ -8,7 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
@@ -167,7 +167,7 @@ func (s *Service) handlePublicList(w http.ResponseWriter, r *http.Request) error
 // handlePublicGet is not filtered on deleted, as on the platform.
 func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return ErrSystemNotFound.New()
 	}
 	if err != nil {
@@ -182,7 +182,7 @@ func (s *Service) handlePublicGet(w http.ResponseWriter, r *http.Request) error 
 // urn:altinn:org / urn:altinn:app pair.
 func (s *Service) handlePublicRights(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		respond.JSON(w, http.StatusOK, []Right{})
 		return nil
 	}
@@ -220,7 +220,7 @@ func OldAppFormat(rights []Right) []Right {
 
 func (s *Service) handlePublicPackages(w http.ResponseWriter, r *http.Request) error {
 	sys, err := s.SystemAny(r.Context(), chi.URLParam(r, "systemId"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		respond.JSON(w, http.StatusOK, []AccessPackageRef{})
 		return nil
 	}

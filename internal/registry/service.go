@@ -18,6 +18,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
@@ -103,14 +104,14 @@ var (
 	ErrPrecondition = problem.Descriptor{Code: "SIM-00412", Status: http.StatusPreconditionFailed, Title: "The system was changed since the version named in If-Match"}
 )
 
-// System returns a live system (db.ErrNotFound for unknown or deleted).
+// System returns a live system (dberr.ErrNotFound for unknown or deleted).
 func (s *Service) System(ctx context.Context, systemID string) (RegisteredSystem, error) {
 	sys, err := getSystem(ctx, s.pool, systemID, false)
 	if err != nil {
 		return sys, err
 	}
 	if sys.IsDeleted {
-		return RegisteredSystem{}, fmt.Errorf("system %q is deleted: %w", systemID, db.ErrNotFound)
+		return RegisteredSystem{}, fmt.Errorf("system %q is deleted: %w", systemID, dberr.ErrNotFound)
 	}
 	return sys, nil
 }
@@ -139,7 +140,7 @@ func (s *Service) ForVendor(ctx context.Context, vendorOrgNo string) ([]Register
 // unknown, 403 when the caller does not own it.
 func (s *Service) VendorSystem(ctx context.Context, a Actor, systemID string) (RegisteredSystem, error) {
 	sys, err := getSystem(ctx, s.pool, systemID, false)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return sys, ErrSystemNotFound.New()
 	}
 	if err != nil {
@@ -183,7 +184,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 	}
 	if _, err := getSystem(ctx, s.pool, req.ID, false); err == nil {
 		errs = append(errs, VldSystemIDExists.At(pathSystemID))
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return uuid.Nil, err
 	}
 	errs = append(errs, checkRedirectURLs(req.AllowedRedirectURLs)...)
@@ -224,7 +225,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req RegisterRequest) (uui
 		}
 		return s.log(ctx, q, a, sys.InternalID, ChangeCreate, logSystem(req), now)
 	})
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, dberr.ErrConflict) {
 		// A racing create took the id or a client id between the checks
 		// and the insert.
 		if errors.Is(err, errClientTaken) {
@@ -389,7 +390,7 @@ func errDeleteNotFound() *problem.Problem {
 func (s *Service) Delete(ctx context.Context, a Actor, systemID string) error {
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		sys, err := getSystem(ctx, q, systemID, true)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return errDeleteNotFound()
 		}
 		if err != nil {
@@ -415,7 +416,7 @@ func (s *Service) Delete(ctx context.Context, a Actor, systemID string) error {
 
 func (s *Service) lockForWrite(ctx context.Context, q db.Querier, a Actor, systemID string) (RegisteredSystem, error) {
 	sys, err := getSystem(ctx, q, systemID, true)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return sys, ErrSystemNotFound.WithDetail("System with ID '%s' not found.", systemID)
 	}
 	if err != nil {
@@ -584,7 +585,7 @@ func (s *Service) checkRights(ctx context.Context, rights []Right) ([]problem.Va
 				continue
 			}
 			res, err := s.cat.Resource(ctx, ap.Value)
-			if errors.Is(err, db.ErrNotFound) {
+			if errors.Is(err, dberr.ErrNotFound) {
 				missing = append(missing, ap.Value)
 				continue
 			}
@@ -643,7 +644,7 @@ func (s *Service) checkPackages(ctx context.Context, pkgs []AccessPackageRef, vi
 			continue
 		}
 		ap, err := s.cat.Package(ctx, p.URN)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			missing = append(missing, p.URN)
 			continue
 		}

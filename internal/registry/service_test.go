@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
@@ -81,16 +81,16 @@ func TestSystemContract(t *testing.T) {
 	if err != nil || byClient.ID != sys.ID {
 		t.Errorf("SystemByClientID = %+v, %v", byClient, err)
 	}
-	if _, err := s.System(ctx, "991825827_nope"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.System(ctx, "991825827_nope"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("unknown: %v", err)
 	}
 	if err := s.Delete(ctx, owner, sys.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.System(ctx, sys.ID); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.System(ctx, sys.ID); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("deleted system: %v, want ErrNotFound", err)
 	}
-	if _, err := s.SystemByClientID(ctx, client1); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.SystemByClientID(ctx, client1); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("client of deleted system: %v", err)
 	}
 	any, err := s.SystemAny(ctx, sys.ID)

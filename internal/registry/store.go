@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 const systemCols = `internal_id, system_id, vendor_org_no, name, description, rights, access_packages, client_ids,
@@ -138,10 +139,10 @@ func clientsTaken(ctx context.Context, q db.Querier, ids []string, exceptInterna
 }
 
 // errClientTaken: a client id was bound to another system meanwhile.
-var errClientTaken = fmt.Errorf("client id bound to another system: %w", db.ErrConflict)
+var errClientTaken = fmt.Errorf("client id bound to another system: %w", dberr.ErrConflict)
 
 // syncClients makes the system's bound client ids exactly ids. A client
-// id taken concurrently by another system surfaces as db.ErrConflict.
+// id taken concurrently by another system surfaces as dberr.ErrConflict.
 func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []string, now time.Time) error {
 	if _, err := q.Exec(ctx, `DELETE FROM system_register_clients WHERE system_internal_id = $1 AND NOT (client_id = ANY($2))`,
 		internalID, nonNil(ids)); err != nil {
@@ -152,7 +153,7 @@ func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []
 			ON CONFLICT (client_id) DO UPDATE SET client_id = excluded.client_id
 			WHERE system_register_clients.system_internal_id = excluded.system_internal_id`, id, internalID, now)
 		if err != nil {
-			if errors.Is(db.Map(err), db.ErrConflict) {
+			if errors.Is(db.Map(err), dberr.ErrConflict) {
 				return fmt.Errorf("bind client %q: %w", id, errClientTaken)
 			}
 			return fmt.Errorf("bind client %q: %w", id, db.Map(err))

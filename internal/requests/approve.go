@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
@@ -16,7 +17,7 @@ import (
 // returns the party's organisation.
 func (s *Service) approver(ctx context.Context, partyOrgNo, pid string) (parties.Organization, error) {
 	org, err := s.parties.Org(ctx, partyOrgNo)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return org, su.ReporteeOrgNoNotFound.WithDetail("no organisation %s", partyOrgNo)
 	}
 	if err != nil {
@@ -79,7 +80,7 @@ func (s *Service) Approve(ctx context.Context, id uuid.UUID, partyOrgNo, approve
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
 		cur, err := lockReq(ctx, q, id)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return notFound(r.Kind, id)
 		}
 		if err != nil {
@@ -137,7 +138,7 @@ func (s *Service) Reject(ctx context.Context, id uuid.UUID, partyOrgNo, approver
 		} else {
 			cur, err = lockReq(ctx, q, id)
 		}
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return notFound(r.Kind, id)
 		}
 		if err != nil {
@@ -202,7 +203,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 			return r, false, su.ChangeRequestStatusNotNew.WithDetail("the correlation id is used for another system user")
 		}
 		return s.decorate(ex), false, nil
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return r, false, err
 	}
 	if u.UserType != su.TypeStandard {
@@ -213,7 +214,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 		return r, false, err
 	}
 	if _, err := s.parties.Org(ctx, u.ReporteeOrgNo); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return r, false, su.ReporteeOrgNoNotFound.New()
 		}
 		return r, false, err
@@ -234,7 +235,7 @@ func (s *Service) CreateChange(ctx context.Context, vendorOrgNo string, correlat
 	nr := noChange
 	nr.Status = StatusNew
 	r, err = insertChg(ctx, s.pool, nr)
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, dberr.ErrConflict) {
 		// Same correlation id stored concurrently, or deleted before.
 		return r, false, su.ChangeRequestStatusNotNew.New()
 	}
@@ -304,7 +305,7 @@ func (s *Service) approveChange(ctx context.Context, r Request, partyOrgNo, pid 
 	var out su.SystemUser
 	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
 		cur, err := lockChg(ctx, q, r.ID)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return notFound(KindChange, r.ID)
 		}
 		if err != nil {

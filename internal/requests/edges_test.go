@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
 )
 
@@ -83,13 +83,13 @@ func TestGetReadsEveryKindAndPassesDatabaseErrorsOn(t *testing.T) {
 			t.Errorf("get %s: id %s kind %q confirmUrl %q timedOut %v, want %s %q %q false", c.kind, r.ID, r.Kind, r.ConfirmURL, r.TimedOut, c.id, c.kind, want)
 		}
 	}
-	if _, err := e.reqs.Get(ctx, uuid.New()); !errors.Is(err, db.ErrNotFound) || code(err) != "AUTH-00010" {
+	if _, err := e.reqs.Get(ctx, uuid.New()); !errors.Is(err, dberr.ErrNotFound) || code(err) != "AUTH-00010" {
 		t.Errorf("unknown id: %v, want AUTH-00010", err)
 	}
 	dead, cancel := context.WithCancel(ctx)
 	cancel()
 	r, err := e.reqs.Get(dead, std.ID)
-	if err == nil || errors.Is(err, db.ErrNotFound) || code(err) == "AUTH-00010" {
+	if err == nil || errors.Is(err, dberr.ErrNotFound) || code(err) == "AUTH-00010" {
 		t.Errorf("get on a failing database: %+v, %v; want the database's error", r, err)
 	}
 }
@@ -115,7 +115,7 @@ func TestByExternalRefPassesDatabaseErrorsOn(t *testing.T) {
 	cancel()
 	for _, kind := range []string{KindStandard, KindChange} {
 		got, err := e.reqs.ByExternalRef(dead, vendor, kind, systemID, customer, "ref-1")
-		if err == nil || errors.Is(err, db.ErrNotFound) || got.ConfirmURL != "" {
+		if err == nil || errors.Is(err, dberr.ErrNotFound) || got.ConfirmURL != "" {
 			t.Errorf("%s on a failing database: %+v, %v; want the database's error", kind, got, err)
 		}
 	}

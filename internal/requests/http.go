@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
@@ -356,7 +356,7 @@ func person(r *http.Request) (string, error) {
 
 func (s *Service) partyOrg(r *http.Request, param string) (parties.Organization, error) {
 	org, err := s.parties.OrgByParty(r.Context(), chi.URLParam(r, param))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return org, su.ReporteeOrgNoNotFound.New()
 	}
 	return org, err

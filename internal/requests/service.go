@@ -14,6 +14,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
@@ -106,16 +107,16 @@ func notFound(kind string, id any) error {
 	if kind == KindAgent {
 		d = su.AgentRequestNotFound
 	}
-	return fmt.Errorf("request %v: %w: %w", id, d, db.ErrNotFound)
+	return fmt.Errorf("request %v: %w: %w", id, d, dberr.ErrNotFound)
 }
 
 // Get returns a live request of any kind.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Request, error) {
 	r, err := reqByID(ctx, s.pool, id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		r, err = chgByID(ctx, s.pool, id)
 	}
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return r, notFound("", id)
 	}
 	if err != nil {
@@ -128,7 +129,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Request, error) {
 // hiding other vendors' systems as the platform does.
 func (s *Service) system(ctx context.Context, vendorOrgNo, systemID string) (su.System, error) {
 	sys, err := s.systems.System(ctx, systemID)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && (sys.IsDeleted || (vendorOrgNo != "" && sys.Vendor != vendorOrgNo))) {
+	if errors.Is(err, dberr.ErrNotFound) || (err == nil && (sys.IsDeleted || (vendorOrgNo != "" && sys.Vendor != vendorOrgNo))) {
 		return su.System{}, su.SystemIDNotFound.WithDetail("no system %q of vendor %s", systemID, vendorOrgNo)
 	}
 	if err != nil {
@@ -148,7 +149,7 @@ func (s *Service) vendorsOwn(ctx context.Context, vendorOrgNo string, id uuid.UU
 		return r, err
 	}
 	sys, err := s.systems.System(ctx, r.SystemID)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && sys.Vendor != vendorOrgNo) {
+	if errors.Is(err, dberr.ErrNotFound) || (err == nil && sys.Vendor != vendorOrgNo) {
 		return Request{}, notFound("", id)
 	}
 	if err != nil {
@@ -193,7 +194,7 @@ func (s *Service) ByExternalRef(ctx context.Context, vendorOrgNo, kind, systemID
 	} else {
 		r, err = reqByTriple(ctx, s.pool, kind, systemID, orgNo, externalRef)
 	}
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return r, notFound("", systemID+"/"+orgNo+"/"+externalRef)
 	}
 	if err != nil {
@@ -348,7 +349,7 @@ func (s *Service) checkPackages(ctx context.Context, sys su.System, pkgs []Acces
 	var notDelegable []string
 	for _, p := range pkgs {
 		pk, err := s.packages.Package(ctx, p.URN)
-		if err != nil && !errors.Is(err, db.ErrNotFound) {
+		if err != nil && !errors.Is(err, dberr.ErrNotFound) {
 			return fmt.Errorf("access package %s: %w", p.URN, err)
 		}
 		ok := err == nil && ((agent && pk.IsDelegable) || (!agent && pk.IsAssignable))
@@ -393,16 +394,16 @@ func (s *Service) Create(ctx context.Context, vendorOrgNo, kind string, in Creat
 	}
 	if _, err := s.users.ByTriple(ctx, nil, in.SystemID, in.PartyOrgNo, in.ExternalRef); err == nil {
 		return r, false, su.SystemUserAlreadyExists.New()
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return r, false, err
 	}
 	if ex, err := s.liveByTriple(ctx, kind, in.SystemID, in.PartyOrgNo, in.ExternalRef); err == nil {
 		return s.decorate(ex), false, nil
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return r, false, err
 	}
 	if _, err := s.parties.Org(ctx, in.PartyOrgNo); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return r, false, su.ReporteeOrgNoNotFound.WithDetail("no organisation %s", in.PartyOrgNo)
 		}
 		return r, false, err
@@ -438,7 +439,7 @@ func (s *Service) Create(ctx context.Context, vendorOrgNo, kind string, in Creat
 		Status: StatusNew, RedirectURL: in.RedirectURL, Created: s.now(),
 	}
 	r, err = insertReq(ctx, s.pool, nr)
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, dberr.ErrConflict) {
 		// A concurrent POST for the same triple won; answer with its request.
 		ex, err := s.liveByTriple(ctx, kind, in.SystemID, in.PartyOrgNo, in.ExternalRef)
 		if err != nil {

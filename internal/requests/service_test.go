@@ -11,8 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
@@ -183,7 +183,7 @@ func TestApproveConcurrentlyMakesOneSystemUser(t *testing.T) {
 		t.Errorf("ByExternalID = %s, %v", u.ID, err)
 	}
 	for _, c := range [][4]string{{"client-2", vendor, customer, ""}, {"client-1", "974761076", customer, ""}, {"client-1", vendor, customer, "other-ref"}, {"client-1", vendor, "314168267", ""}} {
-		if _, err := e.users.ByExternalID(ctx, c[0], c[1], c[2], c[3]); !errors.Is(err, db.ErrNotFound) {
+		if _, err := e.users.ByExternalID(ctx, c[0], c[1], c[2], c[3]); !errors.Is(err, dberr.ErrNotFound) {
 			t.Errorf("ByExternalID%v: %v, want not found", c, err)
 		}
 	}
@@ -194,7 +194,7 @@ func TestApproveConcurrentlyMakesOneSystemUser(t *testing.T) {
 	if err := e.users.Delete(ctx, r.ID, customer); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.users.ByExternalID(ctx, "client-1", vendor, customer, ""); !errors.Is(err, db.ErrNotFound) {
+	if _, err := e.users.ByExternalID(ctx, "client-1", vendor, customer, ""); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("lookup after delete: %v", err)
 	}
 	r2, created, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})

@@ -13,7 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
@@ -109,7 +109,7 @@ func (s *Service) handleSearch(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.Resource(r.Context(), chi.URLParam(r, "id"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return problem.NotFound.WithDetail("resource %s not found", chi.URLParam(r, "id"))
 	}
 	if err != nil {
@@ -124,13 +124,13 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) policyOf(r *http.Request) (Policy, error) {
 	id := chi.URLParam(r, "id")
 	if _, err := s.Resource(r.Context(), id); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return Policy{}, problem.NotFound.WithDetail("Unable to find resource")
 		}
 		return Policy{}, err
 	}
 	p, err := s.Policy(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return Policy{}, problem.NotFound.WithDetail("Unable to find requested policy")
 	}
 	return p, err
@@ -194,7 +194,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
-	if _, err := s.Resource(r.Context(), id); errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Resource(r.Context(), id); errors.Is(err, dberr.ErrNotFound) {
 		return problem.NotFound.WithDetail("resource %s not found", id)
 	}
 	res := NewResource()

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -32,7 +33,7 @@ func NewService(ctx context.Context, pool *pgxpool.Pool) (*Service, error) {
 	return &Service{pool: pool, cat: cat}, nil
 }
 
-// Resource returns a registry resource (db.ErrNotFound when unknown).
+// Resource returns a registry resource (dberr.ErrNotFound when unknown).
 func (s *Service) Resource(ctx context.Context, id string) (Resource, error) {
 	return getResource(ctx, s.pool, id)
 }
@@ -183,7 +184,7 @@ func (s *Service) CreateResource(ctx context.Context, w Writer, r Resource) (Res
 		}
 		return db.Invalidate(ctx, q, "resource:"+r.Identifier)
 	})
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, dberr.ErrConflict) {
 		return r, ErrResourceExists.WithDetail("The Resource already exist: %s", r.Identifier)
 	}
 	return r, err
@@ -253,7 +254,7 @@ func (s *Service) DeleteResource(ctx context.Context, w Writer, id string) error
 	})
 }
 
-// Policy returns a resource's policy (db.ErrNotFound when the resource has
+// Policy returns a resource's policy (dberr.ErrNotFound when the resource has
 // none).
 func (s *Service) Policy(ctx context.Context, resourceID string) (Policy, error) {
 	return getPolicy(ctx, s.pool, resourceID)
@@ -267,7 +268,7 @@ func (s *Service) ReplacePolicy(ctx context.Context, w Writer, p Policy) error {
 	}
 	return db.InTx(ctx, s.pool, func(q db.Querier) error {
 		if err := lockResource(ctx, q, p.ResourceID); err != nil {
-			if errors.Is(err, db.ErrNotFound) {
+			if errors.Is(err, dberr.ErrNotFound) {
 				return ErrUnknownResource.WithDetail("Unknown resource")
 			}
 			return err
@@ -376,7 +377,7 @@ func normaliseSubject(urn string) (string, error) {
 	return attr + ":" + v, nil
 }
 
-// Package returns an access package by URN (db.ErrNotFound when unknown).
+// Package returns an access package by URN (dberr.ErrNotFound when unknown).
 // The bare code ("regnskapsforer-lonn") is accepted too, as the platform's
 // catalogue lookup does.
 func (s *Service) Package(ctx context.Context, urn string) (AccessPackage, error) {
@@ -388,7 +389,7 @@ func (s *Service) Package(ctx context.Context, urn string) (AccessPackage, error
 			return s.cat.packages[i], nil
 		}
 	}
-	return AccessPackage{}, fmt.Errorf("access package %q: %w", urn, db.ErrNotFound)
+	return AccessPackage{}, fmt.Errorf("access package %q: %w", urn, dberr.ErrNotFound)
 }
 
 // PackageByID returns an access package by its id.
@@ -396,7 +397,7 @@ func (s *Service) PackageByID(ctx context.Context, id uuid.UUID) (AccessPackage,
 	if i, ok := s.cat.byID[id]; ok {
 		return s.cat.packages[i], nil
 	}
-	return AccessPackage{}, fmt.Errorf("access package %s: %w", id, db.ErrNotFound)
+	return AccessPackage{}, fmt.Errorf("access package %s: %w", id, dberr.ErrNotFound)
 }
 
 // Packages lists the whole catalogue, ordered by URN.

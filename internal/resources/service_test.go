@@ -8,8 +8,8 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -42,7 +42,7 @@ func TestSeededResources(t *testing.T) {
 			t.Fatalf("Policy(%s) rules = %v, %v", id, p.Rules, err)
 		}
 	}
-	if _, err := s.Resource(ctx, "nope"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Resource(ctx, "nope"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("unknown resource: err = %v, want ErrNotFound", err)
 	}
 	// MaskinportenSchema resources exist so the register can refuse them.
@@ -115,7 +115,7 @@ func TestCatalogue(t *testing.T) {
 	if err != nil || hk.IsDelegable {
 		t.Errorf("hovedadministrator = %+v, %v (not delegable)", hk, err)
 	}
-	if _, err := s.Package(ctx, "urn:altinn:accesspackage:finnes-ikke"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.Package(ctx, "urn:altinn:accesspackage:finnes-ikke"); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("unknown package: %v", err)
 	}
 	byID, err := s.PackageByID(ctx, p.ID)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 func scanResource(row pgx.Row) (Resource, error) {
@@ -47,7 +48,7 @@ func listResources(ctx context.Context, q db.Querier) ([]Resource, error) {
 	return out, nil
 }
 
-// insertResource stores a new resource; a taken id is db.ErrConflict.
+// insertResource stores a new resource; a taken id is dberr.ErrConflict.
 func insertResource(ctx context.Context, q db.Querier, r Resource) error {
 	body, err := json.Marshal(r)
 	if err != nil {
@@ -91,7 +92,7 @@ func deleteResource(ctx context.Context, q db.Querier, id string) error {
 		return fmt.Errorf("delete resource %q: %w", id, db.Map(err))
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("resource %q: %w", id, db.ErrNotFound)
+		return fmt.Errorf("resource %q: %w", id, dberr.ErrNotFound)
 	}
 	return nil
 }

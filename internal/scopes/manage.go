@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -104,7 +105,7 @@ func (s *Service) PublicScopes(ctx context.Context) ([]Scope, error) {
 // ErrNotOwner when another organisation owns it.
 func (s *Service) OwnScope(ctx context.Context, org, name string) (Scope, error) {
 	sc, err := getScope(ctx, s.pool, name, false)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return Scope{}, ErrNoScope.WithDetail("no scope %q", name)
 	}
 	if err != nil {
@@ -148,7 +149,7 @@ func (s *Service) CreateScope(ctx context.Context, org string, in Scope) (Scope,
 			}
 		}
 		if err := insertScope(ctx, q, in); err != nil {
-			if errors.Is(err, db.ErrConflict) {
+			if errors.Is(err, dberr.ErrConflict) {
 				return ErrScopeExists.WithDetail("a scope %q already exists (PUT it to change or activate it)", in.Name)
 			}
 			return err
@@ -168,7 +169,7 @@ func (s *Service) UpdateScope(ctx context.Context, org, name string, fn func(Sco
 	var out Scope
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		cur, err := getScope(ctx, q, name, true)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return ErrNoScope.WithDetail("no scope %q", name)
 		}
 		if err != nil {
@@ -225,7 +226,7 @@ func (s *Service) setAccess(ctx context.Context, org, name, consumer, state stri
 	var out Access
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		sc, err := getScope(ctx, q, name, true)
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return ErrNoScope.WithDetail("no scope %q", name)
 		}
 		if err != nil {

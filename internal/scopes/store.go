@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 const scopeColumns = `s.name, s.prefix, s.subscope, s.description, s.long_description, s.active,
@@ -168,7 +169,7 @@ func setAccess(ctx context.Context, q db.Querier, scope, consumer, state string,
 		return Access{}, err
 	}
 	if len(as) != 1 {
-		return Access{}, fmt.Errorf("access of %s to %q: %w", consumer, scope, db.ErrNotFound)
+		return Access{}, fmt.Errorf("access of %s to %q: %w", consumer, scope, dberr.ErrNotFound)
 	}
 	return as[0], nil
 }

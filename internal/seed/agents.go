@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
@@ -24,7 +24,7 @@ import (
 func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[string]registry.RegisterRequest,
 	orgKnown func(string) (bool, error), approverFor func(at, approvedBy, orgNo, owner string) (pid, why string, err error)) error {
 	bad := func(format string, args ...any) { p.problems = append(p.problems, fmt.Sprintf(format, args...)) }
-	notFound := func(err error) bool { return errors.Is(err, db.ErrNotFound) }
+	notFound := func(err error) bool { return errors.Is(err, dberr.ErrNotFound) }
 
 	for i, u := range f.AgentUsers {
 		at := fmt.Sprintf("agentSystemUsers[%d]", i)
@@ -209,7 +209,7 @@ func (d Deps) systemNamed(ctx context.Context, id string, fileSystems map[string
 		return sys, sys.Vendor.OrgNo(), true, nil
 	}
 	cur, err := d.Registry.System(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return sys, "", false, nil
 	}
 	if err != nil {

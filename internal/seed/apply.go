@@ -16,6 +16,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
@@ -346,7 +347,7 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 	p := &plan{}
 	bad := func(format string, args ...any) { p.problems = append(p.problems, fmt.Sprintf(format, args...)) }
-	notFound := func(err error) bool { return errors.Is(err, db.ErrNotFound) }
+	notFound := func(err error) bool { return errors.Is(err, dberr.ErrNotFound) }
 
 	// Parties.
 	fileOrgs := map[string]bool{}

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
@@ -209,7 +209,7 @@ func (s *Service) handleByExternalID(w http.ResponseWriter, r *http.Request) err
 		return route.Status(http.StatusBadRequest)
 	}
 	su, err := s.ByExternalID(r.Context(), clientID, provider, owner, q.Get("externalRef"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return route.Status(http.StatusNotFound)
 	}
 	if err != nil {
@@ -231,7 +231,7 @@ func (s *Service) handleByQuery(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	su, err := s.ByTriple(r.Context(), nil, q.Get("system-id"), q.Get("orgno"), q.Get("external-ref"))
 	if err != nil || su.SupplierOrgNo != vendor {
-		if err == nil || errors.Is(err, db.ErrNotFound) {
+		if err == nil || errors.Is(err, dberr.ErrNotFound) {
 			return route.Status(http.StatusNotFound)
 		}
 		return err
@@ -251,7 +251,7 @@ func (s *Service) handleBySystem(w http.ResponseWriter, r *http.Request) error {
 	systemID := chi.URLParam(r, "systemId")
 	sys, err := s.systems.System(r.Context(), systemID)
 	if err != nil || (sys.Vendor != vendor && !c.HasScope(ScopeRegisterAdmin)) {
-		if err == nil || errors.Is(err, db.ErrNotFound) {
+		if err == nil || errors.Is(err, dberr.ErrNotFound) {
 			return SystemIDNotFound.New()
 		}
 		return err
@@ -284,7 +284,7 @@ func (s *Service) handleBySystem(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) party(r *http.Request) (parties.Organization, error) {
 	org, err := s.parties.OrgByParty(r.Context(), chi.URLParam(r, "party"))
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return org, ReporteeOrgNoNotFound.New()
 		}
 		return org, err
@@ -409,7 +409,7 @@ func (s *Service) agentParam(r *http.Request, needClient bool) (SystemUser, uuid
 	if err != nil || id == uuid.Nil {
 		errs = append(errs, VldMissingSystemUserID.At("?agent"))
 	} else if su, err = s.Get(r.Context(), id); err != nil {
-		if !errors.Is(err, db.ErrNotFound) {
+		if !errors.Is(err, dberr.ErrNotFound) {
 			return su, uuid.Nil, err
 		}
 		errs = append(errs, VldSystemUserNotFound.At("?agent"))
@@ -514,7 +514,7 @@ func (s *Service) changeClient(w http.ResponseWriter, r *http.Request, unknown p
 	}
 	org, err := s.parties.OrgByParty(r.Context(), client.String())
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return unknown.WithDetail("no party %s", client)
 		}
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
@@ -64,16 +65,16 @@ func (s *Service) Packages() Packages { return s.packages }
 // their own transactions (requests' approval).
 func (s *Service) Pool() *pgxpool.Pool { return s.pool }
 
-// notFoundErr is AUTH-00015 and db.ErrNotFound at once, so HTTP handlers
+// notFoundErr is AUTH-00015 and dberr.ErrNotFound at once, so HTTP handlers
 // answer the platform's problem and other packages can test errors.Is.
 func notFoundErr(id any) error {
-	return fmt.Errorf("system user %v: %w: %w", id, SystemUserNotFound, db.ErrNotFound)
+	return fmt.Errorf("system user %v: %w: %w", id, SystemUserNotFound, dberr.ErrNotFound)
 }
 
 // Get returns a live system user; a deleted or unknown one is not found.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (SystemUser, error) {
 	su, err := liveSU(ctx, s.pool, id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return su, notFoundErr(id)
 	}
 	return su, err
@@ -82,7 +83,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (SystemUser, error) {
 // GetForUpdate reads and locks a live system user inside q's transaction.
 func (s *Service) GetForUpdate(ctx context.Context, q db.Querier, id uuid.UUID) (SystemUser, error) {
 	su, err := lockLiveSU(ctx, q, id)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return su, notFoundErr(id)
 	}
 	return su, err
@@ -111,7 +112,7 @@ func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrg
 		externalRef = ownerOrgNo
 	}
 	su, err := liveSUByTriple(ctx, q, systemID, ownerOrgNo, externalRef)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return su, notFoundErr(systemID + "/" + ownerOrgNo + "/" + externalRef)
 	}
 	return su, err
@@ -123,11 +124,11 @@ func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrg
 // externalRef (default: the owner's org number).
 func (s *Service) ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error) {
 	if clientID == "" || systemProviderOrgNo == "" || ownerOrgNo == "" {
-		return SystemUser{}, fmt.Errorf("clientId, systemProviderOrgNo and systemUserOwnerOrgNo are required: %w", db.ErrNotFound)
+		return SystemUser{}, fmt.Errorf("clientId, systemProviderOrgNo and systemUserOwnerOrgNo are required: %w", dberr.ErrNotFound)
 	}
 	sys, err := s.systems.SystemByClientID(ctx, clientID)
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return SystemUser{}, notFoundErr("for client " + clientID)
 		}
 		return SystemUser{}, fmt.Errorf("system of client %s: %w", clientID, err)
@@ -157,7 +158,7 @@ func (s *Service) CreateTx(ctx context.Context, q db.Querier, n New) (SystemUser
 	}
 	if _, err := s.ByTriple(ctx, q, n.System.ID, n.ReporteeOrgNo, n.ExternalRef); err == nil {
 		return SystemUser{}, SystemUserAlreadyExists.New()
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return SystemUser{}, err
 	}
 	if n.Rights == nil {
@@ -176,7 +177,7 @@ func (s *Service) CreateTx(ctx context.Context, q db.Querier, n New) (SystemUser
 		UserType: n.UserType, SupplierOrgNo: n.System.Vendor, Rights: n.Rights, AccessPackages: n.AccessPackages,
 		Created: s.clock.Now().UTC(),
 	}, n.CreatedBy)
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, dberr.ErrConflict) {
 		// Lost a race with another approval of the same triple.
 		return SystemUser{}, SystemUserAlreadyExists.New()
 	}
@@ -199,7 +200,7 @@ func (s *Service) UpdateGrantsTx(ctx context.Context, q db.Querier, id uuid.UUID
 		pkgs = []AccessPackageRef{}
 	}
 	su, err := updateGrants(ctx, q, id, rights, pkgs, s.clock.Now().UTC(), by)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return su, notFoundErr(id)
 	}
 	if err != nil {
@@ -466,14 +467,14 @@ func (s *Service) RemoveClient(ctx context.Context, systemUserID uuid.UUID, clie
 // cannot hold.
 func (s *Service) CreateForParty(ctx context.Context, systemID, ownerOrgNo, integrationTitle, pid string) (SystemUser, error) {
 	sys, err := s.systems.System(ctx, systemID)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return SystemUser{}, SystemIDNotFound.WithDetail("no system %q", systemID)
 	}
 	if err != nil {
 		return SystemUser{}, err
 	}
 	org, err := s.parties.Org(ctx, ownerOrgNo)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return SystemUser{}, ReporteeOrgNoNotFound.WithDetail("no organisation %s", ownerOrgNo)
 	}
 	if err != nil {
@@ -482,7 +483,7 @@ func (s *Service) CreateForParty(ctx context.Context, systemID, ownerOrgNo, inte
 	var notDelegable []string
 	for _, p := range sys.AccessPackages {
 		pk, err := s.packages.Package(ctx, p.URN)
-		if err != nil && !errors.Is(err, db.ErrNotFound) {
+		if err != nil && !errors.Is(err, dberr.ErrNotFound) {
 			return SystemUser{}, err
 		}
 		if err != nil || !pk.IsAssignable {

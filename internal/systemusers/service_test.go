@@ -12,6 +12,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
@@ -137,10 +138,10 @@ func TestByExternalIDFollowsTheSystem(t *testing.T) {
 	sys, _ := f.systems.System(ctx, "991825827_ledger")
 	sys.IsDeleted = true
 	f.systems.Put(sys)
-	if _, err := f.svc.ByExternalID(ctx, "c-ledger", vendor, client, ""); !errors.Is(err, db.ErrNotFound) {
+	if _, err := f.svc.ByExternalID(ctx, "c-ledger", vendor, client, ""); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("lookup on deleted system: %v, want not found", err)
 	}
-	if _, err := f.svc.ByExternalID(ctx, "", vendor, client, ""); !errors.Is(err, db.ErrNotFound) {
+	if _, err := f.svc.ByExternalID(ctx, "", vendor, client, ""); !errors.Is(err, dberr.ErrNotFound) {
 		t.Errorf("lookup without client: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
 const suCols = `id, system_id, coalesce(system_internal_id, '00000000-0000-0000-0000-000000000000'::uuid), integration_title,
@@ -134,7 +135,7 @@ func markDeleted(ctx context.Context, q db.Querier, id uuid.UUID, now time.Time,
 		return fmt.Errorf("delete system user %s: %w", id, db.Map(err))
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("system user %s: %w", id, db.ErrNotFound)
+		return fmt.Errorf("system user %s: %w", id, dberr.ErrNotFound)
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ func insertDelegation(ctx context.Context, q db.Querier, d ClientDelegation) (Cl
 		ON CONFLICT (system_user_id, client_org_no) DO NOTHING RETURNING `+cdCols,
 		d.ID, d.SystemUserID, d.ClientOrgNo, d.ClientPartyUUID, d.FacilitatorOrgNo, d.Roles, d.AccessPackages, d.Created))
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return d, false, nil
 		}
 		return out, false, fmt.Errorf("insert client delegation: %w", err)

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -31,7 +31,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock) (*Service, er
 		clk = clock.System{}
 	}
 	certDER, keyDER, err := loadCA(ctx, pool)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		ca, gerr := GenerateCA(clk.Now())
 		if gerr != nil {
 			return nil, gerr

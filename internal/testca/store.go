@@ -20,7 +20,7 @@ func insertCA(ctx context.Context, q db.Querier, certDER, keyPKCS8 []byte) error
 	return nil
 }
 
-// loadCA returns the stored CA (db.ErrNotFound when there is none).
+// loadCA returns the stored CA (dberr.ErrNotFound when there is none).
 func loadCA(ctx context.Context, q db.Querier) (certDER, keyPKCS8 []byte, err error) {
 	err = q.QueryRow(ctx, `SELECT cert_der, key_pkcs8 FROM test_ca WHERE id = $1`, caID).Scan(&certDER, &keyPKCS8)
 	if err != nil {

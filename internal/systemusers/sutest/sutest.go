@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
 
@@ -40,7 +40,7 @@ func (s *Systems) System(_ context.Context, id string) (su.System, error) {
 	defer s.mu.Unlock()
 	sys, ok := s.m[id]
 	if !ok || sys.IsDeleted {
-		return su.System{}, fmt.Errorf("system %s: %w", id, db.ErrNotFound)
+		return su.System{}, fmt.Errorf("system %s: %w", id, dberr.ErrNotFound)
 	}
 	return sys, nil
 }
@@ -54,7 +54,7 @@ func (s *Systems) SystemByClientID(_ context.Context, clientID string) (su.Syste
 			return sys, nil
 		}
 	}
-	return su.System{}, fmt.Errorf("client %s: %w", clientID, db.ErrNotFound)
+	return su.System{}, fmt.Errorf("client %s: %w", clientID, dberr.ErrNotFound)
 }
 
 // Package URNs the fake catalogue knows.
@@ -82,7 +82,7 @@ func (Packages) Package(_ context.Context, urn string) (su.Package, error) {
 	case PkgNotAllowed:
 		return su.Package{URN: urn, Name: urn}, nil
 	}
-	return su.Package{}, fmt.Errorf("package %s: %w", urn, db.ErrNotFound)
+	return su.Package{}, fmt.Errorf("package %s: %w", urn, dberr.ErrNotFound)
 }
 
 // PackagesForRole implements su.Packages.
