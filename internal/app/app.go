@@ -157,14 +157,6 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 	return a, nil
 }
 
-// tokenSettings are the token service's settings from the configuration:
-// grants may name any of the server's public URLs (AcceptedAudiences).
-func (a *App) tokenSettings() signing.Settings {
-	set := signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
-	set.ExtraAudiences = a.Config.AcceptedAudiences()[1:]
-	return set
-}
-
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order.
 func (a *App) wire(ctx context.Context) error {
@@ -177,7 +169,7 @@ func (a *App) wire(ctx context.Context) error {
 
 	// signing: our signing keys, created on first start; it checks the
 	// bearer tokens of every platform API.
-	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, a.tokenSettings())
+	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime))
 	if err != nil {
 		return err
 	}
@@ -229,6 +221,9 @@ func (a *App) wire(ctx context.Context) error {
 		Scopes:      a.Scopes,
 		SystemUsers: mpSystemUsers{a.SystemUsers},
 		Recorder:    rec,
+		// Grants may name any of the server's public URLs
+		// (AcceptedAudiences; the first is the issuer).
+		Limits: maskinporten.GrantLimits{ExtraAudiences: a.Config.AcceptedAudiences()[1:]},
 	})
 	a.Exchange = exchange.New(exchange.Deps{Clock: a.Clock, Log: a.Log, Signer: a.Signing, Maskinporten: a.Maskinporten, Persons: a.Parties})
 

@@ -378,10 +378,10 @@ func (s *Service) checkAudience(a *assertion) *Error {
 	return nil
 }
 
-// acceptedAudience: the issuer, or one of Settings.ExtraAudiences, with or
+// acceptedAudience: the issuer, or one of GrantLimits.ExtraAudiences, with or
 // without the trailing slash.
 func (s *Service) acceptedAudience(aud string) bool {
-	for _, iss := range append([]string{s.set.Issuer}, s.set.ExtraAudiences...) {
+	for _, iss := range append([]string{s.set.Issuer}, s.limits.ExtraAudiences...) {
 		if aud == iss || aud == strings.TrimSuffix(iss, "/") {
 			return true
 		}
@@ -399,7 +399,7 @@ func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
 	if exp.Err != nil || !exp.Present {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim exp: it is missing or not a number of seconds.")
 	}
-	skew := s.set.Skew
+	skew := s.limits.Skew
 	iatT, expT := time.Unix(iat.V, 0), time.Unix(exp.V, 0)
 	if iatT.After(now.Add(skew)) {
 		return time.Time{}, errClaim("", "Issue time is after now: iat is %s, our clock says %s.", fmtTime(iatT), fmtTime(now))
@@ -413,8 +413,8 @@ func (s *Service) checkTimes(a *assertion, now time.Time) (time.Time, *Error) {
 	if expT.Before(iatT) {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT: exp (%d) must not be before iat (%d).", exp.V, iat.V)
 	}
-	if life := expT.Sub(iatT); life > s.set.MaxAssertionLifetime {
-		return time.Time{}, errClaim("MP-130", "Invalid JWT lifetime: exp - iat is %d s; at most %d s is allowed.", int64(life.Seconds()), int64(s.set.MaxAssertionLifetime.Seconds()))
+	if life := expT.Sub(iatT); life > s.limits.MaxLifetime {
+		return time.Time{}, errClaim("MP-130", "Invalid JWT lifetime: exp - iat is %d s; at most %d s is allowed.", int64(life.Seconds()), int64(s.limits.MaxLifetime.Seconds()))
 	}
 	if nbf := a.claims.nbf; nbf.Err != nil {
 		return time.Time{}, errClaim("MP-130", "Invalid JWT claim nbf: it is not a number of seconds.")
@@ -447,7 +447,7 @@ func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *asserti
 		used, err = jtiUsed(ctx, s.pool, c.ClientID, jti)
 		fresh = !used
 	} else {
-		fresh, err = recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.set.Skew))
+		fresh, err = recordJTI(ctx, s.pool, c.ClientID, jti, exp.Add(s.limits.Skew))
 	}
 	if err != nil {
 		return err
@@ -456,7 +456,7 @@ func (s *Service) checkReplay(ctx context.Context, c mpclient.Client, a *asserti
 		return errClaim("MP-012", "Grant is used before: this jti (or, without jti, this exact assertion) was already used by client %q.", c.ClientID)
 	}
 	if !dryRun && s.grants.Add(1)%purgeEvery == 0 {
-		if err := purgeJTIs(ctx, s.pool, now.Add(-s.set.Skew)); err != nil {
+		if err := purgeJTIs(ctx, s.pool, now.Add(-s.limits.Skew)); err != nil {
 			s.log.Warn("purge expired jtis", "err", err)
 		}
 	}

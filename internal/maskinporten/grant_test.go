@@ -80,6 +80,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, maskinporten.GrantLimits{})
+}
+
+// newFixtureWith is newFixture with grant limits of its own.
+func newFixtureWith(t *testing.T, limits maskinporten.GrantLimits) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}, rec: &fakeRecorder{}}
 	pool := dbtest.New(t)
@@ -89,7 +95,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.sg = sg
-	f.s = maskinporten.New(maskinporten.Deps{Pool: pool, Clock: f.clock, Signer: sg, Clients: f.c, SystemUsers: f.su, Recorder: f.rec})
+	f.s = maskinporten.New(maskinporten.Deps{Pool: pool, Clock: f.clock, Signer: sg, Clients: f.c, SystemUsers: f.su, Recorder: f.rec, Limits: limits})
 	f.keyA, f.rsaA = clientKey(t)
 	f.keyB, f.rsaB = clientKey(t)
 	f.a = mustClient(t, f.c, vendorOrg, f.keyA, "test:read", "test:write")
@@ -153,6 +159,29 @@ func unsigned(header, claims map[string]any, sig string) string {
 
 func (f *fixture) grant(t testing.TB, assertion string) (maskinporten.Grant, error) {
 	return f.s.ValidateGrant(context.Background(), maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: assertion})
+}
+
+// TestGrantLimits: the limits app passes in are the ones checked: another
+// public URL as aud, and a shorter lifetime than Maskinporten's 120 s.
+func TestGrantLimits(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, maskinporten.GrantLimits{MaxLifetime: 30 * time.Second, ExtraAudiences: []string{"http://altinn-sim:8080/"}})
+	now := f.clock.Now().Unix()
+	c := f.claims()
+	c["aud"], c["iat"], c["exp"] = "http://altinn-sim:8080", now, now+30
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), c)); err != nil {
+		t.Fatalf("extra audience, 30 s: %v", err)
+	}
+	c = f.claims()
+	c["iat"], c["exp"] = now, now+31
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), c)); err == nil || !strings.Contains(err.Error(), "exp - iat is 31 s; at most 30 s") {
+		t.Fatalf("31 s grant: %v", err)
+	}
+	c = f.claims()
+	c["aud"] = "http://elsewhere:8080/"
+	if _, err := f.grant(t, sign(t, f.rsaA, f.header(), c)); err == nil || !strings.Contains(err.Error(), "MP-110") && !strings.Contains(err.Error(), "aud") {
+		t.Fatalf("unknown audience: %v", err)
+	}
 }
 
 // TestBadGrants is one row per check of grant.go, each with the exact

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -38,9 +39,10 @@ type ScopeAccess interface {
 	Check(ctx context.Context, orgNo, scope string) (scopes.Verdict, error)
 }
 
-// Deps are the collaborators of the service; the settings (issuer,
-// lifetimes, skew) are the Signer's. SystemUsers may be nil:
-// system-user grants then fail as "no system user" (MP-303).
+// Deps are the collaborators of the service; the issuer and the token
+// lifetime are the Signer's settings, the limits on a grant are Limits.
+// SystemUsers may be nil: system-user grants then fail as "no system user"
+// (MP-303).
 type Deps struct {
 	Pool    *pgxpool.Pool
 	Clock   clock.Clock
@@ -56,6 +58,7 @@ type Deps struct {
 	// CertRoots are the CAs whose enterprise certificates /token trusts
 	// (the test CA); nil trusts none.
 	CertRoots CertRoots
+	Limits    GrantLimits
 }
 
 // CertRoots gives the certificate pool x5c chains must end in.
@@ -63,12 +66,34 @@ type CertRoots interface {
 	Roots() *x509.CertPool
 }
 
+// GrantLimits are Maskinporten's rules for a vendor's JWT-bearer grant.
+type GrantLimits struct {
+	// MaxLifetime bounds exp - iat; zero means Maskinporten's 120 s.
+	MaxLifetime time.Duration
+	// Skew is the clock skew tolerated on iat, exp and nbf, and added to
+	// how long a jti is remembered; zero means Maskinporten's 10 s.
+	Skew time.Duration
+	// ExtraAudiences are further issuers a grant's aud may name, for a
+	// server reached by several URLs (ALTINN_SIM_ALSO_PUBLIC_URL: the
+	// host's http://localhost:8080 and another container's
+	// http://altinn-sim:8080). Tokens still carry the issuer. Empty: only
+	// the issuer, as Maskinporten.
+	ExtraAudiences []string
+}
+
+// Maskinporten's own limits, which GrantLimits' zero values stand for.
+const (
+	maxGrantLifetime = 120 * time.Second
+	grantSkew        = 10 * time.Second
+)
+
 // Service is the token service.
 type Service struct {
 	pool        *pgxpool.Pool
 	clock       clock.Clock
 	log         *slog.Logger
 	set         signing.Settings
+	limits      GrantLimits
 	signer      *signing.Service
 	clients     ClientLookup
 	scopes      ScopeAccess
@@ -87,7 +112,13 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, rec: d.Recorder}
+	if d.Limits.MaxLifetime <= 0 {
+		d.Limits.MaxLifetime = maxGrantLifetime
+	}
+	if d.Limits.Skew <= 0 {
+		d.Limits.Skew = grantSkew
+	}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), limits: d.Limits, signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, rec: d.Recorder}
 	if d.CertRoots != nil {
 		s.certRoots = d.CertRoots.Roots()
 	}

@@ -47,21 +47,15 @@ type Settings struct {
 	TokenLifetime time.Duration
 	// AltinnLifetime is the exchanged token's lifetime (30 min).
 	AltinnLifetime time.Duration
-	// MaxAssertionLifetime bounds exp - iat of a grant (120 s).
-	MaxAssertionLifetime time.Duration
-	// Skew is the clock skew tolerated on iat, exp and nbf (10 s).
+	// Skew is the clock skew tolerated on a token's exp and nbf when
+	// Verify checks it, and added to how long a retired key stays
+	// published (10 s).
 	Skew time.Duration
-
-	// ExtraAudiences are further issuers a grant's aud may name, for a
-	// server reached by several URLs (ALTINN_SIM_ALSO_PUBLIC_URL: the
-	// host's http://localhost:8080 and another container's
-	// http://altinn-sim:8080). Tokens still carry Issuer. Empty: only
-	// Issuer, as Maskinporten.
-	ExtraAudiences []string
 }
 
-// DefaultSettings fills the fixed Maskinporten limits around the
-// configurable parts.
+// DefaultSettings fills the fixed lifetimes and skew around the
+// configurable parts. The limits on a vendor's grant are Maskinporten's
+// (maskinporten.GrantLimits), not ours.
 func DefaultSettings(publicURL, alg string, lifetime time.Duration) Settings {
 	base := strings.TrimRight(publicURL, "/")
 	if lifetime <= 0 {
@@ -71,15 +65,14 @@ func DefaultSettings(publicURL, alg string, lifetime time.Duration) Settings {
 		alg = "RS256"
 	}
 	return Settings{
-		Issuer:               base + "/",
-		AltinnIssuer:         base + "/authentication/api/v1/openid/",
-		IDPortenIssuer:       base + "/idporten",
-		BaseURL:              base,
-		SigningAlg:           alg,
-		TokenLifetime:        lifetime,
-		AltinnLifetime:       30 * time.Minute,
-		MaxAssertionLifetime: 120 * time.Second,
-		Skew:                 10 * time.Second,
+		Issuer:         base + "/",
+		AltinnIssuer:   base + "/authentication/api/v1/openid/",
+		IDPortenIssuer: base + "/idporten",
+		BaseURL:        base,
+		SigningAlg:     alg,
+		TokenLifetime:  lifetime,
+		AltinnLifetime: 30 * time.Minute,
+		Skew:           10 * time.Second,
 	}
 }
 
