@@ -17,6 +17,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -383,7 +384,7 @@ func TestGrantGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := decodePayload(t, rr.AccessToken); fmt.Sprint(c["aud"]) != "[https://api.example/v1/]" || c["pid"] != "10857841048" {
+	if c := apptest.JWTClaims(t, rr.AccessToken); fmt.Sprint(c["aud"]) != "[https://api.example/v1/]" || c["pid"] != "10857841048" {
 		t.Fatalf("aud/pid: %v", c)
 	}
 	// Issue gives the claims of a real token.
@@ -391,7 +392,7 @@ func TestGrantGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := decodePayload(t, resp.AccessToken)
+	c := apptest.JWTClaims(t, resp.AccessToken)
 	if c["iss"] != testIssuer || c["iat"].(float64) != float64(f.clock.Now().Unix()) || c["exp"].(float64) != float64(f.clock.Now().Unix()+120) {
 		t.Fatalf("claims %v", c)
 	}
@@ -419,7 +420,7 @@ func TestSystemUserGrant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			claims := decodePayload(t, resp.AccessToken)
+			claims := apptest.JWTClaims(t, resp.AccessToken)
 			got, _ := json.Marshal(claims["authorization_details"])
 			want := `[{"system_id":"991825827_smartcloud","systemuser_id":["ebe4a681-0a8c-429e-a36f-8f9ca942b59f"],"systemuser_org":{"ID":"0192:313725138","authority":"iso6523-actorid-upis"},"type":"urn:altinn:systemuser"}]`
 			if string(got) != want {

@@ -23,7 +23,7 @@ func TestSystemUserGrantThroughApp(t *testing.T) {
 	srv := apptest.Start(t)
 	ctx := context.Background()
 	const vendor, customer = "991825827", "313725138"
-	clientID, key := registerClient(t, srv.URL, vendor, "skatteetaten:kravogbetalinger")
+	clientID, key := apptest.RegisterClient(t, srv.URL, vendor, "skatteetaten:kravogbetalinger")
 
 	req := registry.NewRegisterRequest()
 	req.ID = vendor + "_tokens_e2e"
@@ -59,7 +59,7 @@ func TestSystemUserGrantThroughApp(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out map[string]any
-		resp := postGrant(t, srv.URL, g, &out)
+		resp := apptest.PostGrant(t, srv.URL, g, &out)
 		return resp.StatusCode, out
 	}
 	st, out := grant(mpgrant.Options{SystemUserOrg: customer})

@@ -1,0 +1,210 @@
+package mpclient_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/config"
+	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
+)
+
+func TestClientsControlAPI(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	base := srv.URL + "/sim/api/v1/clients"
+	key, err := mpgrant.NewClientKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := mpgrant.PublicJWKS(key)
+
+	// PascalCase keys as in the platform docs, explicit client id.
+	var c mpclient.Client
+	resp := apptest.PostJSON(t, base, map[string]any{"ClientId": "6a1b9a2e-51f4-4d6b-9a3c-0f5a1c2b3d4e", "OrgNo": "991825827", "Name": "vendor app", "Scopes": []string{"test:read"}, "Jwks": set}, &c)
+	if resp.StatusCode != 201 || c.ClientID != "6a1b9a2e-51f4-4d6b-9a3c-0f5a1c2b3d4e" || c.OrgNo != "991825827" || c.Name != "vendor app" || len(c.JWKS.Keys) != 1 {
+		t.Fatalf("create: %d %+v", resp.StatusCode, c)
+	}
+	var got mpclient.Client
+	if resp := apptest.Request(t, http.MethodGet, base+"/"+c.ClientID, "", nil, "", &got); resp.StatusCode != 200 || got.ClientID != c.ClientID || got.Scopes[0] != "test:read" {
+		t.Fatalf("get: %d %+v", resp.StatusCode, got)
+	}
+	var prob map[string]any
+	if resp := apptest.PostJSON(t, base, map[string]any{"clientId": c.ClientID, "orgNo": "991825827", "jwks": set}, &prob); resp.StatusCode != 409 {
+		t.Fatalf("duplicate: %d %v", resp.StatusCode, prob)
+	}
+	if resp := apptest.Request(t, http.MethodGet, base+"/nope", "", nil, "", nil); resp.StatusCode != 404 {
+		t.Fatalf("unknown: %d", resp.StatusCode)
+	}
+
+	// Refused key sets.
+	privRaw, _ := json.Marshal(key)
+	small, _ := rsa.GenerateKey(rand.Reader, 1024)
+	smallKey, _ := mpgrant.ClientKeyFromRSA(small)
+	smallSet, _ := mpgrant.PublicJWKS(smallKey)
+	noKid, _ := key.PublicKey()
+	_ = noKid.Remove(jwk.KeyIDKey)
+	noKidRaw, _ := json.Marshal(noKid)
+	six := mpclient.JWKS{}
+	for range 6 {
+		k, _ := mpgrant.NewClientKey()
+		s, _ := mpgrant.PublicJWKS(k)
+		six.Keys = append(six.Keys, s.Keys[0])
+	}
+	bad := map[string]struct {
+		body   map[string]any
+		detail string
+	}{
+		"private key":  {map[string]any{"orgNo": "991825827", "jwks": map[string]any{"keys": []json.RawMessage{privRaw}}}, "private key"},
+		"1024 bits":    {map[string]any{"orgNo": "991825827", "jwks": smallSet}, "1024 bits"},
+		"no kid":       {map[string]any{"orgNo": "991825827", "jwks": map[string]any{"keys": []json.RawMessage{noKidRaw}}}, "kid is required"},
+		"six keys":     {map[string]any{"orgNo": "991825827", "jwks": six}, "at most 5 keys"},
+		"bad org":      {map[string]any{"orgNo": "991825828", "jwks": set}, ""},
+		"bad scope":    {map[string]any{"orgNo": "991825827", "scopes": []string{"no scope"}, "jwks": set}, ""},
+		"bad clientId": {map[string]any{"clientId": "a b", "orgNo": "991825827", "jwks": set}, ""},
+	}
+	for name, b := range bad {
+		var p struct {
+			Code             string `json:"code"`
+			ValidationErrors []struct {
+				Code   string   `json:"code"`
+				Detail string   `json:"detail"`
+				Paths  []string `json:"paths"`
+			} `json:"validationErrors"`
+		}
+		resp := apptest.PostJSON(t, base, b.body, &p)
+		if resp.StatusCode != 400 || p.Code != "STD-00000" || len(p.ValidationErrors) == 0 || !strings.Contains(p.ValidationErrors[0].Detail, b.detail) {
+			t.Errorf("%s: %d %+v", name, resp.StatusCode, p)
+		}
+	}
+
+	// A grant works; after replacing the keys only the new key does.
+	issuer := srv.URL + "/"
+	grant := func(k jwk.Key) int {
+		g, _ := mpgrant.Sign(k, mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
+		return apptest.PostGrant(t, srv.URL, g, nil).StatusCode
+	}
+	if st := grant(key); st != 200 {
+		t.Fatalf("grant: %d", st)
+	}
+	key2, _ := mpgrant.NewClientKey()
+	set2, _ := mpgrant.PublicJWKS(key2)
+	b, _ := json.Marshal(set2)
+	if resp := apptest.Request(t, http.MethodPut, base+"/"+c.ClientID+"/jwks", "application/json", bytes.NewReader(b), "", &got); resp.StatusCode != 200 || len(got.JWKS.Keys) != 1 {
+		t.Fatalf("put jwks: %d", resp.StatusCode)
+	}
+	if st := grant(key); st != 400 {
+		t.Fatalf("old key after replace: %d", st)
+	}
+	if st := grant(key2); st != 200 {
+		t.Fatalf("new key: %d", st)
+	}
+	// A body that is not a JWK Set does not wipe the keys.
+	for _, bad := range []string{`{}`, `{"keys":null}`, `{"rights":[]}`} {
+		if resp := apptest.Request(t, http.MethodPut, base+"/"+c.ClientID+"/jwks", "application/json", strings.NewReader(bad), "", nil); resp.StatusCode != 400 {
+			t.Fatalf("put jwks %s: %d, want 400", bad, resp.StatusCode)
+		}
+	}
+	if st := grant(key2); st != 200 {
+		t.Fatalf("key after refused replacements: %d", st)
+	}
+	if resp := apptest.Request(t, http.MethodPut, base+"/nope/jwks", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 404 {
+		t.Fatalf("put jwks unknown: %d", resp.StatusCode)
+	}
+	// Delete: gone, and its grants are refused as an unknown client.
+	if resp := apptest.Request(t, http.MethodDelete, base+"/"+c.ClientID, "", nil, "", nil); resp.StatusCode != 204 {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if resp := apptest.Request(t, http.MethodGet, base+"/"+c.ClientID, "", nil, "", nil); resp.StatusCode != 404 {
+		t.Fatalf("get after delete: %d", resp.StatusCode)
+	}
+	if resp := apptest.Request(t, http.MethodDelete, base+"/"+c.ClientID, "", nil, "", nil); resp.StatusCode != 404 {
+		t.Fatalf("delete again: %d", resp.StatusCode)
+	}
+	var oe map[string]string
+	g, _ := mpgrant.Sign(key2, mpgrant.Claims(mpgrant.Options{ClientID: c.ClientID, Audience: issuer, Scopes: []string{"test:read"}}))
+	if resp := apptest.PostGrant(t, srv.URL, g, &oe); resp.StatusCode != 400 || oe["error_uri"] != issuer+"errors/MP-100" {
+		t.Fatalf("grant after delete: %d %v", resp.StatusCode, oe)
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, func(c *config.Config) { c.AdminToken = "s3cret" })
+	key, _ := mpgrant.NewClientKey()
+	set, _ := mpgrant.PublicJWKS(key)
+	b, _ := json.Marshal(map[string]any{"orgNo": "991825827", "jwks": set})
+	if resp := apptest.Request(t, http.MethodPost, srv.URL+"/sim/api/v1/clients", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 401 {
+		t.Fatalf("without admin token: %d", resp.StatusCode)
+	}
+	if resp := apptest.Request(t, http.MethodPost, srv.URL+"/sim/api/v1/tokens", "application/json", strings.NewReader(`{"type":"enterprise","orgNo":"991825827","scopes":["a:b"]}`), "wrong", nil); resp.StatusCode != 401 {
+		t.Fatalf("wrong admin token: %d", resp.StatusCode)
+	}
+	if resp := apptest.Request(t, http.MethodPost, srv.URL+"/sim/api/v1/clients", "application/json", bytes.NewReader(b), "s3cret", nil); resp.StatusCode != 201 {
+		t.Fatalf("with admin token: %d", resp.StatusCode)
+	}
+}
+
+// With the client cache on, a key replaced or a client deleted at one
+// instance is refused at another within moments (notification), and at
+// the same instance at once.
+func TestClientCacheAcrossInstances(t *testing.T) {
+	t.Parallel()
+	s1, s2 := apptest.TwoInstances(t, "http://sim.cache.test")
+	waitLive := func(s *apptest.Server) {
+		for i := 0; !s.Clients.CacheLive(); i++ {
+			if i > 200 {
+				t.Fatal("client cache listener not connected")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitLive(s1)
+	waitLive(s2)
+	clientID, key := apptest.RegisterClient(t, s1.URL, "991825827", "test:read")
+	grant := func(s *apptest.Server, k jwk.Key) int {
+		g, _ := mpgrant.Sign(k, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: "http://sim.cache.test/", Scopes: []string{"test:read"}}))
+		return apptest.PostGrant(t, s.URL, g, nil).StatusCode
+	}
+	// Both instances now have the client cached.
+	if grant(s1, key) != 200 || grant(s2, key) != 200 {
+		t.Fatal("first grants refused")
+	}
+	eventually := func(s *apptest.Server, k jwk.Key, want int) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for grant(s, k) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("grant at %s did not become %d", s.URL, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	key2, _ := mpgrant.NewClientKey()
+	set2, _ := mpgrant.PublicJWKS(key2)
+	b, _ := json.Marshal(set2)
+	if resp := apptest.Request(t, http.MethodPut, s1.URL+"/sim/api/v1/clients/"+clientID+"/jwks", "application/json", bytes.NewReader(b), "", nil); resp.StatusCode != 200 {
+		t.Fatalf("put jwks: %d", resp.StatusCode)
+	}
+	if grant(s1, key) != 400 {
+		t.Fatal("old key accepted at the writing instance")
+	}
+	eventually(s2, key, 400)
+	eventually(s2, key2, 200)
+	if resp := apptest.Request(t, http.MethodDelete, s2.URL+"/sim/api/v1/clients/"+clientID, "", nil, "", nil); resp.StatusCode != 204 {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if grant(s2, key2) != 400 {
+		t.Fatal("deleted client accepted at the writing instance")
+	}
+	eventually(s1, key2, 400)
+}
