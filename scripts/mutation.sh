@@ -49,10 +49,9 @@ excludes() {
     internal/pdp)
       # Not decision code: the decision cache and its invalidation listener
       # (cache.go, listen.go, tokencache.go) are covered by the freshness tests
-      # in internal/app; the JSON fast path (fastjson.go) by its fuzz-style
-      # equivalence test; the HTTP handlers (http.go) are being rewritten as
+      # in internal/app; the HTTP handlers (http.go) are being rewritten as
       # route tables and tested end to end.
-      echo "^cache\.go$ ^listen\.go$ ^tokencache\.go$ ^fastjson\.go$ ^http\.go$" ;;
+      echo "^cache\.go$ ^listen\.go$ ^tokencache\.go$ ^http\.go$" ;;
   esac
 }
 

@@ -158,11 +158,6 @@ func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, expl
 // recorder (a body that cannot be read at all is the caller's to report).
 func (s *Service) decideBody(ctx context.Context, body []byte, ep Endpoint, explain, record bool) Response {
 	root, perr := DecodeBody(body)
-	return s.decideRoot(ctx, root, perr, ep, explain)
-}
-
-// decideRoot decides a decoded request (perr: why it could not be decoded).
-func (s *Service) decideRoot(ctx context.Context, root XRoot, perr *statusErr, ep Endpoint, explain bool) Response {
 	if perr != nil {
 		res := s.failed(perr, explain)
 		if record {

@@ -63,23 +63,10 @@ type parsed struct {
 // DecodeBody reads a request body. A body that is not the XACML JSON shape
 // is a syntax error (answered as one Indeterminate result).
 func DecodeBody(body []byte) (XRoot, *statusErr) {
-	root, ok := fastDecode(body)
-	if !ok {
-		return decodeStd(body)
-	}
-	return checkRoot(root)
-}
-
-// decodeStd is DecodeBody through encoding/json alone.
-func decodeStd(body []byte) (XRoot, *statusErr) {
 	var root XRoot
 	if err := json.Unmarshal(body, &root); err != nil {
 		return XRoot{}, syntaxErr("The request body is not a valid XACML JSON request: %v", err)
 	}
-	return checkRoot(root)
-}
-
-func checkRoot(root XRoot) (XRoot, *statusErr) {
 	if root.Request == nil {
 		return XRoot{}, syntaxErr("The request body has no Request object.")
 	}
