@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
@@ -165,7 +166,7 @@ func TestDocsStandardFlow(t *testing.T) {
 		}
 		tok := r.obj(t)
 		keys(t, "token response", tok, "access_token", "token_type", "expires_in", "scope")
-		at := jwtClaims(t, tok["access_token"].(string))
+		at := apptest.JWTClaims(t, tok["access_token"].(string))
 		ad := first(t, "authorization_details", at["authorization_details"])
 		if ad["type"] != "urn:altinn:systemuser" || ad["system_id"] != smartcloud || fmt.Sprint(ad["systemuser_id"]) != "["+reqID+"]" {
 			t.Errorf("authorization_details %v: want type, system_id %s, systemuser_id [%s]", ad, smartcloud, reqID)

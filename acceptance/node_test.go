@@ -19,29 +19,10 @@ import (
 // nodeDir is the small Node project with the outside client check.
 const nodeDir = "node"
 
-// needNode finds node and npm, installs the project's locked dependencies
-// when node_modules is missing (a fresh clone), and returns node's path.
-// Missing tools fail the test unless ALTINN_SIM_SKIP_NODE=1.
+// needNode readies the outside-client check and returns node's path.
 func needNode(t *testing.T) string {
 	t.Helper()
-	node, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if errNode != nil || errNpm != nil {
-		if os.Getenv("ALTINN_SIM_SKIP_NODE") == "1" {
-			t.Skip("node/npm not installed and ALTINN_SIM_SKIP_NODE=1")
-		}
-		t.Fatalf("the outside-client check needs Node.js 20+ and npm on PATH (node: %v, npm: %v); set ALTINN_SIM_SKIP_NODE=1 to skip it", errNode, errNpm)
-	}
-	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "openid-client", "package.json")); err != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = nodeDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in acceptance/node: %v\n%s", err, out)
-		}
-	}
-	return node
+	return needNPMProject(t, nodeDir, filepath.Join("node_modules", "openid-client", "package.json"), "the outside-client check")
 }
 
 // runCheck runs check.mjs and returns its one-line JSON report.

@@ -19,29 +19,12 @@ const openapiDir = "openapi"
 
 // needOpenAPITools installs the validators' locked versions when
 // node_modules is missing and returns the directory of their binaries.
-// Missing Node fails the test unless ALTINN_SIM_SKIP_NODE=1.
 func needOpenAPITools(t *testing.T) string {
 	t.Helper()
-	_, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if errNode != nil || errNpm != nil {
-		if os.Getenv("ALTINN_SIM_SKIP_NODE") == "1" {
-			t.Skip("node/npm not installed and ALTINN_SIM_SKIP_NODE=1")
-		}
-		t.Fatalf("the OpenAPI validators need Node.js 20+ and npm on PATH (node: %v, npm: %v); set ALTINN_SIM_SKIP_NODE=1 to skip them", errNode, errNpm)
-	}
+	needNPMProject(t, openapiDir, filepath.Join("node_modules", ".bin", "redocly"), "the OpenAPI validators")
 	bin, err := filepath.Abs(filepath.Join(openapiDir, "node_modules", ".bin"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(bin, "redocly")); err != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = openapiDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in acceptance/openapi: %v\n%s", err, out)
-		}
 	}
 	return bin
 }

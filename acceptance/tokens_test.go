@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 )
 
@@ -46,7 +47,7 @@ func TestDocsBothTokenKinds(t *testing.T) {
 	if r.status != 200 || strings.Count(altinn, ".") != 2 {
 		t.Fatalf("exchange: %d %s", r.status, r)
 	}
-	if c := jwtClaims(t, altinn); c["scope"] != scopeRegister {
+	if c := apptest.JWTClaims(t, altinn); c["scope"] != scopeRegister {
 		t.Errorf("Altinn token keeps the scope: %v", c["scope"])
 	}
 	if r := e.do("GET", authAPI+"/systemregister/vendor/"+smartcloud, altinn, nil); r.status != 200 || r.obj(t)["id"] != smartcloud {
