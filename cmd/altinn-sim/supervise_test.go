@@ -6,17 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/altinn-sim/altinn-sim/internal/db/clustertest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -93,46 +92,10 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// postmasterFile reads the cluster's postmaster.pid: its pid, and a URL
-// for its socket.
-func postmasterFile(dataDir string) (pid int, dbURL string, err error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, "pg", "postmaster.pid"))
-	if err != nil {
-		return 0, "", err
-	}
-	lines := strings.Split(string(b), "\n")
-	if len(lines) < 5 {
-		return 0, "", errors.New("postmaster.pid still being written")
-	}
-	pid, err = strconv.Atoi(strings.TrimSpace(lines[0]))
-	q := url.Values{"host": {strings.TrimSpace(lines[4])}, "port": {strings.TrimSpace(lines[3])}, "user": {"postgres"}, "sslmode": {"disable"}}
-	return pid, "postgres:///altinn_sim?" + q.Encode(), err
-}
-
-// processesIn lists the live processes working in dir: a postmaster and
-// its backends all have their data folder as working directory.
-func processesIn(t *testing.T, dir string) []string {
-	t.Helper()
-	dir, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, _ := filepath.Glob("/proc/[0-9]*/cwd")
-	var found []string
-	for _, l := range links {
-		if cwd, err := os.Readlink(l); err == nil && cwd == dir {
-			pid := filepath.Base(filepath.Dir(l))
-			cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
-			found = append(found, pid+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
-		}
-	}
-	return found
-}
-
 // killLeftovers stops whatever a failed test left in dir.
 func killLeftovers(t *testing.T, dir string) {
 	t.Cleanup(func() {
-		if pid, _, err := postmasterFile(dir); err == nil && pid > 0 {
+		if pid, _, err := clustertest.Postmaster(filepath.Join(dir, "pg")); err == nil && pid > 0 {
 			_ = syscall.Kill(pid, syscall.SIGQUIT)
 		}
 	})
@@ -164,7 +127,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 		t.Fatalf("create client: %d", res.StatusCode)
 	}
 
-	old, _, err := postmasterFile(dataDir)
+	old, _, err := clustertest.Postmaster(filepath.Join(dataDir, "pg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +137,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 	// Ready again means ready on a new postmaster: a backend of the old
 	// one may still answer for a moment after the kill.
 	took, err := s.waitReady(15*time.Second, func() bool {
-		pid, _, err := postmasterFile(dataDir)
+		pid, _, err := clustertest.Postmaster(filepath.Join(dataDir, "pg"))
 		return err == nil && pid != old && syscall.Kill(pid, 0) == nil
 	})
 	if err != nil {
@@ -196,7 +159,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 
 	// What makes acknowledged writes survive a crash is PostgreSQL's own
 	// durability, so the served cluster must run with it on.
-	_, dbURL, err := postmasterFile(dataDir)
+	_, dbURL, err := clustertest.Postmaster(filepath.Join(dataDir, "pg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +177,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 	conn.Close(ctx)
 
 	s.stop(t, syscall.SIGTERM)
-	if left := processesIn(t, filepath.Join(dataDir, "pg")); len(left) > 0 {
+	if left := clustertest.ProcessesIn(t, filepath.Join(dataDir, "pg")); len(left) > 0 {
 		t.Fatalf("PostgreSQL processes left after shutdown: %q", left)
 	}
 }
@@ -240,7 +203,7 @@ func TestKilledServerLeavesNoPostmaster(t *testing.T) {
 
 	second := startServer(t, bin, dataDir)
 	second.stop(t, syscall.SIGINT)
-	if left := processesIn(t, filepath.Join(dataDir, "pg")); len(left) > 0 {
+	if left := clustertest.ProcessesIn(t, filepath.Join(dataDir, "pg")); len(left) > 0 {
 		t.Fatalf("PostgreSQL processes left after Ctrl-C: %q; log:\n%s", left, second.log.String())
 	}
 }

@@ -8,10 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/db/clustertest"
 )
 
 // newTestCluster initialises a throwaway cluster in a temp folder and
@@ -47,32 +47,9 @@ func newFast(t *testing.T, pg string) *Embedded {
 	return e
 }
 
-// processesIn lists live processes whose working directory is dir (a
-// postmaster and its backends work in their data folder).
-func processesIn(t *testing.T, dir string) []string {
-	t.Helper()
-	dir, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, _ := filepath.Glob("/proc/[0-9]*/cwd")
-	var found []string
-	for _, l := range links {
-		if cwd, err := os.Readlink(l); err == nil && cwd == dir {
-			found = append(found, filepath.Base(filepath.Dir(l)))
-		}
-	}
-	return found
-}
-
 func postmasterPID(t *testing.T, pg string) int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(pg, "postmaster.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, _, _ := strings.Cut(string(b), "\n")
-	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	pid, _, err := clustertest.Postmaster(pg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +82,7 @@ func TestStartAdoptsLeftoverPostmaster(t *testing.T) {
 	if err := e.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if left := processesIn(t, pg); len(left) > 0 {
+	if left := clustertest.ProcessesIn(t, pg); len(left) > 0 {
 		t.Fatalf("processes left in %s after Stop: %v", pg, left)
 	}
 }
