@@ -51,17 +51,17 @@ func (s *Service) Routes() []route.Route {
 			Tag: tagSU, Summary: "Update a system user (accepted, no effect, as on the platform)", Body: "SystemUserUpdate"},
 		{Method: http.MethodPost, Path: "/authentication/api/v1/systemuser/{party}/create", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleCreateForParty),
 			Tag: tagSU, Summary: "Create a standard system user directly (portal)", Body: "CreateSystemUser", OKSchema: "SystemUser"},
-		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleListStandard),
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleList(TypeStandard)),
 			Tag: tagSU, Summary: "A party's standard system users"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleGet),
 			Tag: tagSU, Summary: "A system user", OKSchema: "SystemUser"},
-		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDeleteStandard),
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDelete(TypeStandard)),
 			Tag: tagSU, Summary: "Delete a standard system user", OK: http.StatusAccepted},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/{party}/{systemUserId}/delegations", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDelegations),
 			Tag: tagSU, Summary: "What a system user was given"},
-		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleListAgents),
+		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleList(TypeAgent)),
 			Tag: tagSU, Summary: "A party's agent system users"},
-		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDeleteAgent),
+		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleDelete(TypeAgent)),
 			Tag: tagSU, Summary: "Delete an agent system user (no clients left)", OK: http.StatusAccepted},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/systemuser/agent/{party}/{facilitator}/{systemUserId}/delegations", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentDelegations),
 			Tag: tagClients, Summary: "An agent system user's client delegations (portal)"},
@@ -306,12 +306,20 @@ func (s *Service) mayManage(r *http.Request, orgNo string) bool {
 	return c.ConsumerOrgNo != "" && c.ConsumerOrgNo == orgNo
 }
 
-func (s *Service) listOfType(w http.ResponseWriter, r *http.Request, userType string) error {
-	org, err := s.party(r)
-	if err != nil {
-		return err
+// handleList lists a party's system users of one type (standard or agent).
+func (s *Service) handleList(userType string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		org, err := s.party(r)
+		if err != nil {
+			return err
+		}
+		return s.writeOfType(w, r, org.OrgNo, userType)
 	}
-	list, err := s.ListForParty(r.Context(), org.OrgNo)
+}
+
+// writeOfType answers orgNo's system users of one type.
+func (s *Service) writeOfType(w http.ResponseWriter, r *http.Request, orgNo, userType string) error {
+	list, err := s.ListForParty(r.Context(), orgNo)
 	if err != nil {
 		return err
 	}
@@ -323,14 +331,6 @@ func (s *Service) listOfType(w http.ResponseWriter, r *http.Request, userType st
 	}
 	respond.JSON(w, http.StatusOK, out)
 	return nil
-}
-
-func (s *Service) handleListStandard(w http.ResponseWriter, r *http.Request) error {
-	return s.listOfType(w, r, TypeStandard)
-}
-
-func (s *Service) handleListAgents(w http.ResponseWriter, r *http.Request) error {
-	return s.listOfType(w, r, TypeAgent)
 }
 
 func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
@@ -352,51 +352,44 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleDeleteStandard answers 202 with body 1, or 404 with body 0 when
-// there is no such system user; an agent system user is
-// AUTH-00036.
-func (s *Service) handleDeleteStandard(w http.ResponseWriter, r *http.Request) error {
-	return s.deleteOfType(w, r, TypeStandard)
-}
-
-// handleDeleteAgent is the agent variant: 200 on success, AUTH-00015 when
-// not found, AUTH-00034 for a standard system user.
-func (s *Service) handleDeleteAgent(w http.ResponseWriter, r *http.Request) error {
-	return s.deleteOfType(w, r, TypeAgent)
-}
-
-func (s *Service) deleteOfType(w http.ResponseWriter, r *http.Request, userType string) error {
-	org, err := s.party(r)
-	if err != nil {
-		return err
-	}
-	id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
-	var su SystemUser
-	if err == nil {
-		su, err = s.Get(r.Context(), id)
-	}
-	if err != nil {
-		if userType == TypeAgent {
-			return SystemUserNotFound.New()
+// handleDelete deletes a party's system user of one type. Standard:
+// 202 with body 1, or 404 with body 0 when there is no such system user;
+// an agent system user is AUTH-00036. Agent: 200 on success, AUTH-00015
+// when not found, AUTH-00034 for a standard system user.
+func (s *Service) handleDelete(userType string) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		org, err := s.party(r)
+		if err != nil {
+			return err
 		}
-		respond.JSON(w, http.StatusNotFound, 0)
+		id, err := uuid.Parse(chi.URLParam(r, "systemUserId"))
+		var su SystemUser
+		if err == nil {
+			su, err = s.Get(r.Context(), id)
+		}
+		if err != nil {
+			if userType == TypeAgent {
+				return SystemUserNotFound.New()
+			}
+			respond.JSON(w, http.StatusNotFound, 0)
+			return nil
+		}
+		if su.UserType != userType {
+			if userType == TypeAgent {
+				return ExpectedAgentUserType.New()
+			}
+			return ExpectedStandardUserType.New()
+		}
+		if err := s.Delete(r.Context(), id, org.OrgNo); err != nil {
+			return err
+		}
+		if userType == TypeAgent {
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		respond.JSON(w, http.StatusAccepted, 1)
 		return nil
 	}
-	if su.UserType != userType {
-		if userType == TypeAgent {
-			return ExpectedAgentUserType.New()
-		}
-		return ExpectedStandardUserType.New()
-	}
-	if err := s.Delete(r.Context(), id, org.OrgNo); err != nil {
-		return err
-	}
-	if userType == TypeAgent {
-		w.WriteHeader(http.StatusOK)
-		return nil
-	}
-	respond.JSON(w, http.StatusAccepted, 1)
-	return nil
 }
 
 // agentParam reads ?agent= (and ?client= when needed) and the agent
@@ -458,35 +451,39 @@ func newClientPage(su SystemUser) clientInfoPaginated {
 }
 
 func (s *Service) handleAvailableClients(w http.ResponseWriter, r *http.Request) error {
-	su, _, err := s.agentParam(r, false)
-	if err != nil {
-		return err
-	}
-	cs, err := s.AvailableClients(r.Context(), su.ID)
-	if err != nil {
-		return err
-	}
-	p := newClientPage(su)
-	for _, c := range cs {
-		p.Data = append(p.Data, clientInfo{ClientID: c.PartyUUID, ClientOrganizationNumber: c.OrgNo, ClientOrganizationName: c.Name})
-	}
-	respond.JSON(w, http.StatusOK, p)
-	return nil
+	return s.writeClientPage(w, r, func(ctx context.Context, id uuid.UUID) ([]clientInfo, error) {
+		cs, err := s.AvailableClients(ctx, id)
+		out := make([]clientInfo, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, clientInfo{ClientID: c.PartyUUID, ClientOrganizationNumber: c.OrgNo, ClientOrganizationName: c.Name})
+		}
+		return out, err
+	})
+}
+func (s *Service) handleClients(w http.ResponseWriter, r *http.Request) error {
+	return s.writeClientPage(w, r, func(ctx context.Context, id uuid.UUID) ([]clientInfo, error) {
+		ds, err := s.Clients(ctx, id)
+		out := make([]clientInfo, 0, len(ds))
+		for _, d := range ds {
+			out = append(out, clientInfo{ClientID: d.ClientPartyUUID, ClientOrganizationNumber: d.ClientOrgNo, ClientOrganizationName: d.ClientName})
+		}
+		return out, err
+	})
 }
 
-func (s *Service) handleClients(w http.ResponseWriter, r *http.Request) error {
+// writeClientPage answers the ?agent= system user's clients, as list
+// gives them, in the platform's paginated shape.
+func (s *Service) writeClientPage(w http.ResponseWriter, r *http.Request, list func(context.Context, uuid.UUID) ([]clientInfo, error)) error {
 	su, _, err := s.agentParam(r, false)
 	if err != nil {
 		return err
 	}
-	ds, err := s.Clients(r.Context(), su.ID)
+	cs, err := list(r.Context(), su.ID)
 	if err != nil {
 		return err
 	}
 	p := newClientPage(su)
-	for _, d := range ds {
-		p.Data = append(p.Data, clientInfo{ClientID: d.ClientPartyUUID, ClientOrganizationNumber: d.ClientOrgNo, ClientOrganizationName: d.ClientName})
-	}
+	p.Data = append(p.Data, cs...)
 	respond.JSON(w, http.StatusOK, p)
 	return nil
 }
@@ -535,18 +532,7 @@ func (s *Service) handleAgents(w http.ResponseWriter, r *http.Request) error {
 	if !s.mayManage(r, orgNo) {
 		return route.Status(http.StatusForbidden)
 	}
-	list, err := s.ListForParty(r.Context(), orgNo)
-	if err != nil {
-		return err
-	}
-	out := []InternalDTO{}
-	for _, su := range list {
-		if su.UserType == TypeAgent {
-			out = append(out, Internal(su))
-		}
-	}
-	respond.JSON(w, http.StatusOK, out)
-	return nil
+	return s.writeOfType(w, r, orgNo, TypeAgent)
 }
 
 // handleUpdate is PUT /systemuser: a no-op on the platform that answers
@@ -687,17 +673,23 @@ func (s *Service) facilitatorAndClient(r *http.Request, owner parties.Organizati
 	return facilitator, c.OrgNo, nil
 }
 
-// handleAgentAddClient is the portal's POST /systemuser/agent/{party}/{id}.
-func (s *Service) handleAgentAddClient(w http.ResponseWriter, r *http.Request) error {
+// agentAndClient reads the portal's client-delegation request: the
+// party's own system user, the facilitator and the client.
+func (s *Service) agentAndClient(r *http.Request) (u SystemUser, facilitator, client string, err error) {
 	org, err := s.party(r)
 	if err != nil {
-		return err
+		return u, "", "", err
 	}
-	u, err := s.ownedBy(r, org, "systemUserId")
-	if err != nil {
-		return err
+	if u, err = s.ownedBy(r, org, "systemUserId"); err != nil {
+		return u, "", "", err
 	}
-	facilitator, client, err := s.facilitatorAndClient(r, org)
+	facilitator, client, err = s.facilitatorAndClient(r, org)
+	return u, facilitator, client, err
+}
+
+// handleAgentAddClient is the portal's POST /systemuser/agent/{party}/{id}.
+func (s *Service) handleAgentAddClient(w http.ResponseWriter, r *http.Request) error {
+	u, facilitator, client, err := s.agentAndClient(r)
 	if err != nil {
 		return err
 	}
@@ -712,15 +704,7 @@ func (s *Service) handleAgentAddClient(w http.ResponseWriter, r *http.Request) e
 // handleAgentRemoveClient is the portal's DELETE
 // /systemuser/agent/{party}/{id}/client.
 func (s *Service) handleAgentRemoveClient(w http.ResponseWriter, r *http.Request) error {
-	org, err := s.party(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.ownedBy(r, org, "systemUserId")
-	if err != nil {
-		return err
-	}
-	facilitator, client, err := s.facilitatorAndClient(r, org)
+	u, facilitator, client, err := s.agentAndClient(r)
 	if err != nil {
 		return err
 	}
