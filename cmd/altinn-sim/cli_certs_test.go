@@ -81,7 +81,7 @@ func TestCLICertificateGrant(t *testing.T) {
 	c := register()
 	args := []string{"--client-id", c.ClientID, "--cert", filepath.Join(dir, "cert.pem"), "--key", filepath.Join(dir, "key.pem"), "--scope", "test:read"}
 	code, grant, stderr := runCLI(t, env, append([]string{"grant"}, args...)...)
-	head := jwtPart(t, grant, 0)
+	head := apptest.JWTHeader(t, grant)
 	if code != 0 || head["kid"] != nil || len(head["x5c"].([]any)) != 2 {
 		t.Fatalf("grant: %d %s %v", code, stderr, head)
 	}
@@ -89,7 +89,7 @@ func TestCLICertificateGrant(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("token: %d %s", code, stderr)
 	}
-	if claims := jwtPart(t, out, 1); claims["client_amr"] != "virksomhetssertifikat" || claims["client_id"] != c.ClientID {
+	if claims := apptest.JWTClaims(t, out); claims["client_amr"] != "virksomhetssertifikat" || claims["client_id"] != c.ClientID {
 		t.Fatalf("token claims %v", claims)
 	}
 

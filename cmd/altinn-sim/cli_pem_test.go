@@ -5,7 +5,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"os"
@@ -17,23 +16,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 )
-
-func jwtPart(t *testing.T, tok string, i int) map[string]any {
-	t.Helper()
-	parts := strings.Split(strings.TrimSpace(tok), ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", tok)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[i])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // The reference implementation's configuration (a client id, a scope, the
 // system user's organisation number and a PEM key file mp-key.pem) works
@@ -99,14 +81,14 @@ systemUsers:
 
 	ref := []string{"--client-id", "reference-client", "--key", keyFile, "--scope", "skatteetaten:kravogbetalinger", "--systemuser-org", "313725138"}
 	code, grant, stderr := runCLI(t, env, append([]string{"grant"}, ref...)...)
-	if code != 0 || jwtPart(t, grant, 0)["kid"] != head.Kid {
-		t.Fatalf("grant: %d %s %v", code, stderr, jwtPart(t, grant, 0))
+	if code != 0 || apptest.JWTHeader(t, grant)["kid"] != head.Kid {
+		t.Fatalf("grant: %d %s %v", code, stderr, apptest.JWTHeader(t, grant))
 	}
 	code, out, stderr := runCLI(t, env, append([]string{"token", "--raw"}, ref...)...)
 	if code != 0 {
 		t.Fatalf("token: %d %s", code, stderr)
 	}
-	claims := jwtPart(t, out, 1)
+	claims := apptest.JWTClaims(t, out)
 	details, _ := claims["authorization_details"].([]any)
 	if claims["client_id"] != "reference-client" || len(details) != 1 || !strings.Contains(mustJSON(details), `"system_id":"991825827_referanse"`) {
 		t.Fatalf("token claims %v", claims)
@@ -114,8 +96,8 @@ systemUsers:
 
 	// --kid names another key: the header says so, and /token refuses it.
 	code, grant, _ = runCLI(t, env, append([]string{"grant", "--kid", "portal-kid"}, ref...)...)
-	if code != 0 || jwtPart(t, grant, 0)["kid"] != "portal-kid" {
-		t.Fatalf("grant --kid: %d %v", code, jwtPart(t, grant, 0))
+	if code != 0 || apptest.JWTHeader(t, grant)["kid"] != "portal-kid" {
+		t.Fatalf("grant --kid: %d %v", code, apptest.JWTHeader(t, grant))
 	}
 	code, _, stderr = runCLI(t, env, append([]string{"token", "--kid", "portal-kid"}, ref...)...)
 	if code != 1 || !strings.Contains(stderr, "Unknown key identifier (kid)") {

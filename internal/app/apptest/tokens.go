@@ -97,10 +97,11 @@ func GrantToken(t testing.TB, base, clientID string, key jwk.Key, scopes ...stri
 	return tr.AccessToken
 }
 
-// JWTClaims decodes a token's payload, unverified.
+// JWTClaims decodes a token's payload, unverified (surrounding white
+// space, as a CLI prints it, is ignored).
 func JWTClaims(t testing.TB, tok string) map[string]any {
 	t.Helper()
-	parts := strings.Split(tok, ".")
+	parts := strings.Split(strings.TrimSpace(tok), ".")
 	if len(parts) != 3 {
 		t.Fatalf("not a JWT: %q", tok)
 	}
@@ -110,7 +111,7 @@ func JWTClaims(t testing.TB, tok string) map[string]any {
 // JWTHeader decodes a token's header, unverified.
 func JWTHeader(t testing.TB, tok string) map[string]any {
 	t.Helper()
-	return jwtPart(t, strings.Split(tok, ".")[0])
+	return jwtPart(t, strings.Split(strings.TrimSpace(tok), ".")[0])
 }
 
 func jwtPart(t testing.TB, part string) map[string]any {
