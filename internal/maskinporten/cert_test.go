@@ -7,13 +7,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
@@ -187,7 +187,7 @@ func TestCertificateGrants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if amr := tokenClaims(t, tr.AccessToken)["client_amr"]; amr != "virksomhetssertifikat" {
+		if amr := apptest.JWTClaims(t, tr.AccessToken)["client_amr"]; amr != "virksomhetssertifikat" {
 			t.Fatalf("client_amr %v", amr)
 		}
 	}
@@ -197,7 +197,7 @@ func TestCertificateGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr, err := f.s.Issue(context.Background(), kg); err != nil || kg.ClientAmr != "private_key_jwt" || tokenClaims(t, tr.AccessToken)["client_amr"] != "private_key_jwt" {
+	if tr, err := f.s.Issue(context.Background(), kg); err != nil || kg.ClientAmr != "private_key_jwt" || apptest.JWTClaims(t, tr.AccessToken)["client_amr"] != "private_key_jwt" {
 		t.Fatalf("key client: %v %+v", err, kg)
 	}
 
@@ -210,21 +210,4 @@ func TestCertificateGrants(t *testing.T) {
 	if !errors.As(err, &e) || e.MP != "MP-120" || !strings.Contains(e.Description, "it expired") {
 		t.Fatalf("after the clock moved: %v", err)
 	}
-}
-
-func tokenClaims(t *testing.T, tok string) map[string]any {
-	t.Helper()
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		t.Fatalf("token %q", tok)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
