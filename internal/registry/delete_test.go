@@ -106,3 +106,38 @@ func TestChangeLogKeepsEachRightsAction(t *testing.T) {
 		t.Errorf("changedData %s: want Action \"read\" then null", log[1].ChangedData)
 	}
 }
+
+// TestPackageDetailsNameOnlyWhatIsWrong: AUTH.VLD-00008's detail lists
+// the kinds of fault that occurred, in the platform's order and wording,
+// and no empty kind.
+func TestPackageDetailsNameOnlyWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	res, err := resources.NewService(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewService(pool, clock.NewFixed(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), res)
+	const unknown = "urn:altinn:accesspackage:finnes-ikke"
+	for _, c := range []struct {
+		urns []string
+		want string
+	}{
+		{[]string{unknown}, "Not found: " + unknown},
+		{[]string{"urn:altinn:nope"}, "Invalid format: urn:altinn:nope"},
+		{[]string{unknown, "urn:altinn:nope"}, "Invalid format: urn:altinn:nope | Not found: " + unknown},
+	} {
+		var pkgs []AccessPackageRef
+		for _, u := range c.urns {
+			pkgs = append(pkgs, AccessPackageRef{URN: u})
+		}
+		errs, err := s.checkPackages(context.Background(), pkgs, false)
+		if err != nil || len(errs) != 1 || errs[0].Code != VldPackageNotValid.Code {
+			t.Errorf("%v: %+v, %v; want one %s", c.urns, errs, err, VldPackageNotValid.Code)
+			continue
+		}
+		if got := errs[0].Extensions["Invalid Urn Details : "]; got != c.want {
+			t.Errorf("%v: details %q, want %q", c.urns, got, c.want)
+		}
+	}
+}

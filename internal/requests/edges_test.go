@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
+	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
 )
 
@@ -142,5 +143,39 @@ func TestListBySystemPageEdges(t *testing.T) {
 		if err != nil || len(page) != c.want || more != c.more {
 			t.Errorf("page size %d: %d requests, more %v, err %v; want %d, more %v", c.pageSize, len(page), more, err, c.want, c.more)
 		}
+	}
+}
+
+// TestCheckRedirect: a request's redirectUrl must be one of the system's
+// allowed URLs compared as .NET's Uri.GetLeftPart(UriPartial.Path) gives
+// them — scheme and host in any case, the query and fragment ignored, an
+// empty path the same as "/" — else AUTH-00021; a system with none allowed
+// refuses any (AUTH-00026); no redirectUrl is always fine.
+func TestCheckRedirect(t *testing.T) {
+	sys := su.System{AllowedRedirectURLs: []string{"https://vendor.example/callback", "https://other.example"}}
+	for _, c := range []struct {
+		redirect, want string
+	}{
+		{"", ""},
+		{"https://vendor.example/callback", ""},
+		{"HTTPS://Vendor.Example/callback?state=1#top", ""},
+		{"https://other.example/", ""},
+		{"https://other.example", ""},
+		{"https://vendor.example/other", "AUTH-00021"},
+		{"https://vendor.example/", "AUTH-00021"},
+		{"https://other.example/callback", "AUTH-00021"},
+		{"http://vendor.example/callback", "AUTH-00021"},
+		{"/callback", "AUTH-00021"},
+		{"not a url", "AUTH-00021"},
+	} {
+		if got := code(checkRedirect(sys, c.redirect)); got != c.want {
+			t.Errorf("redirect %q: %q, want %q", c.redirect, got, c.want)
+		}
+	}
+	if got := code(checkRedirect(su.System{}, "https://vendor.example/callback")); got != "AUTH-00026" {
+		t.Errorf("system without redirect URLs: %q, want AUTH-00026", got)
+	}
+	if got := code(checkRedirect(su.System{}, "")); got != "" {
+		t.Errorf("no redirect on a system without redirect URLs: %q, want none", got)
 	}
 }
