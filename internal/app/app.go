@@ -180,7 +180,7 @@ func (a *App) wire(ctx context.Context) error {
 
 	// scopes: who owns which scope and who may use it; its verdict cache
 	// (what /token asks) is used while the listener is connected.
-	a.Scopes = scopes.New(a.Pool, a.Clock, a.Log)
+	a.Scopes = scopes.New(a.Pool, a.Clock)
 	a.Scopes.Listen(listener)
 
 	// mpclient: Maskinporten's clients, which may carry only the scopes

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/config"
@@ -175,5 +176,30 @@ func TestWithdrawalReachesEveryInstance(t *testing.T) {
 		if _, err := a.Scopes.GrantAccess(ctx, digdir, scope, customer); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestResetEmptiesTheVerdictCache: after POST /sim/api/v1/reset, access
+// granted since the seed is gone for /token at once.
+func TestResetEmptiesTheVerdictCache(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := t.Context()
+	for deadline := time.Now().Add(10 * time.Second); !s.Scopes.CacheLive(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the verdict cache never went live")
+		}
+	}
+	const scope = "altinn:serviceowner"
+	if _, err := s.Scopes.GrantAccess(ctx, digdir, scope, customer); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Scopes.Check(ctx, customer, scope); err != nil || v != scopes.Allowed {
+		t.Fatalf("granted: %v %v", v, err)
+	}
+	if st := s.DoJSON(t, "POST", "/sim/api/v1/reset", "", nil, nil); st != 200 && st != 204 {
+		t.Fatalf("reset: %d", st)
+	}
+	if v, err := s.Scopes.Check(ctx, customer, scope); err != nil || v != scopes.NotGranted {
+		t.Fatalf("after the reset: %v %v, want not granted", v, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
@@ -282,14 +283,6 @@ func (s *Service) ConsumerAccess(ctx context.Context, org string, accessibleForA
 		out = append(out, Access{Scope: sc.Name, State: StateApproved, OwnerOrgNo: sc.OwnerOrgNo,
 			ConsumerOrgNo: org, Created: sc.Created, LastUpdated: sc.LastUpdated})
 	}
-	slices.SortFunc(out, func(a, b Access) int {
-		switch {
-		case a.Scope < b.Scope:
-			return -1
-		case a.Scope > b.Scope:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Access) int { return strings.Compare(a.Scope, b.Scope) })
 	return out, nil
 }

@@ -82,6 +82,7 @@ func TestSelfServiceScopes(t *testing.T) {
 			{"a bad prefix", "POST", "/api/v1/scopes", map[string]any{"prefix": "Skatt!", "subscope": "x", "description": "d"}, "SIM.VLD-00310", "/prefix"},
 			{"a bad subscope", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "a b", "description": "d"}, "SIM.VLD-00311", "/subscope"},
 			{"no description", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "x"}, "SIM.VLD-00312", "/description"},
+			{"a description of 256", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "x", "description": strings.Repeat("d", 256)}, "SIM.VLD-00312", "/description"},
 			{"a bad visibility", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "x", "description": "d", "visibility": "SECRET"}, "SIM.VLD-00313", "/visibility"},
 			{"a bad integration type", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "x", "description": "d", "allowed_integration_types": []string{"maskinporten", "fax"}}, "SIM.VLD-00313", "/allowed_integration_types/1"},
 			{"a negative max age", "POST", "/api/v1/scopes", map[string]any{"prefix": "skatteetaten", "subscope": "x", "description": "d", "at_max_age": -1}, "SIM.VLD-00314", "/at_max_age"},
@@ -103,6 +104,10 @@ func TestSelfServiceScopes(t *testing.T) {
 		var own []scopes.Scope
 		if st := s.DoJSON(t, "GET", "/api/v1/scopes", provider, nil, &own); st != 200 || len(own) != 1 || own[0].Subscope != "testapi.read" {
 			t.Fatalf("a refused body was written: %+v", own)
+		}
+		var long scopes.Scope
+		if st := s.DoJSON(t, "POST", "/api/v1/scopes", provider, map[string]any{"prefix": "skatteetaten", "subscope": "long", "description": strings.Repeat("d", 255), "active": false}, &long); st != 201 {
+			t.Fatalf("a description of 255: %d", st)
 		}
 	})
 
@@ -154,6 +159,9 @@ func TestSelfServiceScopes(t *testing.T) {
 			slices.ContainsFunc(list, func(a scopes.Access) bool { return a.Scope == "altinn:serviceowner" }) {
 			t.Fatalf("the consumer's view with the scopes open to all: %d %+v", st, list)
 		}
+		if !slices.IsSortedFunc(list, func(a, b scopes.Access) int { return strings.Compare(a.Scope, b.Scope) }) {
+			t.Fatalf("the consumer's view is not in scope order: %+v", list)
+		}
 
 		if st := s.DoJSON(t, "DELETE", "/api/v1/scopes/access/"+customer+"?scope="+name, provider, nil, &a); st != 200 || a.State != "DENIED" {
 			t.Fatalf("withdraw: %d %+v", st, a)
@@ -177,6 +185,16 @@ func TestSelfServiceScopes(t *testing.T) {
 			!sc.AccessibleForAll || sc.Description != "Test API for all" || sc.Subscope != "testapi.read" {
 			t.Fatalf("update: %d %+v", st, sc)
 		}
+		var read scopes.Scope
+		if st := s.DoJSON(t, "GET", "/api/v1/scopes?scope="+name, providerRead, nil, &read); st != 200 || !read.AccessibleForAll ||
+			!slices.Equal(read.AllowedIntegrationTypes, []string{"maskinporten"}) || read.Description != "Test API for all" {
+			t.Fatalf("read back: %d %+v", st, read)
+		}
+		// null allowed_integration_types: any integration type.
+		if st := s.DoJSON(t, "PUT", "/api/v1/scopes?scope="+name, provider, map[string]any{"allowed_integration_types": nil}, &read); st != 200 ||
+			read.AllowedIntegrationTypes == nil || len(read.AllowedIntegrationTypes) != 0 {
+			t.Fatalf("no integration types: %d %+v", st, read)
+		}
 		if st, out := get(); st != 200 {
 			t.Fatalf("token once the scope is open to all: %d %v", st, out)
 		}
@@ -191,7 +209,8 @@ func TestSelfServiceScopes(t *testing.T) {
 		if st := s.DoJSON(t, "GET", "/api/v1/scopes", provider, nil, &own); st != 200 || len(own) != 0 {
 			t.Fatalf("own scopes without inactive: %+v", own)
 		}
-		if st := s.DoJSON(t, "GET", "/api/v1/scopes?inactive=true", provider, nil, &own); st != 200 || len(own) != 1 {
+		// Both deactivated: this one and the one with the long description.
+		if st := s.DoJSON(t, "GET", "/api/v1/scopes?inactive=true", provider, nil, &own); st != 200 || len(own) != 2 {
 			t.Fatalf("own scopes with inactive: %+v", own)
 		}
 		if st := s.DoJSON(t, "GET", "/api/v1/scopes/all", "", nil, &all); st != 200 || slices.ContainsFunc(all, func(s scopes.Scope) bool { return s.Name == name }) ||

@@ -8,7 +8,6 @@ package scopes
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -30,22 +29,21 @@ const verdictTTL = 30 * time.Second
 type Service struct {
 	pool     *pgxpool.Pool
 	clock    clock.Clock
-	log      *slog.Logger
 	verdicts *cache.Cache[string, Verdict]
 }
 
 // New builds the register. Its verdict cache is used only while Listen's
 // connection is up.
-func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.Default()
-	}
+func New(pool *pgxpool.Pool, clk clock.Clock) *Service {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, log: log,
+	return &Service{pool: pool, clock: clk,
 		verdicts: cache.New[string, Verdict](cache.Options{Now: clk.Now, TTL: verdictTTL, Notified: true})}
 }
+
+// CacheLive reports whether the verdict cache is in use (tests).
+func (s *Service) CacheLive() bool { return s.verdicts.Live() }
 
 // Listen subscribes the verdict cache to the instance's listener: any
 // scope or access change, or a reset, empties it.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -17,7 +18,7 @@ import (
 // is refused as not its owner, and nothing of the loser's is written.
 func TestFirstClaimOfAPrefixWins(t *testing.T) {
 	ctx := context.Background()
-	s := New(dbtest.New(t), clock.NewFixed(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), nil)
+	s := New(dbtest.New(t), clock.NewFixed(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 	orgs := []string{"313725138", "310385980"}
 	for round := range 5 {
 		prefix := "race" + string(rune('a'+round))
@@ -75,7 +76,7 @@ func TestFirstClaimOfAPrefixWins(t *testing.T) {
 // read the others' writes (the row is locked), so none is lost.
 func TestUpdatesOfOneScopeSerialise(t *testing.T) {
 	ctx := context.Background()
-	s := New(dbtest.New(t), nil, nil)
+	s := New(dbtest.New(t), nil)
 	const org = "974761076"
 	in := NewScopeDefaults()
 	in.Prefix, in.Subscope, in.Description = "skatteetaten", "counter", "0"
@@ -104,5 +105,54 @@ func TestUpdatesOfOneScopeSerialise(t *testing.T) {
 	}
 	if sc.AtMaxAge != n {
 		t.Fatalf("at_max_age %d after %d increments: an update was lost", sc.AtMaxAge, n)
+	}
+}
+
+// TestVerdictCacheLifetimeFollowsTheAppClock: a verdict cached without a
+// notification is trusted for verdictTTL of the app's clock, then read
+// again.
+func TestVerdictCacheLifetimeFollowsTheAppClock(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	clk := clock.NewFixed(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := New(pool, clk)
+	l := db.NewListener(pool.Config().ConnConfig, nil)
+	s.Listen(l)
+	t.Cleanup(l.Start())
+	for deadline := time.Now().Add(10 * time.Second); !s.CacheLive(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the verdict cache never went live")
+		}
+	}
+	const org, scope = "313725138", "altinn:serviceowner"
+	if _, err := s.GrantAccess(ctx, "991825827", scope, org); err != nil {
+		t.Fatal(err)
+	}
+	check := func() Verdict {
+		t.Helper()
+		v, err := s.Check(ctx, org, scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := check(); v != Allowed {
+		t.Fatalf("granted: %v", v)
+	}
+	// A change nobody notified: the cached verdict holds until its
+	// lifetime on the app's clock is over.
+	if _, err := pool.Exec(ctx, `UPDATE maskinporten_scope_access SET state = 'DENIED' WHERE scope = $1 AND consumer_orgno = $2`, scope, org); err != nil {
+		t.Fatal(err)
+	}
+	if v := check(); v != Allowed {
+		t.Fatalf("the cache was not used: %v", v)
+	}
+	clk.Advance(verdictTTL - time.Second)
+	if v := check(); v != Allowed {
+		t.Fatalf("a second before the lifetime is over: %v", v)
+	}
+	clk.Advance(time.Second)
+	if v := check(); v != NotGranted {
+		t.Fatalf("after the lifetime on the app's clock: %v, want not granted", v)
 	}
 }
