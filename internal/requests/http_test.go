@@ -591,3 +591,60 @@ func TestHTTPChangeRequestNeedsAccessManager(t *testing.T) {
 		t.Errorf("a vendor's token: %d %s", st, raw)
 	}
 }
+
+// TestHTTPPortalRequestRoutes: the portal's own request routes answer a
+// request only under its own kind's path (another kind's path is 404, as
+// an unknown id), act only for a person who may manage the party
+// (AUTH-00066), and show redirectUrl as given, or null when none was.
+func TestHTTPPortalRequestRoutes(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t)
+	ctx := context.Background()
+	withRedirect, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "with",
+		Rights: []Right{rightKrav}, RedirectURL: "https://vendor.example/callback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "without", Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want any
+	}{
+		{base + "/request/" + withRedirect.ID.String(), "https://vendor.example/callback"},
+		{base + "/request/" + without.ID.String(), nil},
+		{base + "/request/50000004/" + withRedirect.ID.String(), "https://vendor.example/callback"},
+		{base + "/request/50000004/" + without.ID.String(), nil},
+	} {
+		st, m, raw := e.do(t, "GET", c.path, "elg", nil)
+		if v, ok := m["redirectUrl"]; st != 200 || !ok || v != c.want {
+			t.Errorf("GET %s: %d %s; want redirectUrl %v", c.path, st, raw, c.want)
+		}
+	}
+	id := without.ID.String()
+	for _, p := range []string{"/request/agent/" + id, "/request/agent/50000004/" + id, "/request/agent/50000004/" + id + "/approve", "/request/agent/50000004/" + id + "/reject"} {
+		method := "GET"
+		if strings.HasSuffix(p, "approve") || strings.HasSuffix(p, "reject") {
+			method = "POST"
+		}
+		if st, _, raw := e.do(t, method, base+p, "elg", nil); st != 404 {
+			t.Errorf("%s %s (a standard request under the agent path): %d %s, want 404", method, p, st, raw)
+		}
+	}
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/request/50000004/" + id}, {"GET", "/request/50000004/" + customer + "/pending"},
+		{"POST", "/request/50000004/" + id + "/approve"}, {"POST", "/request/50000004/" + id + "/reject"},
+	} {
+		if st, m, raw := e.do(t, c.method, base+c.path, "kari", nil); st != 403 || m["code"] != "AUTH-00066" {
+			t.Errorf("%s %s by a stranger: %d %s, want 403 AUTH-00066", c.method, c.path, st, raw)
+		}
+	}
+	if st, _, raw := e.do(t, "POST", base+"/request/50000004/"+id+"/approve", "elg", nil); st != 200 || strings.TrimSpace(raw) != "true" {
+		t.Fatalf("approve by the customer's manager: %d %s", st, raw)
+	}
+	if r, err := e.reqs.Get(ctx, without.ID); err != nil || r.Status != StatusAccepted {
+		t.Errorf("after approve: %+v, %v", r, err)
+	}
+}
