@@ -183,12 +183,6 @@ func (a *App) wire(ctx context.Context) error {
 	a.Scopes = scopes.New(a.Pool, a.Clock)
 	a.Scopes.Listen(listener)
 
-	// mpclient: Maskinporten's clients, which may carry only the scopes
-	// their organisation may use. The client cache is used while the
-	// listener is connected.
-	a.Clients = mpclient.New(a.Pool, a.Clock, a.Scopes)
-	a.Clients.Listen(listener)
-
 	// resources and registry.
 	res, err := resources.NewService(ctx, a.Pool)
 	if err != nil {
@@ -196,6 +190,13 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Resources = res
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
+
+	// mpclient: Maskinporten's clients, which may carry only the scopes
+	// their organisation may use, and (on the control API) are deleted only
+	// when no live system names them. The client cache is used while the
+	// listener is connected.
+	a.Clients = mpclient.New(a.Pool, a.Clock, a.Scopes, registrySystems{a.Registry})
+	a.Clients.Listen(listener)
 
 	// systemusers and requests.
 	a.SystemUsers = systemusers.NewService(a.Pool, a.Clock, systemusers.RegistrySystems{R: a.Registry},
@@ -312,6 +313,20 @@ func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo
 
 // idportenIntegrations are ID-porten's registered clients: the client
 // register's clients of integration_type idporten, in idporten's own type.
+// registrySystems tells mpclient which live system names a client.
+type registrySystems struct{ r *registry.Service }
+
+func (rs registrySystems) SystemNaming(ctx context.Context, clientID string) (string, error) {
+	sys, err := rs.r.SystemByClientID(ctx, clientID)
+	if errors.Is(err, dberr.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return sys.ID, nil
+}
+
 type idportenIntegrations struct{ c *mpclient.Service }
 
 func (t idportenIntegrations) IDPortenClient(ctx context.Context, id string) (idporten.Client, error) {

@@ -41,7 +41,7 @@ func newCertFixture(t *testing.T) *certFixture {
 	ctx := context.Background()
 	f := &certFixture{clock: clock.NewFixed(time.Now().Truncate(time.Second))}
 	pool := dbtest.New(t)
-	clients := mpclient.New(pool, f.clock, nil)
+	clients := mpclient.New(pool, f.clock, nil, nil)
 	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: f.clock}, signing.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
 	if err != nil {
 		t.Fatal(err)

@@ -90,7 +90,7 @@ func newFixtureWith(t *testing.T, limits maskinporten.GrantLimits) *fixture {
 	ctx := context.Background()
 	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}, rec: &fakeRecorder{}}
 	pool := dbtest.New(t)
-	f.c = mpclient.New(pool, f.clock, nil)
+	f.c = mpclient.New(pool, f.clock, nil, nil)
 	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: f.clock}, signing.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -458,7 +458,7 @@ func TestSystemUserGrantWithoutLookup(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewFixed(time.Now())
 	pool := dbtest.New(t)
-	cs := mpclient.New(pool, clk, nil)
+	cs := mpclient.New(pool, clk, nil, nil)
 	sg, err := signing.New(context.Background(), signing.Deps{Pool: pool, Clock: clk}, signing.DefaultSettings("http://mp.test", "RS256", 0))
 	if err != nil {
 		t.Fatal(err)

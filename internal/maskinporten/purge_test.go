@@ -19,7 +19,7 @@ func TestJTIPurge(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewFixed(time.Now().Truncate(time.Second))
 	pool := dbtest.New(t)
-	cs := mpclient.New(pool, clk, nil)
+	cs := mpclient.New(pool, clk, nil, nil)
 	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: clk}, signing.DefaultSettings("http://mp.test", "ES256", 0))
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ func TestClientCacheLifetimeFollowsTheAppClock(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.New(t)
 	clk := clock.NewFixed(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	s := New(pool, clk, nil)
+	s := New(pool, clk, nil, nil)
 	l := db.NewListener(pool.Config().ConnConfig, nil)
 	s.Listen(l)
 	t.Cleanup(l.Start())

@@ -20,8 +20,10 @@ func (s *Service) Routes() []route.Route {
 			Query: []route.Param{route.Q("orgNo", "only this organisation's clients")}, Tag: tag, Summary: "Maskinporten clients (?orgNo=)"},
 		{Method: "GET", Path: "/sim/api/v1/clients/{clientId}", Guard: route.Admin, Handler: route.E(s.handleGet),
 			Tag: tag, Summary: "A Maskinporten client", OKSchema: "Client"},
+		{Method: "PUT", Path: "/sim/api/v1/clients/{clientId}", Guard: route.Admin, Handler: route.E(s.handleUpdate),
+			Tag: tag, Summary: "Change a client's name and scopes (the whole list)", Body: "ClientUpdate", OKSchema: "Client"},
 		{Method: "DELETE", Path: "/sim/api/v1/clients/{clientId}", Guard: route.Admin, Handler: route.E(s.handleDelete),
-			Tag: tag, Summary: "Delete a Maskinporten client", OK: http.StatusNoContent},
+			Tag: tag, Summary: "Delete a Maskinporten client (409 while a live system names it)", OK: http.StatusNoContent},
 		{Method: "PUT", Path: "/sim/api/v1/clients/{clientId}/jwks", Guard: route.Admin, Handler: route.E(s.handleReplaceKeys),
 			Tag: tag, Summary: "Replace a client's keys", Body: "JWKS", OKSchema: "Client"},
 		{Method: "POST", Path: "/sim/api/v1/clients/{clientId}/jwks", Guard: route.Admin, Handler: route.E(s.handleReplaceKeys),
@@ -61,8 +63,21 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
+	var in ClientUpdate
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		return p
+	}
+	c, err := s.UpdateClient(r.Context(), chi.URLParam(r, "clientId"), in)
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, c)
+	return nil
+}
+
 func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.DeleteClient(r.Context(), chi.URLParam(r, "clientId")); err != nil {
+	if err := s.DeleteUnusedClient(r.Context(), chi.URLParam(r, "clientId")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -208,3 +208,60 @@ func TestClientCacheAcrossInstances(t *testing.T) {
 	}
 	eventually(s1, key2, 400)
 }
+
+// TestClientsControlAPIUpdateAndInUse: PUT /sim/api/v1/clients/{id}
+// replaces a client's name and scopes (only scopes its organisation may
+// use; a bad body changes nothing); DELETE is refused with 409 while a
+// live system in the system register names the client, and works once the
+// system no longer does.
+func TestClientsControlAPIUpdateAndInUse(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	const vendor = "310385980" // not Digdir, which may use every altinn: scope it owns
+	id, _ := apptest.RegisterClient(t, srv.URL, vendor, "altinn:authentication/systemregister.write")
+	path := "/sim/api/v1/clients/" + id
+
+	st, _, body := srv.Do(t, "PUT", path, "", map[string]any{"name": "Renamed", "scopes": []string{"altinn:authentication/systemregister.write", "altinn:authentication/systemuser.request.write", "test:read"}})
+	var c mpclient.Client
+	if st != 200 || json.Unmarshal(body, &c) != nil || c.Name != "Renamed" || len(c.Scopes) != 3 {
+		t.Fatalf("update: %d %s", st, body)
+	}
+	for name, b := range map[string]map[string]any{
+		"no scopes list":    {"name": "x"},
+		"malformed scope":   {"name": "x", "scopes": []string{"no scope"}},
+		"scope not allowed": {"name": "x", "scopes": []string{"altinn:authentication/systemregister.admin"}},
+		"name too long":     {"name": strings.Repeat("n", 201), "scopes": []string{}},
+	} {
+		if st, _, body := srv.Do(t, "PUT", path, "", b); st != 400 {
+			t.Errorf("%s: %d %s, want 400", name, st, body)
+		}
+	}
+	if st, _, body := srv.Do(t, "PUT", "/sim/api/v1/clients/nope", "", map[string]any{"scopes": []string{}}); st != 404 {
+		t.Errorf("unknown client: %d %s", st, body)
+	}
+	if st, _, body := srv.Do(t, "GET", path, "", nil); st != 200 || json.Unmarshal(body, &c) != nil || c.Name != "Renamed" || len(c.Scopes) != 3 {
+		t.Errorf("after refused updates: %d %s", st, body)
+	}
+
+	// A system names the client: deleting it is refused, saying which.
+	tok := srv.TestToken(t, map[string]any{"type": "enterprise", "orgNo": vendor, "scopes": []string{"altinn:authentication/systemregister.write"}})
+	sys := map[string]any{"id": vendor + "_inuse", "vendor": map[string]any{"authority": "iso6523-actorid-upis", "ID": "0192:" + vendor},
+		"name": map[string]string{"nb": "I bruk", "nn": "I bruk", "en": "In use"}, "description": map[string]string{"nb": "d", "nn": "d", "en": "d"},
+		"clientId": []string{id}, "isVisible": false}
+	if st, _, body := srv.Do(t, "POST", "/authentication/api/v1/systemregister/vendor", tok, sys); st != 200 {
+		t.Fatalf("register system: %d %s", st, body)
+	}
+	st, _, body = srv.Do(t, "DELETE", path, "", nil)
+	if st != 409 || !strings.Contains(string(body), `"code":"SIM-00307"`) || !strings.Contains(string(body), vendor+"_inuse") {
+		t.Fatalf("delete a client a system names: %d %s, want 409 SIM-00307 naming the system", st, body)
+	}
+	if st, _, _ := srv.Do(t, "GET", path, "", nil); st != 200 {
+		t.Fatalf("the refused delete removed the client: %d", st)
+	}
+	if st, _, body := srv.Do(t, "DELETE", "/authentication/api/v1/systemregister/vendor/"+vendor+"_inuse", tok, nil); st != 200 {
+		t.Fatalf("delete system: %d %s", st, body)
+	}
+	if st, _, body := srv.Do(t, "DELETE", path, "", nil); st != 204 {
+		t.Fatalf("delete once no system names it: %d %s", st, body)
+	}
+}

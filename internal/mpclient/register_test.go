@@ -261,9 +261,9 @@ func newRegister(t *testing.T, rules ScopeRules) (*Service, *clock.Fixed) {
 	clk := clock.NewFixed(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
 	var s *Service
 	if rules == nil {
-		s = New(dbtest.New(t), clk, nil)
+		s = New(dbtest.New(t), clk, nil, nil)
 	} else {
-		s = New(dbtest.New(t), clk, rules)
+		s = New(dbtest.New(t), clk, rules, nil)
 	}
 	return s, clk
 }
@@ -486,7 +486,7 @@ func TestCreateClientDatabaseFailure(t *testing.T) {
 // Without a clock the register dates clients by the system clock.
 func TestNewWithoutClock(t *testing.T) {
 	t.Parallel()
-	s := New(dbtest.New(t), nil, nil)
+	s := New(dbtest.New(t), nil, nil, nil)
 	c, err := s.CreateClient(context.Background(), NewClient{ClientID: "c", OrgNo: org})
 	if err != nil || c.Created.IsZero() || !c.Created.Equal(c.JWKSUpdated) {
 		t.Fatalf("%+v, %v", c, err)

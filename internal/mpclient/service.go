@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"time"
@@ -29,10 +30,17 @@ import (
 
 // Service is the client register.
 type Service struct {
-	pool   *pgxpool.Pool
-	clock  clock.Clock
-	cache  *cache.Cache[string, Client]
-	scopes ScopeRules
+	pool    *pgxpool.Pool
+	clock   clock.Clock
+	cache   *cache.Cache[string, Client]
+	scopes  ScopeRules
+	systems Systems
+}
+
+// Systems says which live system in the system register names a client
+// ("" when none): the control API refuses to delete such a client.
+type Systems interface {
+	SystemNaming(ctx context.Context, clientID string) (string, error)
 }
 
 // ScopeRules says which scopes an organisation's clients may carry (the
@@ -44,11 +52,11 @@ type ScopeRules interface {
 // New builds the client register. Its cache is used only while Listen's
 // connection is up. With rules nil every scope is allowed (tests of the
 // register alone).
-func New(pool *pgxpool.Pool, clk clock.Clock, rules ScopeRules) *Service {
+func New(pool *pgxpool.Pool, clk clock.Clock, rules ScopeRules, systems Systems) *Service {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, cache: newClientCache(clk), scopes: rules}
+	return &Service{pool: pool, clock: clk, cache: newClientCache(clk), scopes: rules, systems: systems}
 }
 
 // RefusedScopes returns, for each of scopes org's clients may not carry,
@@ -222,6 +230,84 @@ func (s *Service) ReplaceKeys(ctx context.Context, clientID string, set JWKS) (C
 		return notifyClient(ctx, q, clientID)
 	})
 	return c, err
+}
+
+// ClientUpdate is the control API's change of a client: its name and its
+// whole list of scopes (keys have their own operation; owner and id stay).
+type ClientUpdate struct {
+	Name   string    `json:"name"`
+	Scopes *[]string `json:"scopes"`
+}
+
+// UpdateClient replaces a client's name and scopes. A scope the client
+// gains must be one its organisation may use; one it already has stays
+// even if access to it was since withdrawn (/token refuses that scope).
+func (s *Service) UpdateClient(ctx context.Context, clientID string, in ClientUpdate) (Client, error) {
+	var errs []problem.ValidationError
+	if len(in.Name) > 200 {
+		errs = append(errs, vldName.At("/name"))
+	}
+	scopes := []string{}
+	if in.Scopes == nil {
+		e := VldScope.At("/scopes")
+		e.Detail = `the body must list the client's scopes: {"scopes":[...]} ([] for none)`
+		errs = append(errs, e)
+	} else {
+		for i, sc := range *in.Scopes {
+			if !ValidScope(sc) {
+				errs = append(errs, VldScope.At(fmt.Sprintf("/scopes/%d", i)))
+				continue
+			}
+			if !slices.Contains(scopes, sc) {
+				scopes = append(scopes, sc)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	var out Client
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		cur, err := getClientForUpdate(ctx, q, clientID)
+		if err != nil {
+			return err
+		}
+		if cur.IntegrationType != IntegrationMaskinporten {
+			return problem.BadRequest.WithDetail("client %q is an %s integration; change it through /api/v1/clients", clientID, cur.IntegrationType)
+		}
+		if errs, err := s.checkScopeAccess(ctx, cur.OrgNo, scopes, "/scopes", cur.Scopes); err != nil {
+			return err
+		} else if len(errs) > 0 {
+			return problem.Validation(errs...)
+		}
+		cur.Name, cur.Scopes = in.Name, scopes
+		cur.LastUpdated = s.clock.Now().UTC().Truncate(time.Microsecond)
+		if err := updateClient(ctx, q, cur); err != nil {
+			return err
+		}
+		out = cur
+		return notifyClient(ctx, q, clientID)
+	})
+	return out, err
+}
+
+// ClientInUse: a live system names the client, so deleting it would leave
+// the system (and its system users' tokens) without a client.
+var ClientInUse = problem.Descriptor{Code: "SIM-00307", Status: http.StatusConflict, Title: "A system in the system register names this client."}
+
+// DeleteUnusedClient removes a client that no live system names; one that
+// a system names is refused with ClientInUse, saying which system.
+func (s *Service) DeleteUnusedClient(ctx context.Context, clientID string) error {
+	if s.systems != nil {
+		sys, err := s.systems.SystemNaming(ctx, clientID)
+		if err != nil {
+			return fmt.Errorf("systems naming client %s: %w", clientID, err)
+		}
+		if sys != "" {
+			return ClientInUse.WithDetail("system %q names client %q; take the client out of the system first (PUT /authentication/api/v1/systemregister/vendor/%s with its other clientId values), or delete the system", sys, clientID, sys)
+		}
+	}
+	return s.DeleteClient(ctx, clientID)
 }
 
 // DeleteClient removes a client.

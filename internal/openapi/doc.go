@@ -250,6 +250,7 @@ var components = map[string]any{
 		"TokenResponse":    obj(map[string]any{"access_token": str, "token_type": str, "expires_in": integer, "scope": str}, "access_token", "token_type", "expires_in"),
 		"JWKS":             obj(map[string]any{"keys": map[string]any{"type": "array", "items": anyObj}}, "keys"),
 		"NewClient":        obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "scopes": strs, "jwks": ref("JWKS")}, "orgNo"),
+		"ClientUpdate":     obj(map[string]any{"name": str, "scopes": strs}, "scopes"),
 		"Client": obj(map[string]any{"clientId": str, "orgNo": str, "name": str, "description": str, "integrationType": str,
 			"applicationType": str, "tokenEndpointAuthMethod": str, "scopes": strs, "jwks": ref("JWKS")}),
 		"Registration": obj(map[string]any{
