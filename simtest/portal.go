@@ -13,8 +13,8 @@ import (
 )
 
 // Approve approves the request as the test person pid, the way a person
-// does it in a browser: open the request's confirmUrl, log in on the
-// portal's test login page, press Approve. Approving creates the system
+// does it in a browser: open the request's confirmUrl, log in through
+// ID-porten (the portal's login), press Approve. Approving creates the system
 // user. pid must be a person who may manage the customer's access (its
 // daglig leder, say; see CustomerManagerPID and the README's test data),
 // else the portal refuses and the test fails with its message.
@@ -31,9 +31,11 @@ func (s *Server) Reject(t testing.TB, req Request, pid string) {
 }
 
 var (
-	csrfRe  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	nextRe  = regexp.MustCompile(`name="next" value="([^"]*)"`)
-	alertRe = regexp.MustCompile(`role="alert"[^>]*>([^<]+)<`)
+	csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	nextRe = regexp.MustCompile(`name="next" value="([^"]*)"`)
+	// ID-porten's login form: the authorization request it answers.
+	requestRe = regexp.MustCompile(`name="request" value="([^"]+)"`)
+	alertRe   = regexp.MustCompile(`role="alert"[^>]*>([^<]+)<`)
 )
 
 // answer drives the portal's forms as a fresh browser: the confirmUrl,
@@ -108,13 +110,19 @@ func (b *browser) page(res *http.Response, err error, step string, want int) str
 	return string(body)
 }
 
-// login opens pageURL, which sends a browser without a session to the
-// test login page, and logs in there as pid; the portal then shows
-// pageURL.
+// login opens pageURL, which sends a browser without a session to
+// ID-porten's login page (through the portal's /portal/login), and logs
+// in there as pid; ID-porten sends the browser back to the portal, which
+// starts the session and shows pageURL.
 func (b *browser) login(pageURL, pid string) {
 	b.t.Helper()
 	res, err := b.c.Get(pageURL)
 	body := b.page(res, err, "open "+pageURL, http.StatusOK)
+	if m := requestRe.FindStringSubmatch(body); m != nil {
+		res, err = b.c.PostForm(b.s.path("/idporten/login"), url.Values{"request": {html.UnescapeString(m[1])}, "pid": {pid}})
+		b.page(res, err, "log in with ID-porten", http.StatusOK)
+		return
+	}
 	m := nextRe.FindStringSubmatch(body)
 	if m == nil || b.csrf == "" {
 		b.t.Fatalf("simtest: %s: %s did not lead to the login form", b.what, pageURL)

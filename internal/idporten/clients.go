@@ -34,11 +34,28 @@ type Integrations interface {
 	IDPortenClient(ctx context.Context, clientID string) (Client, error)
 }
 
-// client finds an integration: the demo client or a registered one
-// (dberr.ErrNotFound when neither).
+// PortalClientID is the emulator's own portal, which logs persons in
+// through ID-porten as Altinn's portal does. It has no secret: the portal
+// redeems its codes in the same process (PortalLogin), never at the
+// token endpoint.
+const PortalClientID = "altinn-portal"
+
+// PortalCallback is the portal's one redirect URI, under the public URL.
+const PortalCallback = "/portal/login/callback"
+
+func (s *Service) portalClient() Client {
+	base := strings.TrimSuffix(s.issuer, "/idporten")
+	return Client{ClientID: PortalClientID, Name: "Altinn", RedirectURIs: []string{base + PortalCallback}}
+}
+
+// client finds an integration: the demo client, the portal or a
+// registered one (dberr.ErrNotFound when none).
 func (s *Service) client(ctx context.Context, id string) (Client, error) {
-	if id == DemoClientID {
+	switch id {
+	case DemoClientID:
 		return demoClient(), nil
+	case PortalClientID:
+		return s.portalClient(), nil
 	}
 	if id == "" || len(id) > 200 || s.integrations == nil {
 		return Client{}, dberr.ErrNotFound

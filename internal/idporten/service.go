@@ -333,8 +333,18 @@ func withQuery(base string, add url.Values) string {
 
 // redeemCode is the authorization_code grant for an authenticated client.
 func (s *Service) redeemCode(ctx context.Context, c Client, code, redirectURI, verifier string) (TokenResponse, error) {
+	g, err := s.redeemGrant(ctx, c, code, redirectURI, verifier)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	return s.tokens(ctx, c, g, true)
+}
+
+// redeemGrant uses a code up and returns what it stands for, after every
+// check of the authorization_code grant.
+func (s *Service) redeemGrant(ctx context.Context, c Client, code, redirectURI, verifier string) (grant, error) {
 	if code == "" {
-		return TokenResponse{}, oauthErr("invalid_request", "code is missing")
+		return grant{}, oauthErr("invalid_request", "code is missing")
 	}
 	now := s.clock.Now()
 	var g grant
@@ -354,26 +364,26 @@ func (s *Service) redeemCode(ctx context.Context, c Client, code, redirectURI, v
 		return nil
 	})
 	if errors.Is(err, dberr.ErrNotFound) {
-		return TokenResponse{}, oauthErr("invalid_grant", "the code is unknown")
+		return grant{}, oauthErr("invalid_grant", "the code is unknown")
 	}
 	if err != nil {
-		return TokenResponse{}, err
+		return grant{}, err
 	}
 	switch {
 	case reused:
-		return TokenResponse{}, oauthErr("invalid_grant", "the code has already been used")
+		return grant{}, oauthErr("invalid_grant", "the code has already been used")
 	case !g.Expires.After(now):
-		return TokenResponse{}, oauthErr("invalid_grant", "the code expired at %s", g.Expires.UTC().Format(time.RFC3339))
+		return grant{}, oauthErr("invalid_grant", "the code expired at %s", g.Expires.UTC().Format(time.RFC3339))
 	case g.ClientID != c.ClientID:
-		return TokenResponse{}, oauthErr("invalid_grant", "the code was issued to another client")
+		return grant{}, oauthErr("invalid_grant", "the code was issued to another client")
 	case redirectURI != g.RedirectURI:
-		return TokenResponse{}, oauthErr("invalid_grant", "redirect_uri does not match the authorization request")
+		return grant{}, oauthErr("invalid_grant", "redirect_uri does not match the authorization request")
 	case verifier == "":
-		return TokenResponse{}, oauthErr("invalid_grant", "code_verifier is missing (PKCE)")
+		return grant{}, oauthErr("invalid_grant", "code_verifier is missing (PKCE)")
 	case !pkceMatches(verifier, g.Challenge):
-		return TokenResponse{}, oauthErr("invalid_grant", "code_verifier does not match the code_challenge")
+		return grant{}, oauthErr("invalid_grant", "code_verifier does not match the code_challenge")
 	}
-	return s.tokens(ctx, c, g, true)
+	return g, nil
 }
 
 // refresh is the refresh_token grant: the token is used up and a new one

@@ -52,6 +52,9 @@ func (s *Service) Routes() []route.Route {
 		withQuery(page("GET", "/portal/login", route.Public, s.loginPage, "Test login: pick a person or type a pid"),
 			route.Q("next", "the page to go back to after the login (a path on this server)")),
 		page("POST", "/portal/login", route.Public, s.login, "Log in (csrf, pid, next)"),
+		withQuery(page("GET", "/portal/login/callback", route.Public, s.loginCallback, "Back from the ID-porten login: the session starts"),
+			route.Q("state", "the state the login was started with"), route.Q("code", "ID-porten's authorization code"),
+			route.Q("error", "ID-porten's error (access_denied when the person cancelled)"), route.Q("iss", "ID-porten's issuer")),
 		page("POST", "/portal/logout", route.Session, s.logout, "Log out"),
 		page("GET", "/portal/requests/{id}", route.Session, s.requestByPath, "A request in plain words"),
 		page("POST", "/portal/requests/{id}/approve", route.Session, s.approve, "Approve"),
@@ -234,7 +237,11 @@ func (s *Service) renderLogin(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderLogin(w, r, http.StatusOK, safeNext(r.URL.Query().Get("next")), "", "")
+	next := safeNext(r.URL.Query().Get("next"))
+	if s.idporten != nil {
+		return s.startIDPortenLogin(w, r, next)
+	}
+	return s.renderLogin(w, r, http.StatusOK, next, "", "")
 }
 
 func (s *Service) login(w http.ResponseWriter, r *http.Request) error {

@@ -42,6 +42,10 @@ type Deps struct {
 	Systems     Systems     // optional: system names and vendors
 	Catalogue   Catalogue   // optional: resource titles, package names
 	Why         WhyLinker   // optional
+	// Login, when set, is ID-porten: /portal/login sends the browser
+	// there and the callback makes the session. Without it the portal
+	// shows its own test-person page.
+	Login Login
 	// Web holds templates/ and static/ (web.FS, or os.DirFS("web") in
 	// dev mode).
 	Web fs.FS
@@ -59,6 +63,7 @@ type Service struct {
 	systems     Systems
 	catalogue   Catalogue
 	why         WhyLinker
+	idporten    Login
 	log         *slog.Logger
 	sessions    *sessions
 	tmpl        *templateSet
@@ -95,6 +100,7 @@ func New(d Deps) (*Service, error) {
 		systems:     d.Systems,
 		catalogue:   d.Catalogue,
 		why:         d.Why,
+		idporten:    d.Login,
 		log:         d.Log,
 		sessions:    &sessions{pool: d.Pool, clock: d.Clock, secure: d.SecureCookies},
 		tmpl:        ts,
