@@ -33,3 +33,8 @@ func (p *page) Body() string                      { return p.body }
 func (p *page) Has(sel string) bool               { return p.has(sel) }
 func (p *page) InText(sel, want string)           { p.inText(sel, want) }
 func (p *page) WantStatus(t testing.TB, want int) { p.wantStatus(t, want) }
+
+func (b *tb) Post(path string, form url.Values) *page { return b.post(path, form) }
+
+// Attr is the attribute name of the one node sel matches.
+func (p *page) Attr(sel, name string) string { return attr(p.one(sel), name) }

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -256,4 +257,18 @@ func (f fakeCatalogue) Package(_ context.Context, urn string) (AccessPackage, er
 		return p, fmt.Errorf("package %s: %w", urn, dberr.ErrNotFound)
 	}
 	return p, nil
+}
+
+func (f fakeSystems) Visible(_ context.Context) ([]RegisteredSystem, error) {
+	var out []RegisteredSystem
+	for _, s := range f {
+		if s.IsVisible {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeSystemUsers) CreateForParty(_ context.Context, systemID, owner, title, pid string) (SystemUser, error) {
+	return SystemUser{}, errors.New("the fake does not create; creation is tested over the real services")
 }

@@ -39,6 +39,9 @@ type SystemUsers interface {
 	AvailableClients(ctx context.Context, systemUserID uuid.UUID) ([]Client, error)
 	AddClient(ctx context.Context, systemUserID uuid.UUID, clientOrgNo, facilitatorOrgNo string) error
 	RemoveClient(ctx context.Context, systemUserID uuid.UUID, clientOrgNo, facilitatorOrgNo string) error
+	// CreateForParty creates a standard system user with all of the
+	// system's rights and packages (end-user-driven creation).
+	CreateForParty(ctx context.Context, systemID, ownerOrgNo, integrationTitle, pid string) (SystemUser, error)
 }
 
 // Parties is what the portal needs from internal/parties.
@@ -51,9 +54,13 @@ type Parties interface {
 }
 
 // Systems looks up the system register, for the system's name,
-// description and vendor. Optional: without it pages show the system id.
+// description and vendor. Optional: without it pages show the system id
+// and the creation page answers 503.
 type Systems interface {
 	System(ctx context.Context, systemID string) (RegisteredSystem, error)
+	// Visible lists the live systems marked isVisible, the ones a person
+	// may pick to create a system user.
+	Visible(ctx context.Context) ([]RegisteredSystem, error)
 }
 
 // Catalogue looks up resources and access packages, to show rights in
