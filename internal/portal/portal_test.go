@@ -481,6 +481,26 @@ func TestLanguageChoice(t *testing.T) {
 	}
 	nb.inText("button#approve", "Godkjenn")
 	nb.inText("#system-name", "Matrix Regnskap")
+	nb.inText("#approve-hint", "opprettes en systembruker")
+	nn := b.get(confirmPath(req.ID) + "&lang=nn")
+	if attr(nn.one("html"), "lang") != "nn" {
+		t.Error("html lang is not nn")
+	}
+	nn.inText("h1", "Førespurnad om systemtilgang")
+	nn.inText("#system-name", "Matrix Rekneskap")
+	nn.inText("#approve-hint", "oppretta ein systembrukar")
+	nn.inText(`nav.lang a[aria-current]`, "nynorsk")
+	// Remembered, and also picked from Accept-Language.
+	b.get(confirmPath(req.ID)).inText("button#reject", "Avvis")
+	fresh := newTB(t, f.srv)
+	lp := fresh.get("/portal/login?lang=nn")
+	lp.inText("h1", "Logg inn i testmiljøet")
+	lp.inText("th", "Handling")
+	req2, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/portal/login", nil)
+	req2.Header.Set("Accept-Language", "nn-NO,nn;q=0.9")
+	if p := newTB(t, f.srv).do(req2); attr(p.one("html"), "lang") != "nn" {
+		t.Error("Accept-Language nn does not give nynorsk")
+	}
 	// Both language links keep the request id.
 	link := attr(nb.one(`nav.lang a[hreflang=en]`), "href")
 	if !strings.Contains(link, "id="+req.ID.String()) || !strings.Contains(link, "lang=en") {
@@ -605,6 +625,7 @@ func TestAgentAndChangeRequestPages(t *testing.T) {
 	ap.wantStatus(t, http.StatusOK)
 	ap.inText("h1", "for kunder")
 	ap.inText("ul.packages li", "Regnskapsfører med signeringsrettighet")
+	ap.inText("#approve-hint", "velger du hvilke kunder")
 	// No redirect URL: approving logs out and lands on the logged-out
 	// page with a receipt.
 	res := b.submit(ap, `form[action$="/approve"]`, nil)
@@ -625,6 +646,10 @@ func TestAgentAndChangeRequestPages(t *testing.T) {
 	cp.inText("h1", "endret")
 	cp.inText("#add-packages + ul.packages li", "Regnskapsfører med signeringsrettighet")
 	cp.inText("#remove-rights + ul.rights li", "Krav og betalinger")
+	// A change request changes a system user; it does not create one.
+	cp.inText("#approve-hint", "endres den eksisterende systembrukeren")
+	cp.notText("#approve-hint", "opprettes en systembruker")
+	c.get("/accessmanagement/ui/systemuser/changerequest?id="+change.ID.String()+"&lang=en").inText("#approve-hint", "No new system user is created")
 }
 
 func TestRequestPageErrors(t *testing.T) {
@@ -807,15 +832,16 @@ func TestUnwiredServicesAnswer503(t *testing.T) {
 	b.get("/portal/org/"+orgTiger).wantStatus(t, http.StatusServiceUnavailable)
 }
 
-// Every text key a template or handler uses exists in both languages.
+// Every text key a template or handler uses exists in every language:
+// every nb text has its nn and en, taking the same arguments.
 func TestMessagesComplete(t *testing.T) {
 	t.Parallel()
 	for k, m := range messages {
-		if strings.TrimSpace(m.nb) == "" || strings.TrimSpace(m.en) == "" {
+		if strings.TrimSpace(m.nb) == "" || strings.TrimSpace(m.nn) == "" || strings.TrimSpace(m.en) == "" {
 			t.Errorf("message %q lacks a language", k)
 		}
-		if strings.Count(m.nb, "%") != strings.Count(m.en, "%") {
-			t.Errorf("message %q: nb and en take different arguments", k)
+		if strings.Count(m.nb, "%") != strings.Count(m.en, "%") || strings.Count(m.nb, "%") != strings.Count(m.nn, "%") {
+			t.Errorf("message %q: nb, nn and en take different arguments", k)
 		}
 	}
 	keyRE := regexp.MustCompile(`\.T "([a-zA-Z0-9_.]+)"`)

@@ -119,8 +119,8 @@ type basePage struct {
 	// CSRF is the session's token; every form carries it.
 	CSRF  string
 	Flash string
-	// LangNB and LangEN link to this page in each language.
-	LangNB, LangEN string
+	// LangNB, LangNN and LangEN link to this page in each language.
+	LangNB, LangNN, LangEN string
 	// Why is the hook for "Why?" links (see WhyLinker); pages call it
 	// through rightView/packageView, the layout only knows it exists.
 	HasWhy bool
@@ -218,6 +218,7 @@ func (s *Service) base(r *http.Request, rc *reqCtx, title string) basePage {
 		Person: rc.person,
 		CSRF:   rc.sess.CSRF,
 		LangNB: langLink(r, LangNB),
+		LangNN: langLink(r, LangNN),
 		LangEN: langLink(r, LangEN),
 		HasWhy: s.why != nil,
 	}
