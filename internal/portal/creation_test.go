@@ -163,7 +163,9 @@ func TestEndUserCreationNeedsTheRole(t *testing.T) {
 
 	// Elias manages Elg, not Tiger: Tiger is refused as a page.
 	b, csrf = loginTB(t, s, eliasDAGL)
-	b.Get("/authfront/ui/auth/creation?org="+tigerOrg).WantStatus(t, http.StatusForbidden)
+	rf := b.Get("/authfront/ui/auth/creation?org=" + tigerOrg)
+	rf.WantStatus(t, http.StatusForbidden)
+	rf.InText("h1", "Du kan ikke administrere tilganger her")
 	b.Post("/authfront/ui/auth/creation", form(csrf)).WantStatus(t, http.StatusForbidden)
 	if liveFor(t, s, tigerOrg, visible) != 0 {
 		t.Fatal("created by a person without the role")

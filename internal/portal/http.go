@@ -374,7 +374,13 @@ func (s *Service) refuse(w http.ResponseWriter, r *http.Request, orgNo, key stri
 	} else {
 		msg = tr(rc.lang, key, orgName, orgNo)
 	}
-	p := refusedPage{basePage: s.base(r, rc, tr(rc.lang, "refused.title")), Message: msg, Next: r.URL.RequestURI()}
+	// A request's refusal says the person cannot approve; managing an
+	// organisation (its pages, creating a system user) says so instead.
+	title := "refused.title"
+	if key == "refused.manage" {
+		title = "refused.titleManage"
+	}
+	p := refusedPage{basePage: s.base(r, rc, tr(rc.lang, title)), Message: msg, Next: r.URL.RequestURI()}
 	if r.Method != http.MethodGet {
 		p.Next = "/portal/"
 	}

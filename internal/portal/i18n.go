@@ -134,11 +134,12 @@ var messages = map[string]msg{
 	"status.Denied":   {"Avslått", "Avslått", "Denied"},
 	"status.Timedout": {"Utløpt", "Gått ut", "Expired"},
 
-	"refused.title":  {"Du kan ikke godkjenne denne forespørselen", "Du kan ikkje godkjenne denne førespurnaden", "You cannot approve this request"},
-	"refused.body":   {"%s har ikke rettighet til å gi tilganger for %s (org.nr. %s).", "%s har ikkje rett til å gi tilgangar for %s (org.nr. %s).", "%s has no right to give access on behalf of %s (org. no. %s)."},
-	"refused.who":    {"Bare daglig leder (eller en annen hovedadministrator) eller en tilgangsstyrer i virksomheten kan godkjenne.", "Berre dagleg leiar (eller ein annan hovudadministrator) eller ein tilgangsstyrar i verksemda kan godkjenne.", "Only the managing director (or another main administrator) or an access manager of the organisation can approve."},
-	"refused.switch": {"Logg inn som en annen person", "Logg inn som ein annan person", "Log in as another person"},
-	"refused.manage": {"Du kan ikke administrere tilganger for %s (org.nr. %s).", "Du kan ikkje administrere tilgangar for %s (org.nr. %s).", "You cannot manage access for %s (org. no. %s)."},
+	"refused.title":       {"Du kan ikke godkjenne denne forespørselen", "Du kan ikkje godkjenne denne førespurnaden", "You cannot approve this request"},
+	"refused.titleManage": {"Du kan ikke administrere tilganger her", "Du kan ikkje administrere tilgangar her", "You cannot manage access here"},
+	"refused.body":        {"%s har ikke rettighet til å gi tilganger for %s (org.nr. %s).", "%s har ikkje rett til å gi tilgangar for %s (org.nr. %s).", "%s has no right to give access on behalf of %s (org. no. %s)."},
+	"refused.who":         {"Bare daglig leder (eller en annen hovedadministrator) eller en tilgangsstyrer i virksomheten kan godkjenne.", "Berre dagleg leiar (eller ein annan hovudadministrator) eller ein tilgangsstyrar i verksemda kan godkjenne.", "Only the managing director (or another main administrator) or an access manager of the organisation can approve."},
+	"refused.switch":      {"Logg inn som en annen person", "Logg inn som ein annan person", "Log in as another person"},
+	"refused.manage":      {"Du kan ikke administrere tilganger for %s (org.nr. %s).", "Du kan ikkje administrere tilgangar for %s (org.nr. %s).", "You cannot manage access for %s (org. no. %s)."},
 
 	"home.title":   {"Mine virksomheter", "Verksemdene mine", "My organisations"},
 	"home.intro":   {"Virksomheter du kan handle for.", "Verksemder du kan handle for.", "Organisations you can act for."},

@@ -323,6 +323,7 @@ func TestApproveWithoutRightIsRefused(t *testing.T) {
 		rp := b.get(confirmPath(req.ID))
 		rp.wantStatus(t, http.StatusForbidden)
 		rp.inText("#refusal", who.name)
+		rp.inText("h1", "Du kan ikke godkjenne denne forespørselen")
 		rp.inText("#refusal", "Rakrygget Spesifikk Tiger AS")
 		if rp.has("button#approve") {
 			t.Fatalf("%s is offered Approve", who.name)
@@ -854,10 +855,12 @@ func TestMessagesComplete(t *testing.T) {
 			}
 		}
 	}
-	src, _ := os.ReadFile("http.go")
-	for _, m := range regexp.MustCompile(`"((?:request|status|refused|login|su|error|org|home|csrf|type)\.[a-zA-Z.]+)"`).FindAllStringSubmatch(string(src), -1) {
-		if _, ok := messages[m[1]]; !ok && !strings.HasSuffix(m[1], ".") {
-			t.Errorf("http.go uses unknown message %q", m[1])
+	for _, file := range []string{"http.go", "create.go"} {
+		src, _ := os.ReadFile(file)
+		for _, m := range regexp.MustCompile(`"((?:request|status|refused|login|su|error|org|home|csrf|type|create)\.[a-zA-Z.]+)"`).FindAllStringSubmatch(string(src), -1) {
+			if _, ok := messages[m[1]]; !ok && !strings.HasSuffix(m[1], ".") {
+				t.Errorf("%s uses unknown message %q", file, m[1])
+			}
 		}
 	}
 	for _, st := range []string{StatusNew, StatusAccepted, StatusRejected, StatusDenied, StatusTimedout} {
