@@ -3,6 +3,7 @@ package portal_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
@@ -45,9 +46,21 @@ func registerForCreation(t *testing.T, s *apptest.Server, suffix string) (visibl
 func loginTB(t *testing.T, s *apptest.Server, pid string) (*portal.TestBrowser, string) {
 	t.Helper()
 	b := portal.NewTestBrowser(t, s.URL)
-	lp := b.Get("/portal/login?next=%2Fportal%2F")
-	lp.WantStatus(t, http.StatusOK)
-	b.Submit(lp, `tr[data-pid="`+pid+`"] form`, nil).WantStatus(t, http.StatusSeeOther)
+	// The portal logs in through ID-porten: follow its redirects to the
+	// login page, click the person, and come back through the callback.
+	local := func(loc string) string { return strings.TrimPrefix(loc, s.URL) }
+	p := b.Get("/portal/login?next=%2Fportal%2F")
+	for i := 0; i < 3 && p.Status() >= 300 && p.Status() < 400; i++ {
+		p = b.Get(local(p.Location()))
+	}
+	p.WantStatus(t, http.StatusOK)
+	back := b.Submit(p, `tr[data-pid="`+pid+`"] form`, nil)
+	for i := 0; i < 3 && back.Status() >= 300 && back.Status() < 400 && local(back.Location()) != "/portal/"; i++ {
+		back = b.Get(local(back.Location()))
+	}
+	if local(back.Location()) != "/portal/" {
+		t.Fatalf("the login ended at %d %s", back.Status(), back.Location())
+	}
 	home := b.Get("/portal/")
 	home.WantStatus(t, http.StatusOK)
 	return b, home.Attr(`header form input[name=csrf]`, "value")
