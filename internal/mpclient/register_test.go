@@ -576,3 +576,71 @@ func TestDeleteClient(t *testing.T) {
 		t.Fatalf("second delete: %v", err)
 	}
 }
+
+// The self-service body's limits, at their edges: a name of 1 to 200
+// characters, a description of at most 500.
+func TestCheckRegistrationLengths(t *testing.T) {
+	t.Parallel()
+	body := func(name, descr string) Registration {
+		return Registration{IntegrationType: "maskinporten", ClientName: name, Description: descr}
+	}
+	cases := []struct {
+		name string
+		in   Registration
+		want []problem.ValidationError
+	}{
+		{"name of 1", body("n", ""), nil},
+		{"name of 200, description of 500", body(strings.Repeat("n", 200), strings.Repeat("d", 500)), nil},
+		{"no name", body("", ""), []problem.ValidationError{vld("SIM.VLD-00326", "/client_name", "")}},
+		{"name of 201", body(strings.Repeat("n", 201), ""), []problem.ValidationError{vld("SIM.VLD-00326", "/client_name", "")}},
+		{"description of 501", body("n", strings.Repeat("d", 501)), []problem.ValidationError{vld("SIM.VLD-00325", "/description", "")}},
+	}
+	for _, c := range cases {
+		scopes, errs := checkRegistration(org, &c.in)
+		if c.want == nil {
+			if len(errs) > 0 || scopes == nil || len(scopes) != 0 {
+				t.Errorf("%s: %v, %+v", c.name, scopes, errs)
+			}
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) { wantValidation(t, problem.Validation(errs...), c.want...) })
+	}
+}
+
+// A registration the database refuses is an error, and no client is
+// answered as created.
+func TestRegisterWriteRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newRegister(t, nil)
+	// The org comes from the caller's token; one the table's check refuses
+	// stands for any write that fails.
+	c, _, err := s.Register(ctx, "not-an-org", Registration{IntegrationType: "maskinporten", ClientName: "x"})
+	if err == nil || c.ClientID != "" {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	if all, err := s.Clients(ctx, ""); err != nil || len(all) != 0 {
+		t.Fatalf("clients %+v, %v", all, err)
+	}
+}
+
+// RefusedScopes asks the scope register only when there is one and there
+// are scopes to ask about (seed files check their clients with it).
+func TestRefusedScopes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rules := &scopeRules{refuse: map[string]string{"altinn:serviceowner": "not granted"}}
+	s, _ := newRegister(t, rules)
+	got, err := s.RefusedScopes(ctx, org, []string{"test:read", "altinn:serviceowner"})
+	if err != nil || !reflect.DeepEqual(got, map[string]string{"altinn:serviceowner": "not granted"}) {
+		t.Fatalf("refused %v, %v", got, err)
+	}
+	rules.asked = nil
+	if got, err := s.RefusedScopes(ctx, org, nil); got != nil || err != nil || rules.asked != nil {
+		t.Fatalf("no scopes: %v, %v, asked %v", got, err, rules.asked)
+	}
+	open, _ := newRegister(t, nil)
+	if got, err := open.RefusedScopes(ctx, org, []string{"altinn:serviceowner"}); got != nil || err != nil {
+		t.Fatalf("without a scope register: %v, %v", got, err)
+	}
+}
