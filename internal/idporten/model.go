@@ -9,6 +9,7 @@
 package idporten
 
 import (
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"slices"
 	"time"
 )
@@ -53,9 +54,9 @@ const amrTestID = "TestID"
 
 // Locales ID-porten's pages speak (ui_locales); nb is the default.
 const (
-	LangNB = "nb"
-	LangNN = "nn"
-	LangEN = "en"
+	LangNB = i18n.NB
+	LangNN = i18n.NN
+	LangEN = i18n.EN
 )
 
 // pickLocale is the first ui_locales value we speak, else nb.

@@ -3,6 +3,7 @@ package idporten
 import (
 	"bytes"
 	"fmt"
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -133,11 +134,11 @@ func pageLang(q url.Values, fallback string) string {
 }
 
 // msg is one text in bokmål, nynorsk and English.
-type msg struct{ nb, nn, en string }
+type msg = i18n.Text
 
 // messages holds every text of the pages; a test checks that every key a
 // template uses is here.
-var messages = map[string]msg{
+var messages = i18n.Catalog{
 	"site.name":        {"ID-porten (simulator)", "ID-porten (simulator)", "ID-porten (simulator)"},
 	"site.skip":        {"Hopp til hovedinnhold", "Hopp til hovudinnhaldet", "Skip to main content"},
 	"site.lang":        {"Språk", "Språk", "Language"},
@@ -182,23 +183,7 @@ var messages = map[string]msg{
 
 // tr translates key; a missing key shows as itself (a test keeps that
 // from happening).
-func tr(lang, key string, args ...any) string {
-	m, ok := messages[key]
-	if !ok {
-		return key
-	}
-	s := m.nb
-	switch lang {
-	case LangNN:
-		s = m.nn
-	case LangEN:
-		s = m.en
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
+func tr(lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
 func roleName(lang, code string) string {
 	if _, ok := messages["role."+code]; ok {

@@ -20,13 +20,13 @@ func TestEveryTemplateKeyTranslated(t *testing.T) {
 		b, _ := fs.ReadFile(web.FS, f)
 		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
 			msg, ok := messages[m[1]]
-			if !ok || msg.nb == "" || msg.nn == "" || msg.en == "" {
+			if !ok || msg.In("nb") == "" || msg.In("nn") == "" || msg.In("en") == "" {
 				t.Errorf("%s: %q is not translated into nb, nn and en", f, m[1])
 			}
 		}
 	}
 	for k, m := range messages {
-		if m.nb == "" || m.nn == "" || m.en == "" {
+		if m.In("nb") == "" || m.In("nn") == "" || m.In("en") == "" {
 			t.Errorf("%s lacks a language", k)
 		}
 	}

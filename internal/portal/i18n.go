@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -10,9 +11,9 @@ import (
 // Languages the portal speaks: Norwegian bokmål (the default, as Altinn's
 // own portal), Norwegian nynorsk and English.
 const (
-	LangNB = "nb"
-	LangNN = "nn"
-	LangEN = "en"
+	LangNB = i18n.NB
+	LangNN = i18n.NN
+	LangEN = i18n.EN
 )
 
 // LangCookie remembers the language a person picked with ?lang=.
@@ -40,26 +41,14 @@ func pickLang(w http.ResponseWriter, r *http.Request, secure bool) string {
 	return LangNB
 }
 
-func normLang(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	base, _, _ := strings.Cut(s, "-")
-	switch base {
-	case "nb", "no":
-		return LangNB
-	case "nn":
-		return LangNN
-	case "en":
-		return LangEN
-	}
-	return ""
-}
+func normLang(s string) string { return i18n.Norm(s) }
 
 // msg is one text in each language.
-type msg struct{ nb, nn, en string }
+type msg = i18n.Text
 
 // messages holds every text the templates and handlers show. A test checks
 // that every key a template uses is here, in every language.
-var messages = map[string]msg{
+var messages = i18n.Catalog{
 	"site.name":        {"Altinn-simulator", "Altinn-simulator", "Altinn simulator"},
 	"site.skip":        {"Hopp til hovedinnhold", "Hopp til hovudinnhaldet", "Skip to main content"},
 	"site.lang":        {"Språk", "Språk", "Language"},
@@ -219,23 +208,7 @@ var messages = map[string]msg{
 
 // tr translates key into lang, formatting args into it. A missing key
 // shows as the key itself, so a mistake is visible rather than blank.
-func tr(lang, key string, args ...any) string {
-	m, ok := messages[key]
-	if !ok {
-		return key
-	}
-	s := m.nb
-	switch lang {
-	case LangEN:
-		s = m.en
-	case LangNN:
-		s = m.nn
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
+func tr(lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
 // The months are spelt alike in bokmål and nynorsk.
 var monthsNB = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}

@@ -838,10 +838,10 @@ func TestUnwiredServicesAnswer503(t *testing.T) {
 func TestMessagesComplete(t *testing.T) {
 	t.Parallel()
 	for k, m := range messages {
-		if strings.TrimSpace(m.nb) == "" || strings.TrimSpace(m.nn) == "" || strings.TrimSpace(m.en) == "" {
+		if strings.TrimSpace(m.In("nb")) == "" || strings.TrimSpace(m.In("nn")) == "" || strings.TrimSpace(m.In("en")) == "" {
 			t.Errorf("message %q lacks a language", k)
 		}
-		if strings.Count(m.nb, "%") != strings.Count(m.en, "%") || strings.Count(m.nb, "%") != strings.Count(m.nn, "%") {
+		if strings.Count(m.In("nb"), "%") != strings.Count(m.In("en"), "%") || strings.Count(m.In("nb"), "%") != strings.Count(m.In("nn"), "%") {
 			t.Errorf("message %q: nb, nn and en take different arguments", k)
 		}
 	}
