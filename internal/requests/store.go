@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,14 +27,8 @@ func scanReq(row pgx.Row) (Request, error) {
 	if err != nil {
 		return r, db.Map(err)
 	}
-	if err := unmarshal(rights, &r.Rights); err != nil {
-		return r, err
-	}
-	if err := unmarshal(pkgs, &r.AccessPackages); err != nil {
-		return r, err
-	}
 	r.Created, r.LastChanged = r.Created.UTC(), r.LastChanged.UTC()
-	return r, nil
+	return r, errors.Join(unmarshal(rights, &r.Rights), unmarshal(pkgs, &r.AccessPackages))
 }
 
 func unmarshal[T any](b []byte, v *[]T) error {
@@ -174,25 +169,11 @@ func scanChg(row pgx.Row) (Request, error) {
 		return r, db.Map(err)
 	}
 	r.Kind = KindChange
-	for _, x := range []struct {
-		b []byte
-		v *[]Right
-	}{{rr, &r.RequiredRights}, {ur, &r.UnwantedRights}} {
-		if err := unmarshal(x.b, x.v); err != nil {
-			return r, err
-		}
-	}
-	for _, x := range []struct {
-		b []byte
-		v *[]AccessPackageRef
-	}{{rp, &r.RequiredAccessPackages}, {up, &r.UnwantedAccessPackages}} {
-		if err := unmarshal(x.b, x.v); err != nil {
-			return r, err
-		}
-	}
 	r.Rights, r.AccessPackages = []Right{}, []AccessPackageRef{}
 	r.Created, r.LastChanged = r.Created.UTC(), r.LastChanged.UTC()
-	return r, nil
+	return r, errors.Join(
+		unmarshal(rr, &r.RequiredRights), unmarshal(ur, &r.UnwantedRights),
+		unmarshal(rp, &r.RequiredAccessPackages), unmarshal(up, &r.UnwantedAccessPackages))
 }
 
 // chgByID reads a visible change request.
