@@ -126,13 +126,14 @@ func TestJourneyTimesOut(t *testing.T) {
 }
 
 var (
-	csrfRe   = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	nextRe   = regexp.MustCompile(`name="next" value="([^"]*)"`)
-	answerRe = regexp.MustCompile(`action="(/portal/requests/[0-9a-f-]+/(?:approve|reject))"`)
+	csrfRe    = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	requestRe = regexp.MustCompile(`name="request" value="([^"]+)"`)
+	answerRe  = regexp.MustCompile(`action="(/portal/requests/[0-9a-f-]+/(?:approve|reject))"`)
 )
 
 // portalAnswer does what a person does in a browser: open the confirmUrl,
-// log in on the test login page as pid, and press Approve or Reject.
+// log in on ID-porten's test login page as pid, and press Approve or
+// Reject.
 func portalAnswer(base, confirmURL, pid, answer string) error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
@@ -168,28 +169,27 @@ func portalAnswer(base, confirmURL, pid, answer string) error {
 		return html.UnescapeString(m[1]), nil
 	}
 
-	// Not logged in: the confirmUrl sends the browser to the login page.
+	// Not logged in: the confirmUrl sends the browser through the portal
+	// to ID-porten's login page; logging in there sends it back, with a
+	// session, to the request.
 	page, at, err := get(confirmURL)
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(at, "/portal/login") {
-		return fmt.Errorf("confirmUrl led to %s, not the login page", at)
+	if !strings.Contains(at, "/idporten/login") {
+		return fmt.Errorf("confirmUrl led to %s, not ID-porten's login page", at)
 	}
-	csrf, err := find(csrfRe, page, "CSRF token")
+	request, err := find(requestRe, page, "login request")
 	if err != nil {
 		return err
 	}
-	next, err := find(nextRe, page, "next")
-	if err != nil {
-		return err
-	}
-	page, _, err = post("/portal/login", url.Values{"csrf": {csrf}, "next": {next}, "pid": {pid}})
+	page, _, err = post("/idporten/login", url.Values{"request": {request}, "pid": {pid}})
 	if err != nil {
 		return err
 	}
 	// Back on the request, logged in: the page has the answer forms.
-	if csrf, err = find(csrfRe, page, "CSRF token after login"); err != nil {
+	csrf, err := find(csrfRe, page, "CSRF token after login")
+	if err != nil {
 		return err
 	}
 	var action string

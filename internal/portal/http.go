@@ -243,7 +243,10 @@ func (s *Service) renderLogin(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
-	if s.idporten != nil {
+	// A page after an answer (?msg=approved, the person is logged out)
+	// says what happened, and offers to log in again, rather than sending
+	// the browser straight back to ID-porten.
+	if s.idporten != nil && r.URL.Query().Get("msg") == "" {
 		return s.startIDPortenLogin(w, r, next)
 	}
 	return s.renderLogin(w, r, http.StatusOK, next, "", "")
