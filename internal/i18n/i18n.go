@@ -6,8 +6,33 @@ package i18n
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 )
+
+// Cookie remembers the language a person picked with ?lang= (the portal
+// sets it; every page reads it).
+const Cookie = "altinn_sim_lang"
+
+// FromRequest is the language to answer r in: ?lang=, then the Cookie,
+// then Accept-Language, then bokmål.
+func FromRequest(r *http.Request) string {
+	if l := Norm(r.URL.Query().Get("lang")); l != "" {
+		return l
+	}
+	if c, err := r.Cookie(Cookie); err == nil {
+		if l := Norm(c.Value); l != "" {
+			return l
+		}
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l := Norm(tag); l != "" {
+			return l
+		}
+	}
+	return NB
+}
 
 // The languages, as ?lang=, ui_locales and the language cookie name them.
 const (

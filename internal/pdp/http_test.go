@@ -171,6 +171,42 @@ func TestWhyPage(t *testing.T) {
 	if !strings.Contains(page, `id="decision">Indeterminate<`) || !strings.Contains(page, "urn:altinn:partyid") {
 		t.Errorf("why page for a missing party: %s", page)
 	}
+
+	// In the portal's style, with landmarks, in the language asked for
+	// (?lang=, else Accept-Language, else bokmål); the form keeps it.
+	for lang, want := range map[string]string{"nb": "Hvorfor? Beslutningen forklart", "nn": "Kvifor? Avgjerda forklart", "en": "Why? The decision explained"} {
+		page := get(WhyURL(suAgent.String(), "ttd-accesspackage-resource", "read", orgElg.OrgNo) + "&lang=" + lang)
+		for _, part := range []string{`<html lang="` + lang + `">`, "<h1>" + want + "</h1>", `href="/portal/static/style.css"`,
+			`<header class="site">`, `<nav aria-label=`, `<main id="main"`, `<a class="skip" href="#main">`,
+			`name="lang" value="` + lang + `"`, `id="decision">Permit<`} {
+			if !strings.Contains(page, part) {
+				t.Errorf("?lang=%s: the page lacks %q", lang, part)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/sim/decisions/why", nil)
+	req.Header.Set("Accept-Language", "nn-NO,nn;q=0.9,en;q=0.5")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `<html lang="nn">`) {
+		t.Errorf("Accept-Language nn: %s", b)
+	}
+}
+
+// TestWhyTextsComplete: every label of the Why? page is in bokmål,
+// nynorsk and English.
+func TestWhyTextsComplete(t *testing.T) {
+	for key, text := range whyTexts {
+		for _, l := range []string{"nb", "nn", "en"} {
+			if strings.TrimSpace(text.In(l)) == "" {
+				t.Errorf("%s has no %s text", key, l)
+			}
+		}
+	}
 }
 
 type countingVerifier struct {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -17,30 +16,17 @@ const (
 )
 
 // LangCookie remembers the language a person picked with ?lang=.
-const LangCookie = "altinn_sim_lang"
+const LangCookie = i18n.Cookie
 
-// pickLang chooses the page language: ?lang=, then the cookie, then
-// Accept-Language, then bokmål. A ?lang= choice is remembered.
+// pickLang chooses the page language (i18n.FromRequest) and remembers a
+// ?lang= choice.
 func pickLang(w http.ResponseWriter, r *http.Request, secure bool) string {
 	if l := normLang(r.URL.Query().Get("lang")); l != "" {
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
-		return l
 	}
-	if c, err := r.Cookie(LangCookie); err == nil {
-		if l := normLang(c.Value); l != "" {
-			return l
-		}
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l := normLang(tag); l != "" {
-			return l
-		}
-	}
-	return LangNB
+	return i18n.FromRequest(r)
 }
-
 func normLang(s string) string { return i18n.Norm(s) }
 
 // msg is one text in each language.
