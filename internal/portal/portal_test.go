@@ -73,7 +73,7 @@ func testDeps(pool *pgxpool.Pool, clk clock.Clock, reqs *fakeRequests, sus *fake
 				Title:       map[string]string{"nb": "Krav og betalinger", "en": "Claims and payments"},
 				Description: map[string]string{"nb": "Se krav fra Skatteetaten", "en": "See claims from the tax authority"}}},
 			packages: map[string]AccessPackage{pkgURN: {URN: pkgURN, Name: "Regnskapsfører med signeringsrettighet",
-				NameEN: "Accountant with signing rights", Description: "Gir tilgang til regnskap"}},
+				NameNN: "Rekneskapsførar med signeringsrett", NameEN: "Accountant with signing rights", Description: "Gir tilgang til regnskap"}},
 		},
 		Web: web.FS,
 	}
@@ -490,6 +490,7 @@ func TestLanguageChoice(t *testing.T) {
 	nn.inText("h1", "Førespurnad om systemtilgang")
 	nn.inText("#system-name", "Matrix Rekneskap")
 	nn.inText("#approve-hint", "oppretta ein systembrukar")
+	nn.inText("ul.packages li", "Rekneskapsførar med signeringsrett")
 	nn.inText(`nav.lang a[aria-current]`, "nynorsk")
 	// Remembered, and also picked from Accept-Language.
 	b.get(confirmPath(req.ID)).inText("button#reject", "Avvis")

@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -275,17 +277,10 @@ func (s *Service) packageViewsURN(ctx context.Context, lang string, urns []strin
 				return nil, fmt.Errorf("access package %s: %w", urn, err)
 			}
 			if err == nil {
-				v.Name = p.Name
-				if lang == LangEN && p.NameEN != "" {
-					v.Name = p.NameEN
-				}
-				if v.Name == "" {
-					v.Name = urn
-				}
-				v.Description = p.Description
-				if lang == LangEN && p.DescriptionEN != "" {
-					v.Description = p.DescriptionEN
-				}
+				// The catalogue's text in the page's language, bokmål
+				// where it has none.
+				v.Name = cmp.Or(i18n.Text{p.Name, p.NameNN, p.NameEN}.In(lang), p.Name, urn)
+				v.Description = cmp.Or(i18n.Text{p.Description, p.DescriptionNN, p.DescriptionEN}.In(lang), p.Description)
 			}
 		}
 		if s.why != nil {
