@@ -1,9 +1,11 @@
 package pdp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -279,8 +281,10 @@ func TestAllowed(t *testing.T) {
 	if err != nil || ok {
 		t.Errorf("Kari sign for Tiger: %v %v, want false", ok, err)
 	}
-	if _, err = w.svc.Allowed(ctx, Subject{PID: personKari.PID}, "nope", "sign", orgTiger.OrgNo); err == nil {
-		t.Error("unknown resource: want an error")
+	// An Indeterminate answer is an error that says why.
+	if _, err = w.svc.Allowed(ctx, Subject{PID: personKari.PID}, "nope", "sign", orgTiger.OrgNo); err == nil ||
+		strings.TrimSpace(strings.TrimPrefix(err.Error(), "pdp: indeterminate decision:")) == "" {
+		t.Errorf("unknown resource: %v, want an error with the status message", err)
 	}
 }
 
@@ -331,5 +335,28 @@ func TestDataUnavailable(t *testing.T) {
 	}
 	if _, err := svc.Allowed(context.Background(), Subject{SystemUserID: suStandard}, "ttd-accesspackage-resource", "read", orgTiger.OrgNo); err == nil {
 		t.Error("Allowed: want an error when the PDP cannot read its data")
+	}
+}
+
+// TestDecideLogsOnlyItsOwnFailures: a decision the PDP could not make
+// (its data unreadable) is an error line with the cause, for the
+// operator; an Indeterminate for the caller's request (a missing party)
+// logs nothing.
+func TestDecideLogsOnlyItsOwnFailures(t *testing.T) {
+	w := newWorld()
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	broken := New(brokenPolicies{}, w.users, w.parties, fakeRoles{}, log)
+	r := broken.Decide(context.Background(), Request{Subject: Subject{PID: personTiril.PID}, ResourceID: "ttd-accesspackage-resource",
+		Action: "sign", Party: PartyRef{OrgNo: orgTiger.OrgNo}, Endpoint: External})
+	if r.Decision != Indeterminate || !strings.Contains(buf.String(), "level=ERROR") || !strings.Contains(buf.String(), "connection refused") {
+		t.Errorf("unreadable policy: %s, log %q; want Indeterminate and an error line with the cause", r.Decision, buf.String())
+	}
+	buf.Reset()
+	ok := New(w.policies, w.users, w.parties, fakeRoles{}, log)
+	r = ok.Decide(context.Background(), Request{Subject: Subject{PID: personTiril.PID}, ResourceID: "ttd-accesspackage-resource",
+		Action: "sign", Endpoint: External})
+	if r.Decision != Indeterminate || buf.Len() != 0 {
+		t.Errorf("no party: %s, log %q; want Indeterminate and no log", r.Decision, buf.String())
 	}
 }

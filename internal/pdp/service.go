@@ -100,9 +100,8 @@ func (s *Service) Decide(ctx context.Context, r Request) Result {
 		tr = &Trace{Resource: r.ResourceID, Action: r.Action, Steps: []string{}}
 	}
 	res := s.decide(ctx, r, tr)
-	if len(r.echo) > 0 {
-		res.Category = r.echo
-	}
+	// The attributes flagged IncludeInResult, or nil (decide sets none).
+	res.Category = r.echo
 	res.Trace = tr
 	return res
 }
