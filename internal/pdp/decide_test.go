@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
@@ -358,5 +360,34 @@ func TestDecideLogsOnlyItsOwnFailures(t *testing.T) {
 		Action: "sign", Endpoint: External})
 	if r.Decision != Indeterminate || buf.Len() != 0 {
 		t.Errorf("no party: %s, log %q; want Indeterminate and no log", r.Decision, buf.String())
+	}
+}
+
+// TestSubjectAttrsOfSubjectsBuiltInCode: a subject other packages build in
+// code (Allowed) matches rules that name its identifiers as the request's
+// attributes would: each identifier given becomes its URN once, and one
+// not given (zero) none.
+func TestSubjectAttrsOfSubjectsBuiltInCode(t *testing.T) {
+	pu := uuid.MustParse("0e8a1f7c-2c7b-4d6e-9a41-5b1f0c3d2e10")
+	for _, c := range []struct {
+		name string
+		s    Subject
+		want []string
+	}{
+		{"none", Subject{}, []string{}},
+		{"org", Subject{OrgNo: "991825827"}, []string{AttrOrgID + ":991825827"}},
+		{"user id", Subject{UserID: 1234}, []string{AttrUserID + ":1234"}},
+		{"person", Subject{PID: "12857841016"}, []string{AttrPersonID + ":12857841016"}},
+		{"party id", Subject{PartyID: 50000004}, []string{AttrPartyID + ":50000004"}},
+		{"party uuid", Subject{PartyUUID: pu}, []string{AttrPartyUUID + ":" + pu.String()}},
+		{"request attribute and the same id", Subject{Attrs: []string{AttrUserID + ":1234"}, UserID: 1234}, []string{AttrUserID + ":1234"}},
+	} {
+		got := subjectAttrs(c.s)
+		if got == nil {
+			got = []string{}
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }
