@@ -105,3 +105,25 @@ func TestEveryObligationOnPermit(t *testing.T) {
 		})
 	}
 }
+
+// An organisation as subject, named by org number, party id or party uuid,
+// holds the packages its ER roles at the party carry: the accounting firm
+// (REGN for Elg) may read what regnskapsforer-lonn gives, for Elg only.
+func TestOrgSubjectByAnyIdentifier(t *testing.T) {
+	w := newWorld()
+	for _, c := range []struct {
+		name string
+		subj Subject
+	}{
+		{"org number", Subject{OrgNo: orgRegnsk.OrgNo}},
+		{"party id", Subject{PartyID: orgRegnsk.PartyID}},
+		{"party uuid", Subject{PartyUUID: orgRegnsk.PartyUUID}},
+	} {
+		for party, want := range map[string]bool{orgElg.OrgNo: true, orgTiger.OrgNo: false} {
+			ok, err := w.svc.Allowed(context.Background(), c.subj, "ttd-accesspackage-resource", "read", party)
+			if err != nil || ok != want {
+				t.Errorf("%s, for %s: %v, %v; want %v", c.name, party, ok, err, want)
+			}
+		}
+	}
+}
