@@ -106,10 +106,10 @@ func rolesOfPersonOn(ctx context.Context, q db.Querier, pid, orgNo string) ([]Ro
 		FROM party_roles WHERE holder_pid = $1 AND org_no = $2 ORDER BY org_no, role_code`, pid, orgNo))
 }
 
-func collectRoles(rows pgx.Rows, err error) ([]Role, error) {
-	if err != nil {
-		return nil, fmt.Errorf("list roles: %w", db.Map(err))
-	}
+func collectRoles(rows pgx.Rows, _ error) ([]Role, error) {
+	// pgx reports a failed Query through its rows too, and CollectRows
+	// closes them on every path: an early return here would hold the
+	// connection until the pool gave up.
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
 		var x Role
 		err := r.Scan(&x.OrgNo, &x.RoleCode, &x.Source, &x.HolderPID, &x.HolderOrgNo)

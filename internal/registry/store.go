@@ -80,13 +80,13 @@ func vendorSystems(ctx context.Context, q db.Querier, vendorOrgNo string) ([]Reg
 	return collectSystems(q.Query(ctx, `SELECT `+systemCols+` FROM system_register WHERE NOT is_deleted AND vendor_org_no = $1 ORDER BY system_id`, vendorOrgNo))
 }
 
-func collectSystems(rows pgx.Rows, err error) ([]RegisteredSystem, error) {
-	if err != nil {
-		return nil, fmt.Errorf("list systems: %w", db.Map(err))
-	}
+func collectSystems(rows pgx.Rows, _ error) ([]RegisteredSystem, error) {
+	// pgx reports a failed Query through its rows too, and CollectRows
+	// closes them on every path: an early return here would hold the
+	// connection until the pool gave up.
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RegisteredSystem, error) { return scanSystem(r) })
 	if err != nil {
-		return nil, fmt.Errorf("list systems: %w", err)
+		return nil, fmt.Errorf("list systems: %w", db.Map(err))
 	}
 	return out, nil
 }

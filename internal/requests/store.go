@@ -92,13 +92,13 @@ func newReqsFor(ctx context.Context, q db.Querier, orgNo string, since time.Time
 		orgNo, since))
 }
 
-func collectReqs(rows pgx.Rows, err error) ([]Request, error) {
-	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", db.Map(err))
-	}
+func collectReqs(rows pgx.Rows, _ error) ([]Request, error) {
+	// pgx reports a failed Query through its rows too, and CollectRows
+	// closes them on every path: an early return here would hold the
+	// connection until the pool gave up.
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanReq(r) })
 	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", err)
+		return nil, fmt.Errorf("list requests: %w", db.Map(err))
 	}
 	return out, nil
 }
@@ -212,13 +212,13 @@ func newChgsFor(ctx context.Context, q db.Querier, orgNo string, since time.Time
 		orgNo, since))
 }
 
-func collectChgs(rows pgx.Rows, err error) ([]Request, error) {
-	if err != nil {
-		return nil, fmt.Errorf("list change requests: %w", db.Map(err))
-	}
+func collectChgs(rows pgx.Rows, _ error) ([]Request, error) {
+	// pgx reports a failed Query through its rows too, and CollectRows
+	// closes them on every path: an early return here would hold the
+	// connection until the pool gave up.
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanChg(r) })
 	if err != nil {
-		return nil, fmt.Errorf("list change requests: %w", err)
+		return nil, fmt.Errorf("list change requests: %w", db.Map(err))
 	}
 	return out, nil
 }
