@@ -172,6 +172,17 @@ func TestWhyPage(t *testing.T) {
 		t.Errorf("why page for a missing party: %s", page)
 	}
 
+	// No action is a read; the status is shown with its code and message.
+	page = get("/sim/decisions/why?subject=urn:altinn:systemuser:uuid:" + suAgent.String() + "&resource=ttd-accesspackage-resource&party=" + orgElg.OrgNo)
+	if !strings.Contains(page, `id="decision">Permit<`) || !strings.Contains(page, `name="action" value="read"`) ||
+		!strings.Contains(page, "<code>urn:oasis:names:tc:xacml:1.0:status:ok</code>") {
+		t.Errorf("why page without an action: %s", page)
+	}
+	page = get(WhyURL(personTiril.PID, "ttd-accesspackage-resource", "sign", ""))
+	if !strings.Contains(page, "<code>urn:oasis:names:tc:xacml:1.0:status:missing-attribute</code> — ") {
+		t.Errorf("why page for a missing party shows no status code and message: %s", page)
+	}
+
 	// In the portal's style, with landmarks, in the language asked for
 	// (?lang=, else Accept-Language, else bokmål); the form keeps it.
 	for lang, want := range map[string]string{"nb": "Hvorfor? Beslutningen forklart", "nn": "Kvifor? Avgjerda forklart", "en": "Why? The decision explained"} {
