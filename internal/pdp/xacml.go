@@ -141,10 +141,8 @@ func build(subj, act, res []*XCategory, ep Endpoint) parsed {
 			r.Action = a.Value
 		}
 	}
-	if r.ResourceID, r.Party, err = parseResource(attrsOf(res), ep); err != nil {
-		return parsed{req: r, err: err}
-	}
-	return parsed{req: r}
+	r.ResourceID, r.Party, err = parseResource(attrsOf(res), ep)
+	return parsed{req: r, err: err}
 }
 
 // echo collects attributes flagged IncludeInResult, which the result
