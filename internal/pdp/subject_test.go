@@ -3,6 +3,7 @@ package pdp
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -124,6 +125,39 @@ func TestOrgSubjectByAnyIdentifier(t *testing.T) {
 			if err != nil || ok != want {
 				t.Errorf("%s, for %s: %v, %v; want %v", c.name, party, ok, err, want)
 			}
+		}
+	}
+}
+
+// Request edges the platform's PDP reads this way: the legacy
+// urn:altinn:organizationnumber subject also matches a rule naming the
+// current urn:altinn:organization:identifier-no; user id 0 is not a user;
+// an app resource may be named by urn:altinn:org + urn:altinn:app instead
+// of its id, and a given id is not replaced by them.
+func TestRequestAttributeEdges(t *testing.T) {
+	w := newWorld()
+	w.policies.set(Policy{ResourceID: "ttd-org-current", Rules: []Rule{
+		{ID: "r-org", Effect: Permit, Subjects: []string{AttrOrgID + ":" + orgRegnsk.OrgNo}, Actions: []string{"read"}},
+	}})
+	w.policies.set(Policy{ResourceID: "app_ttd_regnskap", Rules: []Rule{
+		{ID: "r-app", Effect: Permit, Subjects: []string{AttrOrgID + ":" + orgRegnsk.OrgNo}, Actions: []string{"read"}},
+	}})
+	tigerNo := attr(AttrOrgID, orgTiger.OrgNo)
+	legacy := attr(AttrOrgNumber, orgRegnsk.OrgNo)
+	for _, c := range []struct {
+		name, body, want, msg string
+	}{
+		{"legacy org number subject", req(legacy, act("read"), res("ttd-org-current", tigerNo)), Permit, ""},
+		{"user id 0", req(attr(AttrUserID, "0"), act("read"), res("ttd-org-current", tigerNo)), Indeterminate, "Not a valid user id"},
+		{"user id 1 (unknown)", req(attr(AttrUserID, "1"), act("read"), res("ttd-org-current", tigerNo)), NotApplicable, ""},
+		{"app by org and app", req(legacy, act("read"), attr("urn:altinn:org", "ttd")+","+attr("urn:altinn:app", "regnskap")+","+tigerNo), Permit, ""},
+		{"app id given wins", req(legacy, act("read"), res("ttd-org-current", attr("urn:altinn:org", "ttd"), attr("urn:altinn:app", "nope"), tigerNo)), Permit, ""},
+		{"org without app", req(legacy, act("read"), attr("urn:altinn:org", "ttd")+","+tigerNo), Indeterminate, ""},
+	} {
+		r := decideOne(t, w.svc, External, c.body)
+		code, msg := statusOf(r)
+		if r.Decision != c.want || !strings.Contains(msg, c.msg) {
+			t.Errorf("%s: %s (%s %q), want %s %q", c.name, r.Decision, code, msg, c.want, c.msg)
 		}
 	}
 }

@@ -207,11 +207,9 @@ func parseSubject(attrs []XAttribute, ep Endpoint) (Subject, *statusErr) {
 	for _, a := range attrs {
 		v := strings.TrimSpace(a.Value)
 		if a.AttributeID != AttrSessionID && a.AttributeID != "" && v != "" {
+			// A legacy urn:altinn:organizationnumber also sets OrgNo below,
+			// which subjectAttrs adds in the current form, as the real PDP does.
 			s.Attrs = append(s.Attrs, a.AttributeID+":"+v)
-			if a.AttributeID == AttrOrgNumber {
-				// The real PDP adds the current form next to the legacy one.
-				s.Attrs = append(s.Attrs, AttrOrgID+":"+v)
-			}
 		}
 		switch a.AttributeID {
 		case AttrPersonID:
