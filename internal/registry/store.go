@@ -130,12 +130,15 @@ func clientsTaken(ctx context.Context, q db.Querier, ids []string, exceptInterna
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, `SELECT client_id FROM system_register_clients WHERE client_id = ANY($1) AND system_internal_id <> $2 ORDER BY client_id`,
+	// A failed Query shows in its rows too; CollectRows closes them on
+	// every path (an early return would hold the connection).
+	rows, _ := q.Query(ctx, `SELECT client_id FROM system_register_clients WHERE client_id = ANY($1) AND system_internal_id <> $2 ORDER BY client_id`,
 		ids, exceptInternal)
+	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, fmt.Errorf("check client ids: %w", db.Map(err))
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return taken, nil
 }
 
 // errClientTaken: a client id was bound to another system meanwhile.
@@ -187,11 +190,9 @@ func insertChangeLog(ctx context.Context, q db.Querier, c ChangeLog) error {
 }
 
 func listChangeLog(ctx context.Context, q db.Querier, internalID uuid.UUID) ([]ChangeLog, error) {
-	rows, err := q.Query(ctx, `SELECT system_internal_id, changed_by_org_no, change_type, changed_data, client_id, created
+	// CollectRows reports a failed Query and closes the rows on every path.
+	rows, _ := q.Query(ctx, `SELECT system_internal_id, changed_by_org_no, change_type, changed_data, client_id, created
 		FROM system_register_changelog WHERE system_internal_id = $1 ORDER BY created, id`, internalID)
-	if err != nil {
-		return nil, fmt.Errorf("read change log: %w", db.Map(err))
-	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChangeLog, error) {
 		var (
 			c    ChangeLog

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	su "github.com/altinn-sim/altinn-sim/internal/systemusers"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers/sutest"
@@ -177,5 +179,37 @@ func TestCheckRedirect(t *testing.T) {
 	}
 	if got := code(checkRedirect(su.System{}, "")); got != "" {
 		t.Errorf("no redirect on a system without redirect URLs: %q, want none", got)
+	}
+}
+
+// TestSoftDeleteOnce: a request (and a change request) is soft-deleted
+// once; deleting it again finds nothing to delete.
+func TestSoftDeleteOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	r, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.reqs.Approve(ctx, r.ID, customer, customerPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, uuid.New(), u.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.clk.Now()
+	for _, c := range []struct {
+		name string
+		del  func(context.Context, db.Querier, uuid.UUID, time.Time) (bool, error)
+		id   uuid.UUID
+	}{{"request", deleteReq, r.ID}, {"change request", deleteChg, chg.ID}} {
+		first, err1 := c.del(ctx, e.reqs.pool, c.id, now)
+		second, err2 := c.del(ctx, e.reqs.pool, c.id, now)
+		if err1 != nil || err2 != nil || !first || second {
+			t.Errorf("%s: first %v (%v), second %v (%v); want true then false", c.name, first, err1, second, err2)
+		}
 	}
 }
