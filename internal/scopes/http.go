@@ -53,6 +53,16 @@ func (s *Service) Routes() []route.Route {
 	}
 }
 
+// callerAndScope is the calling organisation and the ?scope= a call on
+// one scope names.
+func callerAndScope(r *http.Request) (org, name string, err error) {
+	if org, err = callerOrg(r); err != nil {
+		return "", "", err
+	}
+	name, err = scopeParam(r)
+	return org, name, err
+}
+
 // callerOrg is the organisation a self-service call acts for: the
 // Maskinporten token's consumer.
 func callerOrg(r *http.Request) (string, error) {
@@ -128,11 +138,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
-	org, err := callerOrg(r)
-	if err != nil {
-		return err
-	}
-	name, err := scopeParam(r)
+	org, name, err := callerAndScope(r)
 	if err != nil {
 		return err
 	}
@@ -156,11 +162,7 @@ func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) handleDeactivate(w http.ResponseWriter, r *http.Request) error {
-	org, err := callerOrg(r)
-	if err != nil {
-		return err
-	}
-	name, err := scopeParam(r)
+	org, name, err := callerAndScope(r)
 	if err != nil {
 		return err
 	}
@@ -176,11 +178,7 @@ func (s *Service) handleDeactivate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Service) handleAccessList(w http.ResponseWriter, r *http.Request) error {
-	org, err := callerOrg(r)
-	if err != nil {
-		return err
-	}
-	name, err := scopeParam(r)
+	org, name, err := callerAndScope(r)
 	if err != nil {
 		return err
 	}
@@ -214,11 +212,7 @@ func (s *Service) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) access(w http.ResponseWriter, r *http.Request, set func(ctx context.Context, org, name, consumer string) (Access, error)) error {
-	org, err := callerOrg(r)
-	if err != nil {
-		return err
-	}
-	name, err := scopeParam(r)
+	org, name, err := callerAndScope(r)
 	if err != nil {
 		return err
 	}
