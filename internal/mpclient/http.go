@@ -84,17 +84,26 @@ func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) error {
+// decodeKeySet reads a JWK Set body. It must have a "keys" member (RFC
+// 7517 §5); a body without one is a mistake, not a request to remove every
+// key ({"keys":[]} is).
+func decodeKeySet(w http.ResponseWriter, r *http.Request) (JWKS, error) {
 	var in JWKS
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		return p
+		return in, p
 	}
-	// A JWK Set must have a "keys" member (RFC 7517 §5); a body without one
-	// is a mistake, not a request to remove every key ({"keys":[]} is).
 	if in.Keys == nil {
 		e := vldKeys.At("/keys")
 		e.Detail = `the body must be a JWK Set: {"keys":[...]}`
-		return problem.Validation(e)
+		return in, problem.Validation(e)
+	}
+	return in, nil
+}
+
+func (s *Service) handleReplaceKeys(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeKeySet(w, r)
+	if err != nil {
+		return err
 	}
 	c, err := s.ReplaceKeys(r.Context(), chi.URLParam(r, "clientId"), in)
 	if err != nil {

@@ -158,14 +158,9 @@ func (s *Service) handleOrgReplaceKeys(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	var in JWKS
-	if p := problem.DecodeJSON(w, r, &in); p != nil {
-		return p
-	}
-	if in.Keys == nil {
-		e := vldKeys.At("/keys")
-		e.Detail = `the body must be a JWK Set: {"keys":[...]}`
-		return problem.Validation(e)
+	in, err := decodeKeySet(w, r)
+	if err != nil {
+		return err
 	}
 	c, err := s.ReplaceOrgKeys(r.Context(), org, chi.URLParam(r, "clientId"), in)
 	if err != nil {
