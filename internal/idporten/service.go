@@ -347,22 +347,7 @@ func (s *Service) redeemGrant(ctx context.Context, c Client, code, redirectURI, 
 		return grant{}, oauthErr("invalid_request", "code is missing")
 	}
 	now := s.clock.Now()
-	var g grant
-	var reused bool
-	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
-		var err error
-		g, err = useCode(ctx, q, hashToken(code), now)
-		if err != nil {
-			return err
-		}
-		if g.Used != nil {
-			// A second redemption: the tokens of the first are revoked,
-			// as OAuth asks of a reused code.
-			reused = true
-			return revokeFamily(ctx, q, g.Family)
-		}
-		return nil
-	})
+	g, reused, err := s.useOnce(ctx, func(q db.Querier) (grant, error) { return useCode(ctx, q, hashToken(code), now) })
 	if errors.Is(err, dberr.ErrNotFound) {
 		return grant{}, oauthErr("invalid_grant", "the code is unknown")
 	}
@@ -386,19 +371,13 @@ func (s *Service) redeemGrant(ctx context.Context, c Client, code, redirectURI, 
 	return g, nil
 }
 
-// refresh is the refresh_token grant: the token is used up and a new one
-// issued in its place; presenting a used one revokes every token of its
-// chain.
-func (s *Service) refresh(ctx context.Context, c Client, token string) (TokenResponse, error) {
-	if token == "" {
-		return TokenResponse{}, oauthErr("invalid_request", "refresh_token is missing")
-	}
-	now := s.clock.Now()
-	var g grant
-	var reused bool
-	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+// useOnce marks a code or refresh token used (use) in one transaction.
+// One already used is a replay: every token of its family is revoked, as
+// OAuth asks of a reused code or refresh token, and reused is true.
+func (s *Service) useOnce(ctx context.Context, use func(db.Querier) (grant, error)) (g grant, reused bool, err error) {
+	err = db.InTx(ctx, s.pool, func(q db.Querier) error {
 		var err error
-		if g, err = useRefresh(ctx, q, hashToken(token), now); err != nil {
+		if g, err = use(q); err != nil {
 			return err
 		}
 		if g.Used != nil {
@@ -407,6 +386,18 @@ func (s *Service) refresh(ctx context.Context, c Client, token string) (TokenRes
 		}
 		return nil
 	})
+	return g, reused, err
+}
+
+// refresh is the refresh_token grant: the token is used up and a new one
+// issued in its place; presenting a used one revokes every token of its
+// chain.
+func (s *Service) refresh(ctx context.Context, c Client, token string) (TokenResponse, error) {
+	if token == "" {
+		return TokenResponse{}, oauthErr("invalid_request", "refresh_token is missing")
+	}
+	now := s.clock.Now()
+	g, reused, err := s.useOnce(ctx, func(q db.Querier) (grant, error) { return useRefresh(ctx, q, hashToken(token), now) })
 	if errors.Is(err, dberr.ErrNotFound) {
 		return TokenResponse{}, oauthErr("invalid_grant", "the refresh token is unknown or revoked")
 	}
