@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -23,6 +24,8 @@ func (s *Service) Routes() []route.Route {
 		// empty 401, as on the platform, not the middleware's ProblemDetails.
 		{Method: "GET", Path: "/authentication/api/v1/exchange/{tokenProvider}", Guard: route.OwnBearer, Handler: http.HandlerFunc(s.handleExchange),
 			Query: []route.Param{route.Q("test", "true: a test token (the Altinn token says so)")}, Tag: tag, Summary: "Exchange a Maskinporten or ID-porten token (bearer) for an Altinn token"},
+		{Method: "GET", Path: "/authentication/api/v1/refresh", Guard: route.Bearer, Handler: route.E(s.handleRefresh),
+			Query: []route.Param{route.Q("enrichPid", "true: add the person's pid (from the party uuid) when the token has none")}, Tag: tag, Summary: "Refresh an Altinn token (bearer): the same claims with a new expiry"},
 		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration", Handler: route.E(s.handleAltinnDiscovery),
 			Tag: tag, Summary: "Altinn's OpenID metadata"},
 		{Method: "POST", Path: "/sim/api/v1/tokens", Guard: route.Admin, Handler: route.E(s.handleTestToken),
@@ -98,7 +101,55 @@ func (s *Service) handleExchange(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, err)
 		return
 	}
-	// ASP.NET's Ok(string) is text/plain unless the client asks for JSON.
+	writeToken(w, r, tok)
+}
+
+// handleRefresh is GET /authentication/api/v1/refresh: the body is the
+// bare JWT (text/plain, or a JSON string for a client that accepts only
+// JSON), as the exchange answers.
+func (s *Service) handleRefresh(w http.ResponseWriter, r *http.Request) error {
+	enrich, err := queryBool(r, "enrichPid")
+	if err != nil {
+		return err
+	}
+	raw, _ := auth.Bearer(r)
+	tok, err := s.Refresh(r.Context(), raw, enrich)
+	if errors.Is(err, ErrRefresh) {
+		s.log.InfoContext(r.Context(), "token refresh refused", "err", err)
+		p := problem.Unauthorized.WithDetail("%v", err)
+		p.Err = err
+		return p
+	}
+	if err != nil {
+		return err
+	}
+	writeToken(w, r, tok)
+	return nil
+}
+
+// queryBool reads an optional bool query parameter as ASP.NET binds one:
+// true or false in any case; anything else is its model-state 400.
+func queryBool(r *http.Request, name string) (bool, error) {
+	v := r.URL.Query().Get(name)
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "":
+		return false, nil
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, &problem.Problem{
+		Type:       "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+		Title:      "One or more validation errors occurred.",
+		Status:     http.StatusBadRequest,
+		Extensions: map[string]any{"errors": map[string][]string{name: {fmt.Sprintf("The value '%s' is not valid.", v)}}},
+	}
+}
+
+// writeToken answers a bare JWT: ASP.NET's Ok(string) is text/plain unless
+// the client asks for JSON only.
+func writeToken(w http.ResponseWriter, r *http.Request, tok string) {
 	if acceptsJSONOnly(r) {
 		respond.JSON(w, http.StatusOK, tok)
 		return

@@ -17,9 +17,11 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
-// PersonLookup finds test persons for person test tokens.
+// PersonLookup finds test persons for person test tokens, the ID-porten
+// exchange and refresh's ?enrichPid=true.
 type PersonLookup interface {
 	Person(ctx context.Context, pid string) (parties.Person, error)
+	PersonByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Person, error)
 }
 
 // Deps are the collaborators of the service; the settings are the

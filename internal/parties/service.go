@@ -68,6 +68,11 @@ func (s *Service) PersonByUserID(ctx context.Context, userID int64) (Person, err
 	return personByUserID(ctx, s.pool, userID)
 }
 
+// PersonByPartyUUID finds a person by party uuid.
+func (s *Service) PersonByPartyUUID(ctx context.Context, id uuid.UUID) (Person, error) {
+	return personByPartyUUID(ctx, s.pool, id)
+}
+
 // Orgs lists every organisation.
 func (s *Service) Orgs(ctx context.Context) ([]Organization, error) { return listOrgs(ctx, s.pool) }
 

@@ -62,6 +62,14 @@ func personByUserID(ctx context.Context, q db.Querier, userID int64) (Person, er
 	return p, nil
 }
 
+func personByPartyUUID(ctx context.Context, q db.Querier, id uuid.UUID) (Person, error) {
+	p, err := scanPerson(q.QueryRow(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons WHERE party_uuid = $1`, id))
+	if err != nil {
+		return p, fmt.Errorf("person with party uuid %s: %w", id, err)
+	}
+	return p, nil
+}
+
 func listOrgs(ctx context.Context, q db.Querier) ([]Organization, error) {
 	rows, err := q.Query(ctx, `SELECT org_no, name, org_form, party_id, party_uuid FROM organizations ORDER BY name`)
 	if err != nil {
