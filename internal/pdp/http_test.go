@@ -1,10 +1,12 @@
 package pdp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -286,5 +288,31 @@ func TestAuthorizeRemembersTokens(t *testing.T) {
 	}
 	if v.n != 1 || other.n != 0 {
 		t.Errorf("verifications: %d by Routes' verifier (want 1), %d by the router's (want 0)", v.n, other.n)
+	}
+}
+
+// brokenWriter is a client gone away: every write fails.
+type brokenWriter struct{ h http.Header }
+
+func (b brokenWriter) Header() http.Header     { return b.h }
+func (brokenWriter) Write([]byte) (int, error) { return 0, errors.New("client gone") }
+func (brokenWriter) WriteHeader(int)           {}
+
+// TestWhyPageLogsOnlyARenderFailure: a page rendered and sent logs
+// nothing; a page that cannot be written (the client went away) is one
+// error line with the cause, for the operator.
+func TestWhyPageLogsOnlyARenderFailure(t *testing.T) {
+	w := newWorld()
+	var buf bytes.Buffer
+	svc := New(w.policies, w.users, w.parties, fakeRoles{}, slog.New(slog.NewTextHandler(&buf, nil)))
+	u := WhyURL(suAgent.String(), "ttd-accesspackage-resource", "read", orgElg.OrgNo)
+	rec := httptest.NewRecorder()
+	svc.WhyPage(rec, httptest.NewRequest(http.MethodGet, u, nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `id="decision">Permit<`) || buf.Len() != 0 {
+		t.Errorf("rendered page: %d, log %q; want 200 with the decision and no log", rec.Code, buf.String())
+	}
+	svc.WhyPage(brokenWriter{h: http.Header{}}, httptest.NewRequest(http.MethodGet, u, nil))
+	if !strings.Contains(buf.String(), "level=ERROR") || !strings.Contains(buf.String(), "client gone") {
+		t.Errorf("page not written: log %q; want an error line with the cause", buf.String())
 	}
 }

@@ -213,3 +213,51 @@ func TestSoftDeleteOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletePassesDatabaseErrorsOn: when the soft delete itself fails (the
+// request was read, the UPDATE refused), Delete answers that failure,
+// never AUTH-00010 as though the request were gone, and the request stays.
+func TestDeletePassesDatabaseErrorsOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	std, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second standard request for the change request's system user; the
+	// first stays New to be deleted.
+	other, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "other", Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.reqs.Approve(ctx, other.ID, customer, customerPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, uuid.New(), u.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The database refuses every update of a request (this test's own
+	// database: dbtest gives each test a fresh one).
+	if _, err := e.pool.Exec(ctx, `
+		CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'updates refused'; END $$;
+		CREATE TRIGGER refuse BEFORE UPDATE ON systemuser_requests FOR EACH ROW EXECUTE FUNCTION refuse_update();
+		CREATE TRIGGER refuse BEFORE UPDATE ON systemuser_change_requests FOR EACH ROW EXECUTE FUNCTION refuse_update();`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind string
+		id   uuid.UUID
+	}{{"", std.ID}, {KindChange, chg.ID}} {
+		err := e.reqs.Delete(ctx, vendor, c.kind, c.id)
+		if err == nil || errors.Is(err, dberr.ErrNotFound) || code(err) == "AUTH-00010" {
+			t.Errorf("delete %q with the update refused: %v; want the database's error", c.kind, err)
+		}
+		if r, err := e.reqs.Get(ctx, c.id); err != nil || r.ID != c.id {
+			t.Errorf("after a failed delete %q: %+v, %v; want the request still there", c.kind, r, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
@@ -40,6 +41,7 @@ type env struct {
 	users *su.Service
 	clk   *clock.Fixed
 	sys   *sutest.Systems
+	pool  *pgxpool.Pool
 }
 
 func newEnv(t *testing.T) env {
@@ -62,7 +64,7 @@ func newEnv(t *testing.T) env {
 	p := parties.NewService(pool)
 	users := su.NewService(pool, clk, systems, sutest.Packages{}, p)
 	reqs := NewService(pool, clk, users, p, "http://sim.test")
-	return env{reqs: reqs, users: users, clk: clk, sys: systems}
+	return env{reqs: reqs, users: users, clk: clk, sys: systems, pool: pool}
 }
 
 func code(err error) string {
