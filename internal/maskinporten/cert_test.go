@@ -172,10 +172,11 @@ func TestCertificateGrants(t *testing.T) {
 		})
 	}
 
-	// The good grants: the certificate alone, and with the CA's own
-	// certificate after it (the full chain). The token says how the
-	// client authenticated.
-	for _, chain := range [][]*x509.Certificate{{good}, {good, f.ca.Cert}} {
+	// The good grants: the certificate alone, with the CA's own
+	// certificate after it (the full chain), and a chain of three, the
+	// longest read (maxChain), whose extra certificate is not needed. The
+	// token says how the client authenticated.
+	for _, chain := range [][]*x509.Certificate{{good}, {good, f.ca.Cert}, {good, f.ca.Cert, otherCA.Cert}} {
 		g, err := f.s.ValidateGrant(context.Background(), maskinporten.TokenRequest{GrantType: maskinporten.GrantType, Assertion: grant(f.certless.ClientID, key, x5c(chain...))})
 		if err != nil {
 			t.Fatalf("chain of %d: %v", len(chain), err)
