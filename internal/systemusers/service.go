@@ -102,6 +102,22 @@ func (s *Service) ListBySystem(ctx context.Context, systemID string, from int64,
 	return liveSUsOfSystem(ctx, s.pool, systemID, from, limit)
 }
 
+// StreamLimit is the change feed's page size (SystemUserService's
+// STREAM_LIMIT).
+const StreamLimit = 100
+
+// Stream is a page of the change feed: up to StreamLimit system users,
+// deleted ones included, changed after sequence number from, in order,
+// and the highest sequence number there is.
+func (s *Service) Stream(ctx context.Context, from int64) ([]SystemUser, int64, error) {
+	list, err := streamSUs(ctx, s.pool, from, StreamLimit)
+	if err != nil {
+		return nil, 0, err
+	}
+	max, err := maxSequence(ctx, s.pool)
+	return list, max, err
+}
+
 // ByTriple finds the live system user for (system, owner, externalRef);
 // an empty externalRef means the owner's org number.
 func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrgNo, externalRef string) (SystemUser, error) {

@@ -182,3 +182,23 @@ func deleteDelegation(ctx context.Context, q db.Querier, suID uuid.UUID, clientO
 	}
 	return tag.RowsAffected() > 0, nil
 }
+
+// streamSUs lists up to limit system users, deleted ones included, whose
+// sequence number is above from and not above what no running writer can
+// still commit below (tx_max_safeval), in sequence order: the platform's
+// change feed.
+func streamSUs(ctx context.Context, q db.Querier, from int64, limit int) ([]SystemUser, error) {
+	return collectSUs(q.Query(ctx, `WITH safe AS (SELECT tx_max_safeval('system_users_sequence_no_seq') AS v)
+		SELECT `+suCols+` FROM system_users CROSS JOIN safe
+		WHERE sequence_no > $1 AND sequence_no <= safe.v ORDER BY sequence_no LIMIT $2`, from, limit))
+}
+
+// maxSequence is the highest sequence number any system user has (0 for
+// none).
+func maxSequence(ctx context.Context, q db.Querier) (int64, error) {
+	var n int64
+	if err := q.QueryRow(ctx, `SELECT coalesce(max(sequence_no), 0) FROM system_users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("max system user sequence: %w", db.Map(err))
+	}
+	return n, nil
+}
