@@ -90,6 +90,10 @@ type Grant struct {
 	// ExternalRef picks the customer's system user by its external
 	// reference (when the request named one other than the org number).
 	ExternalRef string
+	// ConsumerOrg, when set, asks as a supplier for a token on behalf of
+	// this consumer, which must have delegated the scopes to the client's
+	// organisation (consumer_org).
+	ConsumerOrg string
 	// Audience defaults to the server's issuer.
 	Audience string
 	// Lifetime (exp - iat) defaults to 60 s.
@@ -116,7 +120,7 @@ func (s *Server) SignGrant(t testing.TB, c *Client, g Grant) string {
 	}
 	grant, err := mpgrant.Sign(c.key, mpgrant.Claims(mpgrant.Options{
 		ClientID: c.ID, Audience: aud, Scopes: g.Scopes, SystemUserOrg: g.SystemUserOrg,
-		ExternalRef: g.ExternalRef, Lifetime: g.Lifetime, Now: now, JTI: g.JTI,
+		ExternalRef: g.ExternalRef, ConsumerOrg: g.ConsumerOrg, Lifetime: g.Lifetime, Now: now, JTI: g.JTI,
 	}))
 	if err != nil {
 		t.Fatalf("simtest: sign a grant for client %s: %v", c.ID, err)

@@ -57,6 +57,7 @@ const grantFlags = `Flags:
   --scope S              scope to ask for (repeatable, or space-separated; required)
   --systemuser-org ORGNO customer organisation number: ask for a system-user token
   --external-ref REF     externalRef of the system user (default: the customer org number)
+  --consumer-org ORGNO   consumer organisation number: a supplier's token for a consumer that delegated the scope
   --audience URL         the grant's aud (default: ALTINN_SIM_PUBLIC_URL plus /)
   --lifetime D           exp - iat of the grant (default 60s, at most 120s)
 `
@@ -254,6 +255,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	fs.Var(&scopes, "scope", "scope to ask for (repeatable, or space-separated)")
 	suOrg := fs.String("systemuser-org", "", "customer organisation number: ask for a system-user token")
 	extRef := fs.String("external-ref", "", "externalRef of the system user (default: the customer org number)")
+	consumerOrg := fs.String("consumer-org", "", "consumer organisation number: a supplier's token for a consumer that delegated the scope")
 	audience := fs.String("audience", public+"/", "the grant's aud: Maskinporten's issuer")
 	lifetime := fs.Duration("lifetime", 60*time.Second, "exp - iat of the grant (at most 120s)")
 	base := fs.String("url", public, "base URL of the emulator (token only)")
@@ -276,7 +278,7 @@ func runGrant(args []string, getenv func(string) string, stdout io.Writer, post 
 	}
 	claims := mpgrant.Claims(mpgrant.Options{
 		ClientID: *clientID, Audience: *audience, Scopes: scopes,
-		SystemUserOrg: *suOrg, ExternalRef: *extRef, Lifetime: *lifetime,
+		SystemUserOrg: *suOrg, ExternalRef: *extRef, ConsumerOrg: *consumerOrg, Lifetime: *lifetime,
 	})
 	var assertion string
 	if *certPath != "" {

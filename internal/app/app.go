@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/calllog"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
@@ -62,6 +63,10 @@ type App struct {
 	// Scopes is Maskinporten's scope register: owners, access, the rule
 	// for which scopes a client may carry (issue 11).
 	Scopes *scopes.Service
+	// APIDelegation is delegated API access: API providers' delegation
+	// schemes and consumers' delegations to suppliers, which /token asks
+	// about consumer_org grants (issue 16).
+	APIDelegation *apidelegation.Service
 	// Clients is Maskinporten's client register (control API and the
 	// cached lookup grants use).
 	Clients *mpclient.Service
@@ -182,6 +187,7 @@ func (a *App) wire(ctx context.Context) error {
 	// (what /token asks) is used while the listener is connected.
 	a.Scopes = scopes.New(a.Pool, a.Clock)
 	a.Scopes.Listen(listener)
+	a.APIDelegation = apidelegation.New(a.Pool, a.Clock, a.Scopes, a.Parties)
 
 	// resources and registry.
 	res, err := resources.NewService(ctx, a.Pool)
@@ -221,7 +227,9 @@ func (a *App) wire(ctx context.Context) error {
 		Clients:     a.Clients,
 		Scopes:      a.Scopes,
 		SystemUsers: mpSystemUsers{a.SystemUsers},
-		Recorder:    rec,
+		// consumer_org grants: the delegations consumers gave suppliers.
+		APIDelegations: mpDelegations{a.APIDelegation},
+		Recorder:       rec,
 		// Grants may name any of the server's public URLs
 		// (AcceptedAudiences; the first is the issuer).
 		Limits: maskinporten.GrantLimits{ExtraAudiences: a.Config.AcceptedAudiences()[1:]},
@@ -297,6 +305,15 @@ func (a *App) wirePortal(d portal.Deps) error {
 	}
 	a.Portal = p
 	return nil
+}
+
+// mpDelegations is /token's question for a consumer_org grant over
+// apidelegation, in maskinporten's own result type.
+type mpDelegations struct{ s *apidelegation.Service }
+
+func (d mpDelegations) Delegation(ctx context.Context, consumer, supplier, scope string) (maskinporten.DelegationVerdict, error) {
+	v, err := d.s.Check(ctx, consumer, supplier, scope)
+	return maskinporten.DelegationVerdict{DelegationSource: v.DelegationSource, Delegated: v.Delegated}, err
 }
 
 // mpSystemUsers is /token's system-user lookup (byExternalId) over
@@ -395,7 +412,7 @@ func (a *App) routes() http.Handler {
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
-		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes())
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

@@ -50,8 +50,8 @@ func TestExplainGrantChangesNothing(t *testing.T) {
 			t.Errorf("rule %s: %s %v", r.Name, r.Outcome, r.Err)
 		}
 	}
-	if len(rep.Rules) != 12 {
-		t.Errorf("%d rules reported, want 12", len(rep.Rules))
+	if len(rep.Rules) != 14 {
+		t.Errorf("%d rules reported, want 14", len(rep.Rules))
 	}
 	_ = f.s.ExplainGrant(context.Background(), g)
 	if _, err := f.grant(t, g); err != nil {

@@ -156,7 +156,9 @@ const (
 	ruleTimes   = "lifetime"
 	ruleReplay  = "single use"
 	ruleScopes  = "scopes"
+	ruleConsOrg = "consumer_org"
 	ruleAccess  = "scope access"
+	ruleDeleg   = "delegation"
 	ruleClaims  = "optional claims"
 	ruleDetails = "authorization_details"
 )
@@ -203,11 +205,21 @@ var grantRules = []grantRule{
 			run.g = Grant{Client: run.client, Scopes: scopes, KeyID: run.a.header.Kid.V, ClientAmr: run.key.amr}
 			return orNil(e)
 		}},
-	{Rule{ruleAccess, "the client's organisation may still use each scope: it exists and is active, allows Maskinporten, and is its own, open to all or granted to it by the scope's owner (MP-200, MP-201, MP-250)"}, []string{ruleScopes},
-		func(ctx context.Context, s *Service, run *grantRun) error {
-			return s.checkScopeAccess(ctx, run.client, run.g.Scopes)
+	{Rule{ruleConsOrg, "consumer_org, when sent (a supplier asking on a consumer's behalf), is a 9-digit organisation number other than the client's own (MP-011)"}, []string{ruleScopes},
+		func(_ context.Context, _ *Service, run *grantRun) error {
+			consumer, e := checkConsumerOrg(run.client, run.a)
+			run.g.Consumer = consumer
+			return orNil(e)
 		}},
-	{Rule{ruleClaims, "resource is an array of absolute URIs, pid a national identity number; consumer_org and iss_onbehalfof (delegations and onbehalfof clients) are not emulated and refused (MP-011, MP-251, MP-100)"}, []string{ruleClient, ruleScopes},
+	{Rule{ruleAccess, "the consumer (consumer_org, else the client's organisation) may still use each scope: it exists and is active, allows Maskinporten, and is its own, open to all or granted to it by the scope's owner (MP-200, MP-201, MP-250)"}, []string{ruleScopes, ruleConsOrg},
+		func(ctx context.Context, s *Service, run *grantRun) error {
+			return s.checkScopeAccess(ctx, run.g.ConsumerOrgNo(), run.g.Scopes)
+		}},
+	{Rule{ruleDeleg, "with consumer_org, each scope has a delegation source and the consumer delegated a scheme holding it to the client's organisation in Altinn, and has not withdrawn it (MP-251)"}, []string{ruleConsOrg, ruleAccess},
+		func(ctx context.Context, s *Service, run *grantRun) error {
+			return s.checkDelegation(ctx, &run.g)
+		}},
+	{Rule{ruleClaims, "resource is an array of absolute URIs, pid a national identity number; iss_onbehalfof (onbehalfof clients) is not emulated and refused (MP-011, MP-100)"}, []string{ruleClient, ruleScopes},
 		func(_ context.Context, _ *Service, run *grantRun) error {
 			return orNil(checkOptionalClaims(run.client, run.a, &run.g))
 		}},
@@ -487,20 +499,22 @@ func checkScopes(c mpclient.Client, a *assertion) ([]string, *Error) {
 	return out, nil
 }
 
-// checkScopeAccess: the client's organisation may still use every scope
-// it asks for: the scope exists and is active (MP-200), allows Maskinporten
+// checkScopeAccess: the consumer (the client's organisation, or the
+// consumer_org a supplier asks for) may still use every scope it asks
+// for: the scope exists and is active (MP-200), allows Maskinporten
 // (MP-201), and is the organisation's own, accessible for all or granted
 // to it by the owner (MP-250). A client keeps a scope whose access was
-// withdrawn; its grants fail here.
-func (s *Service) checkScopeAccess(ctx context.Context, c mpclient.Client, requested []string) error {
+// withdrawn; its grants fail here. A supplier needs no access of its own:
+// the provider grants the consumer, never the supplier.
+func (s *Service) checkScopeAccess(ctx context.Context, org string, requested []string) error {
 	if s.scopes == nil {
 		return nil
 	}
 	var unknown, notMP []string
 	for _, sc := range requested {
-		v, err := s.scopes.Check(ctx, c.OrgNo, sc)
+		v, err := s.scopes.Check(ctx, org, sc)
 		if err != nil {
-			return fmt.Errorf("scope access of %s to %q: %w", c.OrgNo, sc, err)
+			return fmt.Errorf("scope access of %s to %q: %w", org, sc, err)
 		}
 		switch v {
 		case scopes.Unknown:
@@ -520,8 +534,60 @@ func (s *Service) checkScopeAccess(ctx context.Context, c mpclient.Client, reque
 	return nil
 }
 
+// checkConsumerOrg reads consumer_org: "" when the grant has none, else
+// the consumer's organisation number, which must be well-formed and not
+// the client's own.
+func checkConsumerOrg(c mpclient.Client, a *assertion) (string, *Error) {
+	co := a.claims.consumerOrg
+	if !co.Present {
+		return "", nil
+	}
+	switch {
+	case co.Err != nil || !signing.NineDigits(co.V):
+		return "", newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
+	case co.V == c.OrgNo:
+		return "", newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
+	}
+	return co.V, nil
+}
+
+// checkDelegation: for a consumer_org grant, every scope can be delegated
+// through Altinn (it has a delegation source) and the consumer delegated
+// it to the client's organisation (the supplier) and has not withdrawn
+// the delegation (MP-251). g gets the delegation source for the token.
+func (s *Service) checkDelegation(ctx context.Context, g *Grant) error {
+	if g.Consumer == "" {
+		return nil
+	}
+	supplier := g.Client.OrgNo
+	notDelegated := func(sc string) *Error {
+		return newErr(codeInvalidScope, "MP-251", "Consumer %s has not delegated access to the scope %s to supplier %s.", g.Consumer, sc, supplier)
+	}
+	if s.delegations == nil {
+		return notDelegated(strings.Join(g.Scopes, " "))
+	}
+	for _, sc := range g.Scopes {
+		v, err := s.delegations.Delegation(ctx, g.Consumer, supplier, sc)
+		if err != nil {
+			return fmt.Errorf("delegation of %q from %s to %s: %w", sc, g.Consumer, supplier, err)
+		}
+		if v.DelegationSource == "" {
+			// Maskinporten's text for a consumer_org grant whose scope
+			// cannot be delegated in Altinn.
+			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
+		}
+		if !v.Delegated {
+			return notDelegated(sc)
+		}
+		if g.DelegationSource == "" {
+			g.DelegationSource = v.DelegationSource
+		}
+	}
+	return nil
+}
+
 // checkOptionalClaims: resource (audience restriction), pid, and the
-// delegation claims the emulator cannot honour.
+// onbehalfof claim the emulator cannot honour.
 func checkOptionalClaims(c mpclient.Client, a *assertion, g *Grant) *Error {
 	if raw := jose.NonNull(a.claims.resource); raw != nil {
 		var res []string
@@ -541,19 +607,6 @@ func checkOptionalClaims(c mpclient.Client, a *assertion, g *Grant) *Error {
 		return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim pid: it must be an 11-digit national identity number.")
 	}
 	g.PID = pid
-	if co := a.claims.consumerOrg; co.Present {
-		consumer := co.V
-		switch {
-		case co.Err != nil || !signing.NineDigits(consumer):
-			return newErr(codeInvalidRequest, "MP-011", "Invalid JWT claim consumer_org: it must be a 9-digit organisation number.")
-		case consumer == c.OrgNo:
-			return newErr(codeInvalidRequest, "", "Validation of JWT claim failed: The combination consumer_org in claim and delegation scope on client is invalid.")
-		default:
-			// The emulator has no Altinn scope delegations, so every
-			// delegated request is one the consumer never delegated.
-			return newErr(codeInvalidScope, "MP-251", "Consumer %s has not delegated access to the scope %s to supplier %s.", consumer, strings.Join(g.Scopes, " "), c.OrgNo)
-		}
-	}
 	if a.claims.issOnBehalfOf.Present {
 		return errClientAuth("MP-100", "Unknown onbehalfof client: the emulator has no onbehalfof registrations.")
 	}

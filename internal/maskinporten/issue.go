@@ -12,8 +12,15 @@ import (
 // Issue signs the access token for a validated grant. It checks nothing:
 // ValidateGrant did.
 func (s *Service) Issue(ctx context.Context, g Grant) (TokenResponse, error) {
-	claims := s.newAccessClaims(g.Client.ClientID, g.Client.OrgNo, g.Scopes, g.AuthorizationDetails)
+	claims := s.newAccessClaims(g.Client.ClientID, g.ConsumerOrgNo(), g.Scopes, g.AuthorizationDetails)
 	claims.Aud = g.Audience
+	if g.Consumer != "" {
+		// A supplier's token for a consumer that delegated the scopes:
+		// consumer is the delegating organisation, supplier the client's.
+		sup := signing.NewOrgID(g.Client.OrgNo)
+		claims.Supplier = &sup
+		claims.DelegationSource = g.DelegationSource
+	}
 	claims.PID = g.PID
 	if g.ClientAmr != "" {
 		claims.ClientAmr = g.ClientAmr

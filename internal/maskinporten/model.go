@@ -35,6 +35,20 @@ type Grant struct {
 	// ClientAmr is how the client authenticated: private_key_jwt with a
 	// registered key, virksomhetssertifikat with an enterprise certificate.
 	ClientAmr string
+	// Consumer is the organisation a supplier asks for (consumer_org,
+	// delegated in Altinn), "" for a client acting for its own
+	// organisation; DelegationSource is then the scopes' delegation source.
+	Consumer         string
+	DelegationSource string
+}
+
+// ConsumerOrgNo is the token's consumer: the delegating organisation for
+// a supplier's grant, else the client's own.
+func (g Grant) ConsumerOrgNo() string {
+	if g.Consumer != "" {
+		return g.Consumer
+	}
+	return g.Client.OrgNo
 }
 
 // TokenResponse is the /token answer (and the control API's test tokens).
@@ -54,7 +68,9 @@ type accessClaims struct {
 	ClientAmr            string                        `json:"client_amr"`
 	TokenType            string                        `json:"token_type"`
 	Aud                  []string                      `json:"aud,omitempty"`
+	Supplier             *signing.OrgID                `json:"supplier,omitempty"`
 	Exp                  int64                         `json:"exp"`
+	DelegationSource     string                        `json:"delegation_source,omitempty"`
 	Iat                  int64                         `json:"iat"`
 	ClientID             string                        `json:"client_id"`
 	Jti                  string                        `json:"jti"`

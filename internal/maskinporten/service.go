@@ -39,6 +39,22 @@ type ScopeAccess interface {
 	Check(ctx context.Context, orgNo, scope string) (scopes.Verdict, error)
 }
 
+// APIDelegations answers /token's question for a consumer_org grant:
+// has consumer delegated scope to supplier in Altinn (apidelegation's
+// Check, in maskinporten's own result type)?
+type APIDelegations interface {
+	Delegation(ctx context.Context, consumer, supplier, scope string) (DelegationVerdict, error)
+}
+
+// DelegationVerdict is what APIDelegations answers for one scope.
+type DelegationVerdict struct {
+	// DelegationSource is the scope's delegation_source; "" when the
+	// scope cannot be delegated in Altinn.
+	DelegationSource string
+	// Delegated: a live delegation gives the scope to the supplier.
+	Delegated bool
+}
+
 // Deps are the collaborators of the service; the issuer and the token
 // lifetime are the Signer's settings, the limits on a grant are Limits.
 // SystemUsers may be nil: system-user grants then fail as "no system user"
@@ -52,6 +68,9 @@ type Deps struct {
 	// Scopes may be nil: every scope on a client is then allowed.
 	Scopes      ScopeAccess
 	SystemUsers SystemUserLookup
+	// APIDelegations may be nil: every consumer_org grant is then refused
+	// (MP-251).
+	APIDelegations APIDelegations
 	// Recorder, when set, hears how every /token call ended (the /sim/
 	// call log).
 	Recorder Recorder
@@ -98,6 +117,7 @@ type Service struct {
 	clients     ClientLookup
 	scopes      ScopeAccess
 	systemUsers SystemUserLookup
+	delegations APIDelegations
 	rec         Recorder
 	clientKeys  keyCache
 	certRoots   *x509.CertPool
@@ -118,7 +138,7 @@ func New(d Deps) *Service {
 	if d.Limits.Skew <= 0 {
 		d.Limits.Skew = grantSkew
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), limits: d.Limits, signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, rec: d.Recorder}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: d.Signer.Settings(), limits: d.Limits, signer: d.Signer, clients: d.Clients, scopes: d.Scopes, systemUsers: d.SystemUsers, delegations: d.APIDelegations, rec: d.Recorder}
 	if d.CertRoots != nil {
 		s.certRoots = d.CertRoots.Roots()
 	}

@@ -154,9 +154,13 @@ type Options struct {
 	Scopes        []string
 	SystemUserOrg string // customer orgno for a system-user grant
 	ExternalRef   string
-	Lifetime      time.Duration // default 60 s
-	Now           time.Time     // default time.Now()
-	JTI           string        // default a random UUID
+	// ConsumerOrg, when set, is the consumer_org claim: a supplier asks
+	// for a token on behalf of a consumer that delegated the scopes to it
+	// in Altinn.
+	ConsumerOrg string
+	Lifetime    time.Duration // default 60 s
+	Now         time.Time     // default time.Now()
+	JTI         string        // default a random UUID
 }
 
 // Claims builds the claims of a grant (as Altinn's own test
@@ -183,6 +187,9 @@ func Claims(o Options) map[string]any {
 		"iat":   now.Unix(),
 		"exp":   now.Add(life).Unix(),
 		"jti":   jti,
+	}
+	if o.ConsumerOrg != "" {
+		c["consumer_org"] = o.ConsumerOrg
 	}
 	if o.SystemUserOrg != "" {
 		d := map[string]any{

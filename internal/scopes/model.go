@@ -54,4 +54,7 @@ type Standing struct {
 	AccessibleForAll        bool
 	// Access is the organisation's access state, "" when it has none.
 	Access string
+	// DelegationSource is the scope's delegation_source: "" unless a
+	// consumer may delegate it to a supplier in Altinn.
+	DelegationSource string
 }

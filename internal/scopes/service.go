@@ -76,9 +76,21 @@ func (s *Service) Check(ctx context.Context, org, scope string) (Verdict, error)
 	})
 }
 
+// StandingOf reads what the register knows about org and the scope name
+// (uncached): the delegated-API-access rules ask it for the prefix owner
+// and the delegation source.
+func (s *Service) StandingOf(ctx context.Context, org, name string) (Standing, error) {
+	return standing(ctx, s.pool, org, name)
+}
+
 // Refused returns, for each of scopes org's clients may not carry, the
 // reason in words (nil when all are allowed). It reads the database
 // directly: a client write must see the access as it is now.
+//
+// A scope with a delegation source may be carried without access: a
+// supplier registers the provider's scope on its own client and gets
+// tokens only for consumers that delegated it in Altinn (consumer_org);
+// /token refuses it any other way (MP-250).
 func (s *Service) Refused(ctx context.Context, org string, scopes []string) (map[string]string, error) {
 	var out map[string]string
 	for _, sc := range scopes {
@@ -86,7 +98,7 @@ func (s *Service) Refused(ctx context.Context, org string, scopes []string) (map
 		if err != nil {
 			return nil, err
 		}
-		if v := Decide(org, st); v != Allowed {
+		if v := Decide(org, st); v != Allowed && !(v == NotGranted && st.DelegationSource != "") {
 			if out == nil {
 				out = map[string]string{}
 			}

@@ -190,12 +190,13 @@ func standing(ctx context.Context, q db.Querier, org, name string) (Standing, er
 	prefix, _, _ := Split(name)
 	var st Standing
 	err := q.QueryRow(ctx, `SELECT coalesce(p.owner_orgno, ''), s.name IS NOT NULL, coalesce(s.active, false),
-			coalesce(s.allowed_integration_types, '{}'), coalesce(s.accessible_for_all, false), coalesce(a.state, '')
+			coalesce(s.allowed_integration_types, '{}'), coalesce(s.accessible_for_all, false), coalesce(a.state, ''),
+			coalesce(s.delegation_source, '')
 		FROM (SELECT 1) one
 		LEFT JOIN maskinporten_scope_prefixes p ON p.prefix = $2
 		LEFT JOIN maskinporten_scopes s ON s.name = $3
 		LEFT JOIN maskinporten_scope_access a ON a.scope = $3 AND a.consumer_orgno = $1`, org, prefix, name).
-		Scan(&st.PrefixOwner, &st.Registered, &st.Active, &st.AllowedIntegrationTypes, &st.AccessibleForAll, &st.Access)
+		Scan(&st.PrefixOwner, &st.Registered, &st.Active, &st.AllowedIntegrationTypes, &st.AccessibleForAll, &st.Access, &st.DelegationSource)
 	if err != nil {
 		return Standing{}, fmt.Errorf("standing of %s on %q: %w", org, name, db.Map(err))
 	}

@@ -250,7 +250,7 @@ var grantClaims = map[string]string{
 	"authorization_details": `For a system-user token: [{"type":"urn:altinn:systemuser","systemuser_org":{"authority":"iso6523-actorid-upis","ID":"0192:<customer orgno>"},"externalRef":"…"?}]; the customer must have an active system user for the client's system.`,
 	"resource":              "Optional: an array of absolute URIs the token is restricted to; they become the token's aud.",
 	"pid":                   "Optional: the end user's national identity number; copied into the token.",
-	"consumer_org":          "Asks for a token on a consumer's behalf through an Altinn scope delegation: not emulated (MP-251).",
+	"consumer_org":          "A supplier asks for a token on a consumer's behalf: the consumer must have delegated the scope to the supplier in Altinn (the portal's API delegation page, or /sim/api/v1/apidelegation); otherwise MP-251.",
 	"iss_onbehalfof":        "An onbehalfof client: not emulated (MP-100).",
 }
 
@@ -265,9 +265,10 @@ var tokenClaims = map[string]string{
 	"iat":                   "When the token was issued.",
 	"client_id":             "The Maskinporten client the token was issued to.",
 	"jti":                   "The token's unique id.",
-	"consumer":              "The organisation that owns the client (the vendor), as an ISO 6523 identifier.",
+	"consumer":              "The organisation the token acts for, as an ISO 6523 identifier: the client's owner, or the consumer that delegated the scope to the supplier.",
 	"pid":                   "The end user named in the grant.",
-	"supplier":              "The supplier in a delegation (not emulated).",
+	"supplier":              "With a delegation (consumer_org): the supplier, the organisation that owns the client.",
+	"delegation_source":     "With a delegation: where the consumer delegated the scope (the scope's delegation_source, Altinn).",
 }
 
 var altinnClaims = map[string]string{

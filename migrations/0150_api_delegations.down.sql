@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS api_delegations;
+DROP TABLE IF EXISTS api_delegation_schemes;
