@@ -5,7 +5,6 @@ import (
 	"testing"
 )
 
-
 func TestValidateScheme(t *testing.T) {
 	good := NewScheme{Identifier: "skatt-api", OwnerOrgNo: "974761076", Scopes: []string{"skatteetaten:a", "skatteetaten:b"}, Title: "API"}
 	if errs := ValidateScheme(good); len(errs) != 0 {
