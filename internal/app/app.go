@@ -194,7 +194,7 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Resources = res
+	a.Resources = res.WithClock(a.Clock)
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
 
 	// mpclient: Maskinporten's clients, which may carry only the scopes

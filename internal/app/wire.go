@@ -189,6 +189,7 @@ var platformQueryNames = []string{
 	// resource registry and access-package metadata
 	"includeApps", "includeMigratedApps", "id", "title", "description", "resourceType", "keyword", "reference",
 	"role", "variant", "term", "typeName",
+	"since", "limit", "reloadFromXacml", "includeServiceOwnerRights", "includeAppRights",
 	// token exchange
 	"test",
 	// system users, requests, change requests, client delegation

@@ -350,6 +350,7 @@ var components = map[string]any{
 			"externalRef": str, "userType": str, "created": str, "isDeleted": boolean,
 		}),
 		"Resource":      obj(map[string]any{"identifier": str, "title": i18n, "description": i18n, "resourceType": str, "hasCompetentAuthority": anyObj}, "identifier"),
+		"SubjectUrns":   map[string]any{"type": "array", "items": str, "description": "subject URNs, e.g. urn:altinn:rolecode:dagl"},
 		"XACMLRequest":  obj(map[string]any{"Request": anyObj}, "Request"),
 		"XACMLResponse": obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),
 		"Clock":         obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}}),

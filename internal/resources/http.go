@@ -34,7 +34,7 @@ const maxPolicy = 1 << 20
 func (s *Service) RegistryRoutes() []route.Route {
 	const tag = "Resource registry"
 	scopes := []string{ScopeWrite, ScopeAdmin}
-	return []route.Route{
+	return append(s.readRoutes(tag), []route.Route{
 		{Method: "POST", Path: "/resourceregistry/api/v1/resource", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleCreate),
 			Tag: tag, Summary: "Create a resource", Body: "Resource", OK: http.StatusCreated, OKSchema: "Resource"},
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/resourcelist", Handler: route.E(s.handleList),
@@ -57,7 +57,7 @@ func (s *Service) RegistryRoutes() []route.Route {
 			Tag: tag, Body: "policy", Summary: "Replace a policy", OK: http.StatusCreated},
 		{Method: "GET", Path: "/resourceregistry/api/v1/resource/{id}/policy/rules", Handler: route.E(s.handleGetRules),
 			Tag: tag, Summary: "A policy's rules, flattened"},
-	}
+	}...)
 }
 
 func writer(r *http.Request) Writer {

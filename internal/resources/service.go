@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
@@ -19,8 +20,9 @@ import (
 
 // Service is the resource registry and the access-package catalogue.
 type Service struct {
-	pool *pgxpool.Pool
-	cat  *catalogue
+	pool  *pgxpool.Pool
+	cat   *catalogue
+	clock clock.Clock
 }
 
 // NewService loads the access-package catalogue (reference data that only
@@ -30,7 +32,7 @@ func NewService(ctx context.Context, pool *pgxpool.Pool) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resources: %w", err)
 	}
-	return &Service{pool: pool, cat: cat}, nil
+	return &Service{pool: pool, cat: cat, clock: clock.System{}}, nil
 }
 
 // Resource returns a registry resource (dberr.ErrNotFound when unknown).
@@ -182,6 +184,9 @@ func (s *Service) CreateResource(ctx context.Context, w Writer, r Resource) (Res
 		if err := insertResource(ctx, q, r); err != nil {
 			return err
 		}
+		if err := bumpChange(ctx, q, r.Identifier, s.now(), false); err != nil {
+			return err
+		}
 		return db.Invalidate(ctx, q, "resource:"+r.Identifier)
 	})
 	if errors.Is(err, dberr.ErrConflict) {
@@ -226,6 +231,9 @@ func (s *Service) UpdateResource(ctx context.Context, w Writer, id string, r Res
 			return err
 		}
 		r.VersionID = v
+		if err := bumpChange(ctx, q, id, s.now(), false); err != nil {
+			return err
+		}
 		return db.Invalidate(ctx, q, "resource:"+id)
 	})
 	return r, err
@@ -245,6 +253,11 @@ func (s *Service) DeleteResource(ctx context.Context, w Writer, id string) error
 			return ErrForbidden.WithDetail("organisation %s does not own resource %s", w.OrgNo, id)
 		}
 		if err := deleteResource(ctx, q, id); err != nil {
+			return err
+		}
+		// The pairs go away with the resource, so /updated tells its
+		// readers (the registry leaves them as they were).
+		if err := syncSubjects(ctx, q, id, nil, s.now()); err != nil {
 			return err
 		}
 		if err := db.Invalidate(ctx, q, "resource:"+id); err != nil {
@@ -281,6 +294,13 @@ func (s *Service) ReplacePolicy(ctx context.Context, w Writer, p Policy) error {
 			return ErrForbidden.WithDetail("organisation %s does not own resource %s", w.OrgNo, p.ResourceID)
 		}
 		if err := replacePolicy(ctx, q, p); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := syncSubjects(ctx, q, p.ResourceID, PolicySubjects(p), now); err != nil {
+			return err
+		}
+		if err := bumpChange(ctx, q, p.ResourceID, now, true); err != nil {
 			return err
 		}
 		return db.Invalidate(ctx, q, "policy:"+p.ResourceID)

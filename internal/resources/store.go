@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -297,3 +298,120 @@ func loadCatalogue(ctx context.Context, q db.Querier) (*catalogue, error) {
 
 // iconBase is where the platform serves the area icons from.
 const iconBase = "https://altinncdn.no/authorization/accesspackageicons/"
+
+// bumpChange gives the resource the next change number (taking the
+// counter's row lock until the transaction ends, so numbers commit in
+// order) and marks it as having a policy when policy is true.
+func bumpChange(ctx context.Context, q db.Querier, id string, at time.Time, policy bool) error {
+	var n int64
+	if err := q.QueryRow(ctx, `UPDATE resource_change_counter SET last = last + 1 RETURNING last`).Scan(&n); err != nil {
+		return fmt.Errorf("next change number: %w", db.Map(err))
+	}
+	_, err := q.Exec(ctx, `INSERT INTO resource_changes (resource_id, change_id, changed_at, policy_uploaded) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (resource_id) DO UPDATE SET change_id = excluded.change_id, changed_at = excluded.changed_at,
+			policy_uploaded = resource_changes.policy_uploaded OR excluded.policy_uploaded`, id, n, at, policy)
+	if err != nil {
+		return fmt.Errorf("change of %q: %w", id, db.Map(err))
+	}
+	return nil
+}
+
+// listChanges reads the change feed after change number after: resources
+// that have had a policy, at their latest change.
+func listChanges(ctx context.Context, q db.Querier, after int64, limit int) ([]Change, error) {
+	rows, err := q.Query(ctx, `SELECT resource_id, change_id, changed_at FROM resource_changes
+		WHERE change_id > $1 AND policy_uploaded ORDER BY change_id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Change, error) {
+		var c Change
+		err := r.Scan(&c.ResourceID, &c.ID, &c.ChangedAt)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", db.Map(err))
+	}
+	return out, nil
+}
+
+// liveSubjects lists the subject URNs a resource's policy names now.
+func liveSubjects(ctx context.Context, q db.Querier, resourceURN string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT subject_urn FROM resource_subjects WHERE resource_urn = $1 AND NOT deleted`, resourceURN)
+	if err != nil {
+		return nil, fmt.Errorf("subjects of %q: %w", resourceURN, db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("subjects of %q: %w", resourceURN, db.Map(err))
+	}
+	return out, nil
+}
+
+// dropSubjects marks pairs as gone at at.
+func dropSubjects(ctx context.Context, q db.Querier, resourceURN string, subjectURNs []string, at time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE resource_subjects SET deleted = true, updated_at = $3
+		WHERE resource_urn = $1 AND subject_urn = ANY($2)`, resourceURN, subjectURNs, at)
+	if err != nil {
+		return fmt.Errorf("drop subjects of %q: %w", resourceURN, db.Map(err))
+	}
+	return nil
+}
+
+// addSubjects stores new pairs, or brings back pairs that were gone.
+func addSubjects(ctx context.Context, q db.Querier, resourceID string, subs []AttributeMatchV2, at time.Time) error {
+	for _, s := range subs {
+		_, err := q.Exec(ctx, `INSERT INTO resource_subjects (resource_urn, subject_urn, resource_id, subject_type, subject_value, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (resource_urn, subject_urn) DO UPDATE SET deleted = false, updated_at = excluded.updated_at`,
+			AttrResource+":"+resourceID, s.URN, resourceID, s.Type, s.Value, at)
+		if err != nil {
+			return fmt.Errorf("add subject %q of %q: %w", s.URN, resourceID, db.Map(err))
+		}
+	}
+	return nil
+}
+
+// livePairs reads resource/subject pairs that are not gone, with the
+// condition given (on column col matching any of vals), in the order they
+// were first stored.
+func livePairs(ctx context.Context, q db.Querier, col string, vals []string) ([]pair, error) {
+	if col != "resource_urn" && col != "subject_urn" {
+		return nil, fmt.Errorf("livePairs: unknown column %q", col)
+	}
+	rows, err := q.Query(ctx, `SELECT resource_id, resource_urn, subject_type, subject_value, subject_urn FROM resource_subjects
+		WHERE `+col+` = ANY($1) AND NOT deleted ORDER BY seq`, vals)
+	if err != nil {
+		return nil, fmt.Errorf("resource subjects: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
+		var p pair
+		err := r.Scan(&p.Resource.Value, &p.Resource.URN, &p.Subject.Type, &p.Subject.Value, &p.Subject.URN)
+		p.Resource.Type = AttrResource
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resource subjects: %w", db.Map(err))
+	}
+	return out, nil
+}
+
+// updatedPairs reads the pairs changed at or after since, in feed order,
+// past the pair (resourceURN, subjectURN) at exactly since.
+func updatedPairs(ctx context.Context, q db.Querier, since time.Time, resourceURN, subjectURN string, limit int) ([]UpdatedSubject, error) {
+	rows, err := q.Query(ctx, `SELECT subject_urn, resource_urn, updated_at, deleted FROM resource_subjects
+		WHERE (updated_at, resource_urn, subject_urn) > ($1, $2, $3)
+		ORDER BY updated_at, resource_urn, subject_urn LIMIT $4`, since, resourceURN, subjectURN, limit)
+	if err != nil {
+		return nil, fmt.Errorf("updated subjects: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UpdatedSubject, error) {
+		var u UpdatedSubject
+		err := r.Scan(&u.SubjectURN, &u.ResourceURN, &u.UpdatedAt, &u.Deleted)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("updated subjects: %w", db.Map(err))
+	}
+	return out, nil
+}
