@@ -256,7 +256,8 @@ func (a *App) wire(ctx context.Context) error {
 	a.closers = append(a.closers, listener.Start())
 
 	// portal: the end-user pages over the services above.
-	if err := a.wirePortal(portal.Deps{Login: a.IDPorten, Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers}); err != nil {
+	if err := a.wirePortal(portal.Deps{Login: a.IDPorten, Catalogue: a.Resources, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers,
+		APIDelegations: a.APIDelegation}); err != nil {
 		return err
 	}
 

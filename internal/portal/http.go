@@ -69,6 +69,9 @@ func (s *Service) Routes() []route.Route {
 		page("POST", "/portal/org/{orgNo}/systemusers/{id}/delete", route.Session, s.deleteSystemUser, "Delete a system user"),
 		page("POST", "/portal/org/{orgNo}/systemusers/{id}/clients", route.Session, s.addClient, "Add a client (client=<orgNo>)"),
 		page("POST", "/portal/org/{orgNo}/systemusers/{id}/clients/{client}/remove", route.Session, s.removeClient, "Remove a client"),
+		page("GET", "/portal/org/{orgNo}/apidelegations", route.Session, s.apiDelegationsPageH, "An organisation's delegated API access: given to suppliers, received"),
+		page("POST", "/portal/org/{orgNo}/apidelegations", route.Session, s.delegateAPI, "Delegate a scheme to a supplier (csrf, scheme, supplier=<orgNo>)"),
+		page("POST", "/portal/org/{orgNo}/apidelegations/{id}/withdraw", route.Session, s.withdrawAPI, "Withdraw a delegation"),
 		{Method: "GET", Path: "/portal/static/*", Handler: securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			// The file server answers 500 for a name fs.FS refuses
 			// (invalid UTF-8): such a file does not exist.
@@ -622,6 +625,8 @@ type orgPage struct {
 	OrgName     string
 	SystemUsers []systemUserRow
 	Pending     []pendingRow
+	// APIDelegations: link to the delegated-API-access page.
+	APIDelegations bool
 }
 
 // orgFor checks the person may manage the organisation in the path and
@@ -684,7 +689,8 @@ func (s *Service) orgPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rc, ctx := rcOf(r), r.Context()
-	page := orgPage{basePage: s.base(r, rc, tr(rc.lang, "org.title", org.Name)), OrgNo: org.OrgNo, OrgName: org.Name}
+	page := orgPage{basePage: s.base(r, rc, tr(rc.lang, "org.title", org.Name)), OrgNo: org.OrgNo, OrgName: org.Name,
+		APIDelegations: s.apiDelegations != nil}
 	sus, err := s.systemUsers.ListForParty(ctx, org.OrgNo)
 	if err != nil {
 		return err

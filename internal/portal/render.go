@@ -17,7 +17,7 @@ import (
 // pageNames are the pages the portal renders; each is
 // web/templates/<name>.tmpl defining "content", laid out by base.tmpl.
 // The service refuses to start when one is missing or does not parse.
-var pageNames = []string{"login", "request", "refused", "home", "org", "systemuser", "create", "error"}
+var pageNames = []string{"login", "request", "refused", "home", "org", "systemuser", "create", "apidelegations", "error"}
 
 // templateSet parses every page at start; in dev mode it re-reads them from
 // disk on each render so template edits show without a restart.

@@ -44,6 +44,8 @@ type Deps struct {
 	Systems     Systems     // optional: system names and vendors
 	Catalogue   Catalogue   // optional: resource titles, package names
 	Why         WhyLinker   // optional
+	// APIDelegations, optional: the delegated-API-access page.
+	APIDelegations APIDelegations
 	// Login, when set, is ID-porten: /portal/login sends the browser
 	// there and the callback makes the session. Without it the portal
 	// shows its own test-person page.
@@ -59,18 +61,19 @@ type Deps struct {
 
 // Service serves the portal pages.
 type Service struct {
-	parties     Parties
-	requests    Requests
-	systemUsers SystemUsers
-	systems     Systems
-	catalogue   Catalogue
-	why         WhyLinker
-	idporten    Login
-	log         *slog.Logger
-	sessions    *sessions
-	tmpl        *templateSet
-	static      fs.FS
-	secure      bool
+	parties        Parties
+	requests       Requests
+	systemUsers    SystemUsers
+	systems        Systems
+	catalogue      Catalogue
+	why            WhyLinker
+	idporten       Login
+	apiDelegations APIDelegations
+	log            *slog.Logger
+	sessions       *sessions
+	tmpl           *templateSet
+	static         fs.FS
+	secure         bool
 }
 
 // New builds the portal; it fails when a template is missing or broken.
@@ -96,18 +99,19 @@ func New(d Deps) (*Service, error) {
 		return nil, fmt.Errorf("portal static files: %w", err)
 	}
 	return &Service{
-		parties:     d.Parties,
-		requests:    d.Requests,
-		systemUsers: d.SystemUsers,
-		systems:     d.Systems,
-		catalogue:   d.Catalogue,
-		why:         d.Why,
-		idporten:    d.Login,
-		log:         d.Log,
-		sessions:    &sessions{pool: d.Pool, clock: d.Clock, secure: d.SecureCookies},
-		tmpl:        ts,
-		static:      static,
-		secure:      d.SecureCookies,
+		parties:        d.Parties,
+		requests:       d.Requests,
+		systemUsers:    d.SystemUsers,
+		systems:        d.Systems,
+		catalogue:      d.Catalogue,
+		why:            d.Why,
+		idporten:       d.Login,
+		apiDelegations: d.APIDelegations,
+		log:            d.Log,
+		sessions:       &sessions{pool: d.Pool, clock: d.Clock, secure: d.SecureCookies},
+		tmpl:           ts,
+		static:         static,
+		secure:         d.SecureCookies,
 	}, nil
 }
 
