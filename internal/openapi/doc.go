@@ -169,6 +169,8 @@ func formSchema(path string) string {
 		return "IDPortenTokenRequest"
 	case strings.HasSuffix(path, "/clients"):
 		return "AddClientForm"
+	case strings.HasPrefix(path, "/portal/") && strings.HasSuffix(path, "/apidelegations"):
+		return "APIDelegationForm"
 	}
 	return "CSRFForm"
 }
