@@ -35,6 +35,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/portal"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/register"
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
@@ -67,6 +68,9 @@ type App struct {
 	// schemes and consumers' delegations to suppliers, which /token asks
 	// about consumer_org grants (issue 16).
 	APIDelegation *apidelegation.Service
+	// Register is Altinn Register's lookups of organisations and persons
+	// over the parties (issue 16).
+	Register *register.Service
 	// Clients is Maskinporten's client register (control API and the
 	// cached lookup grants use).
 	Clients *mpclient.Service
@@ -196,6 +200,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Resources = res.WithClock(a.Clock)
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
+	a.Register = register.New(a.Parties, a.Parties.Lenient)
 
 	// mpclient: Maskinporten's clients, which may carry only the scopes
 	// their organisation may use, and (on the control API) are deleted only
@@ -413,7 +418,8 @@ func (a *App) routes() http.Handler {
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
-		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes())
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(),
+		a.Register.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

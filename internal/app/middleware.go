@@ -118,7 +118,7 @@ func requireAdmin(token string) func(http.Handler) http.Handler {
 // platformAPIPrefixes are the platform's ASP.NET APIs. ASP.NET routing
 // ignores a trailing slash, and the platform docs write some URLs with one
 // (".../systemuser/request/vendor/", ".../enduser/systemuser/clients/?agent=").
-var platformAPIPrefixes = []string{"/authentication/api/", "/authorization/api/", "/resourceregistry/api/", "/accessmanagement/api/"}
+var platformAPIPrefixes = []string{"/authentication/api/", "/authorization/api/", "/resourceregistry/api/", "/accessmanagement/api/", "/register/api/"}
 
 // trimPlatformSlash routes ".../x/" as ".../x" on the platform APIs, as the
 // real service does; the portal, /sim and Maskinporten keep exact paths.

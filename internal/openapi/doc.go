@@ -192,7 +192,8 @@ var TagDescriptions = map[string]string{
 	"ID-porten":                 "ID-porten's OpenID Provider: metadata, keys, the token endpoint and userinfo",
 	"ID-porten (HTML)":          "ID-porten's pages a browser opens: authorization, the test-person login, logout",
 	"System register":           "Systems vendors register, with their rights and access packages",
-	"Resource registry":         "Resources and their policies",
+	"Resource registry":         "Resources and their policies, the views over them (subjects, rights) and the change feeds",
+	"Register":                  "Altinn Register: organisations and persons, looked up by number, party id or uuid",
 	"Authorization (PDP)":       "Authorization decisions (XACML JSON profile)",
 }
 
@@ -352,6 +353,7 @@ var components = map[string]any{
 			"externalRef": str, "userType": str, "created": str, "isDeleted": boolean,
 		}),
 		"Resource":      obj(map[string]any{"identifier": str, "title": i18n, "description": i18n, "resourceType": str, "hasCompetentAuthority": anyObj}, "identifier"),
+		"PartyLookup":   obj(map[string]any{"ssn": str, "orgNo": str}),
 		"SubjectUrns":   map[string]any{"type": "array", "items": str, "description": "subject URNs, e.g. urn:altinn:rolecode:dagl"},
 		"XACMLRequest":  obj(map[string]any{"Request": anyObj}, "Request"),
 		"XACMLResponse": obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),

@@ -68,6 +68,11 @@ func (s *Service) PersonByUserID(ctx context.Context, userID int64) (Person, err
 	return personByUserID(ctx, s.pool, userID)
 }
 
+// PersonByPartyID finds a person by Altinn party id.
+func (s *Service) PersonByPartyID(ctx context.Context, partyID int64) (Person, error) {
+	return personByPartyID(ctx, s.pool, partyID)
+}
+
 // PersonByPartyUUID finds a person by party uuid.
 func (s *Service) PersonByPartyUUID(ctx context.Context, id uuid.UUID) (Person, error) {
 	return personByPartyUUID(ctx, s.pool, id)

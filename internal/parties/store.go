@@ -62,6 +62,14 @@ func personByUserID(ctx context.Context, q db.Querier, userID int64) (Person, er
 	return p, nil
 }
 
+func personByPartyID(ctx context.Context, q db.Querier, partyID int64) (Person, error) {
+	p, err := scanPerson(q.QueryRow(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons WHERE party_id = $1`, partyID))
+	if err != nil {
+		return p, fmt.Errorf("person with party id %d: %w", partyID, err)
+	}
+	return p, nil
+}
+
 func personByPartyUUID(ctx context.Context, q db.Querier, id uuid.UUID) (Person, error) {
 	p, err := scanPerson(q.QueryRow(ctx, `SELECT pid, name, party_id, party_uuid, user_id FROM persons WHERE party_uuid = $1`, id))
 	if err != nil {

@@ -1,0 +1,113 @@
+package register
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/auth"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
+	"github.com/altinn-sim/altinn-sim/internal/route"
+)
+
+// Routes are Register's lookups, /register/api/v1. Register's
+// InternalOrPlatformAccess policy takes a platform access token or a token
+// with altinn:register/partylookup.admin; the emulator issues no platform
+// access tokens, so the scope is the way in.
+func (s *Service) Routes() []route.Route {
+	const tag = "Register"
+	scopes := []string{ScopeLookup}
+	return []route.Route{
+		{Method: "GET", Path: "/register/api/v1/organizations/{orgNr}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleOrganization),
+			Tag: tag, Summary: "An organisation by organisation number"},
+		{Method: "GET", Path: "/register/api/v1/parties/{partyId}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyByID),
+			Tag: tag, Summary: "A party by party id (a person's token: only parties the person may represent)"},
+		{Method: "GET", Path: "/register/api/v1/parties/byuuid/{partyUuid}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyByUUID),
+			Tag: tag, Summary: "A party by party uuid (a person's token: only parties the person may represent)"},
+		{Method: "POST", Path: "/register/api/v1/parties/lookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleLookup),
+			Tag: tag, Body: "PartyLookup", Summary: "A party by organisation number (orgNo) or national identity number (ssn)"},
+	}
+}
+
+// routeMiss is the 404 ASP.NET answers when a path value fails the route's
+// constraint ({partyId:int}, {partyUuid:guid}): no endpoint matched.
+func routeMiss() *problem.Problem {
+	return &problem.Problem{Type: "https://tools.ietf.org/html/rfc9110#section-15.5.5", Title: "Not Found", Status: http.StatusNotFound}
+}
+
+// unauthorized is ASP.NET's bare Unauthorized() in an API controller.
+func unauthorized() *problem.Problem {
+	return &problem.Problem{Type: "https://tools.ietf.org/html/rfc9110#section-15.5.2", Title: "Unauthorized", Status: http.StatusUnauthorized}
+}
+
+func (s *Service) handleOrganization(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.Organization(r.Context(), chi.URLParam(r, "orgNr"))
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Service) handleLookup(w http.ResponseWriter, r *http.Request) error {
+	var l Lookup
+	if p := problem.DecodeJSON(w, r, &l); p != nil {
+		return p
+	}
+	party, err := s.Lookup(r.Context(), l)
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, party)
+	return nil
+}
+
+func (s *Service) handlePartyByID(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "partyId"), 10, 32)
+	if err != nil {
+		return routeMiss()
+	}
+	party, err := s.PartyByID(r.Context(), id)
+	return s.answerParty(w, r, party, err)
+}
+
+func (s *Service) handlePartyByUUID(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuid.Parse(chi.URLParam(r, "partyUuid"))
+	if err != nil {
+		return routeMiss()
+	}
+	party, err := s.PartyByUUID(r.Context(), id)
+	return s.answerParty(w, r, party, err)
+}
+
+// answerParty is PartiesController's tail for the party reads: a service
+// owner's token (urn:altinn:org) sees any party and a 404 for none; any
+// other caller must be a person who may represent the party, and gets 401
+// for a party that does not exist, as for one it may not see.
+func (s *Service) answerParty(w http.ResponseWriter, r *http.Request, party Party, err error) error {
+	c, _ := auth.CallerFrom(r.Context())
+	_, isOrg := c.Claims["urn:altinn:org"]
+	if err != nil {
+		if p := problem.From(err); !isOrg && p.Code == ErrPartyNotFound.Code {
+			return unauthorized()
+		}
+		return err
+	}
+	if !isOrg {
+		if c.UserID == 0 {
+			return unauthorized()
+		}
+		ok, err := s.MayRepresent(r.Context(), c.PID, c.PartyID, party)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return unauthorized()
+		}
+	}
+	respond.JSON(w, http.StatusOK, party)
+	return nil
+}
