@@ -39,8 +39,8 @@ package conformance
 //     AccessPackageUngrantedAction: need the packages the upstream Access
 //     Management mock hands out by party uuid (e.g. to the person party
 //     00000000-…-0000000000aa, which has no register entry to load).
-//   - *_RequestConsent_*: need consent resources and access-list
-//     memberships from the Resource Registry mock.
+//   - *_RequestConsent_*: need consent resources from the Resource
+//     Registry mock.
 //
 // The ResourceRegistry_AccessListAuthorization_* pairs are ported, and
 // those we answer differently on purpose are in deviations (init below).
@@ -96,11 +96,6 @@ var xacmlPairs = []struct{ name, source string }{
 // The XACML pairs we fail on purpose; each is a bullet in the README's
 // "Deviations from the real platform".
 func init() {
-	const noLists = "access lists are not emulated: a resource with accessListMode Enabled answers every Permit with Deny, as no organisation is on any list"
-	for _, n := range []string{"ResourceRegistry_AccessListAuthorization_Json_Permit", "ResourceRegistry_AccessListAuthorization_Json_PermitWithActionFilterMatch"} {
-		deviations[key{srcXacmlInternal, n + "/decision"}] = noLists
-		deviations[key{srcXacmlInternal, n + "/obligations"}] = noLists
-	}
 	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/decision"}] =
 		"persons as the resource party are not emulated: the party id of a person resolves to no organisation, so the request is incomplete (Indeterminate) instead of denied by the access-list gate"
 	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/status"}] =
@@ -297,6 +292,28 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 		}
 		if a := e.do("PUT", "/resourceregistry/api/v1/resource/"+id+"/policy", admin, xml); a.status/100 != 2 {
 			t.Fatalf("upload policy of %s: %d %s", id, a.status, a.body)
+		}
+	}
+
+	// The Resource Registry mock's memberships (ResourceRegistryMock.
+	// GetMembershipsForResourceForParty): 910459880 on a list of
+	// ttd-accesslist-resource without action filter, and of
+	// ttd-accesslist-resource-with-actionfilter for read only; made
+	// through the access-list API as a service owner would.
+	lists := "/resourceregistry/api/v1/access-lists/ttd/"
+	for _, a := range []struct {
+		method, path string
+		body         any
+	}{
+		{"PUT", lists + "upstream-mock", map[string]any{"name": "The upstream mock's list"}},
+		{"PUT", lists + "upstream-mock-read", map[string]any{"name": "The upstream mock's list for read"}},
+		{"PUT", lists + "upstream-mock/resource-connections/ttd-accesslist-resource", map[string]any{}},
+		{"PUT", lists + "upstream-mock-read/resource-connections/ttd-accesslist-resource-with-actionfilter", map[string]any{"actionFilters": []string{"read"}}},
+		{"POST", lists + "upstream-mock/members", map[string]any{"data": []string{"urn:altinn:organization:identifier-no:910459880"}}},
+		{"POST", lists + "upstream-mock-read/members", map[string]any{"data": []string{"urn:altinn:organization:identifier-no:910459880"}}},
+	} {
+		if r := e.do(a.method, a.path, admin, a.body); r.status != 200 {
+			t.Fatalf("%s %s: %d %s", a.method, a.path, r.status, r.body)
 		}
 	}
 

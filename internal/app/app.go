@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/accesslists"
 	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/calllog"
@@ -96,6 +97,9 @@ type App struct {
 	// Registry is the system register (issue 4).
 	Resources *resources.Service
 	Registry  *registry.Service
+
+	// AccessLists are the resource registry's access lists.
+	AccessLists *accesslists.Service
 
 	// PDP is the decision point: /authorization/api/v1/authorize and
 	// /decision, and the "Why?" explanations (issue 6).
@@ -201,6 +205,9 @@ func (a *App) wire(ctx context.Context) error {
 	a.Resources = res.WithClock(a.Clock)
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
 	a.Register = register.New(a.Parties, a.Parties.Lenient)
+	// accesslists: service owners' lists of organisations on their
+	// resources, over the party register and the resource registry.
+	a.AccessLists = accesslists.New(a.Pool, a.Clock, accessListParties{a.Parties}, accesslists.NewOwners(accessListOwners{a.Resources}))
 
 	// mpclient: Maskinporten's clients, which may carry only the scopes
 	// their organisation may use, and (on the control API) are deleted only
@@ -253,7 +260,8 @@ func (a *App) wire(ctx context.Context) error {
 
 	// pdp: decisions over resource policies and system users,
 	// cached in memory and invalidated by LISTEN/NOTIFY.
-	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log, pdp.WithRecorder(rec))
+	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log, pdp.WithRecorder(rec),
+		pdp.WithAccessLists(pdpAccessLists{a.AccessLists}))
 	a.PDP.SetClock(a.Clock.Now)
 	a.PDP.Listen(listener)
 	// One LISTEN connection for every cache of this instance, started
@@ -413,7 +421,7 @@ func (a *App) routes() http.Handler {
 	var tables [][]route.Route
 	tables = append(tables, a.opsRoutes(func(w http.ResponseWriter, r *http.Request) {
 		openapi.Handler(a.Config.PublicURL, tables...)(w, r)
-	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(),
+	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(), a.AccessLists.Routes(), a.AccessLists.AuthzRoutes(),
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Pages.Routes(),

@@ -198,6 +198,8 @@ var platformQueryNames = []string{
 	"system-id", "orgno", "external-ref",
 	// PDP
 	"explain",
+	// access lists
+	"include", "resource",
 }
 
 // queryNames makes query parameter names case-insensitive on the platform

@@ -18,6 +18,10 @@ import (
 // safety net; parties and roles keep the shorter one, as before they were
 // notified. Misses ("not found") live briefly, so that something created
 // by a writer that forgot to notify still shows up.
+// accessListsPayload is what internal/accesslists notifies on every write
+// (accesslists.Payload).
+const accessListsPayload = "accesslists"
+
 const (
 	notifiedTTL   = 5 * time.Minute
 	unnotifiedTTL = 10 * time.Second
@@ -33,6 +37,9 @@ type pdpCache struct {
 	orgs        *cache.Cache[string, answer[parties.Organization]]
 	persons     *cache.Cache[string, answer[parties.Person]]
 	roleTable   *cache.Cache[string, answer[[]parties.Role]]
+	// lists are the access-list answers (resource, party uuid, action),
+	// all dropped on any access-list write.
+	lists *cache.Cache[string, answer[AccessListAnswer]]
 	// all are the caches above, for Connected, Lost and flush.
 	all []interface {
 		Connected()
@@ -53,6 +60,7 @@ func newCache(now func() time.Time) *pdpCache {
 	c := &pdpCache{
 		policies:    cache.New[string, answer[Policy]](o),
 		systemUsers: cache.New[uuid.UUID, answer[SystemUser]](o),
+		lists:       cache.New[string, answer[AccessListAnswer]](o),
 	}
 	o.TTL = unnotifiedTTL
 	c.orgs = cache.New[string, answer[parties.Organization]](o)
@@ -62,7 +70,7 @@ func newCache(now func() time.Time) *pdpCache {
 		Connected()
 		Lost()
 		Flush()
-	}{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable}
+	}{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists}
 	return c
 }
 
@@ -99,6 +107,10 @@ func (c *pdpCache) person(key string, fn func() (parties.Person, error)) (partie
 	return load(c.persons, key, fn)
 }
 
+func (c *pdpCache) accessList(key string, fn func() (AccessListAnswer, error)) (AccessListAnswer, error) {
+	return load(c.lists, key, fn)
+}
+
 func (c *pdpCache) roles(key string, fn func() ([]parties.Role, error)) ([]parties.Role, error) {
 	return load(c.roleTable, key, fn)
 }
@@ -127,9 +139,14 @@ func (c *pdpCache) live() bool { return c.policies.Live() }
 
 // invalidate drops what a notification payload names:
 // systemuser:<uuid>, delegation:<uuid>, policy:<resourceId>,
-// resource:<resourceId>, and db.PartiesPayload (all organisations,
-// persons and roles). Anything else flushes everything, to be safe.
+// resource:<resourceId>, db.PartiesPayload (all organisations,
+// persons and roles) and accessListsPayload (every access-list answer).
+// Anything else flushes everything, to be safe.
 func (c *pdpCache) invalidate(payload string) {
+	if payload == accessListsPayload {
+		c.lists.Flush()
+		return
+	}
 	if payload == db.PartiesPayload {
 		c.orgs.Flush()
 		c.persons.Flush()
@@ -154,7 +171,7 @@ func (c *pdpCache) invalidate(payload string) {
 
 // stats sums the caches' counters.
 func (c *pdpCache) stats() (hits, misses uint64) {
-	for _, t := range []interface{ Stats() (uint64, uint64) }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable} {
+	for _, t := range []interface{ Stats() (uint64, uint64) }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists} {
 		h, m := t.Stats()
 		hits, misses = hits+h, misses+m
 	}

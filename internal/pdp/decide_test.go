@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -254,21 +255,52 @@ func TestExplainTrace(t *testing.T) {
 	}
 }
 
-type listedRoles struct {
-	fakeRoles
-	members map[string]bool // "resource/org/action"
+// fakeLists answers the access-list gate: "resource/party uuid/action" →
+// answer (none: on no list).
+type fakeLists map[string]AccessListAnswer
+
+func (f fakeLists) AccessList(_ context.Context, resourceID string, party uuid.UUID, action string) (AccessListAnswer, error) {
+	return f[resourceID+"/"+party.String()+"/"+action], nil
 }
 
-func (l listedRoles) AccessListAllows(_ context.Context, resourceID, orgNo, action string) (bool, error) {
-	return l.members[resourceID+"/"+orgNo+"/"+action], nil
+// tigerListed: Tiger is on ttd's list "godkjente" for read only.
+var tigerListed = fakeLists{
+	"ttd-accesslist-resource/" + orgTiger.PartyUUID.String() + "/read":  {Authorized: true, List: "urn:altinn:access-list:ttd:godkjente", Actions: []string{"read"}},
+	"ttd-accesslist-resource/" + orgTiger.PartyUUID.String() + "/write": {List: "urn:altinn:access-list:ttd:godkjente", Actions: []string{"read"}},
 }
 
+// TestAccessListMember: on an Enabled resource a Permit stands only for a
+// party a list admits for the action; a member whose list leaves the action
+// out, like a non-member, gets the access-list Deny; NotApplicable stays
+// NotApplicable (the gate looks at Permits only).
 func TestAccessListMember(t *testing.T) {
 	w := newWorld()
-	svc := New(w.policies, w.users, w.parties, listedRoles{members: map[string]bool{"ttd-accesslist-resource/313725138/read": true}}, nil)
-	r := decideOne(t, svc, External, req(attr(AttrSystemUserUUID, suStandard.String()), act("read"), res("ttd-accesslist-resource", attr(AttrOrgID, orgTiger.OrgNo))))
+	svc := New(w.policies, w.users, w.parties, fakeRoles{}, nil, WithAccessLists(tigerListed))
+	su := attr(AttrSystemUserUUID, suStandard.String())
+	r := decideOne(t, svc, External, req(su, act("read"), res("ttd-accesslist-resource", attr(AttrOrgID, orgTiger.OrgNo))))
+	if r.Decision != Permit || r.Trace == nil || r.Trace.AccessList != "urn:altinn:access-list:ttd:godkjente" {
+		t.Errorf("member for read: %s %+v, want Permit naming the list", r.Decision, r.Trace)
+	}
+	// On a list whose action filter leaves read out: Deny, and the trace
+	// names that list.
+	writeOnly := New(w.policies, w.users, w.parties, fakeRoles{}, nil, WithAccessLists(fakeLists{
+		"ttd-accesslist-resource/" + orgTiger.PartyUUID.String() + "/read": {List: "urn:altinn:access-list:ttd:skrivere", Actions: []string{"write"}},
+	}))
+	r = decideOne(t, writeOnly, External, req(su, act("read"), res("ttd-accesslist-resource", attr(AttrOrgID, orgTiger.OrgNo))))
+	if r.Decision != Deny || r.Status == nil || r.Status.StatusMessage == nil || *r.Status.StatusMessage != msgAccessList ||
+		r.Trace.AccessList != "urn:altinn:access-list:ttd:skrivere" ||
+		!slices.Contains(r.Trace.Steps, `the resource has accessListMode Enabled; 313725138 is on access list urn:altinn:access-list:ttd:skrivere, which allows only write, not "read": Deny`) {
+		t.Errorf("member for read (list allows write only): %s %+v, want the access-list Deny naming the list", r.Decision, r.Trace)
+	}
+	// By party uuid as well as by organisation number.
+	r = decideOne(t, svc, External, req(su, act("read"), res("ttd-accesslist-resource", attr(AttrPartyUUID, orgTiger.PartyUUID.String()))))
 	if r.Decision != Permit {
-		t.Errorf("member of the access list: %s, want Permit", r.Decision)
+		t.Errorf("member by party uuid: %s, want Permit", r.Decision)
+	}
+	// Elg holds nothing: NotApplicable, list or not.
+	r = decideOne(t, svc, External, req(su, act("read"), res("ttd-accesslist-resource", attr(AttrOrgID, orgElg.OrgNo))))
+	if r.Decision != NotApplicable {
+		t.Errorf("no right: %s, want NotApplicable", r.Decision)
 	}
 }
 

@@ -313,12 +313,15 @@ type Facts struct {
 
 // Trace explains a decision ("Why?").
 type Trace struct {
-	Subject           string   `json:"subject,omitempty"`
-	Resource          string   `json:"resource,omitempty"`
-	Action            string   `json:"action,omitempty"`
-	Party             string   `json:"party,omitempty"`
-	Steps             []string `json:"steps"`
-	MatchedRule       *RuleRef `json:"matchedRule,omitempty"`
+	Subject     string   `json:"subject,omitempty"`
+	Resource    string   `json:"resource,omitempty"`
+	Action      string   `json:"action,omitempty"`
+	Party       string   `json:"party,omitempty"`
+	Steps       []string `json:"steps"`
+	MatchedRule *RuleRef `json:"matchedRule,omitempty"`
+	// AccessList names the access list that decided a Permit of a
+	// resource with accessListMode Enabled (urn:altinn:access-list:…).
+	AccessList        string   `json:"accessList,omitempty"`
 	Grant             *Grant   `json:"grant,omitempty"`
 	MissingAttributes []string `json:"missingAttributes,omitempty"`
 	Roles             []Held   `json:"roles,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,11 +45,21 @@ type Parties interface {
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
 }
 
-// AccessLists says whether an organisation is on one of a resource's
-// access lists for an action. Optional: without it, no
-// party is on any list.
+// AccessListAnswer is the resource registry's answer for one party,
+// resource and action: Authorized when a list of the resource admits the
+// party for the action; List names the list that decided (the one that
+// admitted, or the one the party is on whose action filter left the
+// action out; "" when the party is on none), Actions its action filter.
+type AccessListAnswer struct {
+	Authorized bool
+	List       string
+	Actions    []string
+}
+
+// AccessLists asks the resource registry's access lists (internal/accesslists
+// through app). Optional: without it, no party is on any list.
 type AccessLists interface {
-	AccessListAllows(ctx context.Context, resourceID, orgNo, action string) (bool, error)
+	AccessList(ctx context.Context, resourceID string, party uuid.UUID, action string) (AccessListAnswer, error)
 }
 
 // Service decides.
@@ -67,6 +78,10 @@ type Service struct {
 // Option sets an optional collaborator of the Service at construction.
 type Option func(*Service)
 
+// WithAccessLists has the access-list gate ask l: a resource whose
+// accessListMode is Enabled permits only parties a list of it admits.
+func WithAccessLists(l AccessLists) Option { return func(s *Service) { s.lists = l } }
+
 // WithRecorder has every decision of /authorize and /decision reported to
 // rec (the /sim/ call log).
 func WithRecorder(rec Recorder) Option { return func(s *Service) { s.rec = rec } }
@@ -79,9 +94,6 @@ func New(policies PolicySource, users SystemUserSource, p Parties, roles RoleMap
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{policies: policies, users: users, parties: p, roles: roles, log: log, now: time.Now}
-	if l, ok := roles.(AccessLists); ok {
-		s.lists = l
-	}
 	s.c = newCache(func() time.Time { return s.now() })
 	for _, o := range opts {
 		o(s)
@@ -208,22 +220,35 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		}
 	}
 	if out.Decision == Permit && pol.AccessListEnabled {
-		// Step 6: the access-list gate, on Permit only.
-		ok := false
+		// Step 6: the access-list gate, on Permit only: the resource
+		// party must be on a list connected to the resource that allows
+		// the action, else Deny (Authorization's IsAccessListAuthorized).
+		var ans AccessListAnswer
 		if s.lists != nil {
-			if ok, err = s.lists.AccessListAllows(ctx, r.ResourceID, party.OrgNo, r.Action); err != nil {
+			if ans, err = s.accessList(ctx, r.ResourceID, party.PartyUUID, r.Action); err != nil {
 				return fail(unavailable(err))
 			}
 		}
-		if !ok {
+		if tr != nil {
+			tr.AccessList = ans.List
+		}
+		if !ans.Authorized {
 			if tr != nil {
-				tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
+				if ans.List == "" {
+					tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
+				} else {
+					tr.step("the resource has accessListMode Enabled; %s is on access list %s, which allows only %s, not %q: Deny", party.OrgNo, ans.List, strings.Join(ans.Actions, ", "), r.Action)
+				}
 			}
 			msg := msgAccessList
 			return Result{Decision: Deny, Status: &Status{StatusMessage: &msg, StatusCode: &StatusCode{Value: StatusOK}}}
 		}
 		if tr != nil {
-			tr.step("access list of %s admits %s", r.ResourceID, party.OrgNo)
+			if len(ans.Actions) == 0 {
+				tr.step("access list %s of %s admits %s (every action)", ans.List, r.ResourceID, party.OrgNo)
+			} else {
+				tr.step("access list %s of %s admits %s for %s", ans.List, r.ResourceID, party.OrgNo, strings.Join(ans.Actions, ", "))
+			}
 		}
 	}
 	res := Result{Decision: out.Decision, Status: okStatus()}
@@ -310,6 +335,14 @@ func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (part
 	default:
 		return try("partyid:"+strconv.FormatInt(p.PartyID, 10), func() (parties.Organization, error) { return s.parties.OrgByPartyID(ctx, p.PartyID) })
 	}
+}
+
+// accessList asks the access lists, through the cache (every access-list
+// write notifies, so a cached answer is never stale once a write answered).
+func (s *Service) accessList(ctx context.Context, resourceID string, party uuid.UUID, action string) (AccessListAnswer, error) {
+	return s.c.accessList(resourceID+"\x00"+party.String()+"\x00"+action, func() (AccessListAnswer, error) {
+		return s.lists.AccessList(ctx, resourceID, party, action)
+	})
 }
 
 func (s *Service) policy(ctx context.Context, resourceID string) (Policy, error) {

@@ -172,6 +172,7 @@ var whyTexts = i18n.Catalog{
 	"t.party":       {"På vegne av", "På vegner av", "Acting for"},
 	"t.rule":        {"Regel", "Regel", "Rule"},
 	"t.through":     {"Gjennom", "Gjennom", "Through"},
+	"t.accesslist":  {"Tilgangsliste", "Tilgangsliste", "Access list"},
 	"t.missing":     {"Mangler attributt", "Manglar attributt", "Missing attribute"},
 	"t.packages":    {"Tilgangspakker for denne parten", "Tilgangspakkar for denne parten", "Access packages held for this party"},
 	"t.roles":       {"Roller hos denne parten", "Roller hos denne parten", "Roles held at this party"},
@@ -239,6 +240,7 @@ var whyTemplate = template.Must(template.New("why").Funcs(template.FuncMap{
 {{with .Party}}<dt>{{$.T "t.party"}}</dt><dd>{{.}}</dd>{{end}}
 {{with .MatchedRule}}<dt>{{$.T "t.rule"}}</dt><dd><code>{{.ID}}</code> ({{.Effect}}; subject <code>{{.Subject}}</code>; actions {{range .Actions}}<code>{{.}}</code> {{end}})</dd>{{end}}
 {{with .Grant}}<dt>{{$.T "t.through"}}</dt><dd>{{.Kind}} <code>{{.Value}}</code>: {{.Source}}</dd>{{end}}
+{{with .AccessList}}<dt>{{$.T "t.accesslist"}}</dt><dd><code>{{.}}</code></dd>{{end}}
 {{with .MissingAttributes}}<dt>{{$.T "t.missing"}}</dt><dd>{{range .}}<code>{{.}}</code> {{end}}</dd>{{end}}
 {{with .Packages}}<dt>{{$.T "t.packages"}}</dt><dd><ul>{{range .}}<li><code>{{.Value}}</code> — {{.Source}}</li>{{end}}</ul></dd>{{end}}
 {{with .Roles}}<dt>{{$.T "t.roles"}}</dt><dd><ul>{{range .}}<li><code>{{.Value}}</code> — {{.Source}}</li>{{end}}</ul></dd>{{end}}

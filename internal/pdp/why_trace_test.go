@@ -14,7 +14,7 @@ import (
 // when the decision is right.
 func TestWhyTraceSteps(t *testing.T) {
 	w := newWorld()
-	listed := New(w.policies, w.users, w.parties, listedRoles{members: map[string]bool{"ttd-accesslist-resource/313725138/read": true}}, nil)
+	listed := New(w.policies, w.users, w.parties, fakeRoles{}, nil, WithAccessLists(tigerListed))
 	su := attr(AttrSystemUserUUID, suStandard.String())
 	agent := attr(AttrSystemUserUUID, suAgent.String())
 	tigerNo := attr(AttrOrgID, orgTiger.OrgNo)
@@ -216,7 +216,7 @@ func TestWhyTraceSteps(t *testing.T) {
 				"policy of ttd-accesslist-resource: 1 rule(s)",
 				stdHolds,
 				"rule r-al permits \"read\" through urn:altinn:accesspackage:ansettelsesforhold (granted to the standard system user when 313725138 approved it)",
-				"access list of ttd-accesslist-resource admits 313725138",
+				"access list urn:altinn:access-list:ttd:godkjente of ttd-accesslist-resource admits 313725138 for read",
 			),
 		},
 	}
