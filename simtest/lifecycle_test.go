@@ -29,7 +29,7 @@ func TestStopLeavesNothing(t *testing.T) {
 		start := time.Now()
 		t.Run("server", func(t *testing.T) {
 			s := simtest.Start(t)
-			t.Logf("embedded start (initdb, start, migrate, serve) took %v", time.Since(start).Round(time.Millisecond))
+			t.Logf("embedded start (cluster from the template or initdb, start, migrate, serve) took %v", time.Since(start).Round(time.Millisecond))
 			dbURL = s.DatabaseURL
 			if r := s.Do(t, http.MethodGet, "/ready", "", nil); r.Status != http.StatusOK {
 				t.Fatalf("/ready: %d %s", r.Status, r.Body)

@@ -44,6 +44,10 @@ type Embedded struct {
 	lock *os.File     // the data folder's lock, held while sup is set
 	// Fast trades durability for speed (fsync off); for throwaway test clusters.
 	Fast bool
+	// TemplateDir is the cache folder of cluster templates (template.go);
+	// "" makes every fresh cluster with initdb. NewEmbedded sets
+	// DefaultTemplateDir.
+	TemplateDir string
 }
 
 // NewEmbedded prepares (but does not start) a cluster in dir.
@@ -59,7 +63,7 @@ func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	e := &Embedded{Dir: abs, bin: bin, log: log}
+	e := &Embedded{Dir: abs, bin: bin, log: log, TemplateDir: DefaultTemplateDir()}
 	if os.Geteuid() == 0 {
 		// initdb and postgres refuse to run as root; run them as the
 		// postgres user.
@@ -118,16 +122,6 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 	if err := e.prepareDirs(); err != nil {
 		return "", err
 	}
-	if !fileExists(filepath.Join(e.Dir, "PG_VERSION")) {
-		e.log.Info("initialising embedded PostgreSQL", "dir", e.Dir)
-		args := []string{"-D", e.Dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"}
-		if e.Fast {
-			args = append(args, "--no-sync")
-		}
-		if out, err := e.run(ctx, "initdb", args...); err != nil {
-			return "", fmt.Errorf("initdb in %s: %w: %s", e.Dir, err, lastLine(out))
-		}
-	}
 	lock, busy, err := e.lockData()
 	if err != nil {
 		return "", err
@@ -141,6 +135,14 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 			return "", err
 		}
 		return e.URL("altinn_sim"), nil
+	}
+	// Only the folder's owner fills an empty one (another process
+	// waits above, in ensureDatabaseWait, while it does).
+	if !fileExists(filepath.Join(e.Dir, "PG_VERSION")) {
+		if err := e.initCluster(ctx); err != nil {
+			lock.Close()
+			return "", err
+		}
 	}
 	if err := e.clearLeftover(ctx); err != nil {
 		lock.Close()

@@ -100,7 +100,10 @@ func (e *Embedded) supervise(ctx context.Context, s *supervision) {
 
 // spawn starts a postmaster in the foreground (no pg_ctl, which would
 // detach it from us).
-func (e *Embedded) spawn() (*postmaster, error) {
+func (e *Embedded) spawn() (*postmaster, error) { return e.spawnWith(e.Fast) }
+
+// spawnWith is spawn, without durability when fast.
+func (e *Embedded) spawnWith(fast bool) (*postmaster, error) {
 	args := []string{"-D", e.Dir, "-k", e.sockDir, "-c", "listen_addresses=", "-c", "max_connections=200"}
 	if v, _ := os.ReadFile(filepath.Join(e.Dir, "PG_VERSION")); runtime.GOOS == "linux" && pgVersionAtLeast(v, 14) {
 		// Crash recovery first flushes every file of the cluster; one
@@ -109,7 +112,7 @@ func (e *Embedded) spawn() (*postmaster, error) {
 		// Equally durable.
 		args = append(args, "-c", "recovery_init_sync_method=syncfs")
 	}
-	if e.Fast {
+	if fast {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	logf, err := os.OpenFile(e.logFile(), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -157,6 +160,9 @@ func (e *Embedded) stopChild(pm *postmaster) error {
 // waitReady waits until pm accepts connections.
 func (e *Embedded) waitReady(ctx context.Context, pm *postmaster, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
+	// A cluster copied from its template accepts connections within
+	// tens of milliseconds: ask often at first.
+	delay := 5 * time.Millisecond
 	for {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		conn, err := pgx.Connect(cctx, e.URL("postgres"))
@@ -173,8 +179,9 @@ func (e *Embedded) waitReady(ctx context.Context, pm *postmaster, timeout time.D
 			return ctx.Err()
 		case <-pm.done:
 			return fmt.Errorf("start embedded PostgreSQL (log: %s): %v: %s", e.logFile(), pm.err, e.logTail())
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(delay):
 		}
+		delay = min(2*delay, 100*time.Millisecond)
 	}
 }
 

@@ -247,21 +247,41 @@ func (kr *keyring) replace(keys []*signingKey, alg string) {
 // ensureKeys creates the active key of each purpose for alg when the
 // database has none yet, then loads all keys. Two instances starting at
 // once may both generate a key; the partial unique index lets exactly one
-// insert win (ON CONFLICT DO NOTHING) and both then load the winner.
+// insert win (ON CONFLICT DO NOTHING) and both then load the winner. The
+// missing keys are generated at once, one per goroutine: an RSA-2048 key
+// takes some 100 ms of CPU, most of a fresh start.
 func (s *Service) ensureKeys(ctx context.Context) error {
+	var missing []string
 	for _, purpose := range purposes {
 		ok, err := hasActiveKey(ctx, s.pool, purpose, s.set.SigningAlg)
 		if err != nil {
 			return err
 		}
-		if ok {
-			continue
+		if !ok {
+			missing = append(missing, purpose)
 		}
-		k, raw, err := generateKey(purpose, s.set.SigningAlg)
-		if err != nil {
-			return err
+	}
+	type made struct {
+		k   *signingKey
+		raw []byte
+		err error
+	}
+	out := make([]made, len(missing))
+	var wg sync.WaitGroup
+	for i, purpose := range missing {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k, raw, err := generateKey(purpose, s.set.SigningAlg)
+			out[i] = made{k, raw, err}
+		}()
+	}
+	wg.Wait()
+	for _, m := range out {
+		if m.err != nil {
+			return m.err
 		}
-		if err := insertKey(ctx, s.pool, k, raw); err != nil {
+		if err := insertKey(ctx, s.pool, m.k, m.raw); err != nil {
 			return err
 		}
 	}
