@@ -68,3 +68,27 @@ func TestJTIPurge(t *testing.T) {
 		t.Fatal("the live jti was purged")
 	}
 }
+
+// The jti register is unlogged (no WAL per token; README says what a crash
+// forgets) and recordJTI's insert is the whole check: a second pool on the
+// same database, as another instance has, is refused the same pair.
+func TestJTIRegisterUnloggedAndShared(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	a, b := dbtest.OpenURL(t, url), dbtest.OpenURL(t, url)
+	var persistence string
+	if err := a.QueryRow(ctx, `SELECT relpersistence FROM pg_class WHERE oid = 'maskinporten_jti'::regclass`).Scan(&persistence); err != nil {
+		t.Fatal(err)
+	}
+	if persistence != "u" {
+		t.Fatalf("maskinporten_jti persistence %q, want unlogged (u)", persistence)
+	}
+	exp := time.Now().Add(time.Minute)
+	if fresh, err := recordJTI(ctx, a, "client-1", "jti-1", exp); err != nil || !fresh {
+		t.Fatalf("first use on A: %v, %v", fresh, err)
+	}
+	if fresh, err := recordJTI(ctx, b, "client-1", "jti-1", exp); err != nil || fresh {
+		t.Fatalf("replay on B: fresh=%v, %v", fresh, err)
+	}
+}

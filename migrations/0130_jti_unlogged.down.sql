@@ -1,0 +1,1 @@
+ALTER TABLE maskinporten_jti SET LOGGED;
