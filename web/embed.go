@@ -9,7 +9,8 @@ import "embed"
 // FS holds templates/*.tmpl (the portal: base layout, _*.tmpl partials,
 // one file per page), templates/sim/*.tmpl (the emulator's own /sim/
 // pages, laid out the same way), templates/idporten/*.tmpl (ID-porten's
-// login pages) and static/ (stylesheets).
+// login pages), templates/onboarding/*.tmpl (Maskinporten's onboarding
+// pages under /selvbetjening/) and static/ (stylesheets).
 //
-//go:embed templates/*.tmpl templates/sim/*.tmpl templates/idporten/*.tmpl static
+//go:embed templates/*.tmpl templates/sim/*.tmpl templates/idporten/*.tmpl templates/onboarding/*.tmpl static
 var FS embed.FS

@@ -31,6 +31,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/idporten"
 	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/onboarding"
 	"github.com/altinn-sim/altinn-sim/internal/openapi"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
@@ -114,6 +115,11 @@ type App struct {
 	// Portal is the end-user pages: test login, the confirmUrl pages
 	// (approve/reject), system users and clients under /portal/ (issue 5).
 	Portal *portal.Service
+	// Onboarding is Maskinporten's onboarding pages under /selvbetjening/:
+	// a person who may act for an organisation manages its integrations
+	// through the client register's self-service rules, logged in with
+	// the portal's session (issue 11).
+	Onboarding *onboarding.Service
 
 	// Control is the emulator's own control API (clock, faults, reset);
 	// Faults are applied to /token and the PDP (issue 7).
@@ -274,6 +280,15 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 
+	// onboarding: Maskinporten's onboarding pages, over the portal's
+	// login, the client register and the scope register.
+	ob, err := onboarding.New(onboarding.Deps{Sessions: a.Portal, Parties: a.Parties, Clients: a.Clients, Scopes: a.Scopes,
+		Log: a.Log, Web: a.webFS(), Dev: a.Config.Dev, SecureCookies: strings.HasPrefix(a.Config.PublicURL, "https://")})
+	if err != nil {
+		return err
+	}
+	a.Onboarding = ob
+
 	// simpages: the /sim/ pages over the same services and the call log.
 	pages, err := simpages.New(simpages.Deps{Web: a.webFS(), Dev: a.Config.Dev, Log: a.Log, Clock: a.Clock,
 		Clients: a.Clients, Systems: a.Registry, Requests: a.Requests, SystemUsers: a.SystemUsers, Calls: a.Calls,
@@ -394,12 +409,16 @@ func (a *App) routes() http.Handler {
 	r.Use(trimPlatformSlash)
 	r.Use(cleanURL)
 	r.Use(queryNames(platformQueryNames))
-	// A path no route has is a ProblemDetails, except under /portal/,
-	// where a browser gets the portal's own page.
-	portalNotFound := a.Portal.NotFound()
+	// A path no route has is a ProblemDetails, except under /portal/ and
+	// /selvbetjening/, where a browser gets the pages' own.
+	portalNotFound, onboardingNotFound := a.Portal.NotFound(), a.Onboarding.NotFound()
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if portal.Owns(r.URL.Path) {
 			portalNotFound.ServeHTTP(w, r)
+			return
+		}
+		if onboarding.Owns(r.URL.Path) {
+			onboardingNotFound.ServeHTTP(w, r)
 			return
 		}
 		problem.Write(w, r, problem.NotFound.WithDetail("no endpoint at %s %s", r.Method, r.URL.Path))
@@ -424,7 +443,7 @@ func (a *App) routes() http.Handler {
 	}), a.Resources.RegistryRoutes(), a.Resources.CatalogueRoutes(), a.AccessLists.Routes(), a.AccessLists.AuthzRoutes(),
 		a.Registry.Routes(), a.Requests.Routes(), a.SystemUsers.Routes(),
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
-		a.Portal.Routes(), a.Pages.Routes(),
+		a.Portal.Routes(), a.Onboarding.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
 		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(),
 		a.Register.Routes())

@@ -154,7 +154,32 @@ func (s *Service) OrgClient(ctx context.Context, org, id string) (Client, error)
 // keys. An ID-porten client with a secret auth method gets its secret
 // here, once (secret; "" otherwise).
 func (s *Service) Register(ctx context.Context, org string, in Registration) (c Client, secret string, err error) {
+	return s.register(ctx, org, in, nil)
+}
+
+// RegisterWithKeys is Register for a Maskinporten client with its first
+// keys, checked as ReplaceOrgKeys checks them, in the same transaction:
+// the onboarding pages create an integration and its key pair in one
+// step, so a refusal leaves neither.
+func (s *Service) RegisterWithKeys(ctx context.Context, org string, in Registration, set JWKS) (Client, error) {
+	if in.IntegrationType != IntegrationMaskinporten {
+		return Client{}, problem.Validation(vldIntegration.At("/integration_type"))
+	}
+	c, _, err := s.register(ctx, org, in, &set)
+	return c, err
+}
+
+// register creates the client, with keys when set is not nil.
+func (s *Service) register(ctx context.Context, org string, in Registration, set *JWKS) (c Client, secret string, err error) {
 	scopes, errs := checkRegistration(org, &in)
+	keys := JWKS{Keys: []json.RawMessage{}}
+	if set != nil {
+		var kerrs []problem.ValidationError
+		if kerrs = requireAlgUse(*set); len(kerrs) == 0 {
+			keys, kerrs = validateJWKS(*set, "")
+		}
+		errs = append(errs, kerrs...)
+	}
 	if len(errs) > 0 {
 		return Client{}, "", problem.Validation(errs...)
 	}
@@ -171,7 +196,7 @@ func (s *Service) Register(ctx context.Context, org string, in Registration) (c 
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
 	c = Client{ClientID: uuid.NewString(), OrgNo: org, Name: in.ClientName, Description: in.Description,
 		IntegrationType: IntegrationMaskinporten, ApplicationType: ApplicationWeb, TokenEndpointAuthMethod: AuthPrivateKeyJWT,
-		Scopes: scopes, JWKS: JWKS{Keys: []json.RawMessage{}}, JWKSUpdated: now, Created: now, LastUpdated: now}
+		Scopes: scopes, JWKS: keys, JWKSUpdated: now, Created: now, LastUpdated: now}
 	if in.IntegrationType == IntegrationIDPorten {
 		c.IntegrationType, c.TokenEndpointAuthMethod = IntegrationIDPorten, in.TokenEndpointAuthMethod
 		c.RedirectURIs, c.PostLogoutRedirectURIs = in.RedirectURIs, nonNil(in.PostLogoutRedirectURIs)
@@ -258,6 +283,36 @@ func (s *Service) ReplaceOrgKeys(ctx context.Context, org, id string, set JWKS) 
 		return Client{}, problem.Validation(errs...)
 	}
 	return s.ReplaceKeys(ctx, id, set)
+}
+
+// AddOrgKeys adds keys to the set of one of org's Maskinporten clients
+// (the onboarding pages' "add a key"), checked as ReplaceOrgKeys checks
+// them; the whole set must then still pass (at most five keys, each kid
+// once). The set's one-year validity restarts, as on every change of it.
+func (s *Service) AddOrgKeys(ctx context.Context, org, id string, add JWKS) (Client, error) {
+	if errs := requireAlgUse(add); len(errs) > 0 {
+		return Client{}, problem.Validation(errs...)
+	}
+	var out Client
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		cur, err := getClientForUpdate(ctx, q, id)
+		if errors.Is(err, dberr.ErrNotFound) || err == nil && cur.OrgNo != org {
+			return errNoClient(id, org)
+		}
+		if err != nil {
+			return err
+		}
+		all := JWKS{Keys: append(slices.Clip(cur.JWKS.Keys), add.Keys...)}
+		keys, errs := validateJWKS(all, "")
+		if len(errs) > 0 {
+			return problem.Validation(errs...)
+		}
+		if out, err = updateClientJWKS(ctx, q, id, keys, s.clock.Now().UTC().Truncate(time.Microsecond)); err != nil {
+			return err
+		}
+		return notifyClient(ctx, q, id)
+	})
+	return out, err
 }
 
 // AsKeySet is c's keys in the self-service API's shape.

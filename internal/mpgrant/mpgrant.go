@@ -1,7 +1,8 @@
 // Package mpgrant is the vendor's side of Maskinporten: making a client key,
 // building and signing a JWT-bearer grant, and the /token answer as a
 // vendor reads it. The CLI (keys, grant, token), tests and benchmarks use
-// it; the server never does, so it stays free of the server's packages.
+// it; in the server only the onboarding pages do, to make the key pair the
+// real portal's browser makes. It stays free of the server's packages.
 package mpgrant
 
 import (

@@ -126,7 +126,7 @@ func operation(op Op) map[string]any {
 		responses["400"] = map[string]any{"description": "OAuth error", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
 	case op.Path == "/idporten/userinfo":
 		responses["401"] = map[string]any{"description": "OAuth bearer error (WWW-Authenticate says why)", "content": map[string]any{"application/json": map[string]any{"schema": ref("OAuthError")}}}
-	case op.Tag == "Portal (HTML)" || op.Tag == "ID-porten (HTML)":
+	case op.Tag == "Portal (HTML)" || op.Tag == "ID-porten (HTML)" || op.Tag == "Maskinporten onboarding (HTML)":
 		responses["4XX"] = map[string]any{"description": "An HTML page that says what is wrong", "content": map[string]any{"text/html": map[string]any{"schema": str}}}
 	default:
 		responses["4XX"] = map[string]any{"description": "ProblemDetails", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("ProblemDetails")}}}
@@ -178,23 +178,24 @@ func formSchema(path string) string {
 // TagDescriptions says what each tag's operations are; every tag a route
 // uses needs a line here (a test checks).
 var TagDescriptions = map[string]string{
-	"Operations":                "The server's own operations: liveness, readiness and this document",
-	"Maskinporten":              "Maskinporten: the token endpoint, its metadata and keys",
-	"Altinn token exchange":     "Altinn's token exchange and its OpenID metadata",
-	"System-user requests":      "System-user requests a vendor creates and the customer approves",
-	"Change requests":           "Change requests for a system user's rights and access packages",
-	"System users":              "System users: listing, lookup and deletion",
-	"Client delegation":         "Clients of an agent system user",
-	"Access packages":           "The access-package catalogue",
-	"Portal (HTML)":             "The end-user portal's HTML pages: test login, approving requests, system users",
-	"Emulator control":          "The emulator's control API: clients, test tokens, clock, faults, reset, seeded parties",
-	"Maskinporten self-service": "Digdir's self-service API: an organisation's Maskinporten clients and their keys, its scopes and who may use them",
-	"ID-porten":                 "ID-porten's OpenID Provider: metadata, keys, the token endpoint and userinfo",
-	"ID-porten (HTML)":          "ID-porten's pages a browser opens: authorization, the test-person login, logout",
-	"System register":           "Systems vendors register, with their rights and access packages",
-	"Resource registry":         "Resources and their policies, the views over them (subjects, rights) and the change feeds",
-	"Register":                  "Altinn Register: organisations and persons, looked up by number, party id or uuid",
-	"Authorization (PDP)":       "Authorization decisions (XACML JSON profile)",
+	"Operations":                     "The server's own operations: liveness, readiness and this document",
+	"Maskinporten":                   "Maskinporten: the token endpoint, its metadata and keys",
+	"Altinn token exchange":          "Altinn's token exchange and its OpenID metadata",
+	"System-user requests":           "System-user requests a vendor creates and the customer approves",
+	"Change requests":                "Change requests for a system user's rights and access packages",
+	"System users":                   "System users: listing, lookup and deletion",
+	"Client delegation":              "Clients of an agent system user",
+	"Access packages":                "The access-package catalogue",
+	"Portal (HTML)":                  "The end-user portal's HTML pages: test login, approving requests, system users",
+	"Maskinporten onboarding (HTML)": "Maskinporten's onboarding pages: a person who may act for an organisation manages its integrations and keys",
+	"Emulator control":               "The emulator's control API: clients, test tokens, clock, faults, reset, seeded parties",
+	"Maskinporten self-service":      "Digdir's self-service API: an organisation's Maskinporten clients and their keys, its scopes and who may use them",
+	"ID-porten":                      "ID-porten's OpenID Provider: metadata, keys, the token endpoint and userinfo",
+	"ID-porten (HTML)":               "ID-porten's pages a browser opens: authorization, the test-person login, logout",
+	"System register":                "Systems vendors register, with their rights and access packages",
+	"Resource registry":              "Resources and their policies, the views over them (subjects, rights) and the change feeds",
+	"Register":                       "Altinn Register: organisations and persons, looked up by number, party id or uuid",
+	"Authorization (PDP)":            "Authorization decisions (XACML JSON profile)",
 }
 
 func ref(name string) map[string]string {

@@ -185,3 +185,15 @@ func validCSRF(ss session, formToken string) bool {
 	return ss.CSRF != "" && formToken != "" &&
 		subtle.ConstantTimeCompare([]byte(ss.CSRF), []byte(formToken)) == 1
 }
+
+// Visitor is who a request's session cookie names, for pages outside the
+// portal that share its test login (the onboarding pages): the logged-in
+// person's pid ("" when nobody is logged in) and the session's CSRF token
+// (every form of those pages carries it, as the portal's do).
+func (s *Service) Visitor(r *http.Request) (pid, csrf string, err error) {
+	ss, ok, err := s.sessions.load(r.Context(), r)
+	if err != nil || !ok {
+		return "", "", err
+	}
+	return ss.PID, ss.CSRF, nil
+}

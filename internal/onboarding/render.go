@@ -1,0 +1,194 @@
+package onboarding
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// pageNames are the pages; each is web/templates/onboarding/<name>.tmpl
+// defining "content", laid out by base.tmpl.
+var pageNames = []string{"orgs", "integrations", "new", "integration", "keys", "error"}
+
+// pageSet parses every page at start; in dev mode it re-reads them on each
+// render so template edits show without a restart.
+type pageSet struct {
+	fsys  fs.FS
+	dev   bool
+	pages map[string]*template.Template
+}
+
+func newPageSet(fsys fs.FS, dev bool) (*pageSet, error) {
+	ps := &pageSet{fsys: fsys, dev: dev}
+	pages, err := ps.parse()
+	if err != nil {
+		return nil, err
+	}
+	ps.pages = pages
+	return ps, nil
+}
+
+func (ps *pageSet) parse() (map[string]*template.Template, error) {
+	out := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.New("base.tmpl").ParseFS(ps.fsys, "templates/onboarding/base.tmpl", "templates/onboarding/"+name+".tmpl")
+		if err != nil {
+			return nil, fmt.Errorf("templates: page %q: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("templates: page %q defines no \"content\"", name)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func (ps *pageSet) get(name string) (*template.Template, error) {
+	pages := ps.pages
+	if ps.dev {
+		var err error
+		if pages, err = ps.parse(); err != nil {
+			return nil, err
+		}
+	}
+	t, ok := pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template for page %q", name)
+	}
+	return t, nil
+}
+
+// internalErrorPage is sent when a page fails to render, so nobody gets
+// half a page.
+const internalErrorPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Error / Feil</title>
+<link rel="stylesheet" href="/portal/static/style.css"></head>
+<body><main id="main"><h1>Something went wrong / Noe gikk galt</h1>
+<p><a href="/selvbetjening/">Maskinporten</a></p></main></body></html>
+`
+
+// render executes the page into a buffer and only then writes it. No page
+// is cached: the key pages carry a private key.
+func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, err := s.pages.get(page)
+	var buf bytes.Buffer
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "base.tmpl", data)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		s.d.Log.ErrorContext(r.Context(), "onboarding: render page", "page", page, "err", err)
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(internalErrorPage))
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// basePage is embedded in every page's data: what the layout needs.
+type basePage struct {
+	Title  string
+	Lang   string
+	Person *parties.Person
+	CSRF   string
+	Flash  string
+	// LangNB, LangNN and LangEN link to this page in each language.
+	LangNB, LangNN, LangEN string
+}
+
+// T translates a message key into the page's language.
+func (b basePage) T(key string, args ...any) string { return tr(b.Lang, key, args...) }
+
+// Date formats a time for the page's language.
+func (b basePage) Date(t time.Time) string { return formatDate(b.Lang, t) }
+
+func (s *Service) base(r *http.Request, rc *reqCtx, title string) basePage {
+	b := basePage{Title: title, Lang: rc.lang, Person: rc.person, CSRF: rc.csrf,
+		LangNB: langLink(r, i18n.NB), LangNN: langLink(r, i18n.NN), LangEN: langLink(r, i18n.EN)}
+	if k := r.URL.Query().Get("msg"); k != "" {
+		if _, ok := messages["flash."+k]; ok {
+			b.Flash = tr(rc.lang, "flash."+k)
+		}
+	}
+	return b
+}
+
+// langLink is the current URL with ?lang= set (after a form, the list of
+// organisations: a POST's answer cannot be opened again).
+func langLink(r *http.Request, lang string) string {
+	q := r.URL.Query()
+	q.Set("lang", lang)
+	q.Del("msg")
+	path := r.URL.Path
+	if r.Method != http.MethodGet {
+		path, q = home, map[string][]string{"lang": {lang}}
+	}
+	return path + "?" + q.Encode()
+}
+
+// pageError is an error a handler returns to get the error page with a
+// status and a translated message.
+type pageError struct {
+	status int
+	key    string
+	args   []any
+}
+
+func (e *pageError) Error() string { return fmt.Sprintf("%d %s", e.status, e.key) }
+
+func newPageError(status int, key string, args ...any) *pageError {
+	return &pageError{status: status, key: key, args: args}
+}
+
+type errorPage struct {
+	basePage
+	Status  int
+	Message string
+	Detail  string
+}
+
+// statusOf finds the status and texts for an error a handler returned:
+// a page's own, a service's 4xx ProblemDetails (its title and detail),
+// else a 5xx whose cause is logged, never shown.
+func statusOf(lang string, err error) (status int, message, detail string) {
+	var pe *pageError
+	if errors.As(err, &pe) {
+		return pe.status, tr(lang, pe.key, pe.args...), ""
+	}
+	p := problem.From(err)
+	switch {
+	case p.Status >= 400 && p.Status < 500:
+		if p.Status == http.StatusNotFound && p.Detail == "" {
+			return p.Status, tr(lang, "error.notFound"), ""
+		}
+		return p.Status, p.Title, p.Detail
+	case p.Status == http.StatusServiceUnavailable:
+		return p.Status, tr(lang, "error.internal"), ""
+	}
+	return http.StatusInternalServerError, tr(lang, "error.internal"), ""
+}
+
+func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx, err error) {
+	status, message, detail := statusOf(rc.lang, err)
+	lvl := slog.LevelDebug
+	if status >= 500 {
+		lvl = slog.LevelError
+	}
+	s.d.Log.Log(r.Context(), lvl, "onboarding: request failed", "path", r.URL.Path, "status", status, "err", err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	s.render(w, r, status, "error", errorPage{basePage: s.base(r, rc, tr(rc.lang, "error.title")),
+		Status: status, Message: message, Detail: detail})
+}
