@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
@@ -22,6 +23,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/registry"
 	"github.com/altinn-sim/altinn-sim/internal/requests"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/scopes"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
 
@@ -34,11 +36,15 @@ type Deps struct {
 	Registry    *registry.Service
 	SystemUsers *systemusers.Service
 	Requests    *requests.Service
+	// Scopes and APIDelegation write the scopes, delegation schemes and
+	// delegations; a file with those needs them.
+	Scopes        *scopes.Service
+	APIDelegation *apidelegation.Service
 }
 
 // Kinds of things a seed file holds, in the order they are written.
-var Kinds = []string{"organizations", "persons", "roles", "clients", "resources", "policies", "systems", "systemUsers",
-	"agentSystemUsers", "clientDelegations"}
+var Kinds = []string{"organizations", "persons", "roles", "scopes", "scopeAccess", "clients", "resources", "policies", "systems", "systemUsers",
+	"agentSystemUsers", "clientDelegations", "apiDelegationSchemes", "apiDelegations"}
 
 // Report counts what a seeding did, per kind. Only client delegations are
 // ever removed (a client no longer listed for an agent system user).
@@ -114,6 +120,7 @@ type plan struct {
 	sysAct   []action
 	users    []userPlan
 	agents   []agentPlan
+	api      apiPlan
 	problems Problems
 }
 
@@ -209,6 +216,10 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			undo[i]()
 		}
 		return rep, err
+	}
+	// Scopes before the clients that carry them.
+	if err := d.applyScopes(ctx, p.api, count); err != nil {
+		return fail(err)
 	}
 	for i, c := range p.clients {
 		switch p.cliAct[i] {
@@ -338,6 +349,9 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			count("clientDelegations", create)
 		}
 		rep.Unchanged["clientDelegations"] += u.kept
+	}
+	if err := d.applyAPIDelegations(ctx, p.api, count); err != nil {
+		return fail(err)
 	}
 	return rep, nil
 }
@@ -478,6 +492,11 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		return approvedBy, "", nil
 	}
 
+	// Scopes, schemes and delegations of delegated API access.
+	if err := d.planAPIDelegation(ctx, f, p, orgKnown); err != nil {
+		return nil, err
+	}
+
 	// Clients.
 	for i, c := range f.Clients {
 		at := fmt.Sprintf("clients[%d]", i)
@@ -504,12 +523,15 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		}
 		if a == create || a == update {
 			// The client may carry only scopes its organisation may use.
-			refused, err := d.Clients.RefusedScopes(ctx, c.OrgNo, nc.Scopes)
+			check, fileRefused := p.api.splitFileScopes(c.OrgNo, c.Scopes)
+			refused, err := d.Clients.RefusedScopes(ctx, c.OrgNo, check)
 			if err != nil {
 				return nil, err
 			}
 			for j, sc := range c.Scopes {
 				if why, ok := refused[sc]; ok {
+					bad("%s.scopes[%d]: %s", at, j, why)
+				} else if why, ok := fileRefused[j]; ok {
 					bad("%s.scopes[%d]: %s", at, j, why)
 				}
 			}

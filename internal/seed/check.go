@@ -251,6 +251,7 @@ func (f *File) check() error {
 		}
 		claimTriple(at, u.System, u.Facilitator, u.ExternalRef)
 	}
+	p = append(p, f.checkAPIDelegation()...)
 	if len(p) > 0 {
 		return p
 	}

@@ -27,19 +27,24 @@ import (
 
 // File is a seed file.
 type File struct {
-	Organizations []Org                      `yaml:"organizations"`
-	Persons       []Person                   `yaml:"persons"`
-	Roles         []Role                     `yaml:"roles"`
-	Clients       []Client                   `yaml:"clients"`
-	Resources     []Resource                 `yaml:"resources"`
-	Systems       []System                   `yaml:"systems"`
-	SystemUsers   []SystemUser               `yaml:"systemUsers"`
-	AgentUsers    []AgentUser                `yaml:"agentSystemUsers"`
-	dir           string                     // the file's folder, for jwksFile
-	keys          map[int][]byte             // Clients[i]'s public key set as JSON, after Parse
-	res           map[int]resources.Resource // Resources[i] as the registry stores it, after Parse
-	policies      map[int]resources.Policy   // Resources[i]'s policy, when it has one, after Parse
-	root          *yaml.Node                 // the parsed document, for line numbers
+	Organizations []Org        `yaml:"organizations"`
+	Persons       []Person     `yaml:"persons"`
+	Roles         []Role       `yaml:"roles"`
+	Clients       []Client     `yaml:"clients"`
+	Resources     []Resource   `yaml:"resources"`
+	Systems       []System     `yaml:"systems"`
+	SystemUsers   []SystemUser `yaml:"systemUsers"`
+	AgentUsers    []AgentUser  `yaml:"agentSystemUsers"`
+	// Scopes, API delegation schemes and delegations: delegated API access
+	// (apidelegation.go).
+	Scopes         []Scope                    `yaml:"scopes"`
+	APISchemes     []APIScheme                `yaml:"apiDelegationSchemes"`
+	APIDelegations []APIDelegation            `yaml:"apiDelegations"`
+	dir            string                     // the file's folder, for jwksFile
+	keys           map[int][]byte             // Clients[i]'s public key set as JSON, after Parse
+	res            map[int]resources.Resource // Resources[i] as the registry stores it, after Parse
+	policies       map[int]resources.Policy   // Resources[i]'s policy, when it has one, after Parse
+	root           *yaml.Node                 // the parsed document, for line numbers
 }
 
 // Org is an organisation in the Central Coordinating Register.
@@ -145,6 +150,35 @@ type AgentUser struct {
 	AccessPackages   []string `yaml:"accessPackages"` // default: all the system's packages
 	ApprovedBy       string   `yaml:"approvedBy"`     // pid
 	Clients          []string `yaml:"clients"`        // org numbers the facilitator holds an ER role on (e.g. REGN)
+}
+
+// Scope is a Maskinporten scope its owner registers (the self-service
+// API's POST /scopes), with the consumers it grants access to. A
+// delegationSource makes it delegable in Altinn (consumer_org).
+type Scope struct {
+	Name             string   `yaml:"name"`  // prefix:subscope
+	Owner            string   `yaml:"owner"` // org number; owns (or claims) the prefix
+	Description      string   `yaml:"description"`
+	DelegationSource string   `yaml:"delegationSource"`
+	Consumers        []string `yaml:"consumers"` // org numbers granted access
+}
+
+// APIScheme is an API provider's delegation scheme: its scopes a consumer
+// may delegate to a supplier.
+type APIScheme struct {
+	Identifier  string   `yaml:"identifier"`
+	Owner       string   `yaml:"owner"` // org number of the API provider
+	Scopes      []string `yaml:"scopes"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+}
+
+// APIDelegation is a consumer's delegation of a scheme to a supplier, as
+// its person gives it in the portal.
+type APIDelegation struct {
+	Scheme   string `yaml:"scheme"`
+	Consumer string `yaml:"consumer"` // org number
+	Supplier string `yaml:"supplier"` // org number
 }
 
 // Texts is a text per language (nb, nn, en). A plain string means the
