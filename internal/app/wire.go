@@ -190,6 +190,8 @@ var platformQueryNames = []string{
 	"includeApps", "includeMigratedApps", "id", "title", "description", "resourceType", "keyword", "reference",
 	"role", "variant", "term", "typeName",
 	"since", "limit", "reloadFromXacml", "includeServiceOwnerRights", "includeAppRights",
+	// register
+	"partyComponentOption",
 	// token exchange
 	"test",
 	// system users, requests, change requests, client delegation

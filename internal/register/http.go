@@ -29,6 +29,9 @@ func (s *Service) Routes() []route.Route {
 			Tag: tag, Summary: "A party by party uuid (a person's token: only parties the person may represent)"},
 		{Method: "POST", Path: "/register/api/v1/parties/lookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleLookup),
 			Tag: tag, Body: "PartyLookup", Summary: "A party by organisation number (orgNo) or national identity number (ssn)"},
+		{Method: "POST", Path: "/register/api/v1/parties/nameslookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleNames),
+			Query: []route.Param{route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")},
+			Tag:   tag, Body: "PartyNamesLookup", Summary: "The names of parties, by organisation or national identity number"},
 	}
 }
 
@@ -62,6 +65,28 @@ func (s *Service) handleLookup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	respond.JSON(w, http.StatusOK, party)
+	return nil
+}
+
+func (s *Service) handleNames(w http.ResponseWriter, r *http.Request) error {
+	nameParts, bad := ParseComponents(r.URL.Query()["partyComponentOption"])
+	if len(bad) > 0 {
+		return &problem.Problem{
+			Type:       "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+			Title:      "One or more validation errors occurred.",
+			Status:     http.StatusBadRequest,
+			Extensions: map[string]any{"errors": map[string][]string{"partyComponentOption": bad}},
+		}
+	}
+	var in NamesLookup
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		return p
+	}
+	out, err := s.Names(r.Context(), in, nameParts)
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, out)
 	return nil
 }
 
