@@ -345,3 +345,58 @@ func compareURN(a, b string) int {
 	}
 	return 0
 }
+
+// A change number is taken under the counter's row lock, held until the
+// writer commits: a second writer waits, so numbers become visible in
+// order and a reader paging past the last number it saw never skips one
+// that commits later.
+func TestChangeNumbersCommitInOrder(t *testing.T) {
+	t.Parallel()
+	s, c := feedService(t)
+	ctx := context.Background()
+	createTestResource(t, s, "race_a")
+	createTestResource(t, s, "race_b")
+	setPolicy(t, s, "race_a", "urn:altinn:rolecode:dagl")
+	setPolicy(t, s, "race_b", "urn:altinn:rolecode:dagl")
+	base := lastChange(t, s)
+
+	txA, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txA.Rollback(ctx)
+	if err := bumpChange(ctx, txA, "race_a", c.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		txB, err := s.pool.Begin(ctx)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer txB.Rollback(ctx)
+		if err := bumpChange(ctx, txB, "race_b", c.Now(), false); err != nil {
+			done <- err
+			return
+		}
+		done <- txB.Commit(ctx)
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("the second writer did not wait for the first: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if got := changesAfter(t, s, base); len(got) != 0 {
+		t.Fatalf("uncommitted changes visible: %v", got)
+	}
+	if err := txA.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := changesAfter(t, s, base); !slices.Equal(got, []string{"race_a", "race_b"}) {
+		t.Errorf("feed %v, want race_a then race_b", got)
+	}
+}

@@ -292,3 +292,46 @@ func TestRegistryReadsOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// After POST /sim/api/v1/reset the feeds are the seed's again: a resource
+// and policy written since are gone from changes and from the subjects.
+func TestResetRestoresTheFeeds(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	e := e2e{t: t, srv: srv}
+	const base = "/resourceregistry/api/v1/resource"
+	feed := func() string {
+		st, _, b := e.do("GET", base+"/changes", "", "", nil)
+		if st != 200 {
+			t.Fatalf("%d %s", st, b)
+		}
+		return string(b)
+	}
+	before := feed()
+
+	skd := e.token("974761076", resources.ScopeWrite)
+	res := `{"identifier":"reset-feed-test","title":{"nb":"x","nn":"x","en":"x"},"hasCompetentAuthority":{"organization":"974761076","orgcode":"skd"}}`
+	if st, _, b := e.do("POST", base, skd, "application/json", strings.NewReader(res)); st != 201 {
+		t.Fatalf("create: %d %s", st, b)
+	}
+	st, _, exported := e.do("GET", base+"/ske-krav-og-betalinger/policy", "", "", nil)
+	if st != 200 {
+		t.Fatalf("export: %d", st)
+	}
+	ct, body := multipartPolicy(t, strings.ReplaceAll(string(exported), "ske-krav-og-betalinger", "reset-feed-test"))
+	if st, _, b := e.do("POST", base+"/reset-feed-test/policy", skd, ct, body); st != 201 {
+		t.Fatalf("policy: %d %s", st, b)
+	}
+	if !strings.Contains(feed(), `"reset-feed-test"`) {
+		t.Fatal("the new resource is not in the change feed")
+	}
+	if st := srv.DoJSON(t, "POST", "/sim/api/v1/reset", "", nil, nil); st != 200 && st != 204 {
+		t.Fatalf("reset: %d", st)
+	}
+	if after := feed(); after != before {
+		t.Errorf("changes after the reset:\n%s\nbefore:\n%s", after, before)
+	}
+	if st, _, b := e.do("GET", base+"/reset-feed-test/policy/subjects", "", "", nil); st != 404 {
+		t.Errorf("subjects after the reset: %d %s", st, b)
+	}
+}
