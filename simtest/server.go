@@ -235,7 +235,7 @@ func applySeed(ctx context.Context, a *app.App, f seed.File) error {
 	if _, err := seed.Apply(ctx, seed.Deps{
 		Pool: a.Pool, Parties: a.Parties, Clients: a.Clients, Resources: a.Resources,
 		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests,
-		Scopes: a.Scopes, APIDelegation: a.APIDelegation,
+		Scopes: a.Scopes, APIDelegation: a.APIDelegation, AccessLists: a.AccessLists,
 	}, f); err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func seedDatabase(ctx context.Context, cfg config.Config, f seed.File) (seed.Rep
 	rep, err := seed.Apply(ctx, seed.Deps{
 		Pool: pool, Parties: a.Parties, Clients: a.Clients, Resources: a.Resources,
 		Registry: a.Registry, SystemUsers: a.SystemUsers, Requests: a.Requests,
-		Scopes: a.Scopes, APIDelegation: a.APIDelegation,
+		Scopes: a.Scopes, APIDelegation: a.APIDelegation, AccessLists: a.AccessLists,
 	}, f)
 	if err != nil {
 		return rep, err

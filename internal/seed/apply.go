@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/accesslists"
 	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -40,11 +41,13 @@ type Deps struct {
 	// delegations; a file with those needs them.
 	Scopes        *scopes.Service
 	APIDelegation *apidelegation.Service
+	// AccessLists seeds accessLists (needed only when the file has some).
+	AccessLists *accesslists.Service
 }
 
 // Kinds of things a seed file holds, in the order they are written.
 var Kinds = []string{"organizations", "persons", "roles", "scopes", "scopeAccess", "clients", "resources", "policies", "systems", "systemUsers",
-	"agentSystemUsers", "clientDelegations", "apiDelegationSchemes", "apiDelegations"}
+	"agentSystemUsers", "clientDelegations", "apiDelegationSchemes", "apiDelegations", "accessLists"}
 
 // Report counts what a seeding did, per kind. Only client delegations are
 // ever removed (a client no longer listed for an agent system user).
@@ -121,6 +124,7 @@ type plan struct {
 	users    []userPlan
 	agents   []agentPlan
 	api      apiPlan
+	lists    []accesslists.Wanted
 	problems Problems
 }
 
@@ -352,6 +356,20 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 	}
 	if err := d.applyAPIDelegations(ctx, p.api, count); err != nil {
 		return fail(err)
+	}
+	for _, l := range p.lists {
+		created, changed, err := d.AccessLists.Sync(ctx, l)
+		if err != nil {
+			return fail(fmt.Errorf("access list %s/%s: %w", l.Owner, l.Identifier, err))
+		}
+		switch {
+		case created:
+			count("accessLists", create)
+		case changed:
+			count("accessLists", update)
+		default:
+			count("accessLists", keep)
+		}
 	}
 	return rep, nil
 }
@@ -734,7 +752,70 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 	if err := d.planAgents(ctx, f, p, fileSystems, orgKnown, approverFor); err != nil {
 		return nil, err
 	}
+	if err := d.planAccessLists(ctx, f, p, fileRes, orgKnown); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// planAccessLists checks the file's access lists: a service owner's org
+// code (the owner register, or a resource of the file), members the
+// register has (or the file adds), resources the registry has (or the
+// file adds).
+func (d Deps) planAccessLists(ctx context.Context, f *File, p *plan, fileRes map[string]resources.Resource, orgKnown func(string) (bool, error)) error {
+	if len(f.AccessLists) == 0 {
+		return nil
+	}
+	bad := func(format string, args ...any) { p.problems = append(p.problems, fmt.Sprintf(format, args...)) }
+	if d.AccessLists == nil {
+		bad("accessLists: this command cannot seed access lists")
+		return nil
+	}
+	fileOwners := map[string]bool{}
+	for _, r := range fileRes {
+		if r.HasCompetentAuthority != nil && r.HasCompetentAuthority.Orgcode != "" {
+			fileOwners[strings.ToLower(r.HasCompetentAuthority.Orgcode)] = true
+		}
+	}
+	for i, l := range f.AccessLists {
+		at := fmt.Sprintf("accessLists[%d]", i)
+		if _, ok, err := d.AccessLists.Owners().Canonical(ctx, l.Owner); err != nil {
+			return err
+		} else if !ok && !fileOwners[strings.ToLower(l.Owner)] {
+			bad("%s.owner: %q is not a service owner's org code (a resource's hasCompetentAuthority.orgcode, or one of Altinn's)", at, l.Owner)
+		}
+		w := accesslists.Wanted{Owner: l.Owner, Identifier: l.Identifier, Name: strings.TrimSpace(l.Name), Description: l.Description}
+		for j, m := range l.Members {
+			ref, _ := listMember(m)
+			w.Members = append(w.Members, ref)
+			if ref.OrgNo != "" {
+				if ok, err := orgKnown(ref.OrgNo); err != nil {
+					return err
+				} else if !ok {
+					bad("%s.members[%d]: no organisation %s (add it under organizations)", at, j, ref.OrgNo)
+				}
+				continue
+			}
+			if _, err := d.AccessLists.Register().Party(ctx, ref); errors.Is(err, dberr.ErrNotFound) {
+				bad("%s.members[%d]: no organisation with %s in the party register", at, j, m)
+			} else if err != nil {
+				return err
+			}
+		}
+		for j, r := range l.Resources {
+			w.Connections = append(w.Connections, accesslists.Connection{ResourceID: r.Resource, Actions: r.Actions})
+			if _, ok := fileRes[r.Resource]; ok {
+				continue
+			}
+			if _, err := d.Resources.Resource(ctx, r.Resource); errors.Is(err, dberr.ErrNotFound) {
+				bad("%s.resources[%d]: no resource %q in the resource registry (add it under resources)", at, j, r.Resource)
+			} else if err != nil {
+				return err
+			}
+		}
+		p.lists = append(p.lists, w)
+	}
+	return nil
 }
 
 // someManager picks a person who may approve for orgNo: from the file's

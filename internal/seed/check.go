@@ -13,6 +13,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/altinn-sim/altinn-sim/internal/accesslists"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
@@ -252,10 +253,61 @@ func (f *File) check() error {
 		claimTriple(at, u.System, u.Facilitator, u.ExternalRef)
 	}
 	p = append(p, f.checkAPIDelegation()...)
+	lists := map[string]bool{}
+	for i, l := range f.AccessLists {
+		at := fmt.Sprintf("accessLists[%d]", i)
+		if strings.TrimSpace(l.Owner) == "" {
+			bad("%s.owner: required (the service owner's org code, e.g. skd)", at)
+		}
+		if strings.TrimSpace(l.Identifier) == "" {
+			bad("%s.identifier: required", at)
+		}
+		if strings.TrimSpace(l.Name) == "" {
+			bad("%s.name: required", at)
+		}
+		key := strings.ToLower(l.Owner) + "/" + l.Identifier
+		if lists[key] {
+			bad("%s: access list %s is listed twice", at, key)
+		}
+		lists[key] = true
+		members := map[string]bool{}
+		for j, m := range l.Members {
+			if _, ok := listMember(m); !ok {
+				bad("%s.members[%d]: %q is neither an organisation number nor a party URN (urn:altinn:party:uuid:…, urn:altinn:party:id:…, urn:altinn:organization:identifier-no:…)", at, j, m)
+			}
+			if members[m] {
+				bad("%s.members[%d]: %s is listed twice", at, j, m)
+			}
+			members[m] = true
+		}
+		res := map[string]bool{}
+		for j, r := range l.Resources {
+			if strings.TrimSpace(r.Resource) == "" {
+				bad("%s.resources[%d]: the resource id is required", at, j)
+			}
+			if res[r.Resource] {
+				bad("%s.resources[%d]: %s is listed twice", at, j, r.Resource)
+			}
+			res[r.Resource] = true
+		}
+	}
 	if len(p) > 0 {
 		return p
 	}
 	return nil
+}
+
+// listMember reads an access-list member: a valid organisation number, or
+// a party URN the registry takes.
+func listMember(m string) (accesslists.PartyRef, bool) {
+	if parties.ValidOrgNo(m, false) {
+		return accesslists.PartyRef{OrgNo: m}, true
+	}
+	ref, ok := accesslists.ParsePartyURN(m)
+	if ok && ref.OrgNo != "" && !parties.ValidOrgNo(ref.OrgNo, false) {
+		return ref, false
+	}
+	return ref, ok
 }
 
 func checkRights(rights []Right) error {

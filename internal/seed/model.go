@@ -40,6 +40,7 @@ type File struct {
 	Scopes         []Scope                    `yaml:"scopes"`
 	APISchemes     []APIScheme                `yaml:"apiDelegationSchemes"`
 	APIDelegations []APIDelegation            `yaml:"apiDelegations"`
+	AccessLists    []AccessList               `yaml:"accessLists"`
 	dir            string                     // the file's folder, for jwksFile
 	keys           map[int][]byte             // Clients[i]'s public key set as JSON, after Parse
 	res            map[int]resources.Resource // Resources[i] as the registry stores it, after Parse
@@ -179,6 +180,40 @@ type APIDelegation struct {
 	Scheme   string `yaml:"scheme"`
 	Consumer string `yaml:"consumer"` // org number
 	Supplier string `yaml:"supplier"` // org number
+}
+
+// AccessList is a service owner's access list in the resource registry:
+// the whole truth for that list (members and resources not listed are
+// removed from it).
+type AccessList struct {
+	Owner       string         `yaml:"owner"` // the service owner's org code, e.g. skd
+	Identifier  string         `yaml:"identifier"`
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	Members     []string       `yaml:"members"`   // organisation numbers, or party URNs (urn:altinn:party:uuid:…)
+	Resources   []ListResource `yaml:"resources"` // resources the list opens, with the actions it allows
+}
+
+// ListResource is a resource connected to an access list: its id alone
+// (every action), or {resource, actions}.
+type ListResource struct {
+	Resource string   `yaml:"resource"`
+	Actions  []string `yaml:"actions"`
+}
+
+// UnmarshalYAML accepts "resource-id" or {resource: id, actions: [read]}.
+func (r *ListResource) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*r = ListResource{Resource: n.Value}
+		return nil
+	}
+	type plain ListResource
+	var p plain
+	if err := strictDecode(n, &p); err != nil {
+		return err
+	}
+	*r = ListResource(p)
+	return nil
 }
 
 // Texts is a text per language (nb, nn, en). A plain string means the

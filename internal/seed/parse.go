@@ -20,6 +20,7 @@ var (
 	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 	resourceType    = reflect.TypeFor[Resource]()
 	rightType       = reflect.TypeFor[Right]()
+	listResType     = reflect.TypeFor[ListResource]()
 )
 
 // checkKeys walks a node against the type it will be decoded into and
@@ -49,7 +50,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, at string) Problems {
 			}
 		}
 		return p
-	case t == rightType:
+	case t == rightType || t == listResType:
 		if n.Kind != yaml.MappingNode {
 			return nil // the resource id alone
 		}

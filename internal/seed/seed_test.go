@@ -38,7 +38,7 @@ func trainingDir(t *testing.T) string {
 
 func deps(s *apptest.Server) seed.Deps {
 	return seed.Deps{Pool: s.Pool, Parties: s.Parties, Clients: s.Clients, Resources: s.Resources,
-		Registry: s.Registry, SystemUsers: s.SystemUsers, Requests: s.Requests, Scopes: s.Scopes, APIDelegation: s.APIDelegation}
+		Registry: s.Registry, SystemUsers: s.SystemUsers, Requests: s.Requests, Scopes: s.Scopes, APIDelegation: s.APIDelegation, AccessLists: s.AccessLists}
 }
 
 // Snapshot is every row of every table, as text: two equal snapshots mean
