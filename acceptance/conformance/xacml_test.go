@@ -19,9 +19,14 @@ package conformance
 // an organisation's party uuid is ours, so urn:altinn:party:uuid is
 // replaced the same way. Nothing else in a request is changed.
 //
+// The XML pair AltinnResourceRegistry0001 (ResourceRegistry_DecisionTests'
+// PDP_Decision_ResourceRegistry_ApiDelegationByPartyIdXml_ReturnsPermit)
+// is posted as XACML XML to /decision (xacmlXMLPairs below).
+//
 // Not ported, and why (needs data the emulator cannot have):
-//   - XML pairs (AltinnResourceRegistry0001, *_Xml_*, AltinnApps0001–0006,
-//     0021–0026): the emulator's PDP speaks the JSON profile only.
+//   - the other XML pairs (*_OedFormuesfullmakt_Xml_*, AltinnApps0001–0006,
+//     0021–0026): need app instances from Storage or Digitalt dødsbo (OED)
+//     role assignments, as their JSON twins below.
 //   - AltinnApps0007–0012, 0027, 0028, *_OedFormuesfullmakt_*,
 //     InstanceDelegationPolicy_*, AppPolicy_*_DAGL_NotApplicable: need app
 //     instances from Storage (urn:altinn:instance-id, tasks) or Digitalt
@@ -46,9 +51,12 @@ package conformance
 // those we answer differently on purpose are in deviations (init below).
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -222,6 +230,88 @@ func TestXACMLPairs(t *testing.T) {
 				if w.Obligations != nil || g.Obligations != nil {
 					checkEq(t, p.source, name+"/obligations", assignments(w), assignments(g))
 				}
+			}
+		})
+	}
+	testXACMLXMLPairs(t, e, users)
+}
+
+// xacmlXMLPairs are the ported XML pairs, all from
+// ResourceRegistry_DecisionTests (POST /authorization/api/v1/Decision with
+// Content-Type application/xml).
+var xacmlXMLPairs = []string{"AltinnResourceRegistry0001"}
+
+// xmlResult is the part of an XML result upstream's AssertionUtil
+// compares.
+type xmlResult struct {
+	Decision string `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Decision"`
+	Status   struct {
+		Value string `xml:"Value,attr"`
+	} `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Status>StatusCode"`
+	Obligations []struct {
+		ID          string `xml:"ObligationId,attr"`
+		Assignments []struct {
+			AttributeID string `xml:"AttributeId,attr"`
+			DataType    string `xml:"DataType,attr"`
+			Category    string `xml:"Category,attr"`
+			Value       string `xml:",chardata"`
+		} `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 AttributeAssignment"`
+	} `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Obligations>Obligation"`
+	Attributes []struct {
+		Category  string `xml:"Category,attr"`
+		Attribute []struct {
+			AttributeID string `xml:"AttributeId,attr"`
+			Value       string `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 AttributeValue"`
+		} `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Attribute"`
+	} `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Attributes"`
+}
+
+// readXMLResults reads a XACML XML response as text: upstream's declares
+// utf-16 over UTF-8 bytes, as .NET's XmlWriter into a string does.
+func readXMLResults(t *testing.T, b []byte) []xmlResult {
+	t.Helper()
+	var r struct {
+		Results []xmlResult `xml:"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 Result"`
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	if err := d.Decode(&r); err != nil {
+		t.Fatalf("not a XACML XML response: %v: %s", err, b)
+	}
+	for i := range r.Results {
+		r.Results[i].Decision = strings.TrimSpace(r.Results[i].Decision)
+		for j := range r.Results[i].Attributes {
+			for k := range r.Results[i].Attributes[j].Attribute {
+				r.Results[i].Attributes[j].Attribute[k].Value = strings.TrimSpace(r.Results[i].Attributes[j].Attribute[k].Value)
+			}
+		}
+	}
+	return r.Results
+}
+
+func testXACMLXMLPairs(t *testing.T, e *env, users map[string]string) {
+	for _, name := range xacmlXMLPairs {
+		t.Run(name+"/xml", func(t *testing.T) {
+			body := string(fixture(t, filepath.Join("xacml", name+"Request.xml")))
+			for up, ours := range users {
+				body = strings.ReplaceAll(body, ">"+up+"</AttributeValue>", ">"+ours+"</AttributeValue>")
+			}
+			st, hdr, raw := e.srv.Do(t, "POST", "/authorization/api/v1/decision", "", body, "Content-Type", "application/xml")
+			if st != 200 {
+				t.Fatalf("%d %s", st, raw)
+			}
+			check(t, srcXacmlInternal, name+"/xml content type", hdr.Get("Content-Type") == "text/plain; charset=utf-8", hdr.Get("Content-Type"))
+			want, got := readXMLResults(t, fixture(t, filepath.Join("xacml", name+"Response.xml"))), readXMLResults(t, raw)
+			check(t, srcXacmlInternal, name+"/xml result count", len(got) == len(want), string(raw))
+			for i := range want {
+				var g xmlResult
+				if i < len(got) {
+					g = got[i]
+				}
+				checkEq(t, srcXacmlInternal, name+"/xml decision", want[i].Decision, g.Decision)
+				checkEq(t, srcXacmlInternal, name+"/xml status", want[i].Status, g.Status)
+				checkEq(t, srcXacmlInternal, name+"/xml obligations", want[i].Obligations, g.Obligations)
+				checkEq(t, srcXacmlInternal, name+"/xml attributes", want[i].Attributes, g.Attributes)
 			}
 		})
 	}

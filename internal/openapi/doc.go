@@ -113,12 +113,24 @@ func operation(op Op) map[string]any {
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": ref(op.Body)}}}
 	}
+	// /decision also takes XACML 3.0 XML (any Content-Type without
+	// "application/json") and answers it with XML sent as text/plain, as
+	// the platform's controller does.
+	xacmlXML := op.Path == "/authorization/api/v1/decision"
+	if xacmlXML {
+		x := map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/xml"}}
+		c := o["requestBody"].(map[string]any)["content"].(map[string]any)
+		c["application/xml"], c["text/xml"] = x, x
+	}
 	ok := map[string]any{"description": "Success"}
 	if op.OK >= 300 && op.OK < 400 {
 		ok["description"] = "Done; the Location header names the next page"
 	}
 	if op.OKSchema != "" {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.OKSchema)}}
+		if xacmlXML {
+			ok["content"].(map[string]any)["text/plain"] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/xml"}}
+		}
 	}
 	responses := map[string]any{strconv.Itoa(op.OK): ok}
 	switch {

@@ -40,7 +40,7 @@ func (s *Service) Routes(v auth.Verifier) []route.Route {
 			Summary: "XACML 3.0 JSON decision (single or MultiRequests); ?explain=true adds a trace", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
 		{Method: "POST", Path: "/authorization/api/v1/decision", Handler: s.handle(Internal), Query: []route.Param{route.Q("explain", "true: add the decision's trace (\"Why?\") to the answer")},
 			Tag:     tag,
-			Summary: "The platform's internal decision endpoint (no token)", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
+			Summary: "The platform's internal decision endpoint (no token): XACML 3.0 JSON, or XACML 3.0 XML (any Content-Type without application/json) answered with XML", Body: "XACMLRequest", OKSchema: "XACMLResponse"},
 	}
 }
 
@@ -52,7 +52,7 @@ func (s *Service) ControlRoutes() []route.Route {
 		{Method: "GET", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainQuery),
 			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
 		{Method: "POST", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainBody),
-			Query: []route.Param{route.Q("endpoint", "decision: read the body as /decision does (default: /authorize)")}, Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
+			Query: []route.Param{route.Q("endpoint", "decision: read the body as /decision does, XACML XML included (default: /authorize)")}, Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
 		{Method: "GET", Path: "/sim/decisions/why", Guard: route.AdminPage, Handler: http.HandlerFunc(s.WhyPage),
 			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
 	}
@@ -67,19 +67,20 @@ func (s *Service) explainQuery(w http.ResponseWriter, r *http.Request) {
 }
 
 // explainBody takes the same body as /authorize (or /decision with
-// ?endpoint=decision) and always answers with traces.
+// ?endpoint=decision, XACML XML included) and always answers JSON with
+// traces.
 func (s *Service) explainBody(w http.ResponseWriter, r *http.Request) {
 	ep := External
 	if r.URL.Query().Get("endpoint") == "decision" {
 		ep = Internal
 	}
-	s.serve(w, r, ep, true, false)
+	s.serve(w, r, ep, true, false, true)
 }
 
 func (s *Service) handle(ep Endpoint) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		explain, _ := strconv.ParseBool(r.URL.Query().Get("explain"))
-		s.serve(w, r, ep, explain, s.rec != nil)
+		s.serve(w, r, ep, explain, s.rec != nil, false)
 	}
 }
 
@@ -105,12 +106,17 @@ func putBuf(b *bytes.Buffer) {
 // results with a status code, as the real PDP answers.
 //
 // record reports each decision to the recorder (the platform endpoints
-// do; the control API's explain endpoint does not).
-func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain, record bool) {
+// do; the control API's explain endpoint does not). jsonOnly answers JSON
+// whatever the request was (the explain endpoint); otherwise an XML
+// request on /decision gets an XML answer, as the real one does.
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, explain, record, jsonOnly bool) {
 	in := getBuf()
 	defer putBuf(in)
 	_, err := in.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
+	ct := r.Header.Get("Content-Type")
+	xmlIn := ep == Internal && isXML(ct)
 	var resp Response
+	refused := true
 	switch {
 	case err != nil:
 		var mbe *http.MaxBytesError
@@ -119,22 +125,28 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 			msg = "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."
 		}
 		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
-	case !isJSON(r.Header.Get("Content-Type")):
-		// The real /decision also takes XACML XML; the emulator does not.
-		// The real /authorize binds JSON only, so a text/plain or form body
-		// is not a request there either (answered, as every PDP failure, as
+	case ep == External && !isJSON(ct):
+		// The real /authorize binds JSON only, so a text/plain or form
+		// body is not a request there (answered, as every PDP failure, as
 		// a 200 Indeterminate).
-		msg := "Only the XACML JSON profile (Content-Type: application/json) is supported by altinn-sim."
-		if ep == External {
-			msg = "The request body must be XACML JSON (Content-Type: application/json)."
-		}
-		resp.Response = []Result{s.failed(syntaxErr("%s", msg), explain)}
+		resp.Response = []Result{s.failed(syntaxErr("The request body must be XACML JSON (Content-Type: application/json)."), explain)}
 	default:
-		resp = s.decideBody(r.Context(), in.Bytes(), ep, explain, record)
+		refused = false
+		resp = s.decideBody(r.Context(), in.Bytes(), xmlIn, ep, explain, record)
 	}
-	if record && (err != nil || !isJSON(r.Header.Get("Content-Type"))) {
+	if record && refused {
 		// Refused before any request was read: recorded without one.
 		s.recordDecision(r.Context(), ep, Request{}, resp.Response[0])
+	}
+	if xmlIn && !jsonOnly {
+		// The real controller returns the XML as Content(string): ASP.NET
+		// sends that as text/plain; charset=utf-8.
+		b := EncodeXMLResponse(resp, explain)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b)
+		return
 	}
 	out := getBuf()
 	defer putBuf(out)
@@ -151,13 +163,23 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, ep Endpoint, exp
 
 // DecideBody decides a raw XACML JSON request body.
 func (s *Service) DecideBody(ctx context.Context, body []byte, ep Endpoint, explain bool) Response {
-	return s.decideBody(ctx, body, ep, explain, false)
+	return s.decideBody(ctx, body, false, ep, explain, false)
 }
 
-// decideBody decides a body; record reports each decided request to the
-// recorder (a body that cannot be read at all is the caller's to report).
-func (s *Service) decideBody(ctx context.Context, body []byte, ep Endpoint, explain, record bool) Response {
-	root, perr := DecodeBody(body)
+// DecideXMLBody decides a raw XACML XML request body, as /decision does.
+func (s *Service) DecideXMLBody(ctx context.Context, body []byte, explain bool) Response {
+	return s.decideBody(ctx, body, true, Internal, explain, false)
+}
+
+// decideBody decides a body (XACML XML when xmlIn, else JSON); record
+// reports each decided request to the recorder (a body that cannot be read
+// at all is the caller's to report).
+func (s *Service) decideBody(ctx context.Context, body []byte, xmlIn bool, ep Endpoint, explain, record bool) Response {
+	decode := DecodeBody
+	if xmlIn {
+		decode = DecodeXMLBody
+	}
+	root, perr := decode(body)
 	if perr != nil {
 		res := s.failed(perr, explain)
 		if record {
@@ -201,4 +223,13 @@ func (s *Service) failed(e *statusErr, explain bool) Result {
 
 func isJSON(ct string) bool {
 	return ct == "" || strings.Contains(strings.ToLower(ct), "json")
+}
+
+// isXML says /decision reads the body as XACML XML: the real controller
+// does so for every Content-Type that does not contain "application/json"
+// (compared case-sensitively). Without a Content-Type the real one fails
+// with a 500 (it reads the header unchecked); here that body is JSON, as
+// before XML was emulated.
+func isXML(ct string) bool {
+	return ct != "" && !strings.Contains(ct, "application/json")
 }

@@ -174,6 +174,10 @@ type ResultCategory struct {
 	CategoryID string            `json:"categoryId"`
 	Content    *string           `json:"content"`
 	Attribute  []ResultAttribute `json:"attribute"`
+
+	// xmlID and xmlContent are the category's xml:id and <Content>, which
+	// an XML answer echoes with its attributes (the JSON one does not).
+	xmlID, xmlContent string
 }
 
 // ResultAttribute is an echoed attribute.

@@ -58,7 +58,7 @@ func TestDecisionsRecorded(t *testing.T) {
 	if len(got) != 1 || got[0].Path != "/authorization/api/v1/decision" || got[0].Decision != Indeterminate || got[0].Status != StatusSyntaxError || got[0].Message == "" {
 		t.Fatalf("bad body: %+v", got)
 	}
-	post(t, srv.URL+"/authorization/api/v1/decision", "", "application/xml", "<Request/>")
+	postRaw(t, srv.URL+"/authorization/api/v1/decision", "application/xml", "<Request/>")
 	if got := rec.take(); len(got) != 1 || got[0].Decision != Indeterminate {
 		t.Fatalf("xml body: %+v", got)
 	}

@@ -169,7 +169,8 @@ func echo(categoryID string, cs []*XCategory, out []ResultCategory) []ResultCate
 			if id == "" {
 				id = categoryID
 			}
-			out = append(out, ResultCategory{CategoryID: id, Attribute: attrs})
+			content, _ := c.Content.(string)
+			out = append(out, ResultCategory{CategoryID: id, Attribute: attrs, xmlID: c.ID, xmlContent: content})
 		}
 	}
 	return out
