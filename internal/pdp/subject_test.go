@@ -3,8 +3,11 @@ package pdp
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // Rules that name the subject's own attributes (an organisation number, a
@@ -153,11 +156,70 @@ func TestRequestAttributeEdges(t *testing.T) {
 		{"app by org and app", req(legacy, act("read"), attr("urn:altinn:org", "ttd")+","+attr("urn:altinn:app", "regnskap")+","+tigerNo), Permit, ""},
 		{"app id given wins", req(legacy, act("read"), res("ttd-org-current", attr("urn:altinn:org", "ttd"), attr("urn:altinn:app", "nope"), tigerNo)), Permit, ""},
 		{"org without app", req(legacy, act("read"), attr("urn:altinn:org", "ttd")+","+tigerNo), Indeterminate, ""},
+		{"subject party id (REGN for Elg)", req(attr(AttrPartyID, "50000009"), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo))), Permit, ""},
+		{"subject party id 1 (unknown)", req(attr(AttrPartyID, "1"), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo))), NotApplicable, ""},
+		{"subject party id 0", req(attr(AttrPartyID, "0"), act("read"), res("ttd-org-current", tigerNo)), Indeterminate, "urn:altinn:partyid: Not a valid party id"},
+		{"subject party id not a number", req(attr(AttrPartyID, "x1"), act("read"), res("ttd-org-current", tigerNo)), Indeterminate, "urn:altinn:partyid: Not a valid party id"},
+		{"subject party uuid (REGN for Elg)", req(attr(AttrPartyUUID, orgRegnsk.PartyUUID.String()), act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo))), Permit, ""},
+		{"subject party uuid not a uuid", req(attr(AttrPartyUUID, "not-a-uuid"), act("read"), res("ttd-org-current", tigerNo)), Indeterminate, "urn:altinn:party:uuid: Not a valid uuid"},
 	} {
 		r := decideOne(t, w.svc, External, c.body)
 		code, msg := statusOf(r)
 		if r.Decision != c.want || !strings.Contains(msg, c.msg) {
 			t.Errorf("%s: %s (%s %q), want %s %q", c.name, r.Decision, code, msg, c.want, c.msg)
+		}
+	}
+}
+
+// TestResourcePartyAPersonIsNotEmulated: a person as the resource party
+// (urn:altinn:person:identifier-no, /authorize only) is outside what the
+// emulator decides for: Indeterminate with missing-attribute, as the
+// README's deviations say, and the trace says why. On /decision the
+// attribute is refused as upstream refuses it (ArgumentException).
+func TestResourcePartyAPersonIsNotEmulated(t *testing.T) {
+	w := newWorld()
+	body := req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-accesspackage-resource", attr(AttrPersonID, personTiril.PID)))
+	r := decideOne(t, w.svc, External, body)
+	want := "resource party is a person (" + personTiril.PID + "); the emulator decides for organisations only"
+	if code, _ := statusOf(r); r.Decision != Indeterminate || code != StatusMissingAttribute || r.Trace == nil || !slices.Contains(r.Trace.Steps, want) {
+		t.Errorf("person as resource party: %s %s, trace %+v; want Indeterminate, missing-attribute and the step %q", r.Decision, code, r.Trace, want)
+	}
+	r = decideOne(t, w.svc, Internal, body)
+	code, msg := statusOf(r)
+	if r.Decision != Indeterminate || code != StatusSyntaxError || msg != "Resource attribute urn:altinn:person:identifier-no is only allowed on the external authorize endpoint." {
+		t.Errorf("person as resource party on /decision: %s %s %q; want Indeterminate, syntax-error and the upstream message", r.Decision, code, msg)
+	}
+}
+
+// TestRuleNamingASystemUser: a policy rule may name one system user by
+// its uuid (urn:altinn:systemuser:uuid:<uuid>, in any case); it permits
+// that system user only. A rule naming no valid uuid, or the nil uuid,
+// matches no one, not even a subject that is no system user.
+func TestRuleNamingASystemUser(t *testing.T) {
+	w := newWorld()
+	rule := func(id, subject string) {
+		w.policies.set(Policy{ResourceID: id, Rules: []Rule{{ID: "r-su", Effect: Permit, Subjects: []string{subject}, Actions: []string{"read"}}}})
+	}
+	rule("ttd-named-su", "URN:ALTINN:SYSTEMUSER:UUID:"+strings.ToUpper(suStandard.String()))
+	rule("ttd-named-nil", AttrSystemUserUUID+":"+uuid.Nil.String())
+	rule("ttd-named-junk", AttrSystemUserUUID+":not-a-uuid")
+	tigerNo := attr(AttrOrgID, orgTiger.OrgNo)
+	su := attr(AttrSystemUserUUID, suStandard.String())
+	for _, c := range []struct {
+		name, body, want string
+	}{
+		{"the named system user", req(su, act("read"), res("ttd-named-su", tigerNo)), Permit},
+		{"another system user", req(attr(AttrSystemUserUUID, suAgent.String()), act("read"), res("ttd-named-su", attr(AttrOrgID, orgElg.OrgNo))), NotApplicable},
+		{"the nil uuid, a person", req(attr(AttrPersonID, personTiril.PID), act("read"), res("ttd-named-nil", tigerNo)), NotApplicable},
+		{"not a uuid", req(su, act("read"), res("ttd-named-junk", tigerNo)), NotApplicable},
+	} {
+		r := decideOne(t, w.svc, External, c.body)
+		if r.Decision != c.want {
+			t.Errorf("%s: %s, want %s; trace %+v", c.name, r.Decision, c.want, r.Trace)
+			continue
+		}
+		if c.want == Permit && (r.Trace == nil || r.Trace.Grant == nil || r.Trace.Grant.Source != "named in the policy") {
+			t.Errorf("%s: trace %+v; want the grant named in the policy", c.name, r.Trace)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package pdp
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -269,4 +270,35 @@ func flat(parts ...any) []string {
 		}
 	}
 	return out
+}
+
+// TestWhyRequestReadsBareIdentifiers: the Why? page takes a subject as an
+// attribute URN with its value, or bare: a uuid is a system user, 11
+// digits a national id, 9 digits an org number (anything else is tried as
+// a system user and fails as one); a party is an org number, a party uuid
+// or a party id (other digits), anything else read as an org number.
+func TestWhyRequestReadsBareIdentifiers(t *testing.T) {
+	const id = "47caea5b-a80b-4343-b1d3-31eb523a4e28"
+	for _, c := range []struct {
+		subject, party       string
+		subjectAttr, subjVal string
+		partyAttr, partyVal  string
+	}{
+		{id, "313725138", AttrSystemUserUUID, id, AttrOrgID, "313725138"},
+		{"12857841016", " 50000003 ", AttrPersonID, "12857841016", AttrPartyID, "50000003"},
+		{"313725138", "11111111-0000-0000-0000-000000000003", AttrOrgID, "313725138", AttrPartyUUID, "11111111-0000-0000-0000-000000000003"},
+		{"tiger", "tiger-as", AttrSystemUserUUID, "tiger", AttrOrgID, "tiger-as"},
+		{" urn:altinn:userid:20000003 ", "", AttrUserID, "20000003", "", ""},
+	} {
+		r := WhyRequest(c.subject, " ttd-accesspackage-resource ", " read ", c.party)
+		subj, res := r.AccessSubject[0].Attribute, r.Resource[0].Attribute
+		wantRes := []XAttribute{{AttributeID: AttrResource, Value: "ttd-accesspackage-resource"}}
+		if c.partyAttr != "" {
+			wantRes = append(wantRes, XAttribute{AttributeID: c.partyAttr, Value: c.partyVal})
+		}
+		if len(subj) != 1 || subj[0] != (XAttribute{AttributeID: c.subjectAttr, Value: c.subjVal}) || !slices.Equal(res, wantRes) ||
+			r.Action[0].Attribute[0].Value != "read" {
+			t.Errorf("subject %q, party %q: subject %+v, resource %+v, action %+v", c.subject, c.party, subj, res, r.Action)
+		}
+	}
 }
