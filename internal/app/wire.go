@@ -191,7 +191,7 @@ var platformQueryNames = []string{
 	"role", "variant", "term", "typeName",
 	"since", "limit", "reloadFromXacml", "includeServiceOwnerRights", "includeAppRights",
 	// register
-	"partyComponentOption",
+	"partyComponentOption", "fetchSubUnits", "ids", "uuids", "orgs",
 	// token exchange
 	"test",
 	// system users, requests, change requests, client delegation

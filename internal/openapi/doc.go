@@ -368,6 +368,8 @@ var components = map[string]any{
 		"Resource":         obj(map[string]any{"identifier": str, "title": i18n, "description": i18n, "resourceType": str, "hasCompetentAuthority": anyObj}, "identifier"),
 		"PartyLookup":      obj(map[string]any{"ssn": str, "orgNo": str}),
 		"PartyNamesLookup": obj(map[string]any{"parties": map[string]any{"type": "array", "items": ref("PartyLookup")}}),
+		"PartyIDs":         map[string]any{"type": "array", "items": integer},
+		"PartyUUIDs":       map[string]any{"type": "array", "items": str},
 		"SubjectUrns":      map[string]any{"type": "array", "items": str, "description": "subject URNs, e.g. urn:altinn:rolecode:dagl"},
 		"XACMLRequest":     obj(map[string]any{"Request": anyObj}, "Request"),
 		"XACMLResponse":    obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),

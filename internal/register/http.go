@@ -3,6 +3,7 @@ package register
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -29,6 +30,15 @@ func (s *Service) Routes() []route.Route {
 			Tag: tag, Summary: "A party by party uuid (a person's token: only parties the person may represent)"},
 		{Method: "POST", Path: "/register/api/v1/parties/lookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleLookup),
 			Tag: tag, Body: "PartyLookup", Summary: "A party by organisation number (orgNo) or national identity number (ssn)"},
+		{Method: "POST", Path: "/register/api/v1/parties/partylist", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyList),
+			Query: []route.Param{route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")},
+			Tag:   tag, Body: "PartyIDs", Summary: "The parties of a list of party ids (404 when none exists)"},
+		{Method: "POST", Path: "/register/api/v1/parties/partylistbyuuid", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyListByUUID),
+			Query: []route.Param{route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")},
+			Tag:   tag, Body: "PartyUUIDs", Summary: "The parties of a list of party uuids"},
+		{Method: "GET", Path: "/register/api/v1/parties/identifiers", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleIdentifiers),
+			Query: []route.Param{route.Q("ids", "party ids, comma-separated or repeated"), route.Q("uuids", "party uuids"), route.Q("orgs", "organisation numbers")},
+			Tag:   tag, Summary: "Party id, uuid and organisation number of up to 100 parties"},
 		{Method: "POST", Path: "/register/api/v1/parties/nameslookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleNames),
 			Query: []route.Param{route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")},
 			Tag:   tag, Body: "PartyNamesLookup", Summary: "The names of parties, by organisation or national identity number"},
@@ -68,15 +78,85 @@ func (s *Service) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// bindBool binds an optional bool query value as ASP.NET does; a value
+// that is not one is its model-binding 400.
+func bindBool(r *http.Request, name string) (bool, error) {
+	v, ok := r.URL.Query()[name]
+	if !ok || len(v) == 0 {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(v[0])) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, bindError(name, "The value '"+v[0]+"' is not valid.")
+}
+
+// bindError is ASP.NET's automatic 400 for a value it cannot bind.
+func bindError(name string, msgs ...string) *problem.Problem {
+	return &problem.Problem{
+		Type:       "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+		Title:      "One or more validation errors occurred.",
+		Status:     http.StatusBadRequest,
+		Extensions: map[string]any{"errors": map[string][]string{name: msgs}},
+	}
+}
+
+func (s *Service) handlePartyList(w http.ResponseWriter, r *http.Request) error {
+	if _, err := bindBool(r, "fetchSubUnits"); err != nil {
+		return err
+	}
+	var ids []int32
+	if p := problem.DecodeJSON(w, r, &ids); p != nil {
+		return p
+	}
+	wide := make([]int64, len(ids))
+	for i, id := range ids {
+		wide[i] = int64(id)
+	}
+	out, err := s.PartyList(r.Context(), wide)
+	if err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		return routeMiss() // the controller's bare NotFound()
+	}
+	respond.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Service) handlePartyListByUUID(w http.ResponseWriter, r *http.Request) error {
+	if _, err := bindBool(r, "fetchSubUnits"); err != nil {
+		return err
+	}
+	var ids []uuid.UUID
+	if p := problem.DecodeJSON(w, r, &ids); p != nil {
+		return p
+	}
+	out, err := s.PartyListByUUID(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Service) handleIdentifiers(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	out, err := s.Identifiers(r.Context(), IdentifierQuery{IDs: q["ids"], UUIDs: q["uuids"], Orgs: q["orgs"]})
+	if err != nil {
+		return err
+	}
+	respond.JSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (s *Service) handleNames(w http.ResponseWriter, r *http.Request) error {
 	nameParts, bad := ParseComponents(r.URL.Query()["partyComponentOption"])
 	if len(bad) > 0 {
-		return &problem.Problem{
-			Type:       "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-			Title:      "One or more validation errors occurred.",
-			Status:     http.StatusBadRequest,
-			Extensions: map[string]any{"errors": map[string][]string{"partyComponentOption": bad}},
-		}
+		return bindError("partyComponentOption", bad...)
 	}
 	var in NamesLookup
 	if p := problem.DecodeJSON(w, r, &in); p != nil {
