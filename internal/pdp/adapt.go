@@ -22,6 +22,7 @@ type ResourceService interface {
 type SystemUserService interface {
 	Get(ctx context.Context, id uuid.UUID) (systemusers.SystemUser, error)
 	Clients(ctx context.Context, systemUserID uuid.UUID) ([]systemusers.ClientDelegation, error)
+	SelfPackages(ctx context.Context, systemUserID uuid.UUID) ([]string, error)
 }
 
 // FromResources reads policies from the resource registry.
@@ -140,6 +141,9 @@ func (a systemUsers) SystemUser(ctx context.Context, id uuid.UUID) (SystemUser, 
 		out.Clients = make(map[string][]string, len(cs))
 		for _, c := range cs {
 			out.Clients[c.ClientOrgNo] = append(out.Clients[c.ClientOrgNo], c.AccessPackages...)
+		}
+		if out.Self, err = a.s.SelfPackages(ctx, id); err != nil {
+			return SystemUser{}, err
 		}
 	}
 	return out, nil

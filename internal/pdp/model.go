@@ -286,6 +286,9 @@ type SystemUser struct {
 	// Clients maps a client org number to the package URNs delegated to
 	// the agent system user for that client.
 	Clients map[string][]string
+	// Self are the package URNs the owner delegated to its own agent
+	// system user (self-delegation): held for the owner itself.
+	Self []string
 }
 
 // ResourceRight is a right on one resource, for one action or (Action

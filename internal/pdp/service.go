@@ -449,7 +449,18 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 		return f, nil
 	}
 	// An agent system user holds, per client, the packages its facilitator
-	// delegated for that client; nothing for the facilitator itself.
+	// delegated for that client; for the facilitator itself, only what the
+	// facilitator delegated to it (self-delegation).
+	if party.OrgNo == su.OwnerOrgNo && len(su.Self) > 0 {
+		src := "delegated by " + su.OwnerOrgNo + " to its own agent system user (self-delegation)"
+		for _, p := range su.Self {
+			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
+		}
+		if tr != nil {
+			tr.step("agent system user holds %d package(s) its owner %s delegated to it (self-delegation)", len(f.Packages), su.OwnerOrgNo)
+		}
+		return f, nil
+	}
 	pkgs, ok := su.Clients[party.OrgNo]
 	if !ok {
 		if tr != nil {

@@ -442,6 +442,19 @@ var ccrNames = map[string]string{
 	"norsk-representant": "REPR", "hovedadministrator": "HADM", "privatperson": "PRIV",
 }
 
+// RoleURN is the URN Access Management names an ER role by
+// (urn:altinn:external-role:ccr:regnskapsforer for REGN); a code without a
+// long name keeps its code, lower-cased.
+func RoleURN(roleCode string) string {
+	code := NormaliseRole(roleCode)
+	for name, c := range ccrNames {
+		if c == code {
+			return AttrExternalRole + ":" + name
+		}
+	}
+	return AttrExternalRole + ":" + strings.ToLower(code)
+}
+
 // NormaliseRole turns any spelling of an ER role into its legacy code:
 // "regn", "REGN", "urn:altinn:rolecode:regn",
 // "urn:altinn:external-role:ccr:regnskapsforer" → "REGN"; "FFOR" → "FFØR".

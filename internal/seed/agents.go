@@ -71,8 +71,11 @@ func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[
 				okPackages = false
 			case err != nil:
 				return err
-			case !ap.IsClientDelegable:
-				bad("%s.accessPackages[%d]: %s cannot be delegated to an agent system user for clients (it is not a client package such as regnskapsforer-*)", at, j, pk.URN)
+			case !ap.IsDelegable:
+				bad("%s.accessPackages[%d]: %s cannot be delegated to an agent system user (it is not delegable)", at, j, pk.URN)
+				okPackages = false
+			case u.Self && !ap.IsAssignable:
+				bad("%s.accessPackages[%d]: with self: true the facilitator delegates %s to its own system user, and it is a client-only package (self-delegation takes packages a standard system user may hold, e.g. skatt-naering)", at, j, pk.URN)
 				okPackages = false
 			}
 		}
@@ -86,7 +89,7 @@ func (d Deps) planAgents(ctx context.Context, f *File, p *plan, fileSystems map[
 			continue
 		}
 
-		ap := agentPlan{vendor: vendor, in: in, approver: approver}
+		ap := agentPlan{vendor: vendor, in: in, approver: approver, self: u.Self}
 		var current []string
 		cur, err := d.SystemUsers.ByTriple(ctx, nil, u.System, u.Facilitator, in.ExternalRef)
 		switch {

@@ -59,7 +59,8 @@ func TestAgentBadFilesChangeNothing(t *testing.T) {
 		// Only the database knows these.
 		{"unknown client", `clients: ["310385980", "314168267"]`, `clients: ["310385980", "315555043"]`, `agentSystemUsers[0].clients[1]: no organisation 315555043`},
 		{"client without the ER role", `clients: ["310385980", "314168267"]`, `clients: ["313725138", "314168267"]`, `agentSystemUsers[0].clients[0]: 313725138 is not a client of 312605031`},
-		{"package not client-delegable", pkgs, `accessPackages: [urn:altinn:accesspackage:regnskap-okonomi-rapport]`, `agentSystemUsers[0].accessPackages[0]: urn:altinn:accesspackage:regnskap-okonomi-rapport cannot be delegated to an agent system user for clients`},
+		{"self-delegation of a client-only package", pkgs, pkgs + `, self: true`, `agentSystemUsers[0].accessPackages[0]: with self: true the facilitator delegates urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet to its own system user`},
+		{"a package no client role gives", pkgs, `accessPackages: [urn:altinn:accesspackage:regnskap-okonomi-rapport]`, `agentSystemUsers[0].clients[0]: 310385980 is not a client of 312605031`},
 		{"package the system lacks", pkgs, `accessPackages: [urn:altinn:accesspackage:regnskapsforer-lonn]`, `agentSystemUsers[0].accessPackages[0]: system 315555000_agent does not ask for urn:altinn:accesspackage:regnskapsforer-lonn`},
 		{"roles do not give every package", pkgs, `accessPackages: [urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet, urn:altinn:accesspackage:ansvarlig-revisor]`, `agentSystemUsers[0].clients[0]: the roles 312605031 holds on 310385980 do not give urn:altinn:accesspackage:ansvarlig-revisor`},
 		{"approver who may not manage the facilitator", `approvedBy: "18857841030"`, `approvedBy: "13857841055"`, `agentSystemUsers[0].approvedBy: 13857841055 may not manage access for the facilitator 312605031`},

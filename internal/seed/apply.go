@@ -47,7 +47,7 @@ type Deps struct {
 
 // Kinds of things a seed file holds, in the order they are written.
 var Kinds = []string{"organizations", "persons", "roles", "scopes", "scopeAccess", "clients", "resources", "policies", "systems", "systemUsers",
-	"agentSystemUsers", "clientDelegations", "apiDelegationSchemes", "apiDelegations", "accessLists"}
+	"agentSystemUsers", "clientDelegations", "selfDelegations", "apiDelegationSchemes", "apiDelegations", "accessLists"}
 
 // Report counts what a seeding did, per kind. Only client delegations are
 // ever removed (a client no longer listed for an agent system user).
@@ -146,6 +146,7 @@ type agentPlan struct {
 	add      []string  // clients to delegate
 	remove   []string  // clients delegated before, no longer in the file
 	kept     int       // clients already delegated
+	self     bool      // the facilitator delegates the packages to the system user itself
 }
 
 // Apply checks the file against the database, then writes it. Any problem
@@ -353,6 +354,9 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 			count("clientDelegations", create)
 		}
 		rep.Unchanged["clientDelegations"] += u.kept
+		if err := d.applySelf(ctx, id, u, &rep); err != nil {
+			return fail(err)
+		}
 	}
 	if err := d.applyAPIDelegations(ctx, p.api, count); err != nil {
 		return fail(err)
@@ -372,6 +376,38 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// applySelf keeps an agent system user's self-delegation as the file
+// says: delegated with self: true, taken back without.
+func (d Deps) applySelf(ctx context.Context, id uuid.UUID, u agentPlan, rep *Report) error {
+	have, err := d.SystemUsers.SelfPackages(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u.self && len(have) > 0:
+		rep.Unchanged["selfDelegations"]++
+		return nil
+	case !u.self && len(have) == 0:
+		return nil
+	}
+	org, err := d.Parties.Org(ctx, u.in.PartyOrgNo)
+	if err != nil {
+		return fmt.Errorf("agent system user %s: facilitator %s: %w", id, u.in.PartyOrgNo, err)
+	}
+	if !u.self {
+		if err := d.SystemUsers.RevokeSelf(ctx, id, org.PartyUUID); err != nil {
+			return fmt.Errorf("agent system user %s: take back the self-delegation: %w", id, err)
+		}
+		rep.Removed["selfDelegations"]++
+		return nil
+	}
+	if err := d.SystemUsers.DelegateSelf(ctx, id, org.PartyUUID); err != nil {
+		return fmt.Errorf("agent system user %s: self-delegation: %w", id, err)
+	}
+	rep.Created["selfDelegations"]++
+	return nil
 }
 
 // plan reads the database and decides every write; problems found are

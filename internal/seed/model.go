@@ -151,6 +151,11 @@ type AgentUser struct {
 	AccessPackages   []string `yaml:"accessPackages"` // default: all the system's packages
 	ApprovedBy       string   `yaml:"approvedBy"`     // pid
 	Clients          []string `yaml:"clients"`        // org numbers the facilitator holds an ER role on (e.g. REGN)
+	// Self: the facilitator also delegates the packages to the system
+	// user itself (self-delegation), so it acts for the facilitator too;
+	// they must be packages a standard system user may hold (skatt-naering,
+	// not the client-only regnskapsforer-*). false takes them back.
+	Self bool `yaml:"self"`
 }
 
 // Scope is a Maskinporten scope its owner registers (the self-service

@@ -8,8 +8,11 @@ import (
 )
 
 // ResourcePackages adapts the resources service's catalogue to Packages.
-// An agent may carry a package that comes from a client relation
-// (IsClientDelegable); a standard system user one that is assignable.
+// An agent system user may carry any delegable package (the platform's
+// ValidateAccessPackages checks Package.IsDelegable for an agent request:
+// skatt-naering is delegable and assignable, so an agent may carry it and
+// its owner may then delegate it to it, self-delegation); a standard
+// system user one that is assignable.
 type ResourcePackages struct{ R *resources.Service }
 
 // Package implements Packages.
@@ -18,11 +21,14 @@ func (a ResourcePackages) Package(ctx context.Context, urn string) (Package, err
 	if err != nil {
 		return Package{}, err
 	}
-	return Package{URN: p.URN, Name: p.Name, IsAssignable: p.IsAssignable, IsDelegable: p.IsClientDelegable}, nil
+	return Package{URN: p.URN, Name: p.Name, IsAssignable: p.IsAssignable, IsDelegable: p.IsDelegable}, nil
 }
 
 // PackagesForRole implements Packages.
 func (a ResourcePackages) PackagesForRole(role string) []string { return a.R.PackagesForRole(role) }
+
+// RoleURN implements Packages.
+func (a ResourcePackages) RoleURN(role string) string { return resources.RoleURN(role) }
 
 // RegistrySystems adapts the system register to Systems.
 type RegistrySystems struct{ R *registry.Service }

@@ -148,11 +148,14 @@ type Package struct {
 	URN          string
 	Name         string
 	IsAssignable bool // may be delegated to a standard system user
-	IsDelegable  bool // may be delegated through client relations (agent)
+	IsDelegable  bool // may be delegated on (what an agent system user may carry)
 }
 
 // Packages looks up the access-package catalogue (internal/resources).
 type Packages interface {
 	Package(ctx context.Context, urn string) (Package, error)
 	PackagesForRole(roleCode string) []string
+	// RoleURN names an ER role as Access Management does
+	// (urn:altinn:external-role:ccr:regnskapsforer).
+	RoleURN(roleCode string) string
 }

@@ -41,6 +41,8 @@ var (
 	AccessPackageNotFound            = problem.Descriptor{Code: "AUTH-00063", Status: http.StatusBadRequest, Title: "One or more accesspackage is not found in the referenced system in the System Register."}
 	AccessPackageNotDelegableStd     = problem.Descriptor{Code: "AUTH-00064", Status: http.StatusBadRequest, Title: "One or more access packages cannot be delegated. Either they are intended for clients or they cannot be delegated further."}
 	AccessPackageNotDelegableAgent   = problem.Descriptor{Code: "AUTH-00065", Status: http.StatusBadRequest, Title: "One or more access packages cannot be delegated because they are not intended for client relationships"}
+	FailedToGetClientsForbidden      = problem.Descriptor{Code: "AUTH-00044", Status: http.StatusForbidden, Title: "Forbidden"}
+	FailedToGetClients               = problem.Descriptor{Code: "AUTH-00045", Status: http.StatusBadRequest, Title: "Failed to get clients"}
 	UserIsNotAccessManager           = problem.Descriptor{Code: "AUTH-00066", Status: http.StatusForbidden, Title: "The request requires logged in user to have accessmanager write."}
 	ClientNotFound                   = problem.Descriptor{Code: "AUTH-00079", Status: http.StatusBadRequest, Title: "Client not found."}
 	ClientMissingAccessPackages      = problem.Descriptor{Code: "AUTH-00080", Status: http.StatusBadRequest, Title: "Client does not have the accesspackages the agent system user requires"}

@@ -246,6 +246,10 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID, ownerOrgNo string) e
 				return AgentHasDelegations.WithDetail("%d client(s) are still delegated", len(ds))
 			}
 		}
+		// What the owner delegated to its agent system user goes with it.
+		if _, err := removeSelfPackages(ctx, q, id, nil); err != nil {
+			return err
+		}
 		if err := markDeleted(ctx, q, id, s.clock.Now().UTC(), "org:"+ownerOrgNo); err != nil {
 			return err
 		}

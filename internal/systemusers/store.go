@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -201,4 +202,47 @@ func maxSequence(ctx context.Context, q db.Querier) (int64, error) {
 		return 0, fmt.Errorf("max system user sequence: %w", db.Map(err))
 	}
 	return n, nil
+}
+
+// selfPackages lists the packages an agent system user's owner delegated
+// to it, in URN order.
+func selfPackages(ctx context.Context, q db.Querier, suID uuid.UUID) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT package_urn FROM systemuser_self_packages WHERE system_user_id = $1 ORDER BY package_urn`, suID)
+	if err != nil {
+		return nil, fmt.Errorf("self packages of %s: %w", suID, db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("self packages of %s: %w", suID, db.Map(err))
+	}
+	return out, nil
+}
+
+// addSelfPackages records packages as delegated by the owner; ones already
+// there stay as they are. It reports how many were new.
+func addSelfPackages(ctx context.Context, q db.Querier, suID uuid.UUID, urns []string, now time.Time) (int64, error) {
+	tag, err := q.Exec(ctx, `INSERT INTO systemuser_self_packages (system_user_id, package_urn, created)
+		SELECT $1, u, $3 FROM unnest($2::text[]) AS u ON CONFLICT DO NOTHING`, suID, urns, now)
+	if err != nil {
+		return 0, fmt.Errorf("add self packages to %s: %w", suID, db.Map(err))
+	}
+	return tag.RowsAffected(), nil
+}
+
+// removeSelfPackages removes packages delegated by the owner (urns nil:
+// all of them), reporting how many were removed.
+func removeSelfPackages(ctx context.Context, q db.Querier, suID uuid.UUID, urns []string) (int64, error) {
+	var (
+		tag pgconn.CommandTag
+		err error
+	)
+	if urns == nil {
+		tag, err = q.Exec(ctx, `DELETE FROM systemuser_self_packages WHERE system_user_id = $1`, suID)
+	} else {
+		tag, err = q.Exec(ctx, `DELETE FROM systemuser_self_packages WHERE system_user_id = $1 AND package_urn = ANY($2)`, suID, urns)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("remove self packages of %s: %w", suID, db.Map(err))
+	}
+	return tag.RowsAffected(), nil
 }

@@ -63,7 +63,7 @@ func (s *Service) handleStream(w http.ResponseWriter, r *http.Request) error {
 	var from int64
 	if t := r.URL.Query().Get("token"); t != "" {
 		if err := DecodeToken(t, &from); err != nil {
-			return modelStateError("token", fmt.Sprintf("The value '%s' is not valid.", t))
+			return modelStateError("token", notValid(t))
 		}
 	}
 	list, max, err := s.Stream(r.Context(), from)
@@ -103,10 +103,19 @@ func (s *Service) handleRegisterGet(w http.ResponseWriter, r *http.Request) erro
 
 // modelStateError is ASP.NET's ValidationProblem for one bad parameter.
 func modelStateError(key, msg string) *problem.Problem {
+	return modelState(map[string][]string{key: {msg}})
+}
+
+// modelState is ASP.NET's ValidationProblem(ModelState): the errors by
+// parameter (or "return") under "errors".
+func modelState(errs map[string][]string) *problem.Problem {
 	return &problem.Problem{
 		Type:       "https://tools.ietf.org/html/rfc9110#section-15.5.1",
 		Title:      "One or more validation errors occurred.",
 		Status:     http.StatusBadRequest,
-		Extensions: map[string]any{"errors": map[string][]string{key: {msg}}},
+		Extensions: map[string]any{"errors": errs},
 	}
 }
+
+// notValid is model binding's message for a value it cannot convert.
+func notValid(v string) string { return fmt.Sprintf("The value '%s' is not valid.", v) }

@@ -222,3 +222,27 @@ func TestStreamHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamIgnoresOtherDatabases: a writer in another database (whose
+// sequence may have the same oid, cloned from one template) does not hold
+// this database's feed back; pg_locks is cluster-wide.
+func TestStreamIgnoresOtherDatabases(t *testing.T) {
+	t.Parallel()
+	f, other := setup(t), setup(t)
+	ctx := context.Background()
+	o := other.create(t, firm, su.TypeStandard)
+	tx, err := other.svc.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `UPDATE system_users SET integration_title = 'x' WHERE id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	a := f.create(t, firm, su.TypeStandard)
+	b := f.create(t, client, su.TypeStandard)
+	page, _, err := f.svc.Stream(ctx, 0)
+	if err != nil || len(page) != 2 || page[0].ID != a.ID || page[1].ID != b.ID {
+		t.Fatalf("feed held back by another database's writer: %+v %v", page, err)
+	}
+}

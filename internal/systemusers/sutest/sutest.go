@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -83,6 +84,17 @@ func (Packages) Package(_ context.Context, urn string) (su.Package, error) {
 		return su.Package{URN: urn, Name: urn}, nil
 	}
 	return su.Package{}, fmt.Errorf("package %s: %w", urn, dberr.ErrNotFound)
+}
+
+// RoleURN implements su.Packages.
+func (Packages) RoleURN(role string) string {
+	switch role {
+	case "REGN":
+		return "urn:altinn:external-role:ccr:regnskapsforer"
+	case "REVI":
+		return "urn:altinn:external-role:ccr:revisor"
+	}
+	return "urn:altinn:external-role:ccr:" + strings.ToLower(role)
 }
 
 // PackagesForRole implements su.Packages.

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS systemuser_self_packages;
