@@ -127,7 +127,7 @@ func seedHTTP(t *testing.T, srv *apptest.Server, file string) {
 		t.Fatal(err)
 	}
 	if _, err := seed.Apply(t.Context(), seed.Deps{Pool: srv.Pool, Parties: srv.Parties, Clients: srv.Clients, Resources: srv.Resources,
-		Registry: srv.Registry, SystemUsers: srv.SystemUsers, Requests: srv.Requests, Scopes: srv.Scopes, APIDelegation: srv.APIDelegation}, sf); err != nil {
+		Registry: srv.Registry, SystemUsers: srv.SystemUsers, Requests: srv.Requests, Scopes: srv.Scopes, APIDelegation: srv.APIDelegation, AccessLists: srv.AccessLists}, sf); err != nil {
 		t.Fatal(err)
 	}
 }
