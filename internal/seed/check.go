@@ -344,6 +344,10 @@ func checkPackageURNs(urns []string) error {
 func (f *File) publicKeys(c Client) ([]byte, error) {
 	var raw []byte
 	switch {
+	case c.EnterpriseCertificate && (c.JWKS != nil || c.JWKSFile != ""):
+		return nil, fmt.Errorf("a client with enterpriseCertificate has no keys: drop jwks and jwksFile")
+	case c.EnterpriseCertificate:
+		return []byte(`{"keys":[]}`), nil
 	case c.JWKS != nil && c.JWKSFile != "":
 		return nil, fmt.Errorf("give jwks or jwksFile, not both")
 	case c.JWKS != nil:
@@ -363,7 +367,7 @@ func (f *File) publicKeys(c Client) ([]byte, error) {
 		}
 		raw = b
 	default:
-		return nil, fmt.Errorf("a public key is required (jwks or jwksFile)")
+		return nil, fmt.Errorf("a public key is required (jwks or jwksFile), or enterpriseCertificate: true")
 	}
 	set, err := jwk.Parse(raw)
 	if err != nil {

@@ -69,7 +69,8 @@ type Role struct {
 	HolderOrg string `yaml:"holderOrg"` // holder's org number (e.g. REGN held by an accounting firm)
 }
 
-// Client is a Maskinporten client with its public keys.
+// Client is a Maskinporten client with its public keys, or without keys
+// when it authenticates with an enterprise certificate.
 type Client struct {
 	ClientID string   `yaml:"clientId"`
 	OrgNo    string   `yaml:"orgNo"`
@@ -80,6 +81,10 @@ type Client struct {
 	// members are dropped: only the public key is registered.
 	JWKS     map[string]any `yaml:"jwks"`
 	JWKSFile string         `yaml:"jwksFile"`
+	// EnterpriseCertificate registers the client without keys: its grants
+	// carry an enterprise certificate (x5c) naming its organisation, as
+	// for a client the control API registers without jwks.
+	EnterpriseCertificate bool `yaml:"enterpriseCertificate"`
 }
 
 // Resource is a resource registry entry: any field of the registry's
