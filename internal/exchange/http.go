@@ -26,6 +26,8 @@ func (s *Service) Routes() []route.Route {
 			Query: []route.Param{route.Q("test", "true: a test token (the Altinn token says so)")}, Tag: tag, Summary: "Exchange a Maskinporten or ID-porten token (bearer) for an Altinn token"},
 		{Method: "GET", Path: "/authentication/api/v1/refresh", Guard: route.Bearer, Handler: route.E(s.handleRefresh),
 			Query: []route.Param{route.Q("enrichPid", "true: add the person's pid (from the party uuid) when the token has none")}, Tag: tag, Summary: "Refresh an Altinn token (bearer): the same claims with a new expiry"},
+		{Method: "POST", Path: "/authentication/api/v1/introspection", Guard: route.Bearer, Handler: route.E(s.handleIntrospection),
+			Body: "form", Tag: tag, Summary: "RFC 7662 introspection as the platform does it: form token (token_type_hint is read and ignored); active only for a platform access token, {\"active\":true,\"iss\":…}, else {\"active\":false}", OKSchema: "IntrospectionResponse"},
 		{Method: "GET", Path: "/authentication/api/v1/openid/.well-known/openid-configuration", Handler: route.E(s.handleAltinnDiscovery),
 			Tag: tag, Summary: "Altinn's OpenID metadata"},
 		{Method: "POST", Path: "/sim/api/v1/tokens", Guard: route.Admin, Handler: route.E(s.handleTestToken),

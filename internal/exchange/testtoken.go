@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -31,10 +33,16 @@ type TestTokenRequest struct {
 	// Exchange returns the Altinn token the exchange endpoint would give
 	// for the Maskinporten token (enterprise and systemuser only).
 	Exchange bool `json:"exchange"`
+	// Issuer and App make a platform access token (type accesstoken):
+	// the issuing org or service (ttd, studio, platform …) and the app
+	// (ttd.myapp) in urn:altinn:app.
+	Issuer string `json:"issuer"`
+	App    string `json:"app"`
 }
 
 var (
-	vldType       = problem.ValidationDescriptor{Code: "SIM.VLD-00310", Title: "type must be enterprise, systemuser or person."}
+	vldType       = problem.ValidationDescriptor{Code: "SIM.VLD-00310", Title: "type must be enterprise, systemuser, person or accesstoken."}
+	vldIssuer     = problem.ValidationDescriptor{Code: "SIM.VLD-00121", Title: "issuer must be an app's or platform service's name (letters, digits, '.', '-', '_'), such as ttd."}
 	vldSystemUser = problem.ValidationDescriptor{Code: "SIM.VLD-00311", Title: "systemUserId must be a UUID."}
 	vldPID        = problem.ValidationDescriptor{Code: "SIM.VLD-00312", Title: "pid must be a valid 11-digit national identity number of a test person."}
 	vldScopes     = problem.ValidationDescriptor{Code: "SIM.VLD-00313", Title: "scopes must contain at least one scope."}
@@ -48,6 +56,8 @@ func (s *Service) TestToken(ctx context.Context, in TestTokenRequest) (maskinpor
 	typ := strings.ToLower(in.Type)
 	switch typ {
 	case "enterprise", "systemuser", "person":
+	case "accesstoken":
+		return s.accessToken(in)
 	default:
 		return maskinporten.TokenResponse{}, problem.Validation(vldType.At("/type"))
 	}
@@ -144,4 +154,33 @@ func (s *Service) personToken(ctx context.Context, in TestTokenRequest) (maskinp
 		return maskinporten.TokenResponse{}, err
 	}
 	return maskinporten.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.set.AltinnLifetime.Seconds()), Scope: claims["scope"].(string)}, nil
+}
+
+// accessTokenLifetime is how long a platform access token lives (the
+// platform's AccessTokenGenerator default).
+const accessTokenLifetime = 5 * time.Minute
+
+// issuerName is what a platform access token's iss may be: a name, never
+// a URL (our own token issuers are URLs).
+var issuerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// accessToken is a platform access token as an Altinn app or platform
+// service makes one for the PlatformAccessToken header: iss the issuer's
+// name, urn:altinn:app the app, signed with the Altinn key (which stands
+// in for every issuer's certificate here).
+func (s *Service) accessToken(in TestTokenRequest) (maskinporten.TokenResponse, error) {
+	if !issuerName.MatchString(in.Issuer) {
+		return maskinporten.TokenResponse{}, problem.Validation(vldIssuer.At("/issuer"))
+	}
+	now := s.clock.Now()
+	claims := map[string]any{"iss": in.Issuer, "jti": uuid.NewString(), "nbf": now.Unix(), "iat": now.Unix(),
+		"exp": now.Add(accessTokenLifetime).Unix()}
+	if in.App != "" {
+		claims["urn:altinn:app"] = in.App
+	}
+	tok, err := s.signAltinn(claims)
+	if err != nil {
+		return maskinporten.TokenResponse{}, err
+	}
+	return maskinporten.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(accessTokenLifetime.Seconds())}, nil
 }

@@ -335,9 +335,10 @@ var components = map[string]any{
 		}, "orgNo", "publicKey"),
 		"Certificate": obj(map[string]any{"certificate": str, "ca": str, "notBefore": str, "notAfter": str}, "certificate", "ca"),
 		"TestTokenRequest": obj(map[string]any{
-			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person"}},
-			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str,
+			"type":  map[string]any{"type": "string", "enum": []string{"enterprise", "systemuser", "person", "accesstoken"}},
+			"orgNo": str, "scopes": strs, "systemUserId": str, "pid": str, "issuer": str, "app": str,
 		}, "type"),
+		"IntrospectionResponse": obj(map[string]any{"active": boolean, "iss": str}, "active"),
 		"AttributePair":     obj(map[string]any{"id": str, "value": str}, "id", "value"),
 		"Right":             obj(map[string]any{"resource": map[string]any{"type": "array", "items": ref("AttributePair")}}, "resource"),
 		"Rights":            map[string]any{"type": "array", "items": ref("Right")},

@@ -23,16 +23,25 @@ type Verified struct {
 // crit, the signature, the issuer belonging to that key, exp and nbf with
 // skew. Errors wrap auth.ErrInvalidToken and say what was wrong.
 func (s *Service) VerifyOurs(ctx context.Context, raw string) (Verified, error) {
-	return s.verifyOurs(ctx, raw, true)
+	return s.verifyOurs(ctx, raw, true, false)
+}
+
+// VerifyAccessToken checks a platform access token (what an Altinn app or
+// platform service sends in the PlatformAccessToken header): signed with
+// our Altinn key, as the emulator stands in for every issuer's
+// certificate, its iss the issuer's name (ttd, studio, platform …) and
+// never one of our token issuers, and exp and nbf with skew.
+func (s *Service) VerifyAccessToken(ctx context.Context, raw string) (Verified, error) {
+	return s.verifyOurs(ctx, raw, true, true)
 }
 
 // VerifySignature checks a token we signed as VerifyOurs does, but not its
 // lifetime: for hints that may have expired (an id_token_hint at logout).
 func (s *Service) VerifySignature(ctx context.Context, raw string) (Verified, error) {
-	return s.verifyOurs(ctx, raw, false)
+	return s.verifyOurs(ctx, raw, false, false)
 }
 
-func (s *Service) verifyOurs(ctx context.Context, raw string, lifetime bool) (Verified, error) {
+func (s *Service) verifyOurs(ctx context.Context, raw string, lifetime, accessToken bool) (Verified, error) {
 	bad := func(format string, args ...any) (Verified, error) {
 		return Verified{}, fmt.Errorf("%w: "+format, append([]any{auth.ErrInvalidToken}, args...)...)
 	}
@@ -64,15 +73,25 @@ func (s *Service) verifyOurs(ctx context.Context, raw string, lifetime bool) (Ve
 		}
 		claims[name] = val
 	}
-	wantIss := s.set.Issuer
-	switch key.purpose {
-	case purposeAltinn:
-		wantIss = s.set.AltinnIssuer
-	case purposeIDPorten:
-		wantIss = s.set.IDPortenIssuer
-	}
-	if iss := jose.ReadString(j.Payload["iss"]); iss.V != wantIss {
-		return bad("iss %q is not %s", iss.V, wantIss)
+	iss := jose.ReadString(j.Payload["iss"]).V
+	if accessToken {
+		if key.purpose != purposeAltinn {
+			return bad("a platform access token is signed with the Altinn key")
+		}
+		if iss == "" || iss == s.set.Issuer || iss == s.set.AltinnIssuer || iss == s.set.IDPortenIssuer {
+			return bad("iss %q names no access-token issuer (an app's or service's name such as ttd)", iss)
+		}
+	} else {
+		wantIss := s.set.Issuer
+		switch key.purpose {
+		case purposeAltinn:
+			wantIss = s.set.AltinnIssuer
+		case purposeIDPorten:
+			wantIss = s.set.IDPortenIssuer
+		}
+		if iss != wantIss {
+			return bad("iss %q is not %s", iss, wantIss)
+		}
 	}
 	if !lifetime {
 		return Verified{Purpose: key.purpose, Claims: claims}, nil
