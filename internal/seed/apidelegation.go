@@ -154,6 +154,11 @@ func (d Deps) planAPIDelegation(ctx context.Context, f *File, p *plan, orgKnown 
 		}
 		a.usable[org][scope] = true
 	}
+	if len(f.Scopes)+len(f.APISchemes)+len(f.APIDelegations) == 0 {
+		// Nothing of delegated API access: seedings without the services
+		// (older callers of Deps) never reach them.
+		return nil
+	}
 	if len(f.Scopes) > 0 && d.Scopes == nil {
 		bad("scopes: this seeding cannot write scopes")
 		return nil

@@ -90,3 +90,26 @@ func TestSeedAPIDelegation(t *testing.T) {
 		t.Fatalf("scheme after update: %+v %v", sc, err)
 	}
 }
+
+// TestSeedWithoutAPIDelegationServices: a file without scopes, schemes or
+// delegations seeds through Deps that lack those services (callers built
+// before them), and one with them is refused, not a crash.
+func TestSeedWithoutAPIDelegationServices(t *testing.T) {
+	s := apptest.Start(t)
+	old := deps(s)
+	old.Scopes, old.APIDelegation = nil, nil
+	f, err := seed.Parse([]byte("organizations:\n  - {orgNo: \"315555019\", name: Uten Delegering AS}\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), old, f); err != nil {
+		t.Fatalf("a file without delegated API access: %v", err)
+	}
+	f, err = seed.Parse([]byte(apiFile), trainingDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), old, f); err == nil || !strings.Contains(err.Error(), "this seeding cannot write") {
+		t.Fatalf("a file with delegated API access and no services: %v", err)
+	}
+}
