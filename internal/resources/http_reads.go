@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,6 +53,20 @@ func (s *Service) readRoutes(tag string) []route.Route {
 // aspNotFound is ASP.NET's answer to a bare NotFound() in an API controller.
 func aspNotFound() *problem.Problem {
 	return &problem.Problem{Type: "https://tools.ietf.org/html/rfc9110#section-15.5.5", Title: "Not Found", Status: http.StatusNotFound}
+}
+
+// consumesJSON is ASP.NET's [Consumes("application/json")], which the
+// registry puts on its policy views even though they are GETs: a request
+// that names another Content-Type is 415; one that names none passes.
+func consumesJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return nil
+	}
+	return &problem.Problem{Type: "https://tools.ietf.org/html/rfc9110#section-15.5.16", Title: "Unsupported Media Type", Status: http.StatusUnsupportedMediaType}
 }
 
 // bindErrors is ASP.NET's automatic 400 for query values it cannot bind:
@@ -297,6 +312,9 @@ func (s *Service) handleBySubjects(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Service) handleSubjects(w http.ResponseWriter, r *http.Request) error {
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
 	errs := bindErrors{}
 	queryBool(r, "reloadFromXacml", errs)
 	if p := errs.problem(); p != nil {
@@ -324,6 +342,9 @@ func (s *Service) storedPolicy(r *http.Request) (Policy, error) {
 }
 
 func (s *Service) handleRights(w http.ResponseWriter, r *http.Request) error {
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
 	p, err := s.storedPolicy(r)
 	if err != nil {
 		return err
@@ -333,6 +354,9 @@ func (s *Service) handleRights(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) handleRightsV2(w http.ResponseWriter, r *http.Request) error {
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
 	errs := bindErrors{}
 	o := RightsOptions{
 		ServiceOwner: queryBool(r, "includeServiceOwnerRights", errs),

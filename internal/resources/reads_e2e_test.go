@@ -124,6 +124,16 @@ func TestRegistryReadsOverHTTP(t *testing.T) {
 		if st, _, b := e.do("GET", base+"/no-such-resource/policy/rights", "", "", nil); st != 404 {
 			t.Errorf("unknown: %d %s", st, b)
 		}
+		// [Consumes("application/json")] on a GET: another Content-Type is 415.
+		if st, _, b := e.do("GET", base+"/ske-mva-melding/policy/rights", "", "application/json; charset=utf-8", nil); st != 200 {
+			t.Errorf("json content type: %d %s", st, b)
+		}
+		for _, path := range []string{base + "/ske-mva-melding/policy/rights", base + "/ske-mva-melding/policy/subjects",
+			"/resourceregistry/api/v2/resource/ske-mva-melding/policy/rights"} {
+			if st, _, b := e.do("GET", path, "", "text/plain", nil); st != 415 {
+				t.Errorf("%s as text/plain: %d %s", path, st, b)
+			}
+		}
 	})
 
 	t.Run("rights v2", func(t *testing.T) {
