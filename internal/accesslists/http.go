@@ -38,6 +38,10 @@ var (
 	vldOwnerNotOrgCode  = problem.ValidationDescriptor{Code: "RR.VLD-00010", Title: "Access list owner must be a valid and registered org-code."}
 )
 
+// MaxIdentifier bounds a new list's identifier: the unique index on
+// (owner, identifier) takes at most about 2.7 kB.
+const MaxIdentifier = 1000
+
 // aspnet is the ProblemDetails ASP.NET writes for a bare status of an
 // [ApiController] (NotFound(), 412, 501): RFC 9110's section as the type.
 func aspnet(status int, section string) *problem.Problem {
@@ -301,7 +305,13 @@ func (s *Service) handleUpsert(w http.ResponseWriter, r *http.Request, owner str
 	if b.Description != nil {
 		desc = *b.Description
 	}
-	l, out, err := s.Upsert(r.Context(), owner, chi.URLParam(r, "identifier"), *b.Name, desc, c)
+	identifier := chi.URLParam(r, "identifier")
+	if len(identifier) > MaxIdentifier {
+		// PostgreSQL cannot index it; the registry would answer 500.
+		return problem.Validation(problem.ValidationError{Code: "STD-00001", Title: "Invalid value",
+			Detail: fmt.Sprintf("The identifier is longer than %d bytes.", MaxIdentifier), Paths: []string{"/$PATH/identifier"}})
+	}
+	l, out, err := s.Upsert(r.Context(), owner, identifier, *b.Name, desc, c)
 	if err != nil {
 		return err
 	}

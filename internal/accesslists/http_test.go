@@ -430,6 +430,9 @@ func TestUpsert(t *testing.T) {
 		x.want(r, 400)
 	}
 	x.want(x.do("GET", base+orgCode+"/test3", x.token, nil), 404)
+	// An identifier PostgreSQL could not index: 400, not the registry's 500.
+	r, _ = put(strings.Repeat("x", 3000), map[string]any{"name": "x"})
+	x.want(r, 400)
 	r = x.do("PUT", base+orgCode+"/test3", x.token, "name=x", "Content-Type", "text/plain")
 	x.want(r, 415)
 	// Can_Update_List / Can_Unset_Description / Cannot_Unset_Name

@@ -98,6 +98,11 @@ func TestPDPAccessListGate(t *testing.T) {
 		t.Fatalf("member: %+v", d)
 	}
 	deny("write", "the list allows read only")
+	// The "Why?" page names the list.
+	st, _, whyPage := x.srv.Do(t, "GET", "/sim/decisions/why?lang=en&subject="+tigerDAGL+"&resource="+alRes+"&action=read&party="+tigerNo, "", nil)
+	if st != 200 || !strings.Contains(string(whyPage), "<dt>Access list</dt><dd><code>urn:altinn:access-list:skd:godkjente</code></dd>") {
+		t.Errorf("why page: %d %s", st, whyPage)
+	}
 	// Every action once the filter goes.
 	x.want(x.do("PUT", base+orgCode+"/godkjente/resource-connections/"+alRes, x.token, map[string]any{}), 200)
 	if d := decide(t, x.srv, pdpTok, "write"); d.Decision != "Permit" {
@@ -129,7 +134,7 @@ func TestPDPAccessListGate(t *testing.T) {
 		t.Errorf("no right: %s", raw)
 	}
 	// A reset forgets the lists: Deny again.
-	st, _, _ := x.srv.Do(t, "POST", "/sim/api/v1/reset", "", nil)
+	st, _, _ = x.srv.Do(t, "POST", "/sim/api/v1/reset", "", nil)
 	if st != 200 && st != 204 {
 		t.Fatalf("reset: %d", st)
 	}

@@ -262,6 +262,9 @@ func (f *File) check() error {
 		if strings.TrimSpace(l.Identifier) == "" {
 			bad("%s.identifier: required", at)
 		}
+		if len(l.Identifier) > accesslists.MaxIdentifier {
+			bad("%s.identifier: longer than %d bytes", at, accesslists.MaxIdentifier)
+		}
 		if strings.TrimSpace(l.Name) == "" {
 			bad("%s.name: required", at)
 		}
