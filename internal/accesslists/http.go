@@ -122,8 +122,27 @@ func (s *Service) owned(h func(w http.ResponseWriter, r *http.Request, owner str
 		if !ok {
 			return problem.Validation(vldOwnerNotOrgCode.At("/$PATH/owner"))
 		}
+		if r.Method != http.MethodPatch {
+			if err := consumesJSON(r); err != nil {
+				return err
+			}
+		}
 		return h(w, r, owner)
 	})
+}
+
+// consumesJSON is the controllers' [Consumes("application/json")], which
+// holds for reads too: a request that names another Content-Type is 415,
+// one that names none passes.
+func consumesJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return nil
+	}
+	return aspnet(http.StatusUnsupportedMediaType, "15.5.16")
 }
 
 // conditions reads the precondition headers (a malformed ETag is 400).
@@ -572,6 +591,9 @@ func splitQuery(vals []string) []string {
 }
 
 func (s *Service) handleMemberships(w http.ResponseWriter, r *http.Request) error {
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	var (
 		errs      []problem.ValidationError
@@ -631,6 +653,9 @@ func (s *Service) handleMemberships(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Service) handleByMember(w http.ResponseWriter, r *http.Request) error {
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
 	v := r.URL.Query().Get("party")
 	ref, ok := ParsePartyURN(v)
 	if !ok || ref.UUID == uuid.Nil {

@@ -435,6 +435,11 @@ func TestUpsert(t *testing.T) {
 	x.want(r, 400)
 	r = x.do("PUT", base+orgCode+"/test3", x.token, "name=x", "Content-Type", "text/plain")
 	x.want(r, 415)
+	// [Consumes("application/json")] holds for reads too: another
+	// Content-Type is 415, none (or JSON with a charset) passes.
+	x.want(x.do("GET", base+orgCode+"/test1", x.token, nil, "Content-Type", "text/plain"), 415)
+	x.want(x.do("GET", base+orgCode+"/test1", x.token, nil, "Content-Type", "application/json; charset=utf-8"), 200)
+	x.want(x.do("GET", base+"memberships?party=urn:altinn:organization:identifier-no:313725138", x.admin(), nil, "Content-Type", "text/xml"), 415)
 	// Can_Update_List / Can_Unset_Description / Cannot_Unset_Name
 	r, l = put("test1", map[string]any{"name": "Test 1 updated"})
 	if l.Name != "Test 1 updated" || l.Description != "" {
