@@ -101,6 +101,17 @@ func TestDelegatedAPIAccessJourney(t *testing.T) {
 		t.Fatalf("token claims %v", c)
 	}
 
+	// An Altinn API exchanges it: the Altinn token acts for the consumer
+	// and keeps the supplier.
+	ex := s.Do(t, "GET", "/authentication/api/v1/exchange/maskinporten", tok.AccessToken, nil)
+	if ex.Status != http.StatusOK {
+		t.Fatalf("exchange: %d %s", ex.Status, ex.Body)
+	}
+	altinn := simtest.Token{AccessToken: strings.Trim(string(ex.Body), "\"\n")}.Claims()
+	if altinn["urn:altinn:orgNumber"] != consumer || altinn["supplier"] == nil {
+		t.Fatalf("exchanged claims %v", altinn)
+	}
+
 	// 5. The provider's API: the token's scope is its own, and the PDP
 	// decides for the token's consumer.
 	actor := org("consumer")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/maskinporten"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
 	"github.com/altinn-sim/altinn-sim/internal/scopes"
 )
@@ -62,6 +63,12 @@ func (j *journey) token(t *testing.T, consumerOrg string, scopes ...string) (int
 	if err != nil {
 		t.Fatal(err)
 	}
+	return j.postGrant(t, g)
+}
+
+// postGrant posts a signed grant to /token.
+func (j *journey) postGrant(t *testing.T, g string) (int, map[string]any) {
+	t.Helper()
 	st, _, raw := j.s.Do(t, "POST", "/token", "", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {g}})
 	var out map[string]any
 	if err := json.Unmarshal(raw, &out); err != nil {
@@ -187,4 +194,44 @@ func TestDelegatedTokenRefusals(t *testing.T) {
 	}
 	st, out = j.token(t, consumer, apiScope)
 	wantOAuthError(t, st, out, "invalid_scope", "MP-250", "Consumer has not been granted access to the scope "+apiScope+".")
+}
+
+// TestExplainDelegatedGrant: the debugger's report runs the same rules:
+// the delegation rule fails with /token's MP-251 before the delegation
+// and passes after, and the report records nothing (the grant works at
+// /token afterwards).
+func TestExplainDelegatedGrant(t *testing.T) {
+	j := newJourney(t)
+	grant := func() string {
+		g, err := mpgrant.Sign(j.key, mpgrant.Claims(mpgrant.Options{ClientID: j.clientID, Audience: j.s.URL + "/", Scopes: []string{apiScope}, ConsumerOrg: consumer}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	rule := func(rep maskinporten.GrantReport, name string) maskinporten.RuleResult {
+		for _, r := range rep.Rules {
+			if r.Name == name {
+				return r
+			}
+		}
+		t.Fatalf("no rule %q in the report", name)
+		return maskinporten.RuleResult{}
+	}
+	g := grant()
+	rep := j.s.Maskinporten.ExplainGrant(t.Context(), g)
+	if r := rule(rep, "delegation"); r.Outcome != maskinporten.RuleFailed || r.Err == nil || r.Err.MP != "MP-251" {
+		t.Fatalf("before the delegation: %+v", r)
+	}
+	if rule(rep, "consumer_org").Outcome != maskinporten.RulePassed || rule(rep, "scope access").Outcome != maskinporten.RulePassed {
+		t.Fatalf("report %+v", rep.Rules)
+	}
+	j.delegate(t, consumer, supplier)
+	rep = j.s.Maskinporten.ExplainGrant(t.Context(), g)
+	if rep.Grant == nil || rep.Grant.Consumer != consumer || rep.Grant.DelegationSource != source {
+		t.Fatalf("after the delegation: %+v", rep.Rules)
+	}
+	if st, out := j.postGrant(t, g); st != 200 {
+		t.Fatalf("the explained grant at /token: %d %v", st, out)
+	}
 }
