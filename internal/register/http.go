@@ -1,6 +1,7 @@
 package register
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,34 +15,78 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Routes are Register's lookups, /register/api/v1. Register's
-// InternalOrPlatformAccess policy takes a platform access token or a token
-// with altinn:register/partylookup.admin; the emulator issues no platform
-// access tokens, so the scope is the way in.
-func (s *Service) Routes() []route.Route {
+// Tokens checks the two credentials Register's InternalOrPlatformAccess
+// policy takes: a bearer token (app passes the platform APIs' verifier)
+// and a platform access token in the PlatformAccessToken header (signing's
+// VerifyAccessToken).
+type Tokens interface {
+	Verify(ctx context.Context, raw string) (auth.Caller, error)
+	VerifyAccessToken(ctx context.Context, raw string) error
+}
+
+// Routes are Register's lookups, /register/api/v1. Each takes what the
+// InternalOrPlatformAccess policy takes: a valid platform access token in
+// the PlatformAccessToken header, or a bearer token holding
+// altinn:register/partylookup.admin (access checks them itself, so they are
+// OwnBearer).
+func (s *Service) Routes(tokens Tokens) []route.Route {
 	const tag = "Register"
 	scopes := []string{ScopeLookup}
+	op := func(method, path string, h route.HandlerFunc, summary, body string, q ...route.Param) route.Route {
+		return route.Route{Method: method, Path: path, Guard: route.OwnBearer, Scopes: scopes, Handler: route.E(access(tokens, h)),
+			Tag: tag, Summary: summary, Body: body, Query: q}
+	}
+	subUnits := route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")
 	return []route.Route{
-		{Method: "GET", Path: "/register/api/v1/organizations/{orgNr}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleOrganization),
-			Tag: tag, Summary: "An organisation by organisation number"},
-		{Method: "GET", Path: "/register/api/v1/parties/{partyId}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyByID),
-			Tag: tag, Summary: "A party by party id (a person's token: only parties the person may represent)"},
-		{Method: "GET", Path: "/register/api/v1/parties/byuuid/{partyUuid}", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyByUUID),
-			Tag: tag, Summary: "A party by party uuid (a person's token: only parties the person may represent)"},
-		{Method: "POST", Path: "/register/api/v1/parties/lookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleLookup),
-			Tag: tag, Body: "PartyLookup", Summary: "A party by organisation number (orgNo) or national identity number (ssn)"},
-		{Method: "POST", Path: "/register/api/v1/parties/partylist", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyList),
-			Query: []route.Param{route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")},
-			Tag:   tag, Body: "PartyIDs", Summary: "The parties of a list of party ids (404 when none exists)"},
-		{Method: "POST", Path: "/register/api/v1/parties/partylistbyuuid", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handlePartyListByUUID),
-			Query: []route.Param{route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")},
-			Tag:   tag, Body: "PartyUUIDs", Summary: "The parties of a list of party uuids"},
-		{Method: "GET", Path: "/register/api/v1/parties/identifiers", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleIdentifiers),
-			Query: []route.Param{route.Q("ids", "party ids, comma-separated or repeated"), route.Q("uuids", "party uuids"), route.Q("orgs", "organisation numbers")},
-			Tag:   tag, Summary: "Party id, uuid and organisation number of up to 100 parties"},
-		{Method: "POST", Path: "/register/api/v1/parties/nameslookup", Guard: route.Bearer, Scopes: scopes, Handler: route.E(s.handleNames),
-			Query: []route.Param{route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")},
-			Tag:   tag, Body: "PartyNamesLookup", Summary: "The names of parties, by organisation or national identity number"},
+		op("GET", "/register/api/v1/organizations/{orgNr}", s.handleOrganization, "An organisation by organisation number", ""),
+		op("GET", "/register/api/v1/parties/{partyId}", s.handlePartyByID,
+			"A party by party id (a person's token: only parties the person may represent)", ""),
+		op("GET", "/register/api/v1/parties/byuuid/{partyUuid}", s.handlePartyByUUID,
+			"A party by party uuid (a person's token: only parties the person may represent)", ""),
+		op("POST", "/register/api/v1/parties/lookup", s.handleLookup,
+			"A party by organisation number (orgNo) or national identity number (ssn)", "PartyLookup"),
+		op("POST", "/register/api/v1/parties/partylist", s.handlePartyList,
+			"The parties of a list of party ids (404 when none exists)", "PartyIDs", subUnits),
+		op("POST", "/register/api/v1/parties/partylistbyuuid", s.handlePartyListByUUID,
+			"The parties of a list of party uuids", "PartyUUIDs", subUnits),
+		op("GET", "/register/api/v1/parties/identifiers", s.handleIdentifiers,
+			"Party id, uuid and organisation number of up to 100 parties", "",
+			route.Q("ids", "party ids, comma-separated or repeated"), route.Q("uuids", "party uuids"), route.Q("orgs", "organisation numbers")),
+		op("POST", "/register/api/v1/parties/nameslookup", s.handleNames,
+			"The names of parties, by organisation or national identity number", "PartyNamesLookup",
+			route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")),
+	}
+}
+
+// access is the InternalOrPlatformAccess policy: a valid platform access
+// token lets the request through; otherwise the bearer token must hold
+// the lookup scope (none: 401, an invalid one: 401, one without the
+// scope: 403). A bearer token that is there is checked either way, and
+// its caller put in the context for the party reads.
+func access(tokens Tokens, next route.HandlerFunc) route.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		platform := false
+		if pat := strings.TrimSpace(r.Header.Get("PlatformAccessToken")); pat != "" {
+			platform = tokens.VerifyAccessToken(r.Context(), pat) == nil
+		}
+		raw, hasBearer := auth.Bearer(r)
+		if hasBearer {
+			c, err := tokens.Verify(r.Context(), raw)
+			if err != nil {
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				p := problem.Unauthorized.WithDetail("%v", err)
+				p.Err = err
+				return p
+			}
+			r = r.WithContext(auth.WithCaller(r.Context(), c))
+			if !platform && !c.HasScope(ScopeLookup) {
+				return problem.Forbidden.WithDetail("the token lacks a required scope: one of %s, and no valid PlatformAccessToken was sent", ScopeLookup)
+			}
+		} else if !platform {
+			w.Header().Set("WWW-Authenticate", `Bearer`)
+			return problem.Unauthorized.WithDetail("an Authorization: Bearer <token> header with %s, or a PlatformAccessToken header, is required", ScopeLookup)
+		}
+		return next(w, r)
 	}
 }
 

@@ -199,3 +199,47 @@ func TestRegisterOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// Register's InternalOrPlatformAccess: a platform access token in the
+// PlatformAccessToken header stands in for the scope; the party reads
+// still want a user (PartiesControllerTests.GetParty_MissingAccessToken_ReturnsForbidden
+// and the [Authorize] on the party reads).
+func TestPlatformAccessToken(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	pat := srv.TestToken(t, map[string]any{"type": "accesstoken", "issuer": "ttd", "app": "ttd.myapp"})
+	noScope := srv.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "313725138", "scopes": []string{"altinn:other"}})
+	tiril := srv.TestToken(t, map[string]any{"type": "person", "pid": "12857841016"})
+	lookup := map[string]any{"orgNo": "313725138"}
+
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "", lookup, "PlatformAccessToken", pat); st != 200 || !strings.Contains(string(b), `"partyId":50000003`) {
+		t.Errorf("platform token alone: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", noScope, lookup, "PlatformAccessToken", pat); st != 200 {
+		t.Errorf("platform token and a token without the scope: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", noScope, lookup); st != 403 {
+		t.Errorf("a token without the scope: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "", lookup, "PlatformAccessToken", "not-a-token"); st != 401 {
+		t.Errorf("a bad platform token: %d %s", st, b)
+	}
+	// A Maskinporten token is no platform access token.
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "", lookup, "PlatformAccessToken", noScope); st != 401 {
+		t.Errorf("a Maskinporten token as platform token: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "garbage", lookup, "PlatformAccessToken", pat); st != 401 {
+		t.Errorf("a bad bearer with a good platform token: %d %s", st, b)
+	}
+	// The party reads: no user without a bearer token; a person with the
+	// platform token reads what they may represent.
+	if st, _, b := srv.Do(t, "GET", "/register/api/v1/parties/50000003", "", nil, "PlatformAccessToken", pat); st != 401 {
+		t.Errorf("party read without a user: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "GET", "/register/api/v1/parties/50000003", tiril, nil, "PlatformAccessToken", pat); st != 200 {
+		t.Errorf("person with platform token: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "GET", "/register/api/v1/parties/50000003", tiril, nil); st != 403 {
+		t.Errorf("person without platform token or scope: %d %s", st, b)
+	}
+}
