@@ -201,6 +201,7 @@ func TestSelfServiceClientRules(t *testing.T) {
 			{"a malformed scope", body(func(m map[string]any) { m["scopes"] = []string{"test:read", "no scope"} }), "SIM.VLD-00303", "/scopes/1"},
 			{"a scope not granted", body(func(m map[string]any) { m["scopes"] = []string{"test:read", "altinn:serviceowner"} }), "SIM.VLD-00306", "/scopes/1"},
 			{"an unknown altinn scope", body(func(m map[string]any) { m["scopes"] = []string{"altinn:nope"} }), "SIM.VLD-00306", "/scopes/0"},
+			{"an ID-porten scope on a Maskinporten client", body(func(m map[string]any) { m["scopes"] = []string{"test:read", "openid"} }), "SIM.VLD-00303", "/scopes/1"},
 			{"not JSON", "{", "STD-00000", ""},
 			{"scopes not an array", `{"integration_type":"maskinporten","client_name":"x","scopes":"test:read"}`, "STD-00000", ""},
 		}
