@@ -465,6 +465,12 @@ func (a *App) routes() http.Handler {
 		// The "Why?" page shows any party's rights: the admin token guards
 		// it as it guards /sim/api (a browser passes it once as ?token=).
 		AdminPage: requireAdminPage(a.Config.AdminToken, strings.HasPrefix(a.Config.PublicURL, "https://")),
+		// The internal reads other platform services make take their
+		// platform access token in place of a scoped bearer token.
+		AccessTokens: func(ctx context.Context, raw string) error {
+			_, err := a.Signing.VerifyAccessToken(ctx, raw)
+			return err
+		},
 	}, tables...)
 	a.tables = tables
 

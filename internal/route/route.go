@@ -6,6 +6,7 @@
 package route
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -49,6 +50,11 @@ type Route struct {
 	// Verifier, when set, checks this Bearer operation's tokens in place
 	// of Deps.Verifier (the PDP remembers verified tokens for a while).
 	Verifier auth.Verifier
+	// PlatformAccess lets a valid platform access token in the
+	// PlatformAccessToken header through this Bearer operation in place of
+	// a bearer token with one of Scopes (the platform's
+	// InternalScopeOrAccessTokenRequirement).
+	PlatformAccess bool
 	// Handler serves the operation. Error-returning handlers are adapted
 	// with E (ProblemDetails) or the surface's own adapter (OAuth errors,
 	// HTML error pages).
@@ -89,6 +95,9 @@ type Deps struct {
 	Admin func(http.Handler) http.Handler
 	// AdminPage guards AdminPage routes; nil leaves them open.
 	AdminPage func(http.Handler) http.Handler
+	// AccessTokens checks a platform access token for PlatformAccess
+	// routes; nil takes none.
+	AccessTokens func(ctx context.Context, raw string) error
 }
 
 // Mount puts every route on r behind its guard.
@@ -111,6 +120,9 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 		if len(rt.Scopes) > 0 {
 			mw = append(mw, auth.RequireScope(rt.Scopes...))
 		}
+		if rt.PlatformAccess && d.AccessTokens != nil {
+			return []func(http.Handler) http.Handler{platformAccessOr(d.AccessTokens, mw)}
+		}
 		return mw
 	case Admin:
 		if d.Admin != nil {
@@ -122,6 +134,30 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 		}
 	}
 	return nil
+}
+
+// PlatformAccessHeader is the header a platform access token comes in.
+const PlatformAccessHeader = "PlatformAccessToken"
+
+// platformAccessOr lets a request with a valid platform access token
+// straight through, and sends any other through the bearer guards mw: an
+// invalid access token is as none, so the bearer token decides (401
+// without one, 403 without the scope), as the platform's policy with its
+// two handlers does.
+func platformAccessOr(check func(context.Context, string) error, mw []func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		guarded := next
+		for i := len(mw) - 1; i >= 0; i-- {
+			guarded = mw[i](guarded)
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if raw := r.Header.Get(PlatformAccessHeader); raw != "" && check(r.Context(), raw) == nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			guarded.ServeHTTP(w, r)
+		})
+	}
 }
 
 // HandlerFunc is a handler that returns its error instead of writing it.

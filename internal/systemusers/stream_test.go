@@ -206,7 +206,25 @@ func TestStreamHTTP(t *testing.T) {
 		t.Fatalf("feed after delete: %+v", after)
 	}
 
+	// A platform access token (Register's) in the PlatformAccessToken
+	// header takes the place of the scoped bearer token.
+	access := srv.TestToken(t, map[string]any{"type": "accesstoken", "issuer": "platform", "app": "platform.register"})
+	if st, _, body := srv.Do(t, http.MethodGet, path, "", nil, "PlatformAccessToken", access); st != http.StatusOK || !strings.Contains(string(body), `"stats"`) {
+		t.Fatalf("with a platform access token: %d %s", st, body)
+	}
+	if st, _, _ := srv.Do(t, http.MethodGet, "/authentication/api/v1/systemuser/internal/systemusers/"+uuid.NewString(), "", nil, "PlatformAccessToken", access); st != http.StatusGone {
+		t.Fatalf("by id with a platform access token: %d", st)
+	}
+
 	person := srv.TestToken(t, map[string]any{"type": "person", "pid": "12857841016"})
+	// An Altinn token is no platform access token: without a bearer token, 401;
+	// with a bearer token lacking the scope, 403.
+	if st, _, _ := srv.Do(t, http.MethodGet, path, "", nil, "PlatformAccessToken", admin); st != http.StatusUnauthorized {
+		t.Fatalf("an Altinn token as the access token: %d", st)
+	}
+	if st, _, _ := srv.Do(t, http.MethodGet, path, person, nil, "PlatformAccessToken", "garbage"); st != http.StatusForbidden {
+		t.Fatalf("a bad access token and a bearer token without the scope: %d", st)
+	}
 	for name, c := range map[string]struct {
 		path, bearer string
 		status       int
