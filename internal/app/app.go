@@ -210,6 +210,9 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Resources = res.WithClock(a.Clock)
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
+	// Its client → system answers (what a system-user grant asks) are
+	// cached while the listener is connected.
+	a.Registry.Listen(listener)
 	a.Register = register.New(a.Parties, a.Parties.Lenient)
 	// accesslists: service owners' lists of organisations on their
 	// resources, over the party register and the resource registry.
@@ -225,6 +228,8 @@ func (a *App) wire(ctx context.Context) error {
 	// systemusers and requests.
 	a.SystemUsers = systemusers.NewService(a.Pool, a.Clock, systemusers.RegistrySystems{R: a.Registry},
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
+	// /token's system-user lookup is cached while the listener is connected.
+	a.SystemUsers.Listen(listener)
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
 
 	// testca: the test CA for enterprise certificates, made on first
@@ -350,7 +355,7 @@ func (d mpDelegations) Delegation(ctx context.Context, consumer, supplier, scope
 type mpSystemUsers struct{ s *systemusers.Service }
 
 func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo, ownerOrgNo, externalRef string) (maskinporten.SystemUser, error) {
-	u, err := t.s.ByExternalID(ctx, clientID, providerOrgNo, ownerOrgNo, externalRef)
+	u, err := t.s.ForGrant(ctx, clientID, providerOrgNo, ownerOrgNo, externalRef)
 	if err != nil {
 		return maskinporten.SystemUser{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -35,11 +36,13 @@ type Service struct {
 	pool  *pgxpool.Pool
 	clock clock.Clock
 	cat   Catalogue
+	// clients caches ClientSystem; in use while Listen's connection is up.
+	clients *cache.Cache[string, clientAnswer]
 }
 
 // NewService makes the register.
 func NewService(pool *pgxpool.Pool, clk clock.Clock, cat Catalogue) *Service {
-	return &Service{pool: pool, clock: clk, cat: cat}
+	return &Service{pool: pool, clock: clk, cat: cat, clients: newClientCache()}
 }
 
 // Actor is who changes the register: the vendor org from the token's

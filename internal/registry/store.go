@@ -146,7 +146,11 @@ var errClientTaken = fmt.Errorf("client id bound to another system: %w", dberr.E
 
 // syncClients makes the system's bound client ids exactly ids. A client
 // id taken concurrently by another system surfaces as dberr.ErrConflict.
+// Every instance's client → system answers are dropped on commit.
 func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []string, now time.Time) error {
+	if err := notifyClients(ctx, q); err != nil {
+		return err
+	}
 	if _, err := q.Exec(ctx, `DELETE FROM system_register_clients WHERE system_internal_id = $1 AND NOT (client_id = ANY($2))`,
 		internalID, nonNil(ids)); err != nil {
 		return fmt.Errorf("unbind clients: %w", db.Map(err))
@@ -173,6 +177,9 @@ func syncClients(ctx context.Context, q db.Querier, internalID uuid.UUID, ids []
 }
 
 func unbindAllClients(ctx context.Context, q db.Querier, internalID uuid.UUID) (int64, error) {
+	if err := notifyClients(ctx, q); err != nil {
+		return 0, err
+	}
 	tag, err := q.Exec(ctx, `DELETE FROM system_register_clients WHERE system_internal_id = $1`, internalID)
 	if err != nil {
 		return 0, fmt.Errorf("unbind clients: %w", db.Map(err))

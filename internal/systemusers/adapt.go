@@ -39,10 +39,10 @@ func (a RegistrySystems) System(ctx context.Context, id string) (System, error) 
 	return fromRegistry(s), err
 }
 
-// SystemByClientID implements Systems.
-func (a RegistrySystems) SystemByClientID(ctx context.Context, clientID string) (System, error) {
-	s, err := a.R.SystemByClientID(ctx, clientID)
-	return fromRegistry(s), err
+// SystemOfClient implements Systems.
+func (a RegistrySystems) SystemOfClient(ctx context.Context, clientID string) (SystemRef, error) {
+	s, err := a.R.ClientSystem(ctx, clientID)
+	return SystemRef{ID: s.ID, Vendor: s.Vendor}, err
 }
 
 func fromRegistry(s registry.RegisteredSystem) System {

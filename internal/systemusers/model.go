@@ -140,7 +140,15 @@ type System struct {
 // Systems looks up registered systems (internal/registry).
 type Systems interface {
 	System(ctx context.Context, systemID string) (System, error)
-	SystemByClientID(ctx context.Context, clientID string) (System, error)
+	// SystemOfClient is the live system a Maskinporten client is bound
+	// to: only its id and vendor, what a system-user grant needs (the
+	// register answers it from a cache).
+	SystemOfClient(ctx context.Context, clientID string) (SystemRef, error)
+}
+
+// SystemRef names a live system and its vendor (org number).
+type SystemRef struct {
+	ID, Vendor string
 }
 
 // Package is what this package needs to know about an access package.

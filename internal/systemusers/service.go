@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/cache"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -41,13 +42,15 @@ type Service struct {
 	packages Packages
 	parties  Parties
 	onDelete []DeleteHook
+	// ids caches ForGrant's system-user lookup (cache.go).
+	ids *cache.Cache[string, idAnswer]
 	// PageSize of the vendor bysystem listing.
 	PageSize int
 }
 
 // NewService builds the service.
 func NewService(pool *pgxpool.Pool, clk clock.Clock, systems Systems, packages Packages, p Parties) *Service {
-	return &Service{pool: pool, clock: clk, systems: systems, packages: packages, parties: p, PageSize: 50}
+	return &Service{pool: pool, clock: clk, systems: systems, packages: packages, parties: p, ids: newIDCache(), PageSize: 50}
 }
 
 // OnDelete registers a hook run in every delete's transaction. Call it
@@ -135,24 +138,62 @@ func (s *Service) ByTriple(ctx context.Context, q db.Querier, systemID, ownerOrg
 }
 
 // ByExternalID is the lookup Maskinporten makes before it puts a system
-// user into a token: the client id names a live system of the
-// given vendor, and that system has a live system user for the owner and
-// externalRef (default: the owner's org number).
+// user into a token (the byExternalId route): the client id names a live
+// system of the given vendor, and that system has a live system user for
+// the owner and externalRef (default: the owner's org number).
 func (s *Service) ByExternalID(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (SystemUser, error) {
-	if clientID == "" || systemProviderOrgNo == "" || ownerOrgNo == "" {
-		return SystemUser{}, fmt.Errorf("clientId, systemProviderOrgNo and systemUserOwnerOrgNo are required: %w", dberr.ErrNotFound)
+	systemID, err := s.systemOfClient(ctx, clientID, systemProviderOrgNo, ownerOrgNo)
+	if err != nil {
+		return SystemUser{}, err
 	}
-	sys, err := s.systems.SystemByClientID(ctx, clientID)
+	return s.ByTriple(ctx, nil, systemID, ownerOrgNo, externalRef)
+}
+
+// GrantRef is what a system-user token names of its system user.
+type GrantRef struct {
+	ID                                   uuid.UUID
+	SystemID, ReporteeOrgNo, ExternalRef string
+}
+
+// ForGrant is ByExternalID for /token itself: the same rules, answered
+// from two caches (the register's client → system, and the live system
+// user of a (system, owner, externalRef)) that every write drops on every
+// instance before it answers, and only the columns a token names.
+func (s *Service) ForGrant(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo, externalRef string) (GrantRef, error) {
+	systemID, err := s.systemOfClient(ctx, clientID, systemProviderOrgNo, ownerOrgNo)
+	if err != nil {
+		return GrantRef{}, err
+	}
+	if externalRef == "" {
+		externalRef = ownerOrgNo
+	}
+	id, err := s.idByTriple(ctx, systemID, ownerOrgNo, externalRef)
+	if errors.Is(err, dberr.ErrNotFound) {
+		return GrantRef{}, notFoundErr(systemID + "/" + ownerOrgNo + "/" + externalRef)
+	}
+	if err != nil {
+		return GrantRef{}, err
+	}
+	return GrantRef{ID: id, SystemID: systemID, ReporteeOrgNo: ownerOrgNo, ExternalRef: externalRef}, nil
+}
+
+// systemOfClient is the live system clientID is bound to, when its vendor
+// is systemProviderOrgNo.
+func (s *Service) systemOfClient(ctx context.Context, clientID, systemProviderOrgNo, ownerOrgNo string) (string, error) {
+	if clientID == "" || systemProviderOrgNo == "" || ownerOrgNo == "" {
+		return "", fmt.Errorf("clientId, systemProviderOrgNo and systemUserOwnerOrgNo are required: %w", dberr.ErrNotFound)
+	}
+	sys, err := s.systems.SystemOfClient(ctx, clientID)
 	if err != nil {
 		if errors.Is(err, dberr.ErrNotFound) {
-			return SystemUser{}, notFoundErr("for client " + clientID)
+			return "", notFoundErr("for client " + clientID)
 		}
-		return SystemUser{}, fmt.Errorf("system of client %s: %w", clientID, err)
+		return "", fmt.Errorf("system of client %s: %w", clientID, err)
 	}
-	if sys.IsDeleted || sys.Vendor != systemProviderOrgNo || !slices.Contains(sys.ClientIDs, clientID) {
-		return SystemUser{}, notFoundErr("for client " + clientID)
+	if sys.Vendor != systemProviderOrgNo {
+		return "", notFoundErr("for client " + clientID)
 	}
-	return s.ByTriple(ctx, nil, sys.ID, ownerOrgNo, externalRef)
+	return sys.ID, nil
 }
 
 // CreateTx creates a system user inside q's transaction (the request's

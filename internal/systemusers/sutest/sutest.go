@@ -46,16 +46,16 @@ func (s *Systems) System(_ context.Context, id string) (su.System, error) {
 	return sys, nil
 }
 
-// SystemByClientID implements su.Systems.
-func (s *Systems) SystemByClientID(_ context.Context, clientID string) (su.System, error) {
+// SystemOfClient implements su.Systems.
+func (s *Systems) SystemOfClient(_ context.Context, clientID string) (su.SystemRef, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sys := range s.m {
 		if !sys.IsDeleted && slices.Contains(sys.ClientIDs, clientID) {
-			return sys, nil
+			return su.SystemRef{ID: sys.ID, Vendor: sys.Vendor}, nil
 		}
 	}
-	return su.System{}, fmt.Errorf("client %s: %w", clientID, dberr.ErrNotFound)
+	return su.SystemRef{}, fmt.Errorf("client %s: %w", clientID, dberr.ErrNotFound)
 }
 
 // Package URNs the fake catalogue knows.
