@@ -22,7 +22,9 @@ type Options struct {
 	Now func() time.Time
 	// TTL is how long Put keeps an entry; 0 keeps it until dropped.
 	TTL time.Duration
-	// Max bounds the entries; a full cache starts over. 0 is DefaultMax.
+	// Max bounds the entries; a full cache evicts the least recently
+	// used of a few sampled entries (an expired one first) for each new
+	// key. 0 is DefaultMax.
 	Max int
 	// Notified caches rows other instances may change: such a cache is
 	// used only between Connected and Lost (while its listener hears every
@@ -39,15 +41,24 @@ type Cache[K comparable, V any] struct {
 	// gen grows on every Drop and Flush (under mu). Put stores only if it
 	// has not grown since the caller read Gen before loading.
 	gen uint64
-	m   map[K]entry[V]
+	m   map[K]*entry[V]
+	// tick orders uses: it grows on every store, and Get stamps the entry
+	// it returns with the current tick (a load, not a contended add).
+	tick atomic.Uint64
 
 	hits, misses atomic.Uint64
 }
 
 type entry[V any] struct {
-	v   V
-	exp time.Time // zero: no expiry
+	v    V
+	exp  time.Time     // zero: no expiry
+	used atomic.Uint64 // tick of the last store or Get
 }
+
+// evictSample is how many entries a full cache looks at to pick the one
+// to evict: Redis's approximation of LRU, which keeps Get on a read lock
+// (no list to reorder) and a store O(1).
+const evictSample = 8
 
 // New makes a cache. A cache that is not Notified is in use at once.
 func New[K comparable, V any](o Options) *Cache[K, V] {
@@ -78,6 +89,9 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 	if !ok {
 		c.misses.Add(1)
 		return zero, false
+	}
+	if t := c.tick.Load(); e.used.Load() != t {
+		e.used.Store(t)
 	}
 	c.hits.Add(1)
 	return e.v, true
@@ -118,13 +132,47 @@ func (c *Cache[K, V]) PutFor(k K, v V, gen uint64, ttl time.Duration) {
 	if c.gen != gen || !c.live.Load() {
 		return
 	}
-	if len(c.m) >= c.o.Max {
-		c.m = nil
-	}
 	if c.m == nil {
-		c.m = make(map[K]entry[V])
+		c.m = make(map[K]*entry[V])
 	}
-	c.m[k] = entry[V]{v: v, exp: exp}
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.o.Max {
+		c.evictOne()
+	}
+	e := &entry[V]{v: v, exp: exp}
+	e.used.Store(c.tick.Add(1))
+	c.m[k] = e
+}
+
+// evictOne removes one entry of a full cache (under mu): of a few
+// sampled ones, an expired one, else the least recently used. Go's map
+// iteration starts at a random place, so the sample is spread over the
+// whole map.
+func (c *Cache[K, V]) evictOne() {
+	var (
+		victim K
+		oldest uint64
+		found  bool
+		n      int
+		now    time.Time
+	)
+	if c.o.Now != nil {
+		now = c.o.Now()
+	}
+	for k, e := range c.m {
+		if !e.exp.IsZero() && !now.Before(e.exp) {
+			victim, found = k, true
+			break
+		}
+		if u := e.used.Load(); !found || u < oldest {
+			victim, oldest, found = k, u, true
+		}
+		if n++; n >= evictSample {
+			break
+		}
+	}
+	if found {
+		delete(c.m, victim)
+	}
 }
 
 // Load answers from the cache, or calls fn and keeps its answer when fn

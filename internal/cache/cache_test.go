@@ -120,3 +120,72 @@ func TestErrorsAreNotKeptAndSizeIsBounded(t *testing.T) {
 		t.Fatalf("%d entries, max 3", n)
 	}
 }
+
+// TestFullCacheEvictsTheLeastRecentlyUsed: a full cache makes room for a
+// new key by dropping one old entry, not everything, and the one it drops
+// is one nobody used lately.
+func TestFullCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
+	c := New[string, int](Options{Max: 3})
+	for i, k := range []string{"a", "b", "c"} {
+		c.Put(k, i, c.Gen())
+	}
+	if _, ok := c.Get("a"); !ok {
+		t.Fatal("a missing")
+	}
+	c.Put("d", 3, c.Gen())
+	if n := c.Len(); n != 3 {
+		t.Fatalf("%d entries after a store into a full cache, want 3", n)
+	}
+	if _, ok := c.Get("b"); ok {
+		t.Fatal("b, the least recently used, was kept")
+	}
+	for _, k := range []string{"a", "c", "d"} {
+		if _, ok := c.Get(k); !ok {
+			t.Fatalf("%s was evicted instead of b", k)
+		}
+	}
+	// Replacing a key of a full cache evicts nothing.
+	c.Put("a", 9, c.Gen())
+	if n := c.Len(); n != 3 {
+		t.Fatalf("%d entries after replacing a key, want 3", n)
+	}
+}
+
+// TestHotEntriesSurviveAStreamOfNewKeys: keys used all the time stay in a
+// full cache while ever new keys stream through it.
+func TestHotEntriesSurviveAStreamOfNewKeys(t *testing.T) {
+	c := New[int, int](Options{Max: 100})
+	const hot = 10
+	misses := 0
+	for i := range 10_000 {
+		for k := range hot {
+			if _, ok := c.Get(k); !ok {
+				misses++
+				c.Put(k, k, c.Gen())
+			}
+		}
+		c.Put(hot+i, i, c.Gen())
+		if c.Len() > 100 {
+			t.Fatalf("%d entries, more than Max", c.Len())
+		}
+	}
+	// The first round misses every hot key; an evicted hot key now and
+	// then is the sampling's price, a steady loss would be a bug.
+	if misses > hot+hot*10_000/100 {
+		t.Fatalf("%d misses of %d hot gets", misses, hot*10_000)
+	}
+}
+
+// TestExpiredEntriesGoFirst: a full cache drops an expired entry before
+// a live one, however recently that was used.
+func TestExpiredEntriesGoFirst(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	c := New[string, int](Options{Now: clk.now, Max: 2})
+	c.PutFor("long", 2, c.Gen(), time.Hour)
+	c.PutFor("short", 1, c.Gen(), time.Second) // the more recent one
+	clk.t = clk.t.Add(2 * time.Second)
+	c.Put("new", 3, c.Gen())
+	if _, ok := c.Get("long"); !ok {
+		t.Fatal("a live entry was evicted while an expired one was there")
+	}
+}

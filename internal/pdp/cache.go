@@ -13,19 +13,22 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 )
 
-// How long entries live. Everything is dropped by notification (parties
-// and roles as a whole, on db.PartiesPayload), so lifetimes are only a
-// safety net; parties and roles keep the shorter one, as before they were
-// notified. Misses ("not found") live briefly, so that something created
-// by a writer that forgot to notify still shows up.
 // accessListsPayload is what internal/accesslists notifies on every write
 // (accesslists.Payload).
 const accessListsPayload = "accesslists"
 
+// How long entries live. Everything is dropped by notification (parties
+// and roles as a whole, on db.PartiesPayload, which every writer of
+// organisations, persons and roles sends), so organisations, persons and
+// roles are kept until then: a lifetime would only send a busy PDP back
+// to the database for rows that did not change. Policies and system users
+// keep a long lifetime as a safety net. Misses ("not found") live
+// briefly, so that something created by a writer that forgot to notify
+// still shows up. Each cache holds at most cache.DefaultMax entries and
+// evicts the least recently used one to make room.
 const (
-	notifiedTTL   = 5 * time.Minute
-	unnotifiedTTL = 10 * time.Second
-	negativeTTL   = 2 * time.Second
+	notifiedTTL = 5 * time.Minute
+	negativeTTL = 2 * time.Second
 )
 
 // pdpCache holds what decisions read, one cache.Cache per kind of row.
@@ -62,7 +65,7 @@ func newCache(now func() time.Time) *pdpCache {
 		systemUsers: cache.New[uuid.UUID, answer[SystemUser]](o),
 		lists:       cache.New[string, answer[AccessListAnswer]](o),
 	}
-	o.TTL = unnotifiedTTL
+	o.TTL = 0 // until db.PartiesPayload
 	c.orgs = cache.New[string, answer[parties.Organization]](o)
 	c.persons = cache.New[string, answer[parties.Person]](o)
 	c.roleTable = cache.New[string, answer[[]parties.Role]](o)

@@ -170,3 +170,36 @@ func TestInvalidatePayloads(t *testing.T) {
 		t.Fatalf("loads %d, want 4", loads)
 	}
 }
+
+// Organisations, persons and roles stay cached however far the clock
+// moves (no lifetime sends a busy PDP back to the database), and go at
+// once on the parties notification every writer of them sends.
+func TestPartyFactsKeptUntilNotified(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	w := newWorld()
+	now := time.Now()
+	w.svc.SetClock(func() time.Time { return now })
+	listening(t, w.svc, pool)
+	decide := func() {
+		t.Helper()
+		if d := decideOne(t, w.svc, External, agentReadElg()).Decision; d != Permit {
+			t.Fatalf("decision %s, want Permit", d)
+		}
+	}
+	decide()
+	loads := w.parties.calls.Load()
+	if loads == 0 {
+		t.Fatal("the decision read no party")
+	}
+	now = now.Add(24 * time.Hour)
+	decide()
+	if n := w.parties.calls.Load(); n != loads {
+		t.Fatalf("party loads after a day on the clock: %d, want still %d (cached)", n, loads)
+	}
+	notify(t, pool, db.PartiesPayload)
+	waitFor(t, "party facts read again", func() bool {
+		decide()
+		return w.parties.calls.Load() > loads
+	})
+}

@@ -1,0 +1,215 @@
+package pdpbench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/pdp"
+)
+
+// BenchmarkAuthorizeScale is the PDP at scale: PDP_SCALE_USERS (default
+// 100,000) standard system users, each of its own organisation, in the
+// database; /authorize over HTTP (32 connections) for a system user drawn
+// at random from the first 100, the first 10,000 and all of them, in
+// interleaved rounds of PDP_SCALE_PHASE (default 3s) each. It reports the
+// median decisions/s of each working set, their ratio (flat is 1.0) and
+// the process's RSS at the end. Run it alone: go test ./bench/pdp -run "^$" -bench AuthorizeScale -benchtime 1x.
+func BenchmarkAuthorizeScale(b *testing.B) {
+	n := envInt("PDP_SCALE_USERS", 100_000)
+	phase := 3 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("PDP_SCALE_PHASE")); err == nil {
+		phase = d
+	}
+	f := setup(b)
+	ctx := context.Background()
+	ids := makeUsers(b, f, n)
+	body := func(i int) []byte {
+		return fmt.Appendf(nil, `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":%q}]}],`+
+			`"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"read"}]}],`+
+			`"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"ttd-accesspackage-resource"},{"AttributeId":"urn:altinn:organization:identifier-no","Value":%q}]}]}}`,
+			ids[i].id, ids[i].org)
+	}
+	bodies := make([][]byte, n)
+	for i := range bodies {
+		bodies[i] = body(i)
+	}
+	if r := f.s.PDP.DecideBody(ctx, bodies[n-1], pdp.Internal, false); r.Response[0].Decision != pdp.Permit {
+		b.Fatalf("the last system user: %s, want Permit", r.Response[0].Decision)
+	}
+	sizes := []int{100, 10_000, n}
+	if n <= 10_000 {
+		sizes = []int{min(100, n), n}
+	}
+	rates := make([][]float64, len(sizes))
+	load0 := loadAvg()
+	b.ResetTimer()
+	// Round 0 warms up (fills the caches, opens the connections) and is
+	// not counted.
+	for round := range max(4, b.N+1) {
+		for k, size := range sizes {
+			if r := authorizeLoad(b, f, bodies[:size], phase); round > 0 {
+				rates[k] = append(rates[k], r)
+			}
+		}
+	}
+	b.StopTimer()
+	for k, size := range sizes {
+		b.ReportMetric(median(rates[k]), "decisions/s@"+strconv.Itoa(size))
+	}
+	b.ReportMetric(median(rates[len(sizes)-1])/median(rates[0]), "ratio-largest/100")
+	b.ReportMetric(rssMiB(), "RSS-MiB")
+	stats := f.s.PDP.Stats()
+	b.Logf("load average before %s, after %s; caches: %d system users, %d hits, %d misses", load0, loadAvg(), stats.SystemUsers, stats.Hits, stats.Misses)
+	b.ReportMetric(0, "ns/op")
+}
+
+type scaleUser struct {
+	id  uuid.UUID
+	org string
+}
+
+// makeUsers inserts n organisations and a standard system user for each,
+// holding the access package the resource's policy names, in one statement
+// each (the approval path would take minutes).
+func makeUsers(b *testing.B, f *fixture, n int) []scaleUser {
+	b.Helper()
+	ctx := context.Background()
+	users := make([]scaleUser, 0, n)
+	for base := 40_000_000; len(users) < n; base++ {
+		if org, ok := withCheckDigit(base); ok {
+			users = append(users, scaleUser{id: uuid.New(), org: org})
+		}
+	}
+	orgs := make([]string, n)
+	uids := make([]uuid.UUID, n)
+	for i, u := range users {
+		orgs[i], uids[i] = u.org, u.id
+	}
+	if _, err := f.s.Pool.Exec(ctx, `INSERT INTO organizations (org_no, name, party_id, party_uuid)
+		SELECT o, 'Scale ' || o, 90000000 + ord, gen_random_uuid() FROM unnest($1::text[]) WITH ORDINALITY AS t(o, ord)`, orgs); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.s.Pool.Exec(ctx, `INSERT INTO system_users (id, system_id, integration_title, reportee_org_no, reportee_party_id,
+		reportee_party_uuid, external_ref, supplier_org_no, access_packages, created, last_changed)
+		SELECT u, '991825827_bench', 'scale', o.org_no, o.party_id, o.party_uuid, o.org_no, '991825827',
+			'[{"urn": "urn:altinn:accesspackage:ansettelsesforhold"}]', now(), now()
+		FROM unnest($1::uuid[], $2::text[]) AS t(u, org) JOIN organizations o ON o.org_no = t.org`, uids, orgs); err != nil {
+		b.Fatal(err)
+	}
+	// The rows were written behind the caches' back; nothing was cached
+	// for them yet, and the parties cache is dropped to be sure.
+	if _, err := f.s.Pool.Exec(ctx, `SELECT pg_notify('altinn_sim_invalidate', 'parties')`); err != nil {
+		b.Fatal(err)
+	}
+	return users
+}
+
+// withCheckDigit makes a 9-digit organisation number from 8 digits (MOD11).
+func withCheckDigit(base int) (string, bool) {
+	s := fmt.Sprintf("%08d", base)
+	w := []int{3, 2, 7, 6, 5, 4, 3, 2}
+	sum := 0
+	for i, c := range s {
+		sum += int(c-'0') * w[i]
+	}
+	d := 11 - sum%11
+	if d == 11 {
+		d = 0
+	}
+	if d == 10 {
+		return "", false
+	}
+	return s + strconv.Itoa(d), true
+}
+
+// authorizeLoad drives /authorize for d with 32 connections, each request
+// for a body picked at random, and returns decisions per second.
+func authorizeLoad(b *testing.B, f *fixture, bodies [][]byte, d time.Duration) float64 {
+	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	url := f.s.URL + "/authorization/api/v1/authorize"
+	var done, failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			for time.Since(start) < d {
+				rq, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[rnd.IntN(len(bodies))]))
+				rq.Header.Set("Content-Type", "application/json")
+				rq.Header.Set("Authorization", "Bearer "+f.token)
+				resp, err := client.Do(rq)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"Permit"`)) {
+					failed.Add(1)
+					continue
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d requests failed or were not Permit", n)
+	}
+	return float64(done.Load()) / time.Since(start).Seconds()
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	return strings.Join(strings.Fields(string(b))[:min(3, len(strings.Fields(string(b))))], " ")
+}
+
+func rssMiB() float64 {
+	runtime.GC()
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
