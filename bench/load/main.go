@@ -45,7 +45,16 @@ func main() {
 	dbURL := flag.String("database-url", "", "the server's database (for fixtures and the in-process baseline)")
 	dur := flag.Duration("duration", 5*time.Second, "how long each phase runs")
 	conns := flag.Int("conns", 32, "concurrent connections")
+	grants := flag.Int("grants", 0, "only make this many signed /token bodies for one new client and write them, one a line, to --grants-out (for wrk)")
+	grantsOut := flag.String("grants-out", "", "file for --grants")
 	flag.Parse()
+	if *grants > 0 {
+		if err := writeGrants(*base, *grants, *grantsOut); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dbURL == "" {
 		fmt.Fprintln(os.Stderr, "load: --database-url is required")
 		os.Exit(2)
@@ -315,4 +324,40 @@ func postJSON(hc *http.Client, u string, in any, want int, out any) error {
 		return json.Unmarshal(body, out)
 	}
 	return nil
+}
+
+// writeGrants registers a client (control API) and writes n form bodies of
+// POST /token, each a fresh grant signed with the client's key, to out.
+// Grants live 120 s: make them just before they are used.
+func writeGrants(base string, n int, out string) error {
+	if out == "" {
+		return fmt.Errorf("--grants-out is required with --grants")
+	}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	var disc struct{ Issuer string }
+	if err := getJSON(hc, base+"/.well-known/oauth-authorization-server", &disc); err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	key, err := mpgrant.NewClientKey()
+	if err != nil {
+		return err
+	}
+	jwks, err := mpgrant.PublicJWKS(key)
+	if err != nil {
+		return err
+	}
+	clientID := uuid.NewString()
+	if err := postJSON(hc, base+"/sim/api/v1/clients", map[string]any{"clientId": clientID, "orgNo": "991825827", "name": "wrk", "scopes": []string{"bench:load.test"}, "jwks": jwks}, 201, nil); err != nil {
+		return fmt.Errorf("create client: %w", err)
+	}
+	var buf bytes.Buffer
+	for range n {
+		g, err := mpgrant.Sign(key, mpgrant.Claims(mpgrant.Options{ClientID: clientID, Audience: disc.Issuer, Scopes: []string{"bench:load.test"}, Lifetime: 120 * time.Second}))
+		if err != nil {
+			return err
+		}
+		buf.WriteString(url.Values{"grant_type": {mpgrant.GrantType}, "assertion": {g}}.Encode())
+		buf.WriteByte('\n')
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o600)
 }
