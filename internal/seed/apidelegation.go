@@ -28,6 +28,8 @@ type apiPlan struct {
 	// written ("*": any organisation, a delegable scope).
 	usable map[string]map[string]bool
 	inFile map[string]bool
+	// registered: the file's scopes the register has already.
+	registered map[string]bool
 }
 
 type scopeGrant struct{ owner, scope, consumer string }
@@ -43,21 +45,28 @@ func (a apiPlan) ownerOf(name string) string {
 }
 
 // splitFileScopes splits a client's scopes into those the register must
-// judge and, for the file's own scopes (which the register does not know
-// before the seeding writes them), the refusals: a file scope org may not
-// use (not its owner's, not granted to it, not delegable).
+// judge and, for the file's new scopes (which the register does not know
+// before the seeding writes them), the refusals: a new file scope org may
+// not use (not its owner's, not granted to it, not delegable). A file
+// scope the register already has is judged by the register too: access
+// given before stays.
 func (a apiPlan) splitFileScopes(org string, names []string) (check []string, refused map[int]string) {
 	for i, n := range names {
-		if !a.inFile[n] {
+		switch {
+		case !a.inFile[n]:
+			check = append(check, n)
+			continue
+		case a.usable[org][n] || a.usable["*"][n]:
+			// The seeding makes it usable (and active).
+			continue
+		case a.registered[n]:
 			check = append(check, n)
 			continue
 		}
-		if !a.usable[org][n] && !a.usable["*"][n] {
-			if refused == nil {
-				refused = map[int]string{}
-			}
-			refused[i] = scopes.Refusal(org, n, scopes.NotGranted)
+		if refused == nil {
+			refused = map[int]string{}
 		}
+		refused[i] = scopes.Refusal(org, n, scopes.NotGranted)
 	}
 	return check, refused
 }
@@ -148,6 +157,7 @@ func (d Deps) planAPIDelegation(ctx context.Context, f *File, p *plan, orgKnown 
 	a := &p.api
 	a.usable = map[string]map[string]bool{}
 	a.inFile = map[string]bool{}
+	a.registered = map[string]bool{}
 	use := func(org, scope string) {
 		if a.usable[org] == nil {
 			a.usable[org] = map[string]bool{}
@@ -190,6 +200,7 @@ func (d Deps) planAPIDelegation(ctx context.Context, f *File, p *plan, orgKnown 
 		case st.PrefixOwner != "" && st.PrefixOwner != s.Owner:
 			bad("%s.name: the prefix %q belongs to organisation %s", at, prefix, st.PrefixOwner)
 		case st.Registered:
+			a.registered[s.Name] = true
 			cur, err := d.Scopes.OwnScope(ctx, s.Owner, s.Name)
 			if err != nil {
 				return err

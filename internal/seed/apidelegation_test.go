@@ -113,3 +113,34 @@ func TestSeedWithoutAPIDelegationServices(t *testing.T) {
 		t.Fatalf("a file with delegated API access and no services: %v", err)
 	}
 }
+
+// TestSeedKeepsAccessGivenBefore: a client may carry a file scope its
+// organisation was granted before (not listed under consumers), and not
+// one it never was.
+func TestSeedKeepsAccessGivenBefore(t *testing.T) {
+	s := apptest.Start(t)
+	dir := trainingDir(t)
+	noSource := strings.Replace(apiFile, "    delegationSource: https://tt02.altinn.no/\n", "", 1)
+	noSource = noSource[:strings.Index(noSource, "apiDelegationSchemes:")] // the scope alone
+	f, err := seed.Parse([]byte(noSource), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), deps(s), f); err != nil {
+		t.Fatal(err)
+	}
+	client := "clients:\n  - clientId: seed-before\n    orgNo: \"910493353\"\n    scopes: [skatteetaten:seedtest.read]\n    jwksFile: treningsleverandoren-key.json\n"
+	f, err = seed.Parse([]byte(noSource+client), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), deps(s), f); err == nil || !strings.Contains(err.Error(), "clients[0].scopes[0]: organisation 910493353 has not been granted access") {
+		t.Fatalf("never granted: %v", err)
+	}
+	if _, err := s.Scopes.GrantAccess(t.Context(), "974761076", "skatteetaten:seedtest.read", "910493353"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), deps(s), f); err != nil {
+		t.Fatalf("granted before, not in the file: %v", err)
+	}
+}
