@@ -10,10 +10,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// scopeAuthorizeAdmin stands in for the platform access token
-// Authorization's internal access-list check wants (see README).
-const scopeAuthorizeAdmin = "altinn:authorization/authorize.admin"
-
 // Results of the access-list check (AccessListAuthorizationResult).
 const (
 	ResultNotDetermined = "NotDetermined"
@@ -26,10 +22,10 @@ const (
 // on.
 func (s *Service) AuthzRoutes() []route.Route {
 	return []route.Route{
-		{Method: "POST", Path: "/authorization/api/v1/accesslist/accessmanagement/authorization", Guard: route.Bearer,
-			Scopes: []string{scopeAuthorizeAdmin}, Handler: route.E(s.handleAuthorize), Tag: "Authorization (PDP)",
+		{Method: "POST", Path: "/authorization/api/v1/accesslist/accessmanagement/authorization", Guard: route.OwnBearer,
+			Handler: s.platformOnly(s.handleAuthorize), Tag: "Authorization (PDP)",
 			Body: "AccessListAuthorizationRequest", OKSchema: "AccessListAuthorizationResponse",
-			Summary: "Is the party on an access list of the resource that allows the action? (platform-internal; authorize.admin here)"},
+			Summary: "Is the party on an access list of the resource that allows the action? (a platform access token from \"platform\" only)"},
 	}
 }
 

@@ -92,12 +92,12 @@ func (s *Service) Routes() []route.Route {
 			Body: "AccessListConnectionUpsert", Summary: "Connect a resource of the caller's with the actions allowed (none: all)", OKSchema: "AccessListConnection"},
 		{Method: "DELETE", Path: base + "/{identifier}/resource-connections/{resourceIdentifier}", Guard: route.Bearer, Scopes: write, Handler: s.owned(s.handleDeleteConnection), Tag: tag,
 			Summary: "Disconnect a resource (204 when it was not connected)", OKSchema: "AccessListConnection"},
-		{Method: "GET", Path: "/resourceregistry/api/v1/access-lists/memberships", Guard: route.Bearer, Scopes: admin, Handler: route.E(s.handleMemberships), Tag: tag,
+		{Method: "GET", Path: "/resourceregistry/api/v1/access-lists/memberships", Guard: route.OwnBearer, Scopes: admin, Handler: s.platformOnly(s.handleMemberships, admin...), Tag: tag,
 			Query:   []route.Param{route.QRequired("party", "one party URN"), route.Q("resource", "one urn:altinn:resource:<id>")},
-			Summary: "A party's memberships per resource (platform-internal; resource.admin here)", OKSchema: "AccessListMemberships"},
-		{Method: "GET", Path: "/resourceregistry/api/v1/access-lists/get-by-member", Guard: route.Bearer, Scopes: admin, Handler: route.E(s.handleByMember), Tag: tag,
+			Summary: "A party's memberships per resource (a platform access token from \"platform\", or resource.admin)", OKSchema: "AccessListMemberships"},
+		{Method: "GET", Path: "/resourceregistry/api/v1/access-lists/get-by-member", Guard: route.OwnBearer, Handler: s.platformOnly(s.handleByMember), Tag: tag,
 			Query:   []route.Param{route.QRequired("party", "urn:altinn:party:uuid:<uuid>")},
-			Summary: "The lists a party is on (platform-internal; resource.admin here)", OKSchema: "AccessListArray"},
+			Summary: "The lists a party is on (a platform access token from \"platform\" only)", OKSchema: "AccessListArray"},
 	}
 }
 

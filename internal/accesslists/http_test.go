@@ -946,19 +946,36 @@ func TestMemberships(t *testing.T) {
 	}
 	// By_Member_MemberOfOne / MemberOfTwo
 	var ls []listDTO
-	r = x.do("GET", base+"get-by-member?party="+user2, adm, nil)
+	pat := x.accessToken("platform")
+	r = x.do("GET", base+"get-by-member?party="+user2, "", nil, "PlatformAccessToken", pat)
 	x.want(r, 200)
 	r.json(t, &ls)
 	if len(ls) != 1 || ls[0].URN != "urn:altinn:access-list:ttd:access-list1" || ls[0].Description != "description1" {
 		t.Errorf("member of one: %s", r.body)
 	}
 	ls = nil
-	x.do("GET", base+"get-by-member?party="+user1, adm, nil).json(t, &ls)
+	x.do("GET", base+"get-by-member?party="+user1, "", nil, "PlatformAccessToken", pat).json(t, &ls)
 	if len(ls) != 2 {
 		t.Errorf("member of two: %+v", ls)
 	}
-	x.want(x.do("GET", base+"get-by-member?party=urn:altinn:organization:identifier-no:313725138", adm, nil), 400)
-	// Internal: resource.admin only here.
-	x.want(x.do("GET", base+"memberships?party="+user1, x.token, nil), 403)
+	x.want(x.do("GET", base+"get-by-member?party=urn:altinn:organization:identifier-no:313725138", "", nil, "PlatformAccessToken", pat), 400)
+	// #region Authorization: Unauthenticated_Returns_Unauthorized,
+	// MissingScope_Returns_Forbidden, CorrectScopeAndAdmin_Returns_OK; and
+	// the platform access token upstream's tests call with.
+	x.want(x.do("GET", base+"memberships?party="+user1, "", nil), 401)
+	x.want(x.do("GET", base+"memberships?party="+user1, x.tok(orgNo, "some:scope"), nil), 403)
+	x.want(x.do("GET", base+"memberships?party="+user1, adm, nil), 200)
+	x.want(x.do("GET", base+"memberships?party="+user1, "", nil, "PlatformAccessToken", pat), 200)
+	// Only "platform" issues the right token.
+	x.want(x.do("GET", base+"memberships?party="+user1, "", nil, "PlatformAccessToken", x.accessToken("ttd")), 401)
+	x.want(x.do("GET", base+"memberships?party="+user1, "", nil, "PlatformAccessToken", "garbage"), 401)
+	// get-by-member takes the platform's token alone.
+	x.want(x.do("GET", base+"get-by-member?party="+user1, "", nil), 401)
+	x.want(x.do("GET", base+"get-by-member?party="+user1, adm, nil), 403)
 	x.want(x.do("GET", base+"get-by-member?party="+user1, x.token, nil), 403)
+}
+
+// accessToken is a platform access token from iss (PrincipalUtil.GetAccessToken).
+func (x *h) accessToken(iss string) string {
+	return x.srv.TestToken(x.t, map[string]any{"type": "accesstoken", "issuer": iss, "app": "pdp"})
 }

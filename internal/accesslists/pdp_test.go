@@ -188,11 +188,14 @@ func TestAccessManagementAuthorization(t *testing.T) {
 	}
 	// AccessList_Authorization_Unauthorized_MissingPlatformAccessToken
 	x.want(x.do("POST", path, "", string(req)), 401)
-	tok := x.tok("991825827", "altinn:authorization/authorize.admin")
+	x.want(x.do("POST", path, "", string(req), "PlatformAccessToken", x.accessToken("ttd")), 401)
+	x.want(x.do("POST", path, x.tok("991825827", "altinn:authorization/authorize.admin"), string(req)), 403)
+	// PrincipalUtil.GetAccessToken("access-management", "platform")
+	tok := x.accessToken("platform")
 	// Not on any list yet: NotAuthorized (an unknown party too).
 	result := func(body string) string {
 		t.Helper()
-		r := x.do("POST", path, tok, body)
+		r := x.do("POST", path, "", body, "PlatformAccessToken", tok)
 		x.want(r, 200)
 		var out struct {
 			Result string `json:"result"`
@@ -218,7 +221,7 @@ func TestAccessManagementAuthorization(t *testing.T) {
 	x.want(x.do("PUT", base+"ttd/fixture/resource-connections/ttd-accesslist-resource", adm, map[string]any{}), 200)
 	x.want(x.do("POST", base+"ttd/fixture/members", adm, members("urn:altinn:organization:identifier-no:910459880")), 200)
 	// AccessList_Authorization_Permit_WithoutActionFilter: the whole body.
-	r := x.do("POST", path, tok, string(req))
+	r := x.do("POST", path, "", string(req), "PlatformAccessToken", tok)
 	x.want(r, 200)
 	var got, want any
 	r.json(t, &got)
@@ -250,7 +253,7 @@ func TestAccessManagementAuthorization(t *testing.T) {
 		`{"subject":{"type":"urn:altinn:organization:identifier-no","value":"910459880"},"resource":{"type":"urn:altinn:app","value":"x"}}`,
 		`{"subject":{"type":"urn:altinn:organization:identifier-no","value":"910459880"},"resource":{"type":"urn:altinn:resource","value":"ttd-accesslist-resource"}}`,
 		`null`, `[]`} {
-		x.want(x.do("POST", path, tok, b), 400)
+		x.want(x.do("POST", path, "", b, "PlatformAccessToken", tok), 400)
 	}
 }
 

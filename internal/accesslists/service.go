@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
@@ -39,6 +40,10 @@ type Service struct {
 	clock  clock.Clock
 	reg    Register
 	owners *Owners
+	// bearer and tokens check the platform-internal operations' callers
+	// (SetVerifiers).
+	bearer auth.Verifier
+	tokens AccessTokens
 }
 
 // New builds the service.

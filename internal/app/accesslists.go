@@ -10,6 +10,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 // accessListParties resolves access-list members in the party register:
@@ -73,4 +74,17 @@ func (a pdpAccessLists) AccessList(ctx context.Context, resourceID string, party
 		return pdp.AccessListAnswer{}, err
 	}
 	return pdp.AccessListAnswer{Authorized: d.Authorized, List: d.List, Actions: d.Actions}, nil
+}
+
+// accessTokenIssuer verifies platform access tokens for the access lists'
+// platform-internal operations.
+type accessTokenIssuer struct{ s *signing.Service }
+
+func (a accessTokenIssuer) AccessTokenIssuer(ctx context.Context, raw string) (string, error) {
+	v, err := a.s.VerifyAccessToken(ctx, raw)
+	if err != nil {
+		return "", err
+	}
+	iss, _ := v.Claims["iss"].(string)
+	return iss, nil
 }

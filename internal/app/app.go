@@ -217,6 +217,7 @@ func (a *App) wire(ctx context.Context) error {
 	// accesslists: service owners' lists of organisations on their
 	// resources, over the party register and the resource registry.
 	a.AccessLists = accesslists.New(a.Pool, a.Clock, accessListParties{a.Parties}, accesslists.NewOwners(accessListOwners{a.Resources}))
+	a.AccessLists.SetVerifiers(a.Verifier, accessTokenIssuer{a.Signing})
 
 	// mpclient: Maskinporten's clients, which may carry only the scopes
 	// their organisation may use, and (on the control API) are deleted only
