@@ -17,7 +17,8 @@ package conformance
 // (the register numbers them), so a request's urn:altinn:userid is
 // replaced by the id of the person standing in for the upstream user; and
 // an organisation's party uuid is ours, so urn:altinn:party:uuid is
-// replaced the same way. Nothing else in a request is changed.
+// replaced the same way, as is the urn:altinn:partyid of a person party
+// (upstreamPersonParty). Nothing else in a request is changed.
 //
 // The XML pair AltinnResourceRegistry0001 (ResourceRegistry_DecisionTests'
 // PDP_Decision_ResourceRegistry_ApiDelegationByPartyIdXml_ReturnsPermit)
@@ -99,15 +100,6 @@ var xacmlPairs = []struct{ name, source string }{
 	{"ResourceRegistry_AccessListAuthorization_Json_PermitWithActionFilterMatch", srcXacmlInternal},
 	{"ResourceRegistry_AccessListAuthorization_Json_DenyActionFilterNotMatching", srcXacmlInternal},
 	{"ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson", srcXacmlInternal},
-}
-
-// The XACML pairs we fail on purpose; each is a bullet in the README's
-// "Deviations from the real platform".
-func init() {
-	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/decision"}] =
-		"persons as the resource party are not emulated: the party id of a person resolves to no organisation, so the request is incomplete (Indeterminate) instead of denied by the access-list gate"
-	deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/status"}] =
-		deviations[key{srcXacmlInternal, "ResourceRegistry_AccessListAuthorization_Json_DenyAccessListDontSupportPerson/decision"}]
 }
 
 // upstreamSystemUser is the system user of the upstream delegation mocks:
@@ -412,7 +404,8 @@ func loadXACMLWorld(t *testing.T, e *env, ctx context.Context) map[string]string
 		t.Fatal(err)
 	}
 	d := seed.Deps{Pool: e.srv.Pool, Parties: e.srv.Parties, Clients: e.srv.Clients, Resources: e.srv.Resources,
-		Registry: e.srv.Registry, SystemUsers: e.srv.SystemUsers, Requests: e.srv.Requests}
+		Registry: e.srv.Registry, SystemUsers: e.srv.SystemUsers, Requests: e.srv.Requests,
+		Scopes: e.srv.Scopes, APIDelegation: e.srv.APIDelegation, AccessLists: e.srv.AccessLists}
 	if _, err := seed.Apply(ctx, d, f); err != nil {
 		t.Fatalf("seed the system user: %v", err)
 	}
@@ -431,6 +424,14 @@ func adaptXACMLRequest(t *testing.T, e *env, ctx context.Context, body []byte, u
 	var root map[string]any
 	if err := json.Unmarshal(body, &root); err != nil {
 		t.Fatal(err)
+	}
+	personParties := map[string]string{}
+	for up, pid := range upstreamPersonParty {
+		p, err := e.srv.Parties.Person(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		personParties[up] = strconv.FormatInt(p.PartyID, 10)
 	}
 	uuids := map[string]string{}
 	for _, o := range xacmlOrgs {
@@ -453,6 +454,8 @@ func adaptXACMLRequest(t *testing.T, e *env, ctx context.Context, body []byte, u
 				v["Value"] = users[val]
 			case id == "urn:altinn:systemuser:uuid" && users[val] != "":
 				v["Value"] = users[val]
+			case id == "urn:altinn:partyid" && personParties[val] != "":
+				v["Value"] = personParties[val]
 			case id == "urn:altinn:party:uuid" && uuids[strings.ToLower(val)] != "":
 				v["Value"] = uuids[strings.ToLower(val)]
 			}
@@ -472,6 +475,12 @@ func adaptXACMLRequest(t *testing.T, e *env, ctx context.Context, body []byte, u
 	}
 	return out
 }
+
+// upstreamPersonParty are person parties of the upstream mocks and the
+// person of ours standing in for their owner: 501337 is user 1337's own
+// party (Data/Roles/user_1337/party_501337), so it is the party of our
+// stand-in for user 1337.
+var upstreamPersonParty = map[string]string{"501337": "12857841016"}
 
 // upstreamPartyUUID are the party uuids of the upstream register mock.
 var upstreamPartyUUID = map[int64]string{

@@ -105,6 +105,17 @@ func TestLookupsAndCanManage(t *testing.T) {
 	if _, err := s.Org(ctx, "999999999"); !errorsIsNotFound(err) {
 		t.Errorf("unknown org: %v", err)
 	}
+	// A person as a party, as the PDP looks the resource party up.
+	tiril, err := s.Person(ctx, "12857841016")
+	if err != nil || tiril.PartyID == 0 {
+		t.Fatalf("person: %+v %v", tiril, err)
+	}
+	if got, err := s.PersonByPartyID(ctx, tiril.PartyID); err != nil || got.PID != tiril.PID {
+		t.Errorf("PersonByPartyID(%d) = %+v, %v", tiril.PartyID, got, err)
+	}
+	if _, err := s.PersonByPartyID(ctx, o.PartyID); !errorsIsNotFound(err) {
+		t.Errorf("an organisation's party id is no person: %v", err)
+	}
 	cases := []struct {
 		pid, org string
 		want     bool

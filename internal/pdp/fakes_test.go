@@ -21,7 +21,7 @@ var (
 	orgRev    = parties.Organization{OrgNo: "314168267", Name: "Lykkelig Nysgjerrig Rev AS", PartyID: 50000005, PartyUUID: uuid.MustParse("11111111-0000-0000-0000-000000000005")}
 	orgRegnsk = parties.Organization{OrgNo: "312605031", Name: "Regnskapshuset Simulert AS", PartyID: 50000009, PartyUUID: uuid.MustParse("11111111-0000-0000-0000-000000000009")}
 
-	personTiril = parties.Person{PID: "12857841016", Name: "Tiril Tiger", PartyID: 50100003, UserID: 20000003}
+	personTiril = parties.Person{PID: "12857841016", Name: "Tiril Tiger", PartyID: 50100003, UserID: 20000003, PartyUUID: uuid.MustParse("22222222-0000-0000-0000-000000000003")}
 	personTore  = parties.Person{PID: "20857841019", Name: "Tore Tilgang", PartyID: 50100011, UserID: 20000011}
 	personKari  = parties.Person{PID: "21857841058", Name: "Kari Uten Roller", PartyID: 50100012, UserID: 20000012}
 
@@ -82,6 +82,12 @@ func (f *fakeParties) Person(_ context.Context, pid string) (parties.Person, err
 }
 func (f *fakeParties) PersonByUserID(_ context.Context, id int64) (parties.Person, error) {
 	return f.findPerson(func(p parties.Person) bool { return p.UserID == id })
+}
+func (f *fakeParties) PersonByPartyID(_ context.Context, id int64) (parties.Person, error) {
+	return f.findPerson(func(p parties.Person) bool { return p.PartyID == id })
+}
+func (f *fakeParties) PersonByPartyUUID(_ context.Context, id uuid.UUID) (parties.Person, error) {
+	return f.findPerson(func(p parties.Person) bool { return p.PartyUUID == id })
 }
 func (f *fakeParties) RolesOfPerson(_ context.Context, pid string) ([]parties.Role, error) {
 	f.calls.Add(1)

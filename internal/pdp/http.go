@@ -50,11 +50,11 @@ func (s *Service) Routes(v auth.Verifier) []route.Route {
 func (s *Service) ControlRoutes() []route.Route {
 	return []route.Route{
 		{Method: "GET", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainQuery),
-			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
+			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the party acted for: organisation number, national identity number (a person), party id or party uuid")}, Tag: "Emulator control", Summary: "Explain a decision (?subject=&resource=&action=&party=)"},
 		{Method: "POST", Path: "/sim/api/v1/decisions/explain", Guard: route.Admin, Handler: http.HandlerFunc(s.explainBody),
 			Query: []route.Param{route.Q("endpoint", "decision: read the body as /decision does, XACML XML included (default: /authorize)")}, Tag: "Emulator control", Summary: "Explain an XACML request", Body: "XACMLRequest"},
 		{Method: "GET", Path: "/sim/decisions/why", Guard: route.AdminPage, Handler: http.HandlerFunc(s.WhyPage),
-			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the organisation number acted for")}, Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
+			Query: []route.Param{route.Q("subject", "the subject: a system user id, urn:altinn:… attribute or pid"), route.Q("resource", "the resource id"), route.Q("action", "the action, e.g. read"), route.Q("party", "the party acted for: organisation number, national identity number (a person), party id or party uuid")}, Tag: "Portal (HTML)", Summary: "Why? page: a decision with its trace (?subject=&resource=&action=&party=); the admin token when set, as a bearer header or once as ?token="},
 	}
 }
 

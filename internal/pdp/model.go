@@ -3,7 +3,8 @@
 // and /decision) and the evaluator behind them, deciding as the real PDP
 // does: the resource's policy rules, then the
 // rights and access packages a system user holds for the resource party, or
-// a person's ER roles and the packages those roles carry.
+// a person's ER roles and the packages those roles carry; the resource
+// party an organisation or a person (party.go).
 //
 // Policies and system users are cached in memory and dropped on
 // pg_notify('altinn_sim_invalidate', ...) from the writers, so a decision

@@ -41,6 +41,8 @@ type Parties interface {
 	OrgByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Organization, error)
 	Person(ctx context.Context, pid string) (parties.Person, error)
 	PersonByUserID(ctx context.Context, userID int64) (parties.Person, error)
+	PersonByPartyID(ctx context.Context, partyID int64) (parties.Person, error)
+	PersonByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Person, error)
 	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
 }
@@ -222,9 +224,14 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 	if out.Decision == Permit && pol.AccessListEnabled {
 		// Step 6: the access-list gate, on Permit only: the resource
 		// party must be on a list connected to the resource that allows
-		// the action, else Deny (Authorization's IsAccessListAuthorized).
+		// the action, else Deny (Authorization's IsAccessListAuthorized,
+		// which admits organisations only: a person party is denied).
 		var ans AccessListAnswer
-		if s.lists != nil {
+		if party.Person != nil {
+			if tr != nil {
+				tr.step("the resource has accessListMode Enabled and the party is a person: access lists admit organisations only")
+			}
+		} else if s.lists != nil {
 			if ans, err = s.accessList(ctx, r.ResourceID, party.PartyUUID, r.Action); err != nil {
 				return fail(unavailable(err))
 			}
@@ -234,9 +241,12 @@ func (s *Service) decide(ctx context.Context, r Request, tr *Trace) Result {
 		}
 		if !ans.Authorized {
 			if tr != nil {
-				if ans.List == "" {
+				switch {
+				case party.Person != nil:
+					tr.step("%s is not an organisation: Deny", party.label())
+				case ans.List == "":
 					tr.step("the resource has accessListMode Enabled and %s is on none of its access lists: Deny", party.OrgNo)
-				} else {
+				default:
 					tr.step("the resource has accessListMode Enabled; %s is on access list %s, which allows only %s, not %q: Deny", party.OrgNo, ans.List, strings.Join(ans.Actions, ", "), r.Action)
 				}
 			}
@@ -296,47 +306,6 @@ func unavailable(err error) *statusErr {
 	return &statusErr{code: StatusProcessingError, msg: "The PDP could not read its data; try again.", cause: err}
 }
 
-// resolveParty finds the organisation the request acts for, in upstream's
-// order: org number, person id, party uuid, party id.
-func (s *Service) resolveParty(ctx context.Context, p PartyRef, tr *Trace) (parties.Organization, bool, error) {
-	if p.IsZero() {
-		if tr != nil {
-			tr.step("no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid or urn:altinn:party:uuid)")
-		}
-		return parties.Organization{}, false, nil
-	}
-	try := func(key string, load func() (parties.Organization, error)) (parties.Organization, bool, error) {
-		o, err := s.c.org(key, load)
-		if errors.Is(err, dberr.ErrNotFound) {
-			if tr != nil {
-				tr.step("resource party %s is not a known organisation", key)
-			}
-			return o, false, nil
-		}
-		if err != nil {
-			return o, false, err
-		}
-		if tr != nil {
-			tr.Party = fmt.Sprintf("%s %s (party id %d, uuid %s)", o.OrgNo, o.Name, o.PartyID, o.PartyUUID)
-		}
-		return o, true, nil
-	}
-	switch {
-	case p.OrgNo != "":
-		return try("orgno:"+p.OrgNo, func() (parties.Organization, error) { return s.parties.Org(ctx, p.OrgNo) })
-	case p.PID != "":
-		// Persons as resource party are outside what system users do.
-		if tr != nil {
-			tr.step("resource party is a person (%s); the emulator decides for organisations only", p.PID)
-		}
-		return parties.Organization{}, false, nil
-	case p.PartyUUID != uuid.Nil:
-		return try("uuid:"+p.PartyUUID.String(), func() (parties.Organization, error) { return s.parties.OrgByPartyUUID(ctx, p.PartyUUID) })
-	default:
-		return try("partyid:"+strconv.FormatInt(p.PartyID, 10), func() (parties.Organization, error) { return s.parties.OrgByPartyID(ctx, p.PartyID) })
-	}
-}
-
 // accessList asks the access lists, through the cache (every access-list
 // write notifies, so a cached answer is never stale once a write answered).
 func (s *Service) accessList(ctx context.Context, resourceID string, party uuid.UUID, action string) (AccessListAnswer, error) {
@@ -352,7 +321,7 @@ func (s *Service) policy(ctx context.Context, resourceID string) (Policy, error)
 // facts gathers what the subject holds for the party : a standard system user's approved rights and packages for its own
 // organisation, an agent's packages delegated for that client, a person's
 // or organisation's ER roles there and the packages they carry.
-func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organization, tr *Trace) (Facts, error) {
+func (s *Service) facts(ctx context.Context, subj Subject, party resourceParty, tr *Trace) (Facts, error) {
 	switch {
 	case subj.SystemUserID != uuid.Nil:
 		return s.systemUserFacts(ctx, subj.SystemUserID, party, tr)
@@ -376,6 +345,9 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 		if tr != nil {
 			tr.Subject = fmt.Sprintf("person %s (%s, user id %d)", p.PID, p.Name, p.UserID)
 		}
+		if party.Person != nil {
+			return personPartyFacts(p, *party.Person, tr), nil
+		}
 		roles, err := s.c.roles("pid:"+p.PID, func() ([]parties.Role, error) { return s.parties.RolesOfPerson(ctx, p.PID) })
 		if err != nil {
 			return Facts{}, err
@@ -388,7 +360,7 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 			if err != nil {
 				return Facts{}, err
 			}
-			if !ok {
+			if !ok || o.Person != nil {
 				if tr != nil {
 					tr.step("the subject party is not a known organisation")
 				}
@@ -408,7 +380,7 @@ func (s *Service) facts(ctx context.Context, subj Subject, party parties.Organiz
 	}
 }
 
-func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parties.Organization, tr *Trace) (Facts, error) {
+func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party resourceParty, tr *Trace) (Facts, error) {
 	f := Facts{SystemUserID: id}
 	su, err := s.c.systemUser(id, func() (SystemUser, error) { return s.users.SystemUser(ctx, id) })
 	if errors.Is(err, dberr.ErrNotFound) || (err == nil && su.Deleted) {
@@ -426,6 +398,14 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 	}
 	if tr != nil {
 		tr.Subject = fmt.Sprintf("%s system user %s of %s (system %s)", kind, id, su.OwnerOrgNo, su.SystemID)
+	}
+	if party.Person != nil {
+		// A system user belongs to an organisation and holds rights for it
+		// (standard) or for its clients, which are organisations (agent).
+		if tr != nil {
+			tr.step("%s system user of %s holds nothing for %s: system users act for organisations only", kind, su.OwnerOrgNo, party.label())
+		}
+		return f, nil
 	}
 	if !su.Agent {
 		// A standard system user holds what its own organisation granted at
@@ -480,10 +460,10 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party parti
 
 // roleFacts keeps the roles held at the party and adds the packages each
 // role carries (the role→package mapping).
-func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr *Trace) Facts {
+func (s *Service) roleFacts(roles []parties.Role, party resourceParty, tr *Trace) Facts {
 	var f Facts
 	for _, r := range roles {
-		if r.OrgNo != party.OrgNo {
+		if party.Person != nil || r.OrgNo != party.OrgNo {
 			continue
 		}
 		if r.RoleCode == parties.RoleAccessManager {
@@ -502,7 +482,7 @@ func (s *Service) roleFacts(roles []parties.Role, party parties.Organization, tr
 		}
 	}
 	if tr != nil {
-		tr.step("the subject holds %d role(s) and %d package(s) at %s", len(f.Roles), len(f.Packages), party.OrgNo)
+		tr.step("the subject holds %d role(s) and %d package(s) at %s", len(f.Roles), len(f.Packages), party.label())
 	}
 	return f
 }

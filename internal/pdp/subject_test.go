@@ -171,18 +171,19 @@ func TestRequestAttributeEdges(t *testing.T) {
 	}
 }
 
-// TestResourcePartyAPersonIsNotEmulated: a person as the resource party
-// (urn:altinn:person:identifier-no, /authorize only) is outside what the
-// emulator decides for: Indeterminate with missing-attribute, as the
-// README's deviations say, and the trace says why. On /decision the
+// TestResourcePartyAPersonByPID: a person as the resource party named by
+// urn:altinn:person:identifier-no (/authorize only) is looked up in the
+// register and decided for (party_test.go has the rest): an organisation
+// holds nothing for a person, and the trace says so. On /decision the
 // attribute is refused as upstream refuses it (ArgumentException).
-func TestResourcePartyAPersonIsNotEmulated(t *testing.T) {
+func TestResourcePartyAPersonByPID(t *testing.T) {
 	w := newWorld()
 	body := req(attr(AttrOrgID, orgRegnsk.OrgNo), act("read"), res("ttd-accesspackage-resource", attr(AttrPersonID, personTiril.PID)))
 	r := decideOne(t, w.svc, External, body)
-	want := "resource party is a person (" + personTiril.PID + "); the emulator decides for organisations only"
-	if code, _ := statusOf(r); r.Decision != Indeterminate || code != StatusMissingAttribute || r.Trace == nil || !slices.Contains(r.Trace.Steps, want) {
-		t.Errorf("person as resource party: %s %s, trace %+v; want Indeterminate, missing-attribute and the step %q", r.Decision, code, r.Trace, want)
+	want := "the subject holds 0 role(s) and 0 package(s) at person " + personTiril.PID
+	if code, _ := statusOf(r); r.Decision != NotApplicable || code != StatusOK || r.Trace == nil || !slices.Contains(r.Trace.Steps, want) ||
+		!strings.HasPrefix(r.Trace.Party, "person "+personTiril.PID) {
+		t.Errorf("person as resource party: %s %s, trace %+v; want NotApplicable, ok and the step %q", r.Decision, code, r.Trace, want)
 	}
 	r = decideOne(t, w.svc, Internal, body)
 	code, msg := statusOf(r)

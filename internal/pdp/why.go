@@ -18,7 +18,8 @@ import (
 // urn:altinn:person:identifier-no:<pid>, urn:altinn:userid:<id>,
 // urn:altinn:organization:identifier-no:<orgno>) or a bare system-user
 // uuid, 11-digit national id or 9-digit org number; party is an org
-// number, party id or party uuid. The portal links here for any decision.
+// number, an 11-digit national id (a person party), party id or party
+// uuid. The portal links here for any decision.
 func (s *Service) WhyPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	page := whyPage{Subject: q.Get("subject"), Resource: q.Get("resource"), Action: q.Get("action"), Party: q.Get("party"),
@@ -112,6 +113,9 @@ func WhyRequest(subject, resourceID, action, party string) *XRequest {
 		res = append(res, XAttribute{AttributeID: AttrPartyUUID, Value: party})
 	case digits9.MatchString(party):
 		res = append(res, XAttribute{AttributeID: AttrOrgID, Value: party})
+	case digits11.MatchString(party):
+		// A person acts for themselves, or someone for a person.
+		res = append(res, XAttribute{AttributeID: AttrPersonID, Value: party})
 	case digitsN.MatchString(party):
 		res = append(res, XAttribute{AttributeID: AttrPartyID, Value: party})
 	default:
@@ -163,7 +167,7 @@ var whyTexts = i18n.Catalog{
 	"resource.hint": {"ressursens id, f.eks. ttd-accesspackage-resource", "ressursen sin id, t.d. ttd-accesspackage-resource", "the resource id, e.g. ttd-accesspackage-resource"},
 	"action":        {"Handling", "Handling", "Action"},
 	"party":         {"Part (handler på vegne av)", "Part (handlar på vegner av)", "Party (acting for)"},
-	"party.hint":    {"organisasjonsnummer, part-id eller part-uuid", "organisasjonsnummer, part-id eller part-uuid", "org number, party id or party uuid"},
+	"party.hint":    {"organisasjonsnummer, 11-sifret fødselsnummer, part-id eller part-uuid", "organisasjonsnummer, 11-sifra fødselsnummer, part-id eller part-uuid", "org number, 11-digit national id, party id or party uuid"},
 	"decide":        {"Avgjør", "Avgjer", "Decide"},
 	"result.label":  {"Svaret", "Svaret", "The answer"},
 	"decision":      {"Beslutning", "Avgjerd", "Decision"},

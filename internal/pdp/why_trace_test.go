@@ -183,7 +183,7 @@ func TestWhyTraceSteps(t *testing.T) {
 			subject: suSubject, party: "",
 			missing: partyMissing,
 			steps: flat(
-				"no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid or urn:altinn:party:uuid)",
+				"no resource party in the request (urn:altinn:organization:identifier-no, urn:altinn:partyid, urn:altinn:party:uuid or, on /authorize, urn:altinn:person:identifier-no)",
 				pkgPolicy,
 				uncovered,
 				"Request not complete for authorization based on delegations.",
