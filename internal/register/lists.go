@@ -13,11 +13,10 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
-var (
-	vldInvalidPartyUUID = problem.ValidationDescriptor{Code: "REG.VLD-00010", Title: "Invalid party uuid"}
-	// MaxIdentifiers is the most identifiers GET /parties/identifiers takes.
-	MaxIdentifiers = 100
-)
+var vldInvalidPartyUUID = problem.ValidationDescriptor{Code: "REG.VLD-00010", Title: "Invalid party uuid"}
+
+// MaxIdentifiers is the most identifiers GET /parties/identifiers takes.
+const MaxIdentifiers = 100
 
 // Identifiers is one answer of GET /parties/identifiers (PartyIdentifiers;
 // a person's national identity number is left out there).
