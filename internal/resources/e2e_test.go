@@ -147,7 +147,7 @@ func TestResourceRegistryEndToEnd(t *testing.T) {
 		t.Errorf("stored rules: %+v, %v", rules, err)
 	}
 	st, _, b = e.do("GET", "/resourceregistry/api/v1/resource/skd-ny-tjeneste/policy/rules", "", "", nil)
-	if st != 200 || !strings.Contains(string(b), `"subject":{"id":"urn:altinn:accesspackage","value":"krav-og-utlegg"}`) {
+	if st != 200 || !strings.Contains(string(b), `"subject":[{"type":"urn:altinn:accesspackage","value":"krav-og-utlegg"}],"action":{"type":"urn:oasis:names:tc:xacml:1.0:action:action-id","value":`) {
 		t.Errorf("flattened rules: %d %s", st, b)
 	}
 

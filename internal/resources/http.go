@@ -147,34 +147,17 @@ func (s *Service) handleGetPolicy(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// ruleDTO is one flattened rule of GET {id}/policy/rules: one subject,
-// one action, one resource match per entry.
-type ruleDTO struct {
-	Subject  AttributeMatch   `json:"subject"`
-	Action   AttributeMatch   `json:"action"`
-	Resource []AttributeMatch `json:"resource"`
-}
-
+// handleGetRules is GET {id}/policy/rules: the policy flattened to one
+// subject, action and resource match per entry; 404 without a policy.
 func (s *Service) handleGetRules(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.policyOf(r)
+	if err := consumesJSON(r); err != nil {
+		return err
+	}
+	p, err := s.storedPolicy(r)
 	if err != nil {
 		return err
 	}
-	out := []ruleDTO{}
-	for _, rule := range p.Rules {
-		if rule.Effect != EffectPermit {
-			continue
-		}
-		for _, sub := range rule.Subjects {
-			attr, v, _ := SplitSubject(sub)
-			for _, a := range rule.Actions {
-				for _, res := range rule.Resources {
-					out = append(out, ruleDTO{Subject: AttributeMatch{attr, v}, Action: AttributeMatch{AttrActionID, a}, Resource: res})
-				}
-			}
-		}
-	}
-	respond.JSON(w, http.StatusOK, out)
+	respond.JSON(w, http.StatusOK, FlattenRules(p))
 	return nil
 }
 

@@ -66,6 +66,37 @@ func subjectValue(attr, v string) string {
 	return v
 }
 
+// FlatRule is one entry of GET /resource/{id}/policy/rules (PolicyRuleDTO):
+// one subject, one action and one resource match of a rule.
+type FlatRule struct {
+	Subject  []TypeValue `json:"subject"`
+	Action   TypeValue   `json:"action"`
+	Resource []TypeValue `json:"resource"`
+}
+
+// FlattenRules is the registry's PolicyHelper.ConvertToPolicyRules: every
+// rule, whatever its effect, as the product of its subjects, actions and
+// resource matches, in that order; repeats kept.
+func FlattenRules(p Policy) []FlatRule {
+	out := []FlatRule{}
+	for _, rule := range p.Rules {
+		for _, sub := range rule.Subjects {
+			attr, v, _ := SplitSubject(sub)
+			for _, action := range rule.Actions {
+				for _, res := range rule.Resources {
+					resource := make([]TypeValue, len(res))
+					for j, m := range res {
+						resource[j] = TypeValue{Type: m.ID, Value: m.Value}
+					}
+					out = append(out, FlatRule{Subject: []TypeValue{{Type: attr, Value: subjectValue(attr, v)}},
+						Action: TypeValue{Type: AttrActionID, Value: action}, Resource: resource})
+				}
+			}
+		}
+	}
+	return out
+}
+
 // PolicyRights groups a policy's flattened rules (one subject, one action,
 // one resource match each, every rule whatever its effect, as the
 // registry's PolicyHelper.ConvertToPolicyRight does) by right: the action

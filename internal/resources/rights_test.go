@@ -67,6 +67,26 @@ func TestPolicyRightsRRH(t *testing.T) {
 	}
 }
 
+// Upstream's GetpolicyRulesRRH: 238 flattened rules.
+func TestFlattenRulesRRH(t *testing.T) {
+	rules := FlattenRules(rrh(t))
+	if len(rules) != 238 {
+		t.Fatalf("%d rules, want 238", len(rules))
+	}
+	want := FlatRule{Subject: []TypeValue{{AttrRoleCode, "INNH"}}, Action: TypeValue{AttrActionID, "instantiate"},
+		Resource: []TypeValue{{AttrOrg, "brg"}, {AttrApp, "rrh-innrapportering"}}}
+	got := rules[0]
+	if !slices.Equal(got.Subject, want.Subject) || got.Action != want.Action || !slices.Equal(got.Resource, want.Resource) {
+		t.Errorf("first rule %+v, want %+v", got, want)
+	}
+	// Deny rules flatten too.
+	deny := Policy{Rules: []Rule{{Effect: EffectDeny, Subjects: []string{"urn:altinn:rolecode:dagl"}, Actions: []string{"read"},
+		Resources: [][]AttributeMatch{{{AttrResource, "x"}}}}}}
+	if got := FlattenRules(deny); len(got) != 1 || got[0].Subject[0] != (TypeValue{AttrRoleCode, "DAGL"}) {
+		t.Errorf("deny rule: %+v", got)
+	}
+}
+
 func TestPolicySubjectsRRH(t *testing.T) {
 	subs := PolicySubjects(rrh(t))
 	if len(subs) != 13 {
