@@ -43,7 +43,8 @@ dburl=$(python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); pri
 go build -o "$work/altinn-sim" ./cmd/altinn-sim
 go build -o "$work/load" ./bench/load
 psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" -c "CREATE DATABASE $dbname"
-ALTINN_SIM_DATABASE_URL=$dburl ALTINN_SIM_SIGNING_ALG=$SIGNING_ALG "$work/altinn-sim" serve --listen 127.0.0.1:$PORT --public-url http://127.0.0.1:$PORT --log-level error &
+# Its log goes to a file: wrk ends by closing connections mid-request.
+ALTINN_SIM_DATABASE_URL=$dburl ALTINN_SIM_SIGNING_ALG=$SIGNING_ALG "$work/altinn-sim" serve --listen 127.0.0.1:$PORT --public-url http://127.0.0.1:$PORT --log-level error 2>"$work/altinn-sim.log" &
 sim=$!
 node "$peerdir/serve.mjs" $PEER_PORT >/dev/null &
 peer=$!

@@ -72,6 +72,7 @@ func BenchmarkGrantToTokenES256(b *testing.B) {
 }
 
 type env struct {
+	srv      *apptest.Server
 	handler  http.Handler
 	clientID string
 	key      jwk.Key
@@ -91,7 +92,7 @@ func setup(b *testing.B, alg string) *env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &env{handler: srv.Handler(), clientID: c.ClientID, key: key, audience: srv.URL + "/"}
+	return &env{srv: srv, handler: srv.Handler(), clientID: c.ClientID, key: key, audience: srv.URL + "/"}
 }
 
 func benchGrantToToken(b *testing.B, alg string) {
