@@ -11,7 +11,7 @@ import (
 )
 
 // TestIntrospection follows IntrospectionControllerTest and
-// EFormidlingAccessValidatorTest (Altinn/altinn-authentication, MIT): a
+// EFormidlingAccessValidatorTest (Altinn/altinn-authentication): a
 // valid platform access token is active with its issuer, anything else
 // ({"active":false}: a random string, our other tokens, an expired access
 // token) inactive; no caller token 401; no token in the form 400.

@@ -13,7 +13,7 @@ import (
 )
 
 // TestRefresh follows AuthenticationControllerTests' RefreshJwtCookie
-// tests (Altinn/altinn-authentication, MIT): an Altinn token refreshed
+// tests (Altinn/altinn-authentication): an Altinn token refreshed
 // keeps its claims (sid, amr) with a new expiry; ?enrichPid=true adds the
 // pid of the person the party uuid names.
 func TestRefresh(t *testing.T) {

@@ -21,7 +21,7 @@ func (a ResourcePackages) Package(ctx context.Context, urn string) (Package, err
 	if err != nil {
 		return Package{}, err
 	}
-	return Package{URN: p.URN, Name: p.Name, IsAssignable: p.IsAssignable, IsDelegable: p.IsDelegable}, nil
+	return Package{ID: p.ID, AreaID: p.Area.ID, URN: p.URN, Name: p.Name, IsAssignable: p.IsAssignable, IsDelegable: p.IsDelegable}, nil
 }
 
 // PackagesForRole implements Packages.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func newAgentEnv(t *testing.T) agentEnv {
 }
 
 // TestFacilitatorClients follows SystemUserControllerTest's
-// AgentSystemUser_GetClients_* (Altinn/altinn-authentication, MIT): the
+// AgentSystemUser_GetClients_* (Altinn/altinn-authentication): the
 // facilitator's clients with the packages each role gives, filtered by
 // package (URN or last segment); no token 401; a facilitator the caller
 // may not administer 403.
@@ -158,7 +159,7 @@ func decide(t *testing.T, srv *apptest.Server, systemUser, org string) (string, 
 
 // TestSelfDelegation follows SystemUserControllerTest's
 // AgentSystemUser_DelegateSelf/RevokeSelf/IsSelfDelegated tests
-// (Altinn/altinn-authentication, MIT): the owner delegates its agent
+// (Altinn/altinn-authentication): the owner delegates its agent
 // system user's packages to it, the system user then acts for the owner
 // (the PDP's trace says why), and the owner takes them back.
 func TestSelfDelegation(t *testing.T) {
@@ -257,5 +258,123 @@ func TestSeedSelfDelegation(t *testing.T) {
 	seedHTTP(t, e.srv, agentSeed)
 	if pk, err := e.srv.SystemUsers.SelfPackages(t.Context(), id); err != nil || len(pk) != 0 {
 		t.Fatalf("seeded without self: %v %v", pk, err)
+	}
+}
+
+// keysOf lists a JSON object's members, recursively into the first item
+// of arrays, as "a.b" paths (names trimmed: the upstream mock writes
+// "legacyurn " with a space).
+func keysOf(prefix string, v any, out map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			p := prefix + strings.TrimSpace(k)
+			out[p] = true
+			keysOf(p+".", val, out)
+		}
+	case []any:
+		if len(x) > 0 {
+			keysOf(prefix, x[0], out)
+		}
+	}
+}
+
+// TestAMClients: Access Management's clients list answers in the shape
+// Authentication's tests mock it with (testdata/am_clients.json, see
+// SOURCES.md), with Access Management's role and package ids; roles=
+// filters by role; the party must be one the caller manages.
+func TestAMClients(t *testing.T) {
+	t.Parallel()
+	e := newAgentEnv(t)
+	tok := e.srv.TestToken(t, map[string]any{"type": "person", "pid": firmPID, "scopes": []string{"altinn:clientdelegations.read"}})
+	const path = "/accessmanagement/api/v1/enduser/clientdelegations/clients"
+	st, _, body := e.srv.Do(t, http.MethodGet, path+"?party="+e.firmUUID, tok, nil)
+	if st != http.StatusOK {
+		t.Fatalf("clients: %d %s", st, body)
+	}
+	var got, want any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("testdata/am_clients.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	gk, wk := map[string]bool{}, map[string]bool{}
+	keysOf("", got, gk)
+	keysOf("", want, wk)
+	for k := range wk {
+		if !gk[k] {
+			t.Errorf("answer lacks %s", k)
+		}
+	}
+	for k := range gk {
+		if !wk[k] {
+			t.Errorf("answer has %s, which the upstream shape has not", k)
+		}
+	}
+	var page struct {
+		Data []struct {
+			Client struct {
+				ID                     uuid.UUID `json:"id"`
+				OrganizationIdentifier string    `json:"organizationIdentifier"`
+				Variant                string    `json:"variant"`
+			} `json:"client"`
+			Access []struct {
+				Role struct {
+					ID   string `json:"id"`
+					Code string `json:"code"`
+				} `json:"role"`
+				Packages []struct {
+					ID  string `json:"id"`
+					URN string `json:"urn"`
+				} `json:"packages"`
+			} `json:"access"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || len(page.Data) != 2 {
+		t.Fatalf("page %s %v", body, err)
+	}
+	c := page.Data[0]
+	if c.Client.OrganizationIdentifier != "310385980" || c.Client.Variant != "AS" || len(c.Access) != 1 ||
+		c.Access[0].Role.ID != "46e27685-b3ba-423e-8b42-faab54de5817" || c.Access[0].Role.Code != "regnskapsforer" {
+		t.Fatalf("client %+v", c)
+	}
+	// The package ids are the catalogue's (Access Management's).
+	var med string
+	for _, p := range c.Access[0].Packages {
+		if p.URN == "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet" {
+			med = p.ID
+		}
+	}
+	if med != "955d5779-3e2b-4098-b11d-0431dc41ddbe" {
+		t.Fatalf("package ids %+v", c.Access[0].Packages)
+	}
+	for q, n := range map[string]int{"&roles=regnskapsforer": 2, "&roles=revisor": 0, "&roles=urn:altinn:external-role:ccr:regnskapsforer": 2} {
+		var p struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if st := e.srv.DoJSON(t, http.MethodGet, path+"?party="+e.firmUUID+q, tok, nil, &p); st != http.StatusOK || len(p.Data) != n {
+			t.Errorf("%s: %d, %d clients, want %d", q, st, len(p.Data), n)
+		}
+	}
+	tiger, _ := e.srv.Parties.Org(t.Context(), "313725138")
+	for name, c := range map[string]struct {
+		q, bearer string
+		status    int
+	}{
+		"no token":            {"?party=" + e.firmUUID, "", http.StatusUnauthorized},
+		"portal scope only":   {"?party=" + e.firmUUID, e.token, http.StatusForbidden},
+		"no party":            {"", tok, http.StatusBadRequest},
+		"party not a uuid":    {"?party=abc", tok, http.StatusBadRequest},
+		"a party not managed": {"?party=" + tiger.PartyUUID.String(), tok, http.StatusForbidden},
+		"an unknown party":    {"?party=" + uuid.NewString(), tok, http.StatusForbidden},
+	} {
+		if st, _, body := e.srv.Do(t, http.MethodGet, path+c.q, c.bearer, nil); st != c.status {
+			t.Errorf("%s: %d %s", name, st, body)
+		}
 	}
 }

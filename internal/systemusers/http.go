@@ -82,6 +82,8 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodDelete, Path: "/authentication/api/v1/systemuser/agent/{party}/{systemUserId}/client", Guard: route.Bearer, Scopes: portal, Handler: route.E(s.handleAgentRemoveClient),
 			Query: []route.Param{route.QRequired("client", "the client's party uuid"), route.Q("provider", "the facilitator's party uuid (default: the agent system user's owner)")}, Tag: tagClients, Summary: "Remove a client from an agent system user (portal)"},
 
+		{Method: http.MethodGet, Path: "/accessmanagement/api/v1/enduser/clientdelegations/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAMClients),
+			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.Q("roles", "repeatable: only these roles (code, e.g. regnskapsforer, or URN)")}, Tag: tagClients, Summary: "Access Management: the party's clients by ER role, with the packages each role gives"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/agents", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAgents),
 			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid or organisation number")}, Tag: tagClients, Summary: "A facilitator's agent system users"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleClients),

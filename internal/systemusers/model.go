@@ -153,6 +153,8 @@ type SystemRef struct {
 
 // Package is what this package needs to know about an access package.
 type Package struct {
+	ID           uuid.UUID // Access Management's id of the package
+	AreaID       uuid.UUID
 	URN          string
 	Name         string
 	IsAssignable bool // may be delegated to a standard system user

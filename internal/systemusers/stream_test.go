@@ -18,7 +18,7 @@ import (
 )
 
 // TestStreamPages follows SystemUserControllerTest.SystemUser_ListAll_Ok
-// (Altinn/altinn-authentication, MIT): with STREAM_LIMIT + 2 system users
+// (Altinn/altinn-authentication): with STREAM_LIMIT + 2 system users
 // the feed gives a full page, then 2, then none; a deleted system user
 // comes back at the end of the feed, deleted.
 func TestStreamPages(t *testing.T) {

@@ -1,0 +1,138 @@
+package systemusers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
+	"github.com/altinn-sim/altinn-sim/internal/route"
+)
+
+// amRoles are Access Management's ids and legacy URNs of the ER roles
+// that make an organisation a client, by role code (its RoleConstants:
+// Accountant, Auditor, BusinessManager).
+var amRoles = map[string]struct {
+	ID        uuid.UUID
+	LegacyURN string
+}{
+	"regnskapsforer":   {uuid.MustParse("46e27685-b3ba-423e-8b42-faab54de5817"), "urn:altinn:rolecode:regn"},
+	"revisor":          {uuid.MustParse("f76b997a-9bd8-4f7b-899f-fcd85d35669f"), "urn:altinn:rolecode:revi"},
+	"forretningsforer": {uuid.MustParse("348b2f47-47ee-4084-abf8-68aa54c2b27f"), "urn:altinn:rolecode:ffor"},
+}
+
+// amCompactEntity is the client party as Access Management's
+// ClientDto.client gives it (an organisation: the person fields null).
+type amCompactEntity struct {
+	ID                     uuid.UUID `json:"id"`
+	Name                   string    `json:"name"`
+	Type                   string    `json:"type"`
+	Variant                string    `json:"variant"`
+	Parent                 any       `json:"parent"`
+	Children               any       `json:"children"`
+	PartyID                int64     `json:"partyid"`
+	UserID                 *int64    `json:"userId"`
+	Username               *string   `json:"username"`
+	OrganizationIdentifier string    `json:"organizationIdentifier"`
+	PersonIdentifier       *string   `json:"personIdentifier"`
+	DateOfBirth            *string   `json:"dateOfBirth"`
+	DateOfDeath            *string   `json:"dateOfDeath"`
+	IsDeleted              bool      `json:"isDeleted"`
+	DeletedAt              *string   `json:"deletedAt"`
+}
+
+type amCompactRole struct {
+	ID        uuid.UUID `json:"id"`
+	Code      string    `json:"code"`
+	URN       string    `json:"urn"`
+	LegacyURN string    `json:"legacyurn"`
+	Children  any       `json:"children"`
+}
+
+type amCompactPackage struct {
+	ID     uuid.UUID `json:"id"`
+	URN    string    `json:"urn"`
+	AreaID uuid.UUID `json:"areaId"`
+}
+
+type amRoleAccess struct {
+	Role     amCompactRole      `json:"role"`
+	Packages []amCompactPackage `json:"packages"`
+}
+
+// amClient is Access Management's ClientDto.
+type amClient struct {
+	Client amCompactEntity `json:"client"`
+	Access []amRoleAccess  `json:"access"`
+}
+
+// handleAMClients is Access Management's GET
+// /accessmanagement/api/v1/enduser/clientdelegations/clients?party=<uuid>
+// [&roles=<code>…]: the organisations the party is a client facilitator
+// for, by the ER roles it holds on them (the only client relations the
+// emulator has), each role with the packages it gives; one page
+// ({links:{next:null}, data}). The caller must manage the party.
+func (s *Service) handleAMClients(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	raw := q.Get("party")
+	party, err := uuid.Parse(raw)
+	if raw == "" || err != nil || party == uuid.Nil {
+		// The platform answers a 500 from its PDP here; the parameter is
+		// what is wrong.
+		return modelStateError("party", "The party field is required and must be a party uuid.")
+	}
+	org, err := s.parties.OrgByParty(r.Context(), party.String())
+	if errors.Is(err, dberr.ErrNotFound) {
+		return route.Status(http.StatusForbidden)
+	}
+	if err != nil {
+		return err
+	}
+	if !s.mayManage(r, org.OrgNo) {
+		return route.Status(http.StatusForbidden)
+	}
+	roles := q["roles"]
+	all, err := s.ClientsOfFacilitator(r.Context(), org.OrgNo, nil)
+	if err != nil {
+		return err
+	}
+	page := Paginated[amClient]{Data: []amClient{}}
+	for _, c := range all {
+		cl, err := s.parties.Org(r.Context(), c.OrganizationIdentifier)
+		if err != nil {
+			return err
+		}
+		out := amClient{Client: amCompactEntity{ID: cl.PartyUUID, Name: cl.Name, Type: "Organisasjon", Variant: cl.OrgForm,
+			PartyID: cl.PartyID, OrganizationIdentifier: cl.OrgNo}, Access: []amRoleAccess{}}
+		for _, ra := range c.Access {
+			code := ra.Role[strings.LastIndex(ra.Role, ":")+1:]
+			if len(roles) > 0 && !slices.ContainsFunc(roles, func(x string) bool { return strings.EqualFold(x, code) || strings.EqualFold(x, ra.Role) }) {
+				continue
+			}
+			role := amCompactRole{Code: code, URN: ra.Role}
+			if def, ok := amRoles[code]; ok {
+				role.ID, role.LegacyURN = def.ID, def.LegacyURN
+			}
+			acc := amRoleAccess{Role: role, Packages: []amCompactPackage{}}
+			for _, urn := range ra.Packages {
+				p := amCompactPackage{URN: urn}
+				if pk, err := s.packages.Package(r.Context(), urn); err == nil {
+					p.ID, p.AreaID = pk.ID, pk.AreaID
+				} else if !errors.Is(err, dberr.ErrNotFound) {
+					return err
+				}
+				acc.Packages = append(acc.Packages, p)
+			}
+			out.Access = append(out.Access, acc)
+		}
+		if len(out.Access) > 0 {
+			page.Data = append(page.Data, out)
+		}
+	}
+	respond.JSON(w, http.StatusOK, page)
+	return nil
+}
