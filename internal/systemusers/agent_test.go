@@ -378,3 +378,61 @@ func TestAMClients(t *testing.T) {
 		}
 	}
 }
+
+// TestAMAgentPackages: what the facilitator delegated to its agent system
+// user, per client, as Access Management's agents/accesspackages answers
+// (what Authentication reads for GetClientDelegationsForAgent).
+func TestAMAgentPackages(t *testing.T) {
+	t.Parallel()
+	e := newAgentEnv(t)
+	tok := e.srv.TestToken(t, map[string]any{"type": "person", "pid": firmPID, "scopes": []string{"altinn:clientdelegations.read"}})
+	path := func(to string) string {
+		return "/accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages?party=" + e.firmUUID + "&to=" + to
+	}
+	var page struct {
+		Links struct {
+			Next *string `json:"next"`
+		} `json:"links"`
+		Data []struct {
+			Client struct {
+				OrganizationIdentifier string `json:"organizationIdentifier"`
+			} `json:"client"`
+			Access []struct {
+				Role struct {
+					Code string `json:"code"`
+				} `json:"role"`
+				Packages []struct {
+					URN string `json:"urn"`
+				} `json:"packages"`
+			} `json:"access"`
+		} `json:"data"`
+	}
+	if st := e.srv.DoJSON(t, http.MethodGet, path(e.byra), tok, nil, &page); st != http.StatusOK || len(page.Data) != 1 || page.Links.Next != nil {
+		t.Fatalf("agent packages: %d %+v", st, page)
+	}
+	d := page.Data[0]
+	if d.Client.OrganizationIdentifier != "310385980" || len(d.Access) != 1 || d.Access[0].Role.Code != "regnskapsforer" ||
+		len(d.Access[0].Packages) != 1 || d.Access[0].Packages[0].URN != "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet" {
+		t.Fatalf("delegation %+v", d)
+	}
+	// No clients, another party's or no system user: none.
+	for _, to := range []string{e.egen, e.standard, uuid.NewString()} {
+		page.Data = nil
+		if st := e.srv.DoJSON(t, http.MethodGet, path(to), tok, nil, &page); st != http.StatusOK || len(page.Data) != 0 {
+			t.Errorf("to %s: %d %+v", to, st, page)
+		}
+	}
+	for name, c := range map[string]struct {
+		p, bearer string
+		status    int
+	}{
+		"no token":    {path(e.byra), "", http.StatusUnauthorized},
+		"no to":       {path(""), tok, http.StatusBadRequest},
+		"to not uuid": {path("x"), tok, http.StatusBadRequest},
+		"other party": {"/accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages?party=" + uuid.NewString() + "&to=" + e.byra, tok, http.StatusForbidden},
+	} {
+		if st, _, body := e.srv.Do(t, http.MethodGet, c.p, c.bearer, nil); st != c.status {
+			t.Errorf("%s: %d %s", name, st, body)
+		}
+	}
+}

@@ -70,6 +70,118 @@ type amClient struct {
 	Access []amRoleAccess  `json:"access"`
 }
 
+// amParty reads ?party= (a party uuid the caller must manage): 400 when
+// missing or malformed, a bare 403 for an unknown party or one the caller
+// may not manage, as Access Management's PDP answers.
+func (s *Service) amParty(r *http.Request) (orgNo string, err error) {
+	raw := r.URL.Query().Get("party")
+	party, err := uuid.Parse(raw)
+	if raw == "" || err != nil || party == uuid.Nil {
+		// The platform answers a 500 from its PDP here; the parameter is
+		// what is wrong.
+		return "", modelStateError("party", "The party field is required and must be a party uuid.")
+	}
+	org, err := s.parties.OrgByParty(r.Context(), party.String())
+	if errors.Is(err, dberr.ErrNotFound) {
+		return "", route.Status(http.StatusForbidden)
+	}
+	if err != nil {
+		return "", err
+	}
+	if !s.mayManage(r, org.OrgNo) {
+		return "", route.Status(http.StatusForbidden)
+	}
+	return org.OrgNo, nil
+}
+
+// amAccess is one role's access as Access Management names it, with the
+// catalogue's package ids.
+func (s *Service) amAccess(r *http.Request, roleURN string, urns []string) (amRoleAccess, error) {
+	code := roleURN[strings.LastIndex(roleURN, ":")+1:]
+	role := amCompactRole{Code: code, URN: roleURN}
+	if def, ok := amRoles[code]; ok {
+		role.ID, role.LegacyURN = def.ID, def.LegacyURN
+	}
+	acc := amRoleAccess{Role: role, Packages: []amCompactPackage{}}
+	for _, urn := range urns {
+		p := amCompactPackage{URN: urn}
+		pk, err := s.packages.Package(r.Context(), urn)
+		switch {
+		case err == nil:
+			p.ID, p.AreaID = pk.ID, pk.AreaID
+		case !errors.Is(err, dberr.ErrNotFound):
+			return acc, err
+		}
+		acc.Packages = append(acc.Packages, p)
+	}
+	return acc, nil
+}
+
+// amEntity is an organisation as Access Management's compact entity.
+func (s *Service) amEntity(r *http.Request, orgNo string) (amCompactEntity, error) {
+	o, err := s.parties.Org(r.Context(), orgNo)
+	if err != nil {
+		return amCompactEntity{}, err
+	}
+	return amCompactEntity{ID: o.PartyUUID, Name: o.Name, Type: "Organisasjon", Variant: o.OrgForm,
+		PartyID: o.PartyID, OrganizationIdentifier: o.OrgNo}, nil
+}
+
+// handleAMAgentPackages is Access Management's GET
+// /accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages
+// ?party=<facilitator>&to=<agent>: what the facilitator has delegated to
+// the agent, per client (what Authentication reads for an agent system
+// user's delegations). An agent that is not the party's agent system user
+// has none.
+func (s *Service) handleAMAgentPackages(w http.ResponseWriter, r *http.Request) error {
+	orgNo, err := s.amParty(r)
+	if err != nil {
+		return err
+	}
+	raw := r.URL.Query().Get("to")
+	to, err := uuid.Parse(raw)
+	if raw == "" || err != nil || to == uuid.Nil {
+		return modelStateError("to", "The to field is required and must be a party uuid.")
+	}
+	page := Paginated[amClient]{Data: []amClient{}}
+	su, err := s.Get(r.Context(), to)
+	if errors.Is(err, dberr.ErrNotFound) || (err == nil && (su.UserType != TypeAgent || su.ReporteeOrgNo != orgNo)) {
+		respond.JSON(w, http.StatusOK, page)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ds, err := listDelegations(r.Context(), s.pool, su.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		ent, err := s.amEntity(r, d.ClientOrgNo)
+		if err != nil {
+			return err
+		}
+		c := amClient{Client: ent, Access: []amRoleAccess{}}
+		for _, role := range d.Roles {
+			given := s.packages.PackagesForRole(role)
+			var pk []string
+			for _, p := range d.AccessPackages {
+				if slices.Contains(given, p) {
+					pk = append(pk, p)
+				}
+			}
+			acc, err := s.amAccess(r, s.packages.RoleURN(role), pk)
+			if err != nil {
+				return err
+			}
+			c.Access = append(c.Access, acc)
+		}
+		page.Data = append(page.Data, c)
+	}
+	respond.JSON(w, http.StatusOK, page)
+	return nil
+}
+
 // handleAMClients is Access Management's GET
 // /accessmanagement/api/v1/enduser/clientdelegations/clients?party=<uuid>
 // [&roles=<code>…]: the organisations the party is a client facilitator
@@ -77,55 +189,30 @@ type amClient struct {
 // emulator has), each role with the packages it gives; one page
 // ({links:{next:null}, data}). The caller must manage the party.
 func (s *Service) handleAMClients(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	raw := q.Get("party")
-	party, err := uuid.Parse(raw)
-	if raw == "" || err != nil || party == uuid.Nil {
-		// The platform answers a 500 from its PDP here; the parameter is
-		// what is wrong.
-		return modelStateError("party", "The party field is required and must be a party uuid.")
-	}
-	org, err := s.parties.OrgByParty(r.Context(), party.String())
-	if errors.Is(err, dberr.ErrNotFound) {
-		return route.Status(http.StatusForbidden)
-	}
+	orgNo, err := s.amParty(r)
 	if err != nil {
 		return err
 	}
-	if !s.mayManage(r, org.OrgNo) {
-		return route.Status(http.StatusForbidden)
-	}
-	roles := q["roles"]
-	all, err := s.ClientsOfFacilitator(r.Context(), org.OrgNo, nil)
+	roles := r.URL.Query()["roles"]
+	all, err := s.ClientsOfFacilitator(r.Context(), orgNo, nil)
 	if err != nil {
 		return err
 	}
 	page := Paginated[amClient]{Data: []amClient{}}
 	for _, c := range all {
-		cl, err := s.parties.Org(r.Context(), c.OrganizationIdentifier)
+		ent, err := s.amEntity(r, c.OrganizationIdentifier)
 		if err != nil {
 			return err
 		}
-		out := amClient{Client: amCompactEntity{ID: cl.PartyUUID, Name: cl.Name, Type: "Organisasjon", Variant: cl.OrgForm,
-			PartyID: cl.PartyID, OrganizationIdentifier: cl.OrgNo}, Access: []amRoleAccess{}}
+		out := amClient{Client: ent, Access: []amRoleAccess{}}
 		for _, ra := range c.Access {
 			code := ra.Role[strings.LastIndex(ra.Role, ":")+1:]
 			if len(roles) > 0 && !slices.ContainsFunc(roles, func(x string) bool { return strings.EqualFold(x, code) || strings.EqualFold(x, ra.Role) }) {
 				continue
 			}
-			role := amCompactRole{Code: code, URN: ra.Role}
-			if def, ok := amRoles[code]; ok {
-				role.ID, role.LegacyURN = def.ID, def.LegacyURN
-			}
-			acc := amRoleAccess{Role: role, Packages: []amCompactPackage{}}
-			for _, urn := range ra.Packages {
-				p := amCompactPackage{URN: urn}
-				if pk, err := s.packages.Package(r.Context(), urn); err == nil {
-					p.ID, p.AreaID = pk.ID, pk.AreaID
-				} else if !errors.Is(err, dberr.ErrNotFound) {
-					return err
-				}
-				acc.Packages = append(acc.Packages, p)
+			acc, err := s.amAccess(r, ra.Role, ra.Packages)
+			if err != nil {
+				return err
 			}
 			out.Access = append(out.Access, acc)
 		}

@@ -84,6 +84,8 @@ func (s *Service) Routes() []route.Route {
 
 		{Method: http.MethodGet, Path: "/accessmanagement/api/v1/enduser/clientdelegations/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAMClients),
 			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.Q("roles", "repeatable: only these roles (code, e.g. regnskapsforer, or URN)")}, Tag: tagClients, Summary: "Access Management: the party's clients by ER role, with the packages each role gives"},
+		{Method: http.MethodGet, Path: "/accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAMAgentPackages),
+			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.QRequired("to", "the agent (system user id)")}, Tag: tagClients, Summary: "Access Management: what the party delegated to an agent, per client"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/agents", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAgents),
 			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid or organisation number")}, Tag: tagClients, Summary: "A facilitator's agent system users"},
 		{Method: http.MethodGet, Path: "/authentication/api/v1/enduser/systemuser/clients", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleClients),
