@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -259,5 +260,51 @@ func TestDeletePassesDatabaseErrorsOn(t *testing.T) {
 		if r, err := e.reqs.Get(ctx, c.id); err != nil || r.ID != c.id {
 			t.Errorf("after a failed delete %q: %+v, %v; want the request still there", c.kind, r, err)
 		}
+	}
+}
+
+// TestOverviewNewestAndCounts: the /sim/ overview lists the newest visible
+// requests and change requests (up to the limit of each, newest first,
+// decorated) and counts every kind and status; a failing database is an
+// error, never an empty overview.
+func TestOverviewNewestAndCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	first, _, err := e.reqs.Create(ctx, vendor, KindStandard, CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "first", Rights: []Right{rightKrav}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.reqs.Approve(ctx, first.ID, customer, customerPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(time.Second)
+	second, _, err := e.reqs.Create(ctx, vendor, KindAgent, CreateInput{SystemID: agentSystem, PartyOrgNo: firm, AccessPackages: []AccessPackageRef{{URN: sutest.PkgRegnSign}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chg, _, err := e.reqs.CreateChange(ctx, vendor, uuid.New(), u.ID, ChangeInput{RequiredRights: []Right{rightOther}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, changes, counts, err := e.reqs.Overview(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 1 || reqs[0].ID != second.ID || reqs[0].ConfirmURL == "" {
+		t.Errorf("newest request: %+v, want only %s, decorated", reqs, second.ID)
+	}
+	if len(changes) != 1 || changes[0].ID != chg.ID || changes[0].ConfirmURL == "" {
+		t.Errorf("newest change request: %+v, want %s, decorated", changes, chg.ID)
+	}
+	want := []StatusCount{{KindAgent, StatusNew, 1}, {KindChange, StatusNew, 1}, {KindStandard, StatusAccepted, 1}}
+	if !slices.Equal(counts, want) {
+		t.Errorf("counts %+v, want %+v", counts, want)
+	}
+	dead, cancel := context.WithCancel(ctx)
+	cancel()
+	if reqs, changes, counts, err := e.reqs.Overview(dead, 1); err == nil {
+		t.Errorf("overview on a failing database: %+v %+v %+v, want an error", reqs, changes, counts)
 	}
 }

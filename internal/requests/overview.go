@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
@@ -47,22 +49,20 @@ func newestChgs(ctx context.Context, q db.Querier, limit int) ([]Request, error)
 		WHERE NOT is_deleted ORDER BY created DESC, id LIMIT $1`, limit))
 }
 
-// statusCounts counts visible requests by kind and status.
+// statusCounts counts visible requests by kind and status. CollectRows
+// closes the rows on every path (as collectReqs does): an early return
+// that left them open would hold the connection until the pool gave up.
 func statusCounts(ctx context.Context, q db.Querier) ([]StatusCount, error) {
-	rows, err := q.Query(ctx, `SELECT kind, status, count(*) FROM systemuser_requests WHERE NOT is_deleted GROUP BY 1, 2
+	rows, _ := q.Query(ctx, `SELECT kind, status, count(*) FROM systemuser_requests WHERE NOT is_deleted GROUP BY 1, 2
 		UNION ALL SELECT 'change', status, count(*) FROM systemuser_change_requests WHERE NOT is_deleted GROUP BY 2
 		ORDER BY 1, 2`)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusCount, error) {
+		var c StatusCount
+		err := r.Scan(&c.Kind, &c.Status, &c.Count)
+		return c, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("count requests: %w", db.Map(err))
 	}
-	defer rows.Close()
-	var out []StatusCount
-	for rows.Next() {
-		var c StatusCount
-		if err := rows.Scan(&c.Kind, &c.Status, &c.Count); err != nil {
-			return nil, fmt.Errorf("count requests: %w", db.Map(err))
-		}
-		out = append(out, c)
-	}
-	return out, db.Map(rows.Err())
+	return out, nil
 }
