@@ -11,6 +11,8 @@ package tokensbench
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -53,6 +55,40 @@ func BenchmarkBareRSA(b *testing.B) {
 				return
 			}
 			if err := rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, h[:], sig); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkBareES256Bound is the floor of an ES256 token: one RS256
+// verification (the client's grant) and one ES256 signature (the access
+// token), in parallel.
+func BenchmarkBareES256Bound(b *testing.B) {
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := []byte(strings.Repeat("x", 600))
+	h := sha256.Sum256(msg)
+	grantSig, err := rsa.SignPKCS1v15(nil, rk, crypto.SHA256, h[:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			h := sha256.Sum256(msg)
+			if err := rsa.VerifyPKCS1v15(&rk.PublicKey, crypto.SHA256, h[:], grantSig); err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := ecdsa.SignASN1(rand.Reader, ek, h[:]); err != nil {
 				b.Error(err)
 				return
 			}
