@@ -163,7 +163,7 @@ func (s *Service) parseForm(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		err = r.ParseForm()
 	}
-	if err != nil {
+	if err != nil || !problem.FormStorable(r.PostForm) {
 		return newPageError(http.StatusBadRequest, "error.badForm")
 	}
 	rc := rcOf(r)

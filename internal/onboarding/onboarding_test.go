@@ -304,6 +304,11 @@ func TestOnboardingRefusals(t *testing.T) {
 		"unknown scope":    {url.Values{"name": {"x"}, "scope": {"altinn:nosuch/scope"}}, http.StatusBadRequest, "no active scope"},
 		"bad scope":        {url.Values{"name": {"x"}, "scope": {"no-colon"}}, http.StatusBadRequest, "prefix:subscope"},
 		"long description": {url.Values{"name": {"x"}, "description": {strings.Repeat("a", 501)}}, http.StatusBadRequest, "description must be at most 500"},
+		// PostgreSQL cannot store NUL or bytes that are not UTF-8 (a form
+		// carries them as %00 and %FF): the form cannot be read, not a 500.
+		"NUL in the name":          {url.Values{"name": {"a\x00b"}, "scope": {openScope}}, http.StatusBadRequest, "Skjemaet kunne ikke leses"},
+		"NUL in a scope":           {url.Values{"name": {"x"}, "scope": {openScope + "\x00"}}, http.StatusBadRequest, "Skjemaet kunne ikke leses"},
+		"not UTF-8 in description": {url.Values{"name": {"x"}, "description": {"\xff\xfe"}}, http.StatusBadRequest, "Skjemaet kunne ikke leses"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := b.submit(np, "#create-form", tc.form)

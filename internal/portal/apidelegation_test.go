@@ -50,6 +50,10 @@ func TestAPIDelegationPage(t *testing.T) {
 	b.Post(page, url.Values{"csrf": {csrf}, "scheme": {"portal-api"}, "supplier": {tigerOrg}}).WantStatus(t, http.StatusBadRequest)
 	b.Post(page, url.Values{"csrf": {csrf}, "scheme": {"portal-api"}, "supplier": {"999999999"}}).WantStatus(t, http.StatusBadRequest)
 	b.Post(page, url.Values{"csrf": {csrf}, "scheme": {"nope"}, "supplier": {elgOrg}}).WantStatus(t, http.StatusNotFound)
+	// PostgreSQL cannot store NUL or bytes that are not UTF-8: the form
+	// cannot be read (not a 500).
+	b.Post(page, url.Values{"csrf": {csrf}, "scheme": {"portal-api\x00"}, "supplier": {elgOrg}}).WantStatus(t, http.StatusBadRequest)
+	b.Post(page, url.Values{"csrf": {csrf}, "scheme": {"portal-\xff"}, "supplier": {elgOrg}}).WantStatus(t, http.StatusBadRequest)
 	if n := len(live()); n != 0 {
 		t.Fatalf("%d delegations after refused posts", n)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/parties"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
@@ -195,6 +196,11 @@ func (s *Service) checkCSRF(r *http.Request) error {
 	}
 	if !rc.hasSess || !validCSRF(rc.sess, r.PostForm.Get("csrf")) {
 		return newPageError(http.StatusForbidden, "csrf.invalid")
+	}
+	// A NUL or a byte that is not UTF-8 (%00, %FF) would reach PostgreSQL
+	// as a 500.
+	if !problem.FormStorable(r.PostForm) {
+		return newPageError(http.StatusBadRequest, "error.badRequest")
 	}
 	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxBody is the default limit for JSON request bodies.
@@ -145,4 +147,23 @@ func (s *nulScan) Read(p []byte) (int, error) {
 		s.odd = false
 	}
 	return n, err
+}
+
+// FormStorable says whether every name and value of a form is text
+// PostgreSQL can store: valid UTF-8 without NUL. A form carries any byte
+// (%00, %FF), which would reach the database as a 500; a JSON body cannot
+// (DecodeJSON refuses \u0000, and bad UTF-8 decodes as U+FFFD).
+func FormStorable(form url.Values) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+	for k, vs := range form {
+		if !ok(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
