@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,9 +33,14 @@ import (
 // templateFormat changes when what a template holds changes.
 const templateFormat = "1"
 
-// templateUnused is how long a template of other binaries or migrations
-// may go unused before a new template's build deletes it.
-const templateUnused = 7 * 24 * time.Hour
+// A new template's build deletes the other templates (of other binaries
+// or migrations: a checkout that adds migrations makes a new one each
+// time) beyond the templateKeep most recently used, and any unused for
+// templateUnused.
+const (
+	templateKeep   = 2
+	templateUnused = 7 * 24 * time.Hour
+)
 
 // DefaultTemplateDir is the cache folder for cluster templates:
 // altinn-sim under the user's cache folder ($XDG_CACHE_HOME or ~/.cache on
@@ -185,7 +191,12 @@ func (e *Embedded) buildTemplate(ctx context.Context, tpl string) error {
 		return errors.Join(err, os.RemoveAll(tmp))
 	}
 	if err := os.Rename(tmp, tpl); err != nil {
-		return errors.Join(err, os.RemoveAll(tmp))
+		// Only a builder that lost its lock file to pruning can find the
+		// template there now; the cluster in e.Dir is made either way.
+		_ = os.RemoveAll(tmp)
+		if _, serr := os.Stat(filepath.Join(tpl, "PG_VERSION")); serr != nil {
+			return err
+		}
 	}
 	if !e.Fast {
 		if err := syncDir(e.Dir); err != nil {
@@ -219,19 +230,33 @@ func (e *Embedded) migrateOnce(ctx context.Context) error {
 	return errors.Join(err, e.stopChild(pm))
 }
 
-// pruneTemplates deletes the templates beside keep (other binaries or
-// migrations) unused for templateUnused. One being copied right now makes
-// that copy fail, and that start makes its cluster without a template.
+// pruneTemplates deletes the other templates beside keep: all but the
+// templateKeep most recently used, and those unused for templateUnused,
+// with their lock files. One being copied right now makes that copy fail,
+// and that start makes its cluster without a template.
 func (e *Embedded) pruneTemplates(keep string) {
 	dirs, _ := filepath.Glob(filepath.Join(e.TemplateDir, "pg-template-*"))
+	type tpl struct {
+		dir  string
+		used time.Time
+	}
+	var others []tpl
 	for _, d := range dirs {
 		if d == keep || strings.Contains(filepath.Base(d), ".") {
 			continue // ours, a lock file or a copy under way
 		}
-		if st, err := os.Stat(d); err == nil && st.IsDir() && time.Since(st.ModTime()) > templateUnused {
-			e.log.Info("deleting an unused cluster template", "template", d)
-			_ = os.RemoveAll(d)
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			others = append(others, tpl{d, st.ModTime()})
 		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].used.After(others[j].used) })
+	for i, t := range others {
+		if i < templateKeep && time.Since(t.used) <= templateUnused {
+			continue
+		}
+		e.log.Info("deleting an unused cluster template", "template", t.dir)
+		_ = os.RemoveAll(t.dir)
+		_ = os.Remove(t.dir + ".lock")
 	}
 }
 

@@ -2,11 +2,13 @@ package db
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -174,5 +176,39 @@ func TestTemplateNameFollowsMigrations(t *testing.T) {
 	other := &Embedded{bin: "/elsewhere/bin", TemplateDir: e.TemplateDir}
 	if other.templateFor("a") == e.templateFor("a") {
 		t.Fatal("other binaries, same template")
+	}
+}
+
+// TestPruneKeepsTheMostRecentlyUsed: building a template deletes other
+// templates beyond the two most recently used, with their lock files, and
+// leaves copies under way alone.
+func TestPruneKeepsTheMostRecentlyUsed(t *testing.T) {
+	dir := t.TempDir()
+	e := &Embedded{TemplateDir: dir, log: slog.New(slog.DiscardHandler)}
+	now := time.Now()
+	for i, name := range []string{"pg-template-15-a", "pg-template-15-b", "pg-template-15-c", "pg-template-15-d", "pg-template-15-new"} {
+		d := filepath.Join(dir, name)
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.WriteFile(d+".lock", nil, 0o600)
+		used := now.Add(-time.Duration(i) * time.Hour) // a is the most recent
+		if err := os.Chtimes(d, used, used); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "pg-template-15-e.tmp-123"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	e.pruneTemplates(filepath.Join(dir, "pg-template-15-new"))
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var names []string
+	for _, l := range left {
+		names = append(names, filepath.Base(l))
+	}
+	want := []string{"pg-template-15-a", "pg-template-15-a.lock", "pg-template-15-b", "pg-template-15-b.lock",
+		"pg-template-15-e.tmp-123", "pg-template-15-new", "pg-template-15-new.lock"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("left %v, want %v", names, want)
 	}
 }
