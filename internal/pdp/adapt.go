@@ -62,6 +62,7 @@ func (a resourcePolicies) Policy(ctx context.Context, id string) (Policy, error)
 			Subjects:  r.Subjects,
 			Actions:   r.Actions,
 			Resources: ruleResources(r.Resources),
+			Target:    r.Target,
 		})
 	}
 	return p, nil

@@ -34,31 +34,48 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 	var permit *Outcome
 	for i := range p.Rules {
 		r := &p.Rules[i]
-		if !r.appliesTo(resourceID) {
+		if !r.covers(resourceID, action) {
 			continue
 		}
-		if !slices.Contains(r.Actions, action) {
-			continue
-		}
-		g, subj, ok := matchSubjects(r.Subjects, f)
-		if !ok {
-			if tr != nil {
-				tr.step("rule %s (%s %s) names action %q but none of its subjects %s is held by the subject", r.ID, r.Effect, strings.Join(r.Actions, ","), action, strings.Join(r.Subjects, ", "))
+		var (
+			g    *Grant
+			subj string
+		)
+		if r.Target != nil {
+			m := matchTarget(r.Target, resourceID, action, f, true)
+			if !m.ok {
+				if tr != nil {
+					tr.step("rule %s (%s, target %s) covers %q on %s, but the subject does not hold what it needs", r.ID, r.Effect, describeTarget(r.Target), action, resourceID)
+				}
+				continue
 			}
-			continue
+			g, subj = joinGrants(m.grants), strings.Join(m.subjects, " and ")
+		} else {
+			held, s, ok := matchSubjects(r.Subjects, f)
+			if !ok {
+				if tr != nil {
+					tr.step("rule %s (%s %s) names action %q but none of its subjects %s is held by the subject", r.ID, r.Effect, strings.Join(r.Actions, ","), action, strings.Join(r.Subjects, ", "))
+				}
+				continue
+			}
+			g, subj = &held, s
+		}
+		through := "its target alone"
+		if g != nil {
+			through = fmt.Sprintf("%s (%s)", g.Value, g.Source)
 		}
 		ref := &RuleRef{ID: r.ID, Effect: r.Effect, Subject: subj, Actions: r.Actions}
 		if strings.EqualFold(r.Effect, Deny) {
 			if tr != nil {
-				tr.step("rule %s denies %q through %s (%s); deny overrides", r.ID, action, g.Value, g.Source)
+				tr.step("rule %s denies %q through %s; deny overrides", r.ID, action, through)
 			}
-			return Outcome{Decision: Deny, Rule: ref, Grant: &g}
+			return Outcome{Decision: Deny, Rule: ref, Grant: g}
 		}
 		if permit == nil {
 			if tr != nil {
-				tr.step("rule %s permits %q through %s (%s)", r.ID, action, g.Value, g.Source)
+				tr.step("rule %s permits %q through %s", r.ID, action, through)
 			}
-			permit = &Outcome{Decision: Permit, Rule: ref, Grant: &g}
+			permit = &Outcome{Decision: Permit, Rule: ref, Grant: g}
 		}
 	}
 	if permit != nil {
@@ -80,7 +97,7 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 		}
 		for i := range p.Rules {
 			r := &p.Rules[i]
-			if strings.EqualFold(r.Effect, Permit) && r.appliesTo(resourceID) && slices.Contains(r.Actions, action) {
+			if strings.EqualFold(r.Effect, Permit) && r.covers(resourceID, action) {
 				g := Grant{Kind: "resourceRight", Value: AttrResource + ":" + resourceID, Source: right.Source}
 				if tr != nil {
 					tr.step("direct right on %s (%s) covers %q, an action of rule %s", resourceID, right.Source, action, r.ID)
@@ -100,8 +117,13 @@ func Evaluate(p Policy, resourceID, action string, f Facts, tr *Trace) Outcome {
 	return Outcome{Decision: NotApplicable}
 }
 
-func (r *Rule) appliesTo(resourceID string) bool {
-	return len(r.Resources) == 0 || slices.Contains(r.Resources, resourceID)
+// covers says the rule is about this resource and action, whoever asks:
+// its exact target with the subject left out, or its lists.
+func (r *Rule) covers(resourceID, action string) bool {
+	if r.Target != nil {
+		return matchTarget(r.Target, resourceID, action, Facts{}, false).ok
+	}
+	return (len(r.Resources) == 0 || slices.Contains(r.Resources, resourceID)) && slices.Contains(r.Actions, action)
 }
 
 // matchSubjects returns the first subject alternative the facts satisfy.

@@ -13,6 +13,8 @@ package pdp
 
 import (
 	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/resources"
 )
 
 // Attribute ids and category ids of the Altinn XACML subset.
@@ -271,6 +273,10 @@ type Rule struct {
 	// Resources are the resource ids the rule matches (alternatives; an
 	// app is app_{org}_{app}). Empty means the policy's own resource.
 	Resources []string
+	// Target, when set, is the rule's exact XACML target, which decides
+	// instead of the lists above (they then only name what it names):
+	// see matchTarget.
+	Target []resources.AnyOf
 }
 
 // SystemUser is what the PDP needs to know about a system user.

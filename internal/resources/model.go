@@ -157,6 +157,29 @@ type Rule struct {
 	// [{urn:altinn:org, skd}, {urn:altinn:app, x}, {urn:altinn:task, Task_1}].
 	Resources [][]AttributeMatch `json:"resources"`
 	Actions   []string           `json:"actions"`
+	// Target is the rule's XACML target exactly as written, kept only
+	// when the three lists above cannot say it: an AllOf that mixes
+	// categories (resource and action together, both needed), a subject
+	// AllOf of several matches (all needed), two AnyOfs of one category
+	// (both needed). The lists then hold every value the target names,
+	// for the views; decisions follow Target (see TargetMatches).
+	Target []AnyOf `json:"target,omitempty"`
+}
+
+// AnyOf is one XACML AnyOf: it holds when one of its AllOfs does. A
+// target holds when each of its AnyOfs does.
+type AnyOf []AllOf
+
+// AllOf is one XACML AllOf: it holds when all of its matches do.
+type AllOf []TargetMatch
+
+// TargetMatch is one XACML Match: the request's attribute AttributeID in
+// Category compared with Value by the function MatchID.
+type TargetMatch struct {
+	Category    string `json:"category"`
+	AttributeID string `json:"attributeId"`
+	Value       string `json:"value"`
+	MatchID     string `json:"matchId"`
 }
 
 // Effects.

@@ -356,6 +356,18 @@ func validatePolicy(p *Policy) error {
 		if len(r.Actions) == 0 {
 			return ErrInvalidPolicy.WithDetail("rule %s has no action", r.RuleID)
 		}
+		for _, anyOf := range r.Target {
+			for _, all := range anyOf {
+				for _, m := range all {
+					if m.Category != catSubject && m.Category != catResource && m.Category != catAction {
+						return ErrInvalidPolicy.WithDetail("rule %s: unknown attribute category %q", r.RuleID, m.Category)
+					}
+					if m.AttributeID == "" || m.Value == "" {
+						return ErrInvalidPolicy.WithDetail("rule %s has a target match without attribute id or value", r.RuleID)
+					}
+				}
+			}
+		}
 	}
 	return nil
 }

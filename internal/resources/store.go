@@ -112,18 +112,23 @@ func getPolicy(ctx context.Context, q db.Querier, resourceID string) (Policy, er
 	if len(p.Obligations) == 0 {
 		p.Obligations = nil
 	}
-	rows, err := q.Query(ctx, `SELECT rule_id, effect, description, subjects, actions, resources
+	rows, err := q.Query(ctx, `SELECT rule_id, effect, description, subjects, actions, resources, target
 		FROM resource_policy_rules WHERE resource_id = $1 ORDER BY ord`, resourceID)
 	if err != nil {
 		return p, fmt.Errorf("rules of %q: %w", resourceID, db.Map(err))
 	}
 	p.Rules, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Rule, error) {
 		var (
-			r   Rule
-			res []byte
+			r           Rule
+			res, target []byte
 		)
-		if err := row.Scan(&r.RuleID, &r.Effect, &r.Description, &r.Subjects, &r.Actions, &res); err != nil {
+		if err := row.Scan(&r.RuleID, &r.Effect, &r.Description, &r.Subjects, &r.Actions, &res, &target); err != nil {
 			return r, db.Map(err)
+		}
+		if target != nil {
+			if err := json.Unmarshal(target, &r.Target); err != nil {
+				return r, err
+			}
 		}
 		return r, json.Unmarshal(res, &r.Resources)
 	})
@@ -180,8 +185,14 @@ func replacePolicy(ctx context.Context, q db.Querier, p Policy) error {
 		if err != nil {
 			return err
 		}
-		_, err = q.Exec(ctx, `INSERT INTO resource_policy_rules (resource_id, ord, rule_id, effect, description, subjects, actions, resources)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ResourceID, i, r.RuleID, r.Effect, r.Description, r.Subjects, r.Actions, res)
+		var target []byte // NULL unless the rule has an exact target
+		if len(r.Target) > 0 {
+			if target, err = json.Marshal(r.Target); err != nil {
+				return err
+			}
+		}
+		_, err = q.Exec(ctx, `INSERT INTO resource_policy_rules (resource_id, ord, rule_id, effect, description, subjects, actions, resources, target)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, p.ResourceID, i, r.RuleID, r.Effect, r.Description, r.Subjects, r.Actions, res, target)
 		if err != nil {
 			return fmt.Errorf("store rule %d of %q: %w", i, p.ResourceID, db.Map(err))
 		}

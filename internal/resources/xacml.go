@@ -47,6 +47,27 @@ func ExportXACML(p Policy) []byte {
 		if r.Description != "" {
 			fmt.Fprintf(&b, "    <xacml:Description>%s</xacml:Description>\n", esc(r.Description))
 		}
+		if len(r.Target) > 0 {
+			// The exact target, as uploaded.
+			b.WriteString("    <xacml:Target>\n")
+			for _, anyOf := range r.Target {
+				b.WriteString("      <xacml:AnyOf>\n")
+				for _, all := range anyOf {
+					b.WriteString("        <xacml:AllOf>\n")
+					for _, m := range all {
+						fn := m.MatchID
+						if fn == "" {
+							fn = fnStringEqual
+						}
+						match(fn, m.Value, m.AttributeID, m.Category)
+					}
+					b.WriteString("        </xacml:AllOf>\n")
+				}
+				b.WriteString("      </xacml:AnyOf>\n")
+			}
+			b.WriteString("    </xacml:Target>\n  </xacml:Rule>\n")
+			continue
+		}
 		b.WriteString("    <xacml:Target>\n      <xacml:AnyOf>\n")
 		for _, s := range r.Subjects {
 			attr, v, _ := SplitSubject(s)
@@ -142,9 +163,10 @@ type xMatch struct {
 }
 
 // ParseXACML reads a XACML 3.0 policy as the registry accepts it and
-// turns it into rules for resourceID. Each rule's target must be built as
-// the platform's policies are: AnyOf groups of subjects, resources and
-// actions; a subject alternative is one attribute.
+// turns it into rules for resourceID. A rule's target may be any AnyOf of
+// AllOf of Match, as in XACML 3.0; one built as the platform's policies
+// mostly are (an AnyOf of subjects, one of resources, one of actions) is
+// kept as the rule's lists alone, any other also as its exact Target.
 func ParseXACML(resourceID string, data []byte) (Policy, error) {
 	var x xPolicy
 	if err := xml.Unmarshal(data, &x); err != nil {
@@ -182,41 +204,33 @@ func ParseXACML(resourceID string, data []byte) (Policy, error) {
 		if name == "" {
 			name = strconv.Itoa(i + 1)
 		}
+		var target []AnyOf
 		for _, group := range xr.Target.AnyOf {
+			var anyOf AnyOf
 			for _, all := range group.AllOf {
-				if len(all.Match) == 0 {
-					continue
-				}
-				cat := all.Match[0].Desig.Category
+				var ms AllOf
 				for _, m := range all.Match {
-					if m.Desig.Category != cat {
-						return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: an AllOf mixes categories %s and %s", name, cat, m.Desig.Category)
-					}
+					ms = append(ms, TargetMatch{
+						Category:    strings.TrimSpace(m.Desig.Category),
+						AttributeID: strings.TrimSpace(m.Desig.AttributeID),
+						Value:       strings.TrimSpace(m.Value),
+						MatchID:     strings.TrimSpace(m.MatchID),
+					})
 				}
-				switch cat {
-				case catSubject:
-					if len(all.Match) != 1 {
-						return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: a subject AllOf with %d matches is not supported; use one AllOf per subject", name, len(all.Match))
-					}
-					m := all.Match[0]
-					r.Subjects = append(r.Subjects, m.Desig.AttributeID+":"+strings.TrimSpace(m.Value))
-				case catResource:
-					var ms []AttributeMatch
-					for _, m := range all.Match {
-						ms = append(ms, AttributeMatch{ID: m.Desig.AttributeID, Value: strings.TrimSpace(m.Value)})
-					}
-					r.Resources = append(r.Resources, ms)
-				case catAction:
-					for _, m := range all.Match {
-						if m.Desig.AttributeID != AttrActionID {
-							return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: action attribute %q is not %s", name, m.Desig.AttributeID, AttrActionID)
-						}
-						r.Actions = append(r.Actions, strings.TrimSpace(m.Value))
-					}
-				default:
-					return Policy{}, ErrInvalidPolicy.WithDetail("rule %s: unknown attribute category %q", name, cat)
+				if len(ms) > 0 {
+					anyOf = append(anyOf, ms)
 				}
 			}
+			if len(anyOf) > 0 {
+				target = append(target, anyOf)
+			}
+		}
+		exact, err := flattenTarget(name, target, &r)
+		if err != nil {
+			return Policy{}, err
+		}
+		if !exact {
+			r.Target = target
 		}
 		p.Rules = append(p.Rules, r)
 	}
@@ -224,4 +238,65 @@ func ParseXACML(resourceID string, data []byte) (Policy, error) {
 		return Policy{}, err
 	}
 	return p, nil
+}
+
+// flattenTarget fills r's subject, resource and action lists with every
+// value target names and reports whether those lists say target exactly.
+// They do when, once an AnyOf of a single AllOf is read as one condition
+// per category (the same thing: all must hold), each category has at most
+// one AnyOf, each of whose AllOfs is of that category alone, and a subject
+// or action AllOf is one match, and resources and actions are compared
+// with string-equal (subjects are compared ignoring case either way, as
+// the platform's policies write them). The lists' reading is then the target's:
+// one subject of Subjects, one resource alternative, one action.
+func flattenTarget(name string, target []AnyOf, r *Rule) (bool, error) {
+	exact := true
+	groups := map[string]int{}
+	for _, anyOf := range target {
+		cats := map[string]bool{}
+		for _, all := range anyOf {
+			var res []AttributeMatch
+			inAll := map[string]int{}
+			for _, m := range all {
+				inAll[m.Category]++
+				if m.Category != catSubject && m.MatchID != "" && m.MatchID != fnStringEqual {
+					// The lists compare resources and actions as
+					// string-equal; the target says how.
+					exact = false
+				}
+				switch m.Category {
+				case catSubject:
+					r.Subjects = append(r.Subjects, m.AttributeID+":"+m.Value)
+				case catResource:
+					res = append(res, AttributeMatch{ID: m.AttributeID, Value: m.Value})
+				case catAction:
+					if m.AttributeID != AttrActionID {
+						return false, ErrInvalidPolicy.WithDetail("rule %s: action attribute %q is not %s", name, m.AttributeID, AttrActionID)
+					}
+					r.Actions = append(r.Actions, m.Value)
+				default:
+					return false, ErrInvalidPolicy.WithDetail("rule %s: unknown attribute category %q", name, m.Category)
+				}
+			}
+			if res != nil {
+				r.Resources = append(r.Resources, res)
+			}
+			for cat, n := range inAll {
+				cats[cat] = true
+				if n > 1 && cat != catResource {
+					exact = false // two subjects, or two actions, all needed
+				}
+			}
+		}
+		if len(anyOf) > 1 && len(cats) > 1 {
+			exact = false // alternatives of different categories
+		}
+		for cat := range cats {
+			groups[cat]++
+			if groups[cat] > 1 {
+				exact = false // two conditions on one category
+			}
+		}
+	}
+	return exact, nil
 }

@@ -1,0 +1,1 @@
+ALTER TABLE resource_policy_rules DROP COLUMN IF EXISTS target;
