@@ -180,19 +180,7 @@ func parseInclude(r *http.Request) (Include, error) {
 // nextLink is the absolute URL of the route with its query replaced, as
 // ASP.NET's Url.Link makes it (honouring X-Forwarded-Proto/Host).
 func nextLink(r *http.Request, path string, q url.Values) *string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
-	u := url.URL{Scheme: scheme, Host: host, Path: path, RawQuery: q.Encode()}
-	s := u.String()
+	s := respond.Origin(r) + (&url.URL{Path: path, RawQuery: q.Encode()}).String()
 	return &s
 }
 

@@ -174,22 +174,11 @@ type updatedToken struct {
 // link is the absolute URL of path with query, as ASP.NET's Url.Link makes
 // it (honouring X-Forwarded-Proto/Host).
 func link(r *http.Request, path string, query []string) *string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
 	var q []string
 	for i := 0; i+1 < len(query); i += 2 {
 		q = append(q, query[i]+"="+url.QueryEscape(query[i+1]))
 	}
-	s := scheme + "://" + host + path + "?" + strings.Join(q, "&")
+	s := respond.Origin(r) + path + "?" + strings.Join(q, "&")
 	return &s
 }
 

@@ -24,3 +24,22 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// Origin is scheme://host of the request as its client addressed it,
+// honouring X-Forwarded-Proto and X-Forwarded-Host as ASP.NET's forwarded
+// headers do: the platform's next links (Url.Link) are absolute, and a
+// client behind a proxy or in a container must get links it can follow.
+func Origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		host = h
+	}
+	return scheme + "://" + host
+}

@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"crypto/tls"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -40,5 +41,36 @@ func TestJSONUnmarshalableIsProblem(t *testing.T) {
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
 		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+// The platform's next links are absolute and follow the forwarded headers
+// a proxy sets, so a client behind one gets links it can follow.
+func TestOriginHonoursForwardedHeaders(t *testing.T) {
+	for _, c := range []struct {
+		name, proto, host, want string
+		tls                     bool
+	}{
+		{name: "plain", want: "http://sim.local:8080"},
+		{name: "tls", tls: true, want: "https://sim.local:8080"},
+		{name: "forwarded proto", proto: "https", want: "https://sim.local:8080"},
+		{name: "forwarded host", host: "api.example.no", want: "http://api.example.no"},
+		{name: "both", proto: "https", host: "api.example.no", tls: false, want: "https://api.example.no"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "http://sim.local:8080/x?y=1", nil)
+			if c.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			if c.proto != "" {
+				r.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			if c.host != "" {
+				r.Header.Set("X-Forwarded-Host", c.host)
+			}
+			if got := Origin(r); got != c.want {
+				t.Errorf("Origin = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

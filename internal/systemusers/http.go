@@ -188,21 +188,9 @@ func DecodeToken(s string, v any) error {
 // NextLink is the absolute URL of the same route with the token set,
 // honouring X-Forwarded-Proto/Host as the platform does.
 func NextLink(r *http.Request, token string) *string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
 	q := r.URL.Query()
 	q.Set("token", token)
-	u := url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawQuery: q.Encode()}
-	s := u.String()
+	s := respond.Origin(r) + (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
 	return &s
 }
 
