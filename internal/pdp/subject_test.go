@@ -224,3 +224,18 @@ func TestRuleNamingASystemUser(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownPersonIsNamedInTheTrace: a person subject the register does
+// not know (a user id or a well-formed national id of no one) holds
+// nothing, and the Why? trace says the person is unknown rather than
+// listing empty roles.
+func TestUnknownPersonIsNamedInTheTrace(t *testing.T) {
+	w := newWorld()
+	tigerNo := attr(AttrOrgID, orgTiger.OrgNo)
+	for _, subj := range []string{attr(AttrUserID, "1"), attr(AttrPersonID, "01019010046")} {
+		r := decideOne(t, w.svc, External, req(subj, act("read"), res("ttd-accesspackage-resource", tigerNo)))
+		if r.Decision != NotApplicable || r.Trace == nil || !slices.Contains(r.Trace.Steps, "the subject person is unknown") {
+			t.Errorf("%s: %s, trace %+v; want NotApplicable and the step saying the person is unknown", subj, r.Decision, r.Trace)
+		}
+	}
+}
