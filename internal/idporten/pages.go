@@ -1,57 +1,15 @@
 package idporten
 
 import (
-	"bytes"
-	"fmt"
-	"github.com/altinn-sim/altinn-sim/internal/i18n"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
+
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 )
 
 // pageNames are ID-porten's pages: web/templates/idporten/<name>.tmpl
 // defining "content", laid out by idporten/base.tmpl.
 var pageNames = []string{"login", "error", "loggedout"}
-
-type pageSet struct {
-	fsys  fs.FS
-	dev   bool
-	pages map[string]*template.Template
-}
-
-func newPageSet(fsys fs.FS, dev bool) (*pageSet, error) {
-	ps := &pageSet{fsys: fsys, dev: dev}
-	pages, err := ps.parse()
-	if err != nil {
-		return nil, err
-	}
-	ps.pages = pages
-	return ps, nil
-}
-
-func (ps *pageSet) parse() (map[string]*template.Template, error) {
-	out := map[string]*template.Template{}
-	for _, name := range pageNames {
-		t, err := template.New("base.tmpl").ParseFS(ps.fsys, "templates/idporten/base.tmpl", "templates/idporten/"+name+".tmpl")
-		if err != nil {
-			return nil, fmt.Errorf("idporten templates: page %q: %w", name, err)
-		}
-		out[name] = t
-	}
-	return out, nil
-}
-
-func (ps *pageSet) get(name string) (*template.Template, error) {
-	pages := ps.pages
-	if ps.dev {
-		var err error
-		if pages, err = ps.parse(); err != nil {
-			return nil, err
-		}
-	}
-	return pages[name], nil
-}
 
 // basePage is what the layout needs.
 type basePage struct {
@@ -104,20 +62,10 @@ type errorPage struct {
 
 // render writes a page whole, or a plain 500 when it cannot be built.
 func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, err := s.pages.get(name)
-	var buf bytes.Buffer
-	if err == nil {
-		err = t.ExecuteTemplate(&buf, "base.tmpl", data)
-	}
-	if err != nil {
+	if err := s.pages.Render(w, status, name, data); err != nil {
 		s.log.ErrorContext(r.Context(), "idporten: render page", "page", name, "err", err)
 		http.Error(w, "ID-porten: internal error", http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 func (s *Service) errorPage(w http.ResponseWriter, r *http.Request, lang string, status int, key string, args ...any) {

@@ -20,6 +20,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
@@ -57,7 +58,7 @@ type Service struct {
 	integrations Integrations
 	issuer       string
 	secure       bool
-	pages        *pageSet
+	pages        *pageset.Set
 }
 
 // New builds the service; it fails when a page template is missing or
@@ -69,7 +70,7 @@ func New(d Deps) (*Service, error) {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	pages, err := newPageSet(d.Web, d.Dev)
+	pages, err := pageset.New(d.Web, "templates/idporten", pageNames, d.Dev)
 	if err != nil {
 		return nil, err
 	}

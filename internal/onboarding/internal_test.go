@@ -60,7 +60,7 @@ func TestTemplatesCheckedAtStart(t *testing.T) {
 		}
 		return err
 	})
-	if _, err := newPageSet(full, false); err != nil {
+	if _, err := newPages(full, false); err != nil {
 		t.Fatalf("the embedded templates: %v", err)
 	}
 	for _, name := range append([]string{"base"}, pageNames...) {
@@ -70,12 +70,12 @@ func TestTemplatesCheckedAtStart(t *testing.T) {
 				broken[k] = v
 			}
 		}
-		if _, err := newPageSet(broken, false); err == nil {
+		if _, err := newPages(broken, false); err == nil {
 			t.Errorf("started without %s.tmpl", name)
 		}
 	}
 	full["templates/onboarding/keys.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Nope`)}
-	if _, err := newPageSet(full, false); err == nil {
+	if _, err := newPages(full, false); err == nil {
 		t.Error("a template that does not parse was accepted")
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"net/http"
 
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/scopes"
 )
@@ -82,7 +83,7 @@ type Deps struct {
 // Service serves the pages.
 type Service struct {
 	d     Deps
-	pages *pageSet
+	pages *pageset.Set
 }
 
 // New builds the pages; it fails when a template is missing or broken.
@@ -93,7 +94,7 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	ps, err := newPageSet(d.Web, d.Dev)
+	ps, err := newPages(d.Web, d.Dev)
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: %w", err)
 	}

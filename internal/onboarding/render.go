@@ -1,16 +1,15 @@
 package onboarding
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/i18n"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -18,54 +17,6 @@ import (
 // pageNames are the pages; each is web/templates/onboarding/<name>.tmpl
 // defining "content", laid out by base.tmpl.
 var pageNames = []string{"orgs", "integrations", "new", "integration", "keys", "error"}
-
-// pageSet parses every page at start; in dev mode it re-reads them on each
-// render so template edits show without a restart.
-type pageSet struct {
-	fsys  fs.FS
-	dev   bool
-	pages map[string]*template.Template
-}
-
-func newPageSet(fsys fs.FS, dev bool) (*pageSet, error) {
-	ps := &pageSet{fsys: fsys, dev: dev}
-	pages, err := ps.parse()
-	if err != nil {
-		return nil, err
-	}
-	ps.pages = pages
-	return ps, nil
-}
-
-func (ps *pageSet) parse() (map[string]*template.Template, error) {
-	out := make(map[string]*template.Template, len(pageNames))
-	for _, name := range pageNames {
-		t, err := template.New("base.tmpl").ParseFS(ps.fsys, "templates/onboarding/base.tmpl", "templates/onboarding/"+name+".tmpl")
-		if err != nil {
-			return nil, fmt.Errorf("templates: page %q: %w", name, err)
-		}
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("templates: page %q defines no \"content\"", name)
-		}
-		out[name] = t
-	}
-	return out, nil
-}
-
-func (ps *pageSet) get(name string) (*template.Template, error) {
-	pages := ps.pages
-	if ps.dev {
-		var err error
-		if pages, err = ps.parse(); err != nil {
-			return nil, err
-		}
-	}
-	t, ok := pages[name]
-	if !ok {
-		return nil, fmt.Errorf("no template for page %q", name)
-	}
-	return t, nil
-}
 
 // internalErrorPage is sent when a page fails to render, so nobody gets
 // half a page.
@@ -76,24 +27,16 @@ const internalErrorPage = `<!doctype html>
 <p><a href="/selvbetjening/">Maskinporten</a></p></main></body></html>
 `
 
-// render executes the page into a buffer and only then writes it. No page
-// is cached: the key pages carry a private key.
+// render writes the page whole, or the fallback 500 page when it cannot
+// be built. No page is cached: the key pages carry a private key.
 func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
-	t, err := s.pages.get(page)
-	var buf bytes.Buffer
-	if err == nil {
-		err = t.ExecuteTemplate(&buf, "base.tmpl", data)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if err != nil {
+	if err := s.pages.Render(w, status, page, data); err != nil {
 		s.d.Log.ErrorContext(r.Context(), "onboarding: render page", "page", page, "err", err)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(internalErrorPage))
-		return
 	}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 // basePage is embedded in every page's data: what the layout needs.
@@ -191,4 +134,10 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	}
 	s.render(w, r, status, "error", errorPage{basePage: s.base(r, rc, tr(rc.lang, "error.title")),
 		Status: status, Message: message, Detail: detail})
+}
+
+// newPages parses the onboarding pages, web/templates/onboarding/<name>.tmpl
+// laid out by its base.tmpl.
+func newPages(fsys fs.FS, dev bool) (*pageset.Set, error) {
+	return pageset.New(fsys, "templates/onboarding", pageNames, dev)
 }

@@ -1,11 +1,8 @@
 package portal
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -19,68 +16,6 @@ import (
 // The service refuses to start when one is missing or does not parse.
 var pageNames = []string{"login", "request", "refused", "home", "org", "systemuser", "create", "apidelegations", "error"}
 
-// templateSet parses every page at start; in dev mode it re-reads them from
-// disk on each render so template edits show without a restart.
-type templateSet struct {
-	fsys  fs.FS
-	dev   bool
-	pages map[string]*template.Template
-}
-
-func newTemplateSet(fsys fs.FS, dev bool) (*templateSet, error) {
-	pages, err := parsePages(fsys)
-	if err != nil {
-		return nil, err
-	}
-	return &templateSet{fsys: fsys, dev: dev, pages: pages}, nil
-}
-
-// parsePages builds one template per page: base layout + shared partials
-// (_*.tmpl) + the page's own file, keyed by page name (pkgsite's
-// ParsePageTemplates).
-func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
-	partials, err := fs.Glob(fsys, "templates/_*.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("portal templates: %w", err)
-	}
-	pages := make(map[string]*template.Template, len(pageNames))
-	for _, name := range pageNames {
-		files := append([]string{"templates/base.tmpl"}, partials...)
-		files = append(files, "templates/"+name+".tmpl")
-		for _, f := range files {
-			if _, err := fs.Stat(fsys, f); err != nil {
-				return nil, fmt.Errorf("portal templates: page %q needs %s: %w", name, f, err)
-			}
-		}
-		t, err := template.New("base.tmpl").ParseFS(fsys, files...)
-		if err != nil {
-			return nil, fmt.Errorf("portal templates: page %q: %w", name, err)
-		}
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("portal templates: page %q defines no \"content\"", name)
-		}
-		pages[name] = t
-	}
-	return pages, nil
-}
-
-// get returns a page's template: the one parsed at start, or in dev mode a
-// fresh parse (kept by nobody, so renders share no state to lock).
-func (ts *templateSet) get(name string) (*template.Template, error) {
-	pages := ts.pages
-	if ts.dev {
-		var err error
-		if pages, err = parsePages(ts.fsys); err != nil {
-			return nil, err
-		}
-	}
-	t, ok := pages[name]
-	if !ok {
-		return nil, fmt.Errorf("portal: no template for page %q", name)
-	}
-	return t, nil
-}
-
 // internalErrorPage is sent when a page fails to render, so nobody gets
 // half a page. It needs no template, so it cannot fail itself.
 const internalErrorPage = `<!doctype html>
@@ -91,24 +26,15 @@ const internalErrorPage = `<!doctype html>
 <p><a href="/portal/">Altinn simulator</a></p></main></body></html>
 `
 
-// render executes the page into a buffer and only then writes it.
+// render writes the page whole, or the fallback 500 page when it cannot
+// be built.
 func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
-	t, err := s.tmpl.get(page)
-	var buf bytes.Buffer
-	if err == nil {
-		err = t.ExecuteTemplate(&buf, "base.tmpl", data)
-	}
-	if err != nil {
+	if err := s.tmpl.Render(w, status, page, data); err != nil {
 		s.log.ErrorContext(r.Context(), "portal: render page", "page", page, "err", err)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(internalErrorPage))
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 // basePage is embedded in every page's data: what the layout needs.

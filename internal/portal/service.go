@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
@@ -71,7 +72,7 @@ type Service struct {
 	apiDelegations APIDelegations
 	log            *slog.Logger
 	sessions       *sessions
-	tmpl           *templateSet
+	tmpl           *pageset.Set
 	static         fs.FS
 	secure         bool
 }
@@ -87,7 +88,7 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	ts, err := newTemplateSet(d.Web, d.Dev)
+	ts, err := pageset.New(d.Web, "templates", pageNames, d.Dev)
 	if err != nil {
 		return nil, err
 	}
