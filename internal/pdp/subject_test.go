@@ -239,3 +239,53 @@ func TestUnknownPersonIsNamedInTheTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentSelfDelegationAtItsOwner: an agent system user holds, at its
+// own facilitator, only the packages the facilitator delegated to it
+// (self-delegation), and at a client only what was delegated for that
+// client; without a self-delegation it holds nothing at the facilitator.
+// The trace names which it was.
+func TestAgentSelfDelegationAtItsOwner(t *testing.T) {
+	agent := attr(AttrSystemUserUUID, suAgent.String())
+	at := func(org string) string {
+		return req(agent, act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, org)))
+	}
+	plain := newWorld()
+	self := newWorld()
+	self.users.update(suAgent, func(su *SystemUser) { su.Self = []string{"urn:altinn:accesspackage:ansettelsesforhold"} })
+	for _, c := range []struct {
+		name, step, source string
+		w                  *world
+		org, want          string
+	}{
+		{"self-delegated, at the owner", "agent system user holds 1 package(s) its owner 312605031 delegated to it (self-delegation)",
+			"delegated by 312605031 to its own agent system user (self-delegation)", self, orgRegnsk.OrgNo, Permit},
+		{"self-delegated, at a client", "", "client " + orgElg.OrgNo, self, orgElg.OrgNo, Permit},
+		{"no self-delegation, at the owner", "agent system user has no client delegation for 312605031 (facilitator 312605031, 1 client(s))", "", plain, orgRegnsk.OrgNo, NotApplicable},
+	} {
+		r := decideOne(t, c.w.svc, External, at(c.org))
+		if r.Decision != c.want || r.Trace == nil {
+			t.Errorf("%s: %s, trace %+v; want %s", c.name, r.Decision, r.Trace, c.want)
+			continue
+		}
+		if c.step != "" && !slices.Contains(r.Trace.Steps, c.step) {
+			t.Errorf("%s: steps %q; want %q", c.name, r.Trace.Steps, c.step)
+		}
+		if c.source != "" && (r.Trace.Grant == nil || !strings.Contains(r.Trace.Grant.Source, c.source)) {
+			t.Errorf("%s: grant %+v; want its source to name %q", c.name, r.Trace.Grant, c.source)
+		}
+	}
+}
+
+// TestUnknownSubjectPartyIsNamedInTheTrace: an organisation subject named
+// by a party id or party uuid the register does not know holds nothing,
+// and the trace says so.
+func TestUnknownSubjectPartyIsNamedInTheTrace(t *testing.T) {
+	w := newWorld()
+	for _, subj := range []string{attr(AttrPartyID, "1"), attr(AttrPartyUUID, "11111111-0000-0000-0000-0000000000ff")} {
+		r := decideOne(t, w.svc, External, req(subj, act("read"), res("ttd-accesspackage-resource", attr(AttrOrgID, orgElg.OrgNo))))
+		if r.Decision != NotApplicable || r.Trace == nil || !slices.Contains(r.Trace.Steps, "the subject party is not a known organisation") {
+			t.Errorf("%s: %s, trace %+v; want NotApplicable and the step saying the party is unknown", subj, r.Decision, r.Trace)
+		}
+	}
+}
