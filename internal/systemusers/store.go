@@ -246,3 +246,11 @@ func removeSelfPackages(ctx context.Context, q db.Querier, suID uuid.UUID, urns 
 	}
 	return tag.RowsAffected(), nil
 }
+
+// updateDelegation replaces a client delegation's roles and packages.
+func updateDelegation(ctx context.Context, q db.Querier, id uuid.UUID, roles, packages []string) error {
+	if _, err := q.Exec(ctx, `UPDATE systemuser_client_delegations SET roles = $2, access_packages = $3 WHERE id = $1`, id, roles, packages); err != nil {
+		return fmt.Errorf("update client delegation: %w", db.Map(err))
+	}
+	return nil
+}

@@ -1,0 +1,351 @@
+package systemusers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/db"
+	"github.com/altinn-sim/altinn-sim/internal/dberr"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+	"github.com/altinn-sim/altinn-sim/internal/respond"
+)
+
+// Access Management's validation errors (Altinn.AccessManagement.Core
+// Errors.ValidationErrors, prefix AM) met by the client delegation writes.
+var (
+	AMVldEmptyList         = problem.ValidationDescriptor{Code: "AM.VLD-00023", Title: "The list cant be empty"}
+	AMVldUserNotAuthorized = problem.ValidationDescriptor{Code: "AM.VLD-00026", Title: "User not authorized for operation."}
+	AMVldInvalidPackage    = problem.ValidationDescriptor{Code: "AM.VLD-00030", Title: "Invalid Package."}
+	AMVldMissingAssignment = problem.ValidationDescriptor{Code: "AM.VLD-00032", Title: "Assignment of role do not exist."}
+)
+
+// amAgentRole is Access Management's "agent" role (RoleConstants.Agent):
+// what the facilitator's agents hold on it.
+var amAgentRole = amCompactRole{ID: uuid.MustParse("ff4c33f5-03f7-4445-85ed-1e60b8aafb30"), Code: "agent", URN: "urn:altinn:role:agent"}
+
+// AMPermission is one item of Access Management's DelegationBatchInputDto:
+// a role the facilitator holds on the client and packages it gives.
+type AMPermission struct {
+	Role     string   `json:"role"`
+	Packages []string `json:"packages"`
+}
+
+// roleCode is the last segment of a role code or URN, lower case.
+func roleCode(s string) string { return strings.ToLower(s[strings.LastIndex(s, ":")+1:]) }
+
+// checkPermissions validates a batch against what the facilitator's roles
+// on the client give: unknown package AM.VLD-00030, a role the facilitator
+// does not hold on the client AM.VLD-00032, a package the role does not
+// give AM.VLD-00026 (one error per package, as the platform lists them).
+// It answers the ER role codes used and the packages, deduplicated.
+func (s *Service) checkPermissions(ctx context.Context, c *Client, perms []AMPermission) (roles, packages []string, err error) {
+	var errs []problem.ValidationError
+	if len(perms) == 0 {
+		errs = append(errs, AMVldEmptyList.At("/values"))
+	}
+	for i, p := range perms {
+		var held string
+		for _, r := range c.Roles {
+			if roleCode(s.packages.RoleURN(r)) == roleCode(p.Role) || strings.EqualFold(r, p.Role) {
+				held = r
+			}
+		}
+		if p.Role == "" || held == "" {
+			errs = append(errs, AMVldMissingAssignment.At(fmt.Sprintf("/values/%d/role", i)))
+			continue
+		}
+		if len(p.Packages) == 0 {
+			errs = append(errs, AMVldEmptyList.At(fmt.Sprintf("/values/%d/packages", i)))
+		}
+		given := s.packages.PackagesForRole(held)
+		for j, urn := range p.Packages {
+			path := fmt.Sprintf("/values/%d/packages/%d", i, j)
+			if _, err := s.packages.Package(ctx, urn); errors.Is(err, dberr.ErrNotFound) {
+				errs = append(errs, AMVldInvalidPackage.At(path))
+				continue
+			} else if err != nil {
+				return nil, nil, err
+			}
+			if !slices.Contains(given, urn) {
+				errs = append(errs, AMVldUserNotAuthorized.At(path))
+				continue
+			}
+			if !slices.Contains(roles, held) {
+				roles = append(roles, held)
+			}
+			if !slices.Contains(packages, urn) {
+				packages = append(packages, urn)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, problem.Validation(errs...)
+	}
+	return roles, packages, nil
+}
+
+// amTarget loads the agent system user and the client in a write: an
+// agent that is not the facilitator's agent system user, or a client the
+// facilitator holds no client role on, is a missing assignment.
+func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string) (*Client, error) {
+	su, err := s.GetForUpdate(ctx, q, agentID)
+	if errors.Is(err, dberr.ErrNotFound) || (err == nil && (su.UserType != TypeAgent || su.ReporteeOrgNo != facilitatorOrgNo)) {
+		return nil, problem.Validation(AMVldMissingAssignment.At("QUERY/to"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	clients, err := s.facilitatorClients(ctx, facilitatorOrgNo)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := clients[clientOrgNo]
+	if !ok {
+		return nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
+	}
+	return c, nil
+}
+
+// delegationFor is the agent's delegation for the client, if any.
+func delegationFor(ctx context.Context, q db.Querier, agentID uuid.UUID, clientOrgNo string) (ClientDelegation, bool, error) {
+	ds, err := listDelegations(ctx, q, agentID)
+	if err != nil {
+		return ClientDelegation{}, false, err
+	}
+	for _, d := range ds {
+		if d.ClientOrgNo == clientOrgNo {
+			return d, true, nil
+		}
+	}
+	return ClientDelegation{}, false, nil
+}
+
+// DelegatePackages is Access Management's AddDelegationForAgentAsync for
+// an agent system user: the facilitator gives it the client's packages its
+// roles there give. The packages join the agent's delegation for the
+// client (the same row the authentication API writes, so the PDP sees
+// both alike), in one transaction. It answers the packages given now.
+func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) (ClientDelegation, []string, error) {
+	var out ClientDelegation
+	var given []string
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
+		c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
+		if err != nil {
+			return err
+		}
+		roles, packages, err := s.checkPermissions(ctx, c, perms)
+		if err != nil {
+			return err
+		}
+		given = packages
+		d, ok, err := delegationFor(ctx, q, agentID, clientOrgNo)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			org, err := s.parties.Org(ctx, clientOrgNo)
+			if err != nil {
+				return fmt.Errorf("client %s: %w", clientOrgNo, err)
+			}
+			d, _, err = insertDelegation(ctx, q, ClientDelegation{ID: uuid.New(), SystemUserID: agentID, ClientOrgNo: clientOrgNo,
+				ClientPartyUUID: org.PartyUUID, FacilitatorOrgNo: facilitatorOrgNo, Roles: roles, AccessPackages: packages, Created: s.clock.Now().UTC()})
+			if err != nil {
+				return err
+			}
+		} else {
+			for _, r := range roles {
+				if !slices.Contains(d.Roles, r) {
+					d.Roles = append(d.Roles, r)
+				}
+			}
+			for _, p := range packages {
+				if !slices.Contains(d.AccessPackages, p) {
+					d.AccessPackages = append(d.AccessPackages, p)
+				}
+			}
+			if err := updateDelegation(ctx, q, d.ID, d.Roles, d.AccessPackages); err != nil {
+				return err
+			}
+		}
+		out = d
+		return db.Invalidate(ctx, q, "delegation:"+agentID.String())
+	})
+	return out, given, err
+}
+
+// RemovePackages is Access Management's RemoveAgentDelegation for an
+// agent system user: the packages leave the agent's delegation for the
+// client; with none left the client is no longer delegated. Packages not
+// delegated are no error (the delete is idempotent).
+func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) error {
+	return db.InTx(ctx, s.pool, func(q db.Querier) error {
+		c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
+		if err != nil {
+			return err
+		}
+		_, packages, err := s.checkPermissions(ctx, c, perms)
+		if err != nil {
+			return err
+		}
+		d, ok, err := delegationFor(ctx, q, agentID, clientOrgNo)
+		if err != nil || !ok {
+			return err
+		}
+		left := slices.DeleteFunc(slices.Clone(d.AccessPackages), func(p string) bool { return slices.Contains(packages, p) })
+		if len(left) == len(d.AccessPackages) {
+			return nil
+		}
+		if len(left) == 0 {
+			if _, err := deleteDelegation(ctx, q, agentID, clientOrgNo); err != nil {
+				return err
+			}
+		} else {
+			var roles []string
+			for _, r := range d.Roles {
+				if intersects(s.packages.PackagesForRole(r), left) {
+					roles = append(roles, r)
+				}
+			}
+			if err := updateDelegation(ctx, q, d.ID, roles, left); err != nil {
+				return err
+			}
+		}
+		return db.Invalidate(ctx, q, "delegation:"+agentID.String())
+	})
+}
+
+// amDelegation is Access Management's DelegationDto: the package given
+// from the client, via the facilitator, to the agent, through the role.
+type amDelegation struct {
+	RoleID    uuid.UUID `json:"roleId"`
+	PackageID uuid.UUID `json:"packageId"`
+	ViaID     uuid.UUID `json:"viaId"`
+	FromID    uuid.UUID `json:"fromId"`
+	ToID      uuid.UUID `json:"toId"`
+}
+
+// amWriteParams reads ?party= (the caller must manage it), ?from= (the
+// client) and ?to= (the agent) and the DelegationBatchInputDto body.
+func (s *Service) amWriteParams(w http.ResponseWriter, r *http.Request) (facilitator, client string, agent uuid.UUID, perms []AMPermission, err error) {
+	facilitator, err = s.amParty(r)
+	if err != nil {
+		return "", "", uuid.Nil, nil, err
+	}
+	q := r.URL.Query()
+	from, ferr := uuid.Parse(q.Get("from"))
+	to, terr := uuid.Parse(q.Get("to"))
+	errs := map[string][]string{}
+	if ferr != nil || from == uuid.Nil {
+		errs["from"] = []string{"The from field is required and must be a party uuid."}
+	}
+	if terr != nil || to == uuid.Nil {
+		errs["to"] = []string{"The to field is required and must be a party uuid."}
+	}
+	if len(errs) > 0 {
+		return "", "", uuid.Nil, nil, modelState(errs)
+	}
+	var in struct {
+		Values []AMPermission `json:"values"`
+	}
+	if p := problem.DecodeJSON(w, r, &in); p != nil {
+		return "", "", uuid.Nil, nil, p
+	}
+	org, err := s.parties.OrgByParty(r.Context(), from.String())
+	if errors.Is(err, dberr.ErrNotFound) {
+		return "", "", uuid.Nil, nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
+	}
+	if err != nil {
+		return "", "", uuid.Nil, nil, err
+	}
+	return facilitator, org.OrgNo, to, in.Values, nil
+}
+
+// handleAMDelegatePackages is Access Management's POST
+// …/enduser/clientdelegations/agents/accesspackages?party=&from=&to=
+// with {values:[{role, packages}]}: 200 with the DelegationDto of each
+// package given.
+func (s *Service) handleAMDelegatePackages(w http.ResponseWriter, r *http.Request) error {
+	facilitator, client, agent, perms, err := s.amWriteParams(w, r)
+	if err != nil {
+		return err
+	}
+	d, given, err := s.DelegatePackages(r.Context(), agent, facilitator, client, perms)
+	if err != nil {
+		return err
+	}
+	fac, err := s.parties.Org(r.Context(), facilitator)
+	if err != nil {
+		return err
+	}
+	out := []amDelegation{}
+	for _, urn := range given {
+		x := amDelegation{ViaID: fac.PartyUUID, FromID: d.ClientPartyUUID, ToID: agent}
+		if pk, err := s.packages.Package(r.Context(), urn); err == nil {
+			x.PackageID = pk.ID
+		}
+		for _, role := range d.Roles {
+			if slices.Contains(s.packages.PackagesForRole(role), urn) {
+				x.RoleID = amRoles[roleCode(s.packages.RoleURN(role))].ID
+			}
+		}
+		out = append(out, x)
+	}
+	respond.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleAMRemovePackages is Access Management's DELETE
+// …/enduser/clientdelegations/agents/accesspackages?party=&from=&to=
+// with {values:[{role, packages}]}: 204.
+func (s *Service) handleAMRemovePackages(w http.ResponseWriter, r *http.Request) error {
+	facilitator, client, agent, perms, err := s.amWriteParams(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.RemovePackages(r.Context(), agent, facilitator, client, perms); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// amAgent is Access Management's AgentDto for an agent system user.
+type amAgent struct {
+	Agent      amCompactEntity `json:"agent"`
+	ModifiedAt time.Time       `json:"modifiedAt"`
+	Access     []amRoleAccess  `json:"access"`
+}
+
+// handleAMAgents is Access Management's GET
+// …/enduser/clientdelegations/agents?party=: the party's agents, here its
+// agent system users, each holding the agent role on the party.
+func (s *Service) handleAMAgents(w http.ResponseWriter, r *http.Request) error {
+	orgNo, err := s.amParty(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.ListForParty(r.Context(), orgNo)
+	if err != nil {
+		return err
+	}
+	page := Paginated[amAgent]{Data: []amAgent{}}
+	for _, su := range list {
+		if su.UserType != TypeAgent {
+			continue
+		}
+		page.Data = append(page.Data, amAgent{
+			Agent:      amCompactEntity{ID: su.ID, Name: su.IntegrationTitle, Type: "Systembruker", Variant: "AgentSystem"},
+			ModifiedAt: su.Created.UTC(),
+			Access:     []amRoleAccess{{Role: amAgentRole, Packages: []amCompactPackage{}}},
+		})
+	}
+	respond.JSON(w, http.StatusOK, page)
+	return nil
+}
