@@ -194,10 +194,14 @@ func TestWhyPage(t *testing.T) {
 		page := get(WhyURL(suAgent.String(), "ttd-accesspackage-resource", "read", orgElg.OrgNo) + "&lang=" + lang)
 		for _, part := range []string{`<html lang="` + lang + `">`, "<h1>" + want + "</h1>", `href="/portal/static/style.css"`,
 			`<header class="site">`, `<nav aria-label=`, `<main id="main"`, `<a class="skip" href="#main">`,
-			`name="lang" value="` + lang + `"`, `id="decision">Permit<`} {
+			`name="lang" value="` + lang + `"`, `id="decision">Permit<`, `hreflang="` + lang + `" lang="` + lang + `" aria-current="true">`} {
 			if !strings.Contains(page, part) {
 				t.Errorf("?lang=%s: the page lacks %q", lang, part)
 			}
+		}
+		// Only the language shown is marked as the current one.
+		if n := strings.Count(page, `aria-current="true"`); n != 1 {
+			t.Errorf("?lang=%s: %d language links marked current, want 1", lang, n)
 		}
 	}
 	req, _ := http.NewRequest("GET", srv.URL+"/sim/decisions/why", nil)
