@@ -269,14 +269,16 @@ func (s *Service) Delegate(ctx context.Context, in NewDelegation, by string) (d 
 	return Delegation{}, false, err
 }
 
-// Withdraw withdraws a live delegation. consumer, when set, must be the
-// delegation's consumer (the portal acts for one organisation); any
-// other delegation is "not found" to it.
-func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, consumer, by string) (Delegation, error) {
+// Withdraw withdraws a live delegation. party, when set, must be the
+// delegation's consumer or its supplier (the portal acts for one
+// organisation): Access Management lets either end revoke it (the
+// offered and the received revoke); any other delegation is "not found"
+// to it.
+func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, party, by string) (Delegation, error) {
 	var out Delegation
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		d, err := getDelegation(ctx, q, id, true)
-		if errors.Is(err, dberr.ErrNotFound) || (err == nil && (!d.Live() || (consumer != "" && d.ConsumerOrgNo != consumer))) {
+		if errors.Is(err, dberr.ErrNotFound) || (err == nil && (!d.Live() || (party != "" && d.ConsumerOrgNo != party && d.SupplierOrgNo != party))) {
 			return ErrNoDelegation.WithDetail("%s", id)
 		}
 		if err != nil {

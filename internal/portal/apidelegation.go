@@ -19,7 +19,9 @@ type APIDelegations interface {
 	Schemes(ctx context.Context, owner string) ([]APIScheme, error)
 	Delegations(ctx context.Context, f apidelegation.Filter) ([]APIDelegation, error)
 	Delegate(ctx context.Context, in apidelegation.NewDelegation, by string) (APIDelegation, bool, error)
-	Withdraw(ctx context.Context, id uuid.UUID, consumer, by string) (APIDelegation, error)
+	// Withdraw withdraws a live delegation whose consumer or supplier is
+	// party (either end may revoke it).
+	Withdraw(ctx context.Context, id uuid.UUID, party, by string) (APIDelegation, error)
 }
 
 // The delegation types, named here so the portal's code reads plainly.
@@ -29,8 +31,8 @@ type (
 )
 
 // apiDelegationsPage is an organisation's delegated API access: what it
-// gave suppliers (each can be withdrawn), the form to give more, and what
-// other organisations gave it.
+// gave suppliers, the form to give more, and what other organisations
+// gave it; each delegation can be withdrawn from either end.
 type apiDelegationsPage struct {
 	basePage
 	OrgNo    string
@@ -151,7 +153,8 @@ func (s *Service) delegateAPI(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// withdrawAPI withdraws one of the organisation's delegations.
+// withdrawAPI withdraws one of the organisation's delegations: one it gave
+// a supplier, or one it received (Access Management's received/revoke).
 func (s *Service) withdrawAPI(w http.ResponseWriter, r *http.Request) error {
 	return s.changeAPIDelegations(w, r, func(orgNo, pid string) (string, error) {
 		id, err := uuid.Parse(chi.URLParam(r, "id"))

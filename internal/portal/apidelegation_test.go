@@ -11,6 +11,13 @@ import (
 
 const elgOrg = "310385980" // Fattig Forsiktig Elg AS, the supplier here
 
+// Regnskapshuset Simulert AS and its daglig leder: an organisation that is
+// neither consumer nor supplier here.
+const (
+	regnOrg  = "312605031"
+	regnDAGL = "18857841030"
+)
+
 // TestAPIDelegationPage: a person who manages the consumer gives a scheme
 // to a supplier and withdraws it, with the session's CSRF token; a person
 // without a role there is refused; the supplier's page shows what it
@@ -81,8 +88,10 @@ func TestAPIDelegationPage(t *testing.T) {
 	if r := eb.Post(page+"/"+ds[0].ID.String()+"/withdraw", url.Values{"csrf": {ecsrf}}); r.Status() != http.StatusForbidden {
 		t.Fatalf("another organisation's person withdrew: %d", r.Status())
 	}
-	// Nor through his own organisation's path.
-	eb.Post("/portal/org/"+elgOrg+"/apidelegations/"+ds[0].ID.String()+"/withdraw", url.Values{"csrf": {ecsrf}}).WantStatus(t, http.StatusNotFound)
+	// A third organisation (neither consumer nor supplier) finds no such
+	// delegation through its own path.
+	rb, rcsrf := loginTB(t, s, regnDAGL)
+	rb.Post("/portal/org/"+regnOrg+"/apidelegations/"+ds[0].ID.String()+"/withdraw", url.Values{"csrf": {rcsrf}}).WantStatus(t, http.StatusNotFound)
 	if len(live()) != 1 {
 		t.Fatal("the delegation was withdrawn by someone without the right")
 	}
@@ -98,6 +107,23 @@ func TestAPIDelegationPage(t *testing.T) {
 	}
 	if !b.Get(page).Has("#no-given") {
 		t.Fatal("the withdrawn delegation is still listed")
+	}
+
+	// The supplier may give back what it received (Access Management's
+	// {party}/maskinportenschema/received/revoke): Elias withdraws a new
+	// delegation with the button on Elg's page.
+	b.Submit(b.Get(page), "#delegate-form", url.Values{"scheme": {"portal-api"}, "supplier": {elgOrg}}).WantStatus(t, http.StatusSeeOther)
+	if n := len(live()); n != 1 {
+		t.Fatalf("%d live delegations after delegating again", n)
+	}
+	ep = eb.Get("/portal/org/" + elgOrg + "/apidelegations")
+	done = eb.Submit(ep, `#received-list li[data-consumer="`+tigerOrg+`"] form`, nil)
+	done.WantStatus(t, http.StatusSeeOther)
+	if done.Location() != "/portal/org/"+elgOrg+"/apidelegations?msg=apiWithdrawn" {
+		t.Fatalf("after the supplier withdrew: %s", done.Location())
+	}
+	if n := len(live()); n != 0 {
+		t.Fatalf("%d live delegations after the supplier withdrew", n)
 	}
 
 	// Kari has no role in Tiger.

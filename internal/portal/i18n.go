@@ -153,6 +153,7 @@ var messages = i18n.Catalog{
 	"api.colSupplier":     {"Leverandør", "Leverandør", "Supplier"},
 	"api.withdraw":        {"Trekk tilbake", "Trekk tilbake", "Withdraw"},
 	"api.withdrawNamed":   {"Trekk tilbake %s fra %s", "Trekk tilbake %s frå %s", "Withdraw %s from %s"},
+	"api.giveBack":        {"Gi fra deg %s mottatt fra %s", "Gi frå deg %s motteke frå %s", "Give back %s received from %s"},
 	"api.give":            {"Deleger API-tilgang", "Deleger API-tilgang", "Delegate API access"},
 	"api.scheme":          {"API (delegeringsoppsett)", "API (delegeringsoppsett)", "API (delegation scheme)"},
 	"api.supplier":        {"Leverandørens organisasjonsnummer", "Organisasjonsnummeret til leverandøren", "The supplier's organisation number"},
