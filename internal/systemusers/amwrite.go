@@ -183,9 +183,12 @@ func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facil
 // RemovePackages is Access Management's RemoveAgentDelegation for an
 // agent system user: the packages leave the agent's delegation for the
 // client; with none left the client is no longer delegated. Packages not
-// delegated are no error (the delete is idempotent).
-func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) error {
-	return db.InTx(ctx, s.pool, func(q db.Querier) error {
+// delegated are no error (the delete is idempotent). It answers the
+// delegation as it was and the packages removed.
+func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) (ClientDelegation, []string, error) {
+	var was ClientDelegation
+	var removed []string
+	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
 		c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
 		if err != nil {
 			return err
@@ -198,9 +201,15 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 		if err != nil || !ok {
 			return err
 		}
+		was = d
 		left := slices.DeleteFunc(slices.Clone(d.AccessPackages), func(p string) bool { return slices.Contains(packages, p) })
 		if len(left) == len(d.AccessPackages) {
 			return nil
+		}
+		for _, p := range d.AccessPackages {
+			if !slices.Contains(left, p) {
+				removed = append(removed, p)
+			}
 		}
 		if len(left) == 0 {
 			if _, err := deleteDelegation(ctx, q, agentID, clientOrgNo); err != nil {
@@ -219,6 +228,10 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 		}
 		return db.Invalidate(ctx, q, "delegation:"+agentID.String())
 	})
+	if err != nil {
+		return ClientDelegation{}, nil, err
+	}
+	return was, removed, nil
 }
 
 // amDelegation is Access Management's DelegationDto: the package given
@@ -280,13 +293,19 @@ func (s *Service) handleAMDelegatePackages(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
+	return s.writeAMDelegations(w, r, facilitator, d, given)
+}
+
+// writeAMDelegations answers 200 with a DelegationDto for each of the
+// delegation's packages named.
+func (s *Service) writeAMDelegations(w http.ResponseWriter, r *http.Request, facilitator string, d ClientDelegation, packages []string) error {
 	fac, err := s.parties.Org(r.Context(), facilitator)
 	if err != nil {
 		return err
 	}
 	out := []amDelegation{}
-	for _, urn := range given {
-		x := amDelegation{ViaID: fac.PartyUUID, FromID: d.ClientPartyUUID, ToID: agent}
+	for _, urn := range packages {
+		x := amDelegation{ViaID: fac.PartyUUID, FromID: d.ClientPartyUUID, ToID: d.SystemUserID}
 		if pk, err := s.packages.Package(r.Context(), urn); err == nil {
 			x.PackageID = pk.ID
 		}
@@ -303,17 +322,18 @@ func (s *Service) handleAMDelegatePackages(w http.ResponseWriter, r *http.Reques
 
 // handleAMRemovePackages is Access Management's DELETE
 // …/enduser/clientdelegations/agents/accesspackages?party=&from=&to=
-// with {values:[{role, packages}]}: 204.
+// with {values:[{role, packages}]}: 200 with the DelegationDto of each
+// package removed ([] when none was delegated).
 func (s *Service) handleAMRemovePackages(w http.ResponseWriter, r *http.Request) error {
 	facilitator, client, agent, perms, err := s.amWriteParams(w, r)
 	if err != nil {
 		return err
 	}
-	if err := s.RemovePackages(r.Context(), agent, facilitator, client, perms); err != nil {
+	d, removed, err := s.RemovePackages(r.Context(), agent, facilitator, client, perms)
+	if err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.writeAMDelegations(w, r, facilitator, d, removed)
 }
 
 // amAgent is Access Management's AgentDto for an agent system user.
