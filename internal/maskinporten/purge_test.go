@@ -1,7 +1,9 @@
 package maskinporten
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -13,7 +15,9 @@ import (
 )
 
 // Every purgeEvery-th grant deletes the jtis whose grants have expired,
-// and only those.
+// and only those: a jti whose recorded expiry is a second away stays (a
+// purge that reached past now would open a replay), and a purge that
+// worked logs nothing.
 func TestJTIPurge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -24,7 +28,8 @@ func TestJTIPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{Pool: pool, Clock: clk, Signer: sg, Clients: cs})
+	var logged bytes.Buffer
+	s := New(Deps{Pool: pool, Clock: clk, Signer: sg, Clients: cs, Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		t.Fatal(err)
@@ -34,14 +39,14 @@ func TestJTIPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for jti, exp := range map[string]time.Time{"old": clk.Now().Add(-time.Minute), "live": clk.Now().Add(time.Minute)} {
+	for jti, exp := range map[string]time.Time{"old": clk.Now().Add(-time.Minute), "live": clk.Now().Add(time.Minute), "soon": clk.Now().Add(time.Second)} {
 		if _, err := recordJTI(ctx, pool, c.ClientID, jti, exp); err != nil {
 			t.Fatal(err)
 		}
 	}
 	count := func() int {
 		var n int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM maskinporten_jti WHERE jti IN ('old', 'live')`).Scan(&n); err != nil {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM maskinporten_jti WHERE jti IN ('old', 'live', 'soon')`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -56,16 +61,21 @@ func TestJTIPurge(t *testing.T) {
 		}
 	}
 	grant()
-	if n := count(); n != 2 {
+	if n := count(); n != 3 {
 		t.Fatalf("purged too early: %d", n)
 	}
 	s.grants.Store(purgeEvery - 1)
 	grant()
-	if n := count(); n != 1 {
-		t.Fatalf("after purge: %d rows, want only the live one", n)
+	if n := count(); n != 2 {
+		t.Fatalf("after purge: %d rows, want only the two live ones", n)
 	}
-	if fresh, _ := recordJTI(ctx, pool, c.ClientID, "live", clk.Now()); fresh {
-		t.Fatal("the live jti was purged")
+	for _, jti := range []string{"live", "soon"} {
+		if fresh, _ := recordJTI(ctx, pool, c.ClientID, jti, clk.Now()); fresh {
+			t.Fatalf("the live jti %q was purged", jti)
+		}
+	}
+	if logged.Len() != 0 {
+		t.Errorf("a purge that worked logged %q", logged.String())
 	}
 }
 
