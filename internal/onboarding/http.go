@@ -17,6 +17,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/route"
@@ -67,7 +68,7 @@ func Owns(path string) bool { return path == "/selvbetjening" || strings.HasPref
 // NotFound is the page for a path under /selvbetjening/ no route has.
 func (s *Service) NotFound() http.Handler {
 	return securityHeaders(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return newPageError(http.StatusNotFound, "error.notFound")
+		return pageset.Errorf(http.StatusNotFound, "error.notFound")
 	}))
 }
 
@@ -164,12 +165,12 @@ func (s *Service) parseForm(w http.ResponseWriter, r *http.Request) error {
 		err = r.ParseForm()
 	}
 	if err != nil || !problem.FormStorable(r.PostForm) {
-		return newPageError(http.StatusBadRequest, "error.badForm")
+		return pageset.Errorf(http.StatusBadRequest, "error.badForm")
 	}
 	rc := rcOf(r)
 	form := r.PostForm.Get("csrf")
 	if rc.csrf == "" || form == "" || subtle.ConstantTimeCompare([]byte(rc.csrf), []byte(form)) != 1 {
-		return newPageError(http.StatusForbidden, "csrf.invalid")
+		return pageset.Errorf(http.StatusForbidden, "csrf.invalid")
 	}
 	return nil
 }
@@ -185,7 +186,7 @@ func (s *Service) org(w http.ResponseWriter, r *http.Request) (org parties.Organ
 	orgNo := chi.URLParam(r, "orgNo")
 	org, err = s.d.Parties.Org(r.Context(), orgNo)
 	if problem.From(err).Status == http.StatusNotFound {
-		return org, false, newPageError(http.StatusNotFound, "error.noOrg")
+		return org, false, pageset.Errorf(http.StatusNotFound, "error.noOrg")
 	}
 	if err != nil {
 		return org, false, err
@@ -195,7 +196,7 @@ func (s *Service) org(w http.ResponseWriter, r *http.Request) (org parties.Organ
 		return org, false, err
 	}
 	if !can {
-		return org, false, newPageError(http.StatusForbidden, "refused.org", rc.person.Name, org.Name, org.OrgNo)
+		return org, false, pageset.Errorf(http.StatusForbidden, "refused.org", rc.person.Name, org.Name, org.OrgNo)
 	}
 	return org, true, nil
 }
@@ -527,10 +528,10 @@ type integrationPage struct {
 func (s *Service) integration(r *http.Request, org string) (mpclient.Client, error) {
 	c, err := s.d.Clients.OrgClient(r.Context(), org, chi.URLParam(r, "clientID"))
 	if err == nil && c.IntegrationType != mpclient.IntegrationMaskinporten {
-		return c, newPageError(http.StatusNotFound, "error.noIntegration")
+		return c, pageset.Errorf(http.StatusNotFound, "error.noIntegration")
 	}
 	if problem.From(err).Status == http.StatusNotFound {
-		return c, newPageError(http.StatusNotFound, "error.noIntegration")
+		return c, pageset.Errorf(http.StatusNotFound, "error.noIntegration")
 	}
 	return c, err
 }
@@ -583,9 +584,9 @@ func (s *Service) changeKeys(w http.ResponseWriter, r *http.Request, keys func()
 	}
 	set, err := keys()
 	if err != nil {
-		var pe *pageError
+		var pe *pageset.Error
 		if errors.As(err, &pe) {
-			s.renderIntegration(w, r, pe.status, org, c, []string{tr(rcOf(r).lang, pe.key, pe.args...)})
+			s.renderIntegration(w, r, pe.Status, org, c, []string{tr(rcOf(r).lang, pe.Key, pe.Args...)})
 			return nil
 		}
 		return err
@@ -597,7 +598,7 @@ func (s *Service) changeKeys(w http.ResponseWriter, r *http.Request, keys func()
 	case "add", "":
 		out, err = s.d.Clients.AddOrgKeys(r.Context(), org.OrgNo, c.ClientID, set)
 	default:
-		return newPageError(http.StatusBadRequest, "error.badForm")
+		return pageset.Errorf(http.StatusBadRequest, "error.badForm")
 	}
 	if texts, bad := validationTexts(err); bad {
 		s.renderIntegration(w, r, http.StatusBadRequest, org, c, texts)
@@ -627,11 +628,11 @@ func (s *Service) uploadKey(w http.ResponseWriter, r *http.Request) error {
 		set, err := parsePublicKeys(data)
 		switch {
 		case errors.Is(err, errNoKey):
-			return set, newPageError(http.StatusBadRequest, "keys.none")
+			return set, pageset.Errorf(http.StatusBadRequest, "keys.none")
 		case errors.Is(err, errPrivateUpload):
-			return set, newPageError(http.StatusBadRequest, "keys.private")
+			return set, pageset.Errorf(http.StatusBadRequest, "keys.private")
 		case err != nil:
-			return set, newPageError(http.StatusBadRequest, "keys.unreadable", err.Error())
+			return set, pageset.Errorf(http.StatusBadRequest, "keys.unreadable", err.Error())
 		}
 		return set, nil
 	}, func(org parties.Organization, c mpclient.Client) error {

@@ -1,8 +1,6 @@
 package onboarding
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -11,7 +9,6 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
-	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // pageNames are the pages; each is web/templates/onboarding/<name>.tmpl
@@ -80,20 +77,6 @@ func langLink(r *http.Request, lang string) string {
 	return path + "?" + q.Encode()
 }
 
-// pageError is an error a handler returns to get the error page with a
-// status and a translated message.
-type pageError struct {
-	status int
-	key    string
-	args   []any
-}
-
-func (e *pageError) Error() string { return fmt.Sprintf("%d %s", e.status, e.key) }
-
-func newPageError(status int, key string, args ...any) *pageError {
-	return &pageError{status: status, key: key, args: args}
-}
-
 type errorPage struct {
 	basePage
 	Status  int
@@ -101,29 +84,8 @@ type errorPage struct {
 	Detail  string
 }
 
-// statusOf finds the status and texts for an error a handler returned:
-// a page's own, a service's 4xx ProblemDetails (its title and detail),
-// else a 5xx whose cause is logged, never shown.
-func statusOf(lang string, err error) (status int, message, detail string) {
-	var pe *pageError
-	if errors.As(err, &pe) {
-		return pe.status, tr(lang, pe.key, pe.args...), ""
-	}
-	p := problem.From(err)
-	switch {
-	case p.Status >= 400 && p.Status < 500:
-		if p.Status == http.StatusNotFound && p.Detail == "" {
-			return p.Status, tr(lang, "error.notFound"), ""
-		}
-		return p.Status, p.Title, p.Detail
-	case p.Status == http.StatusServiceUnavailable:
-		return p.Status, tr(lang, "error.internal"), ""
-	}
-	return http.StatusInternalServerError, tr(lang, "error.internal"), ""
-}
-
 func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx, err error) {
-	status, message, detail := statusOf(rc.lang, err)
+	status, message, detail := pageset.StatusOf(messages, rc.lang, err)
 	lvl := slog.LevelDebug
 	if status >= 500 {
 		lvl = slog.LevelError

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 )
 
 // APIDelegations is what the portal needs from internal/apidelegation:
@@ -54,7 +55,7 @@ type apiDelegationRow struct {
 
 func (s *Service) needAPIDelegations() error {
 	if s.apiDelegations == nil {
-		return newPageError(http.StatusServiceUnavailable, "error.internal")
+		return pageset.Errorf(http.StatusServiceUnavailable, "error.internal")
 	}
 	return nil
 }
@@ -159,7 +160,7 @@ func (s *Service) withdrawAPI(w http.ResponseWriter, r *http.Request) error {
 	return s.changeAPIDelegations(w, r, func(orgNo, pid string) (string, error) {
 		id, err := uuid.Parse(chi.URLParam(r, "id"))
 		if err != nil {
-			return "", newPageError(http.StatusNotFound, "error.notFound")
+			return "", pageset.Errorf(http.StatusNotFound, "error.notFound")
 		}
 		if _, err := s.apiDelegations.Withdraw(r.Context(), id, orgNo, pid); err != nil {
 			return "", err

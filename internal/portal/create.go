@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/systemusers"
 )
@@ -101,14 +102,14 @@ func matches(sys RegisteredSystem, v systemView, q string) bool {
 func (s *Service) visibleSystem(ctx context.Context, id string) (RegisteredSystem, error) {
 	sys, err := s.systems.System(ctx, id)
 	if isNotFound(err) || (err == nil && !sys.IsVisible) {
-		return sys, newPageError(http.StatusNotFound, "create.noSystem")
+		return sys, pageset.Errorf(http.StatusNotFound, "create.noSystem")
 	}
 	return sys, err
 }
 
 func (s *Service) needCreation() error {
 	if s.systems == nil || s.systemUsers == nil {
-		return newPageError(http.StatusServiceUnavailable, "error.internal")
+		return pageset.Errorf(http.StatusServiceUnavailable, "error.internal")
 	}
 	return nil
 }
@@ -206,7 +207,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	orgNo := strings.TrimSpace(r.PostForm.Get("org"))
 	systemID := strings.TrimSpace(r.PostForm.Get("system"))
 	if orgNo == "" || systemID == "" {
-		return newPageError(http.StatusBadRequest, "error.badRequest")
+		return pageset.Errorf(http.StatusBadRequest, "error.badRequest")
 	}
 	ok, err := s.canManage(ctx, rc.person, orgNo)
 	if err != nil {
@@ -228,7 +229,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 		if org, oerr := s.parties.Org(ctx, orgNo); oerr == nil {
 			orgName = org.Name
 		}
-		return &pageError{status: http.StatusBadRequest, key: "create.exists", args: []any{v.Name, orgName}, err: err}
+		return &pageset.Error{Status: http.StatusBadRequest, Key: "create.exists", Args: []any{v.Name, orgName}, Err: err}
 	}
 	if err != nil {
 		return err

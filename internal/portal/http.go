@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/route"
@@ -93,7 +94,7 @@ func Owns(path string) bool { return path == "/portal" || strings.HasPrefix(path
 // has.
 func (s *Service) NotFound() http.Handler {
 	return securityHeaders(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return newPageError(http.StatusNotFound, "error.notFound")
+		return pageset.Errorf(http.StatusNotFound, "error.notFound")
 	}))
 }
 
@@ -192,15 +193,15 @@ func safeNext(next string) string {
 func (s *Service) checkCSRF(r *http.Request) error {
 	rc := rcOf(r)
 	if err := r.ParseForm(); err != nil {
-		return newPageError(http.StatusBadRequest, "csrf.invalid")
+		return pageset.Errorf(http.StatusBadRequest, "csrf.invalid")
 	}
 	if !rc.hasSess || !validCSRF(rc.sess, r.PostForm.Get("csrf")) {
-		return newPageError(http.StatusForbidden, "csrf.invalid")
+		return pageset.Errorf(http.StatusForbidden, "csrf.invalid")
 	}
 	// A NUL or a byte that is not UTF-8 (%00, %FF) would reach PostgreSQL
 	// as a 500.
 	if !problem.FormStorable(r.PostForm) {
-		return newPageError(http.StatusBadRequest, "error.badRequest")
+		return pageset.Errorf(http.StatusBadRequest, "error.badRequest")
 	}
 	return nil
 }
@@ -264,11 +265,11 @@ func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	rc := rcOf(r)
 	if err := r.ParseForm(); err != nil {
-		return newPageError(http.StatusBadRequest, "csrf.invalid")
+		return pageset.Errorf(http.StatusBadRequest, "csrf.invalid")
 	}
 	form := r.PostForm.Get("csrf")
 	if !(rc.hasSess && validCSRF(rc.sess, form)) && !validLoginCSRF(r, form) {
-		return newPageError(http.StatusForbidden, "csrf.invalid")
+		return pageset.Errorf(http.StatusForbidden, "csrf.invalid")
 	}
 	next := safeNext(r.PostForm.Get("next"))
 	pid := strings.TrimSpace(r.PostForm.Get("pid"))
@@ -334,7 +335,7 @@ type refusedPage struct {
 func (s *Service) confirmPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := uuid.Parse(r.URL.Query().Get("id"))
 	if err != nil {
-		return newPageError(http.StatusBadRequest, "request.badID")
+		return pageset.Errorf(http.StatusBadRequest, "request.badID")
 	}
 	return s.showRequest(w, r, id, http.StatusOK)
 }
@@ -342,21 +343,21 @@ func (s *Service) confirmPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) requestByPath(w http.ResponseWriter, r *http.Request) error {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
-		return newPageError(http.StatusNotFound, "request.notFound")
+		return pageset.Errorf(http.StatusNotFound, "request.notFound")
 	}
 	return s.showRequest(w, r, id, http.StatusOK)
 }
 
 func (s *Service) needRequests() error {
 	if s.requests == nil {
-		return newPageError(http.StatusServiceUnavailable, "error.internal")
+		return pageset.Errorf(http.StatusServiceUnavailable, "error.internal")
 	}
 	return nil
 }
 
 func (s *Service) needSystemUsers() error {
 	if s.systemUsers == nil {
-		return newPageError(http.StatusServiceUnavailable, "error.internal")
+		return pageset.Errorf(http.StatusServiceUnavailable, "error.internal")
 	}
 	return nil
 }
@@ -364,7 +365,7 @@ func (s *Service) needSystemUsers() error {
 func (s *Service) getRequest(ctx context.Context, id uuid.UUID) (Request, error) {
 	req, err := s.requests.Get(ctx, id)
 	if isNotFound(err) {
-		return req, &pageError{status: http.StatusNotFound, key: "request.notFound", err: err}
+		return req, &pageset.Error{Status: http.StatusNotFound, Key: "request.notFound", Err: err}
 	}
 	return req, err
 }
@@ -497,7 +498,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, approve bool) e
 	rc := rcOf(r)
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
-		return newPageError(http.StatusNotFound, "request.notFound")
+		return pageset.Errorf(http.StatusNotFound, "request.notFound")
 	}
 	if rc.person == nil {
 		return toLogin(w, r, "/portal/requests/"+id.String())
@@ -648,7 +649,7 @@ func (s *Service) orgFor(w http.ResponseWriter, r *http.Request) (org parties.Or
 	}
 	org, err = s.parties.Org(r.Context(), orgNo)
 	if isNotFound(err) {
-		return org, false, newPageError(http.StatusNotFound, "error.notFound")
+		return org, false, pageset.Errorf(http.StatusNotFound, "error.notFound")
 	}
 	if err != nil {
 		return org, false, err
@@ -758,11 +759,11 @@ type systemUserPage struct {
 func (s *Service) systemUserOf(r *http.Request, orgNo string) (SystemUser, error) {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
-		return SystemUser{}, newPageError(http.StatusNotFound, "su.notFound")
+		return SystemUser{}, pageset.Errorf(http.StatusNotFound, "su.notFound")
 	}
 	su, err := s.systemUsers.Get(r.Context(), id)
 	if isNotFound(err) || (err == nil && (su.ReporteeOrgNo != orgNo || su.IsDeleted)) {
-		return SystemUser{}, &pageError{status: http.StatusNotFound, key: "su.notFound", err: err}
+		return SystemUser{}, &pageset.Error{Status: http.StatusNotFound, Key: "su.notFound", Err: err}
 	}
 	return su, err
 }
@@ -866,7 +867,7 @@ func (s *Service) addClient(w http.ResponseWriter, r *http.Request) error {
 	return s.changeSystemUser(w, r, func(org parties.Organization, su SystemUser) (string, error) {
 		client := strings.TrimSpace(r.PostForm.Get("client"))
 		if client == "" {
-			return "", newPageError(http.StatusBadRequest, "error.badRequest")
+			return "", pageset.Errorf(http.StatusBadRequest, "error.badRequest")
 		}
 		if err := s.systemUsers.AddClient(r.Context(), su.ID, client, org.OrgNo); err != nil {
 			return "", err

@@ -2,9 +2,10 @@ package portal
 
 import (
 	"fmt"
-	"github.com/altinn-sim/altinn-sim/internal/i18n"
 	"net/http"
 	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/i18n"
 )
 
 // Languages the portal speaks: Norwegian bokmål (the default, as Altinn's

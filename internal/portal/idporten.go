@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 )
 
 // Login is ID-porten as the portal uses it: where to send a browser to
@@ -37,7 +39,7 @@ func (s *Service) startIDPortenLogin(w http.ResponseWriter, r *http.Request, nex
 // session as with the test login.
 func (s *Service) loginCallback(w http.ResponseWriter, r *http.Request) error {
 	if s.idporten == nil {
-		return newPageError(http.StatusNotFound, "error.notFound")
+		return pageset.Errorf(http.StatusNotFound, "error.notFound")
 	}
 	rc := rcOf(r)
 	q := r.URL.Query()
@@ -47,21 +49,21 @@ func (s *Service) loginCallback(w http.ResponseWriter, r *http.Request) error {
 		parts = strings.Split(c.Value, ".")
 	}
 	if len(parts) != 3 || q.Get("state") == "" || q.Get("state") != parts[0] {
-		return newPageError(http.StatusBadRequest, "login.badState")
+		return pageset.Errorf(http.StatusBadRequest, "login.badState")
 	}
 	http.SetCookie(w, &http.Cookie{Name: LoginFlowCookie, Path: "/portal/login", HttpOnly: true, Secure: s.sessions.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	if q.Get("error") != "" {
-		return newPageError(http.StatusBadRequest, "login.cancelled")
+		return pageset.Errorf(http.StatusBadRequest, "login.cancelled")
 	}
 	pid, err := s.idporten.PortalLogin(r.Context(), q.Get("code"), parts[1])
 	if err != nil {
 		s.log.InfoContext(r.Context(), "portal: ID-porten login refused", "err", err)
-		return newPageError(http.StatusBadRequest, "login.failed")
+		return pageset.Errorf(http.StatusBadRequest, "login.failed")
 	}
 	if _, err := s.parties.Person(r.Context(), pid); err != nil {
 		if isNotFound(err) {
-			return newPageError(http.StatusBadRequest, "login.unknown", pid)
+			return pageset.Errorf(http.StatusBadRequest, "login.unknown", pid)
 		}
 		return err
 	}

@@ -1,14 +1,12 @@
 package portal
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
-	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // pageNames are the pages the portal renders; each is
@@ -58,29 +56,6 @@ func (b basePage) T(key string, args ...any) string { return tr(b.Lang, key, arg
 // Date formats a time for the page's language.
 func (b basePage) Date(t time.Time) string { return formatDate(b.Lang, t) }
 
-// pageError is an error a handler returns to get an error page with a
-// status and a translated message.
-type pageError struct {
-	status int
-	key    string
-	args   []any
-	err    error
-}
-
-func (e *pageError) Error() string {
-	s := fmt.Sprintf("%d %s", e.status, e.key)
-	if e.err != nil {
-		s += ": " + e.err.Error()
-	}
-	return s
-}
-
-func (e *pageError) Unwrap() error { return e.err }
-
-func newPageError(status int, key string, args ...any) *pageError {
-	return &pageError{status: status, key: key, args: args}
-}
-
 // errorPage is error.tmpl's data.
 type errorPage struct {
 	basePage
@@ -89,29 +64,9 @@ type errorPage struct {
 	Detail  string
 }
 
-// statusOf finds the status and texts for an error a handler returned.
-func statusOf(lang string, err error) (status int, message, detail string) {
-	var pe *pageError
-	if errors.As(err, &pe) {
-		return pe.status, tr(lang, pe.key, pe.args...), ""
-	}
-	if st, title, det, ok := problemOf(err); ok && st >= 400 && st < 500 {
-		return st, title, det
-	}
-	switch problem.From(err).Status {
-	case http.StatusNotFound:
-		return http.StatusNotFound, tr(lang, "error.notFound"), ""
-	case http.StatusServiceUnavailable:
-		// The database went away (broken pipe, reset, ...): a 503 as on
-		// every other route, not a 500.
-		return http.StatusServiceUnavailable, tr(lang, "error.internal"), ""
-	}
-	return http.StatusInternalServerError, tr(lang, "error.internal"), ""
-}
-
 // writeError renders error.tmpl for err; 5xx causes are logged, never shown.
 func (s *Service) writeError(w http.ResponseWriter, r *http.Request, rc *reqCtx, err error) {
-	status, message, detail := statusOf(rc.lang, err)
+	status, message, detail := pageset.StatusOf(messages, rc.lang, err)
 	lvl := slog.LevelDebug
 	if status >= 500 {
 		lvl = slog.LevelError

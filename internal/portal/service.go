@@ -116,20 +116,6 @@ func New(d Deps) (*Service, error) {
 	}, nil
 }
 
-// problemOf reads status and texts from a ProblemDetails error the other
-// services return.
-func problemOf(err error) (status int, title, detail string, ok bool) {
-	var p *problem.Problem
-	if errors.As(err, &p) {
-		return p.Status, p.Title, p.Detail, true
-	}
-	var d problem.Descriptor
-	if errors.As(err, &d) {
-		return d.Status, d.Title, "", true
-	}
-	return 0, "", "", false
-}
-
 // isNotFound and isConflict read a store's sentinel or a service's problem
 // through problem.From, the one mapping of errors to statuses.
 func isNotFound(err error) bool { return problem.From(err).Status == http.StatusNotFound }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
+	"github.com/altinn-sim/altinn-sim/internal/pageset"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -27,7 +28,7 @@ func TestStatusOfStorageErrors(t *testing.T) {
 		{problem.Conflict.WithDetail("taken"), http.StatusConflict, problem.Conflict.Title},
 		{errors.New("boom"), http.StatusInternalServerError, tr("en", "error.internal")},
 	} {
-		st, msg, _ := statusOf("en", c.err)
+		st, msg, _ := pageset.StatusOf(messages, "en", c.err)
 		if st != c.status || msg != c.msg {
 			t.Errorf("%v: %d %q, want %d %q", c.err, st, msg, c.status, c.msg)
 		}
