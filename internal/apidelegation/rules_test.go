@@ -57,3 +57,30 @@ func TestValidateDelegation(t *testing.T) {
 		}
 	}
 }
+
+// TestMayLookUp: MaskinportenSchemaAuthorizer's rule (upstream's
+// MaskinportenSchemaAuthorizerTest): the admin scope looks up anything;
+// otherwise a scope under one of the caller's prefixes, and only a whole
+// prefix ("skd" is not "skdx").
+func TestMayLookUp(t *testing.T) {
+	for _, c := range []struct {
+		admin    bool
+		prefixes []string
+		scope    string
+		want     bool
+	}{
+		{true, nil, "", true},
+		{true, nil, "altinn:x", true},
+		{false, []string{"skd"}, "skd:a", true},
+		{false, []string{"nav", "skd"}, "skd:a/b", true},
+		{false, []string{"skd"}, "", false},
+		{false, []string{"skd"}, "  ", false},
+		{false, []string{"skd"}, "skdx:a", false},
+		{false, []string{"skd"}, "altinn:a", false},
+		{false, nil, "skd:a", false},
+	} {
+		if got := MayLookUp(c.admin, c.prefixes, c.scope); got != c.want {
+			t.Errorf("MayLookUp(%v, %v, %q) = %v, want %v", c.admin, c.prefixes, c.scope, got, c.want)
+		}
+	}
+}

@@ -33,10 +33,17 @@ type Scopes interface {
 	StandingOf(ctx context.Context, org, name string) (scopes.Standing, error)
 }
 
-// Orgs finds organisations in the Central Coordinating Register (an error
-// wrapping dberr.ErrNotFound when there is none).
+// Orgs finds organisations and persons (an error wrapping
+// dberr.ErrNotFound when there is none) and says who may act for an
+// organisation (parties.Service).
 type Orgs interface {
 	Org(ctx context.Context, orgNo string) (parties.Organization, error)
+	OrgByPartyID(ctx context.Context, partyID int64) (parties.Organization, error)
+	Person(ctx context.Context, pid string) (parties.Person, error)
+	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
+	// CanManage: the person may manage the organisation's access (the
+	// portal's check).
+	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
 }
 
 // Validation errors of the control API (and the portal's form).
@@ -64,18 +71,20 @@ var (
 
 // Service holds schemes and delegations.
 type Service struct {
-	pool   *pgxpool.Pool
-	clock  clock.Clock
-	scopes Scopes
-	orgs   Orgs
+	pool     *pgxpool.Pool
+	clock    clock.Clock
+	scopes   Scopes
+	orgs     Orgs
+	registry Registry
 }
 
-// New builds the service.
-func New(pool *pgxpool.Pool, clk clock.Clock, sc Scopes, orgs Orgs) *Service {
+// New builds the service. reg is the resource registry the Access
+// Management API resolves resource ids in (nil: schemes only).
+func New(pool *pgxpool.Pool, clk clock.Clock, sc Scopes, orgs Orgs, reg Registry) *Service {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Service{pool: pool, clock: clk, scopes: sc, orgs: orgs}
+	return &Service{pool: pool, clock: clk, scopes: sc, orgs: orgs, registry: reg}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }

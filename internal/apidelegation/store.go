@@ -163,3 +163,31 @@ func delegatedScheme(ctx context.Context, q db.Querier, consumer, supplier, scop
 	}
 	return scheme, nil
 }
+
+// withdrawLive withdraws the live delegation of scheme from consumer to
+// supplier, if there is one (Access Management's revoke names the
+// delegation by its parties and resource, not by an id).
+func withdrawLive(ctx context.Context, q db.Querier, scheme, consumer, supplier string, at time.Time, by string) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE api_delegations SET withdrawn = $4, withdrawn_by = $5
+		WHERE scheme = $1 AND consumer_orgno = $2 AND supplier_orgno = $3 AND withdrawn IS NULL`, scheme, consumer, supplier, at, by)
+	if err != nil {
+		return false, fmt.Errorf("withdraw delegation of %s from %s to %s: %w", scheme, consumer, supplier, db.Map(err))
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+// lookupDelegations is Maskinporten's lookup: live delegations of schemes
+// holding scope (any scheme when ""), of consumer and to supplier when set.
+func lookupDelegations(ctx context.Context, q db.Querier, consumer, supplier, scope string) ([]Delegation, error) {
+	rows, err := q.Query(ctx, `SELECT `+delegationColumns+delegationFrom+`
+		WHERE d.withdrawn IS NULL AND ($1 = '' OR d.consumer_orgno = $1) AND ($2 = '' OR d.supplier_orgno = $2)
+		AND ($3 = '' OR $3 = ANY (s.scopes)) ORDER BY d.created, d.id`, consumer, supplier, scope)
+	if err != nil {
+		return nil, fmt.Errorf("look up delegations: %w", db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delegation, error) { return scanDelegation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("look up delegations: %w", db.Map(err))
+	}
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -201,7 +202,6 @@ func (a *App) wire(ctx context.Context) error {
 	// (what /token asks) is used while the listener is connected.
 	a.Scopes = scopes.New(a.Pool, a.Clock)
 	a.Scopes.Listen(listener)
-	a.APIDelegation = apidelegation.New(a.Pool, a.Clock, a.Scopes, a.Parties)
 
 	// resources and registry.
 	res, err := resources.NewService(ctx, a.Pool)
@@ -210,6 +210,10 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.Resources = res.WithClock(a.Clock)
 	a.Registry = registry.NewService(a.Pool, a.Clock, a.Resources)
+	// Delegated API access; Access Management's API over it resolves
+	// resource ids in the resource registry (a MaskinportenSchema resource
+	// is a scheme there).
+	a.APIDelegation = apidelegation.New(a.Pool, a.Clock, a.Scopes, a.Parties, schemeResources{a.Resources})
 	// Its client → system answers (what a system-user grant asks) are
 	// cached while the listener is connected.
 	a.Registry.Listen(listener)
@@ -351,6 +355,34 @@ func (d mpDelegations) Delegation(ctx context.Context, consumer, supplier, scope
 	return maskinporten.DelegationVerdict{DelegationSource: v.DelegationSource, Delegated: v.Delegated}, err
 }
 
+// schemeResources gives apidelegation the resource registry's resources
+// in its own type: a MaskinportenSchema's scopes are its references of
+// type MaskinportenScope, its owner the competent authority.
+type schemeResources struct{ r *resources.Service }
+
+func (s schemeResources) RegistryResource(ctx context.Context, id string) (apidelegation.RegistryResource, error) {
+	res, err := s.r.Resource(ctx, id)
+	if err != nil {
+		return apidelegation.RegistryResource{}, err
+	}
+	out := apidelegation.RegistryResource{Identifier: res.Identifier, ResourceType: res.ResourceType, Delegable: res.Delegable}
+	if res.HasCompetentAuthority != nil {
+		out.OwnerOrgNo = res.HasCompetentAuthority.Organization
+	}
+	for _, lang := range []string{"nb", "en", "nn"} {
+		if t := res.Title[lang]; t != "" {
+			out.Title = t
+			break
+		}
+	}
+	for _, ref := range res.ResourceReferences {
+		if ref.ReferenceType == "MaskinportenScope" && ref.Reference != "" && !slices.Contains(out.Scopes, ref.Reference) {
+			out.Scopes = append(out.Scopes, ref.Reference)
+		}
+	}
+	return out, nil
+}
+
 // mpSystemUsers is /token's system-user lookup (byExternalId) over
 // systemusers, in maskinporten's own result type.
 type mpSystemUsers struct{ s *systemusers.Service }
@@ -463,7 +495,7 @@ func (a *App) routes() http.Handler {
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Onboarding.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
-		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(),
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(), a.APIDelegation.AMRoutes(),
 		a.Register.Routes(registerTokens{a.Verifier, a.Signing}))
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,

@@ -203,6 +203,8 @@ var platformQueryNames = []string{
 	"explain",
 	// access lists
 	"include", "resource",
+	// Maskinporten's lookup of delegations (Access Management)
+	"supplierOrg", "consumerOrg", "scope",
 }
 
 // queryNames makes query parameter names case-insensitive on the platform

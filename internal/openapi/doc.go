@@ -208,6 +208,8 @@ var TagDescriptions = map[string]string{
 	"Resource registry":              "Resources and their policies, the views over them (subjects, rights) and the change feeds",
 	"Register":                       "Altinn Register: organisations and persons, looked up by number, party id or uuid",
 	"Authorization (PDP)":            "Authorization decisions (XACML JSON profile)",
+	"Access Management: Maskinporten schema delegations": "Delegated API access as Access Management has it: Maskinporten's lookup of delegations, " +
+		"and an organisation's offered and received Maskinporten schemas (delegate, revoke, delegation check)",
 }
 
 func ref(name string) map[string]string {
@@ -309,7 +311,26 @@ var components = map[string]any{
 		"NewAPIDelegation":  obj(map[string]any{"scheme": str, "consumer_orgno": str, "supplier_orgno": str}, "scheme", "consumer_orgno", "supplier_orgno"),
 		"APIDelegation": obj(map[string]any{"id": str, "scheme": str, "scopes": strs, "consumer_orgno": str, "supplier_orgno": str,
 			"created": str, "created_by": str, "withdrawn": str, "withdrawn_by": str}),
-		"APIDelegations":    map[string]any{"type": "array", "items": ref("APIDelegation")},
+		"APIDelegations": map[string]any{"type": "array", "items": ref("APIDelegation")},
+		"MPDelegation": obj(map[string]any{"consumer_org": str, "supplier_org": str,
+			"delegation_scheme_Id": map[string]any{"type": []string{"string", "null"}, "description": "null: the emulator's schemes have no DelegationSchemeId reference"},
+			"scopes":               strs, "created": str, "resourceid": str}),
+		"MPDelegations":  map[string]any{"type": "array", "items": ref("MPDelegation")},
+		"AttributeMatch": obj(map[string]any{"id": str, "value": str}, "id", "value"),
+		"MaskinportenSchemaDelegation": obj(map[string]any{"offeredByPartyId": integer, "offeredByName": str, "offeredByOrganizationNumber": str,
+			"coveredByPartyId": integer, "coveredByName": str, "coveredByOrganizationNumber": str, "performedByUserId": integer,
+			"created": str, "resourceId": str}),
+		"MaskinportenSchemaDelegations": map[string]any{"type": "array", "items": ref("MaskinportenSchemaDelegation")},
+		"RightsDelegationRequest": obj(map[string]any{
+			"to":     map[string]any{"type": "array", "items": ref("AttributeMatch"), "description": "The organisation given to (delegate, offered/revoke): urn:altinn:organizationnumber or urn:altinn:partyid"},
+			"from":   map[string]any{"type": "array", "items": ref("AttributeMatch"), "description": "The organisation that gave (received/revoke)"},
+			"rights": map[string]any{"type": "array", "items": obj(map[string]any{"resource": map[string]any{"type": "array", "items": ref("AttributeMatch")}}, "resource"), "description": "Exactly one right: [{resource:[{id:urn:altinn:resource,value:<scheme>}]}]"},
+		}, "rights"),
+		"RightsDelegationResponse": obj(map[string]any{"to": map[string]any{"type": "array", "items": ref("AttributeMatch")},
+			"rightDelegationResults": map[string]any{"type": "array", "items": obj(map[string]any{"rightKey": str, "resource": map[string]any{"type": "array", "items": ref("AttributeMatch")}, "action": str, "status": str})}}),
+		"DelegationCheckRequest": obj(map[string]any{"resource": map[string]any{"type": "array", "items": ref("AttributeMatch")}}, "resource"),
+		"RightDelegationCheckResults": map[string]any{"type": "array", "items": obj(map[string]any{"rightKey": str, "resource": map[string]any{"type": "array", "items": ref("AttributeMatch")},
+			"action": str, "status": str, "details": map[string]any{"type": "array", "items": anyObj}})},
 		"APIDelegationForm": obj(map[string]any{"csrf": str, "scheme": str, "supplier": map[string]any{"type": "string", "description": "The supplier organisation's number"}}, "csrf", "scheme", "supplier"),
 		"IDPortenLoginForm": obj(map[string]any{
 			"request": map[string]any{"type": "string", "description": "The authorization request's id (from the login page)"},
