@@ -198,7 +198,7 @@ var platformQueryNames = []string{
 	"token", "agent", "client", "provider", "party", "correlation-id", "system-user-id",
 	"clientId", "systemProviderOrgNo", "systemUserOwnerOrgNo", "externalRef",
 	"system-id", "orgno", "external-ref",
-	"facilitator", "packages", "partyUuid", "enrichPid", "roles", "from", "to",
+	"facilitator", "packages", "partyUuid", "enrichPid", "roles", "from", "to", "cascade",
 	// PDP
 	"explain",
 	// access lists

@@ -110,7 +110,9 @@ func operation(op Op) map[string]any {
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/x-www-form-urlencoded": map[string]any{"schema": ref(formSchema(op.Path))}}}
 	default:
-		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+		// Access Management's POST …/agents takes its PersonInput body or
+		// none (then ?to= names the agent).
+		o["requestBody"] = map[string]any{"required": op.Body != "PersonInput", "content": map[string]any{
 			"application/json": map[string]any{"schema": ref(op.Body)}}}
 	}
 	// /decision also takes XACML 3.0 XML (any Content-Type without
@@ -261,6 +263,8 @@ var components = map[string]any{
 		}, "grant_type", "assertion"),
 		"SystemUserUpdate":     obj(map[string]any{"id": str}, "id"),
 		"CreateSystemUser":     obj(map[string]any{"integrationTitle": str, "systemId": str}, "systemId"),
+		"PersonInput":          obj(map[string]any{"personIdentifier": str, "lastName": str}, "personIdentifier", "lastName"),
+		"Assignment":           obj(map[string]any{"id": str, "roleId": str, "fromId": str, "toId": str}, "id", "roleId", "fromId", "toId"),
 		"DelegationBatchInput": obj(map[string]any{"values": map[string]any{"type": "array", "items": obj(map[string]any{"role": str, "packages": strs}, "role", "packages")}}, "values"),
 		"CSRFForm":             obj(map[string]any{"csrf": str}, "csrf"),
 		"LoginForm":            obj(map[string]any{"csrf": str, "pid": map[string]any{"type": "string", "description": "The person's national identity number"}, "next": map[string]any{"type": "string", "description": "A local path to go to after login"}}, "csrf", "pid"),

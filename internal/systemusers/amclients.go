@@ -1,6 +1,7 @@
 package systemusers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -130,9 +131,9 @@ func (s *Service) amEntity(r *http.Request, orgNo string) (amCompactEntity, erro
 // handleAMAgentPackages is Access Management's GET
 // /accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages
 // ?party=<facilitator>&to=<agent>: what the facilitator has delegated to
-// the agent, per client (what Authentication reads for an agent system
-// user's delegations). An agent that is not the party's agent system user
-// has none.
+// the agent (its agent system user, or a person it made its agent), per
+// client (what Authentication reads for an agent system user's
+// delegations). Anyone else has none.
 func (s *Service) handleAMAgentPackages(w http.ResponseWriter, r *http.Request) error {
 	orgNo, err := s.amParty(r)
 	if err != nil {
@@ -144,15 +145,15 @@ func (s *Service) handleAMAgentPackages(w http.ResponseWriter, r *http.Request) 
 		return modelStateError("to", "The to field is required and must be a party uuid.")
 	}
 	page := Paginated[amClient]{Data: []amClient{}}
-	su, err := s.Get(r.Context(), to)
-	if errors.Is(err, dberr.ErrNotFound) || (err == nil && (su.UserType != TypeAgent || su.ReporteeOrgNo != orgNo)) {
-		respond.JSON(w, http.StatusOK, page)
-		return nil
-	}
+	a, ok, err := s.agentOf(r.Context(), to, orgNo)
 	if err != nil {
 		return err
 	}
-	ds, err := listDelegations(r.Context(), s.pool, su.ID)
+	if !ok {
+		respond.JSON(w, http.StatusOK, page)
+		return nil
+	}
+	ds, err := a.list(r.Context(), s.pool)
 	if err != nil {
 		return err
 	}
@@ -161,25 +162,39 @@ func (s *Service) handleAMAgentPackages(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return err
 		}
-		c := amClient{Client: ent, Access: []amRoleAccess{}}
-		for _, role := range d.Roles {
-			given := s.packages.PackagesForRole(role)
-			var pk []string
-			for _, p := range d.AccessPackages {
-				if slices.Contains(given, p) {
-					pk = append(pk, p)
-				}
-			}
-			acc, err := s.amAccess(r, s.packages.RoleURN(role), pk)
-			if err != nil {
-				return err
-			}
-			c.Access = append(c.Access, acc)
+		access, err := s.delegationAccess(r, d)
+		if err != nil {
+			return err
 		}
-		page.Data = append(page.Data, c)
+		page.Data = append(page.Data, amClient{Client: ent, Access: access})
 	}
 	respond.JSON(w, http.StatusOK, page)
 	return nil
+}
+
+// agentOf finds the facilitator's agent by Access Management's id for it
+// (a read: nothing is locked); ok false when it is none of its agents.
+func (s *Service) agentOf(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo string) (agentDelegations, bool, error) {
+	su, err := s.Get(ctx, agentID)
+	switch {
+	case err == nil:
+		return suDelegations{id: su.ID}, su.UserType == TypeAgent && su.ReporteeOrgNo == facilitatorOrgNo, nil
+	case !errors.Is(err, dberr.ErrNotFound):
+		return nil, false, err
+	}
+	p, err := s.parties.PersonByPartyUUID(ctx, agentID)
+	if errors.Is(err, dberr.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := personAgent(ctx, s.pool, facilitatorOrgNo, p.PID); errors.Is(err, dberr.ErrNotFound) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	return personDelegations{facilitatorOrgNo: facilitatorOrgNo, person: p}, true, nil
 }
 
 // handleAMClients is Access Management's GET

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -91,52 +90,65 @@ func (s *Service) checkPermissions(ctx context.Context, c *Client, perms []AMPer
 	return roles, packages, nil
 }
 
-// amTarget loads the agent system user and the client in a write: an
-// agent that is not the facilitator's agent system user, or a client the
+// amTarget loads the agent and the client in a write: the agent is the
+// facilitator's agent system user or a person it made its agent (POST
+// …/agents), locked for the transaction; anything else, or a client the
 // facilitator holds no client role on, is a missing assignment.
-func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string) (*Client, error) {
-	su, err := s.GetForUpdate(ctx, q, agentID)
-	if errors.Is(err, dberr.ErrNotFound) || (err == nil && (su.UserType != TypeAgent || su.ReporteeOrgNo != facilitatorOrgNo)) {
-		return nil, problem.Validation(AMVldMissingAssignment.At("QUERY/to"))
-	}
+func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string) (agentDelegations, *Client, error) {
+	a, err := s.lockAgent(ctx, q, agentID, facilitatorOrgNo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	clients, err := s.facilitatorClients(ctx, facilitatorOrgNo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, ok := clients[clientOrgNo]
 	if !ok {
-		return nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
+		return nil, nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
 	}
-	return c, nil
+	return a, c, nil
 }
 
-// delegationFor is the agent's delegation for the client, if any.
-func delegationFor(ctx context.Context, q db.Querier, agentID uuid.UUID, clientOrgNo string) (ClientDelegation, bool, error) {
-	ds, err := listDelegations(ctx, q, agentID)
+// lockAgent finds the facilitator's agent by Access Management's id for
+// it: its agent system user, or a person it assigned the agent role.
+func (s *Service) lockAgent(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo string) (agentDelegations, error) {
+	missing := problem.Validation(AMVldMissingAssignment.At("QUERY/to"))
+	su, err := s.GetForUpdate(ctx, q, agentID)
+	switch {
+	case err == nil && su.UserType == TypeAgent && su.ReporteeOrgNo == facilitatorOrgNo:
+		return suDelegations{id: su.ID}, nil
+	case err == nil:
+		return nil, missing
+	case !errors.Is(err, dberr.ErrNotFound):
+		return nil, err
+	}
+	p, err := s.parties.PersonByPartyUUID(ctx, agentID)
+	if errors.Is(err, dberr.ErrNotFound) {
+		return nil, missing
+	}
 	if err != nil {
-		return ClientDelegation{}, false, err
+		return nil, err
 	}
-	for _, d := range ds {
-		if d.ClientOrgNo == clientOrgNo {
-			return d, true, nil
-		}
+	if _, err := lockPersonAgent(ctx, q, facilitatorOrgNo, p.PID); errors.Is(err, dberr.ErrNotFound) {
+		return nil, missing
+	} else if err != nil {
+		return nil, err
 	}
-	return ClientDelegation{}, false, nil
+	return personDelegations{facilitatorOrgNo: facilitatorOrgNo, person: p}, nil
 }
 
-// DelegatePackages is Access Management's AddDelegationForAgentAsync for
-// an agent system user: the facilitator gives it the client's packages its
-// roles there give. The packages join the agent's delegation for the
-// client (the same row the authentication API writes, so the PDP sees
-// both alike), in one transaction. It answers the packages given now.
+// DelegatePackages is Access Management's AddDelegationForAgentAsync: the
+// facilitator gives its agent (an agent system user or a person agent)
+// the client's packages its roles there give. The packages join the
+// agent's delegation for the client (for a system user the same row the
+// authentication API writes, so the PDP sees both alike), in one
+// transaction. It answers the packages given now.
 func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) (ClientDelegation, []string, error) {
 	var out ClientDelegation
 	var given []string
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
-		c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
+		a, c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
 		if err != nil {
 			return err
 		}
@@ -145,7 +157,7 @@ func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facil
 			return err
 		}
 		given = packages
-		d, ok, err := delegationFor(ctx, q, agentID, clientOrgNo)
+		d, ok, err := delegationOf(ctx, q, a, clientOrgNo)
 		if err != nil {
 			return err
 		}
@@ -154,7 +166,7 @@ func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facil
 			if err != nil {
 				return fmt.Errorf("client %s: %w", clientOrgNo, err)
 			}
-			d, _, err = insertDelegation(ctx, q, ClientDelegation{ID: uuid.New(), SystemUserID: agentID, ClientOrgNo: clientOrgNo,
+			d, err = a.insert(ctx, q, ClientDelegation{ID: uuid.New(), SystemUserID: agentID, ClientOrgNo: clientOrgNo,
 				ClientPartyUUID: org.PartyUUID, FacilitatorOrgNo: facilitatorOrgNo, Roles: roles, AccessPackages: packages, Created: s.clock.Now().UTC()})
 			if err != nil {
 				return err
@@ -170,26 +182,26 @@ func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facil
 					d.AccessPackages = append(d.AccessPackages, p)
 				}
 			}
-			if err := updateDelegation(ctx, q, d.ID, d.Roles, d.AccessPackages); err != nil {
+			if err := a.update(ctx, q, d.ID, d.Roles, d.AccessPackages); err != nil {
 				return err
 			}
 		}
 		out = d
-		return db.Invalidate(ctx, q, "delegation:"+agentID.String())
+		return a.changed(ctx, q)
 	})
 	return out, given, err
 }
 
-// RemovePackages is Access Management's RemoveAgentDelegation for an
-// agent system user: the packages leave the agent's delegation for the
-// client; with none left the client is no longer delegated. Packages not
-// delegated are no error (the delete is idempotent). It answers the
-// delegation as it was and the packages removed.
+// RemovePackages is Access Management's RemoveAgentDelegation: the
+// packages leave the agent's delegation for the client; with none left
+// the client is no longer delegated. Packages not delegated are no error
+// (the delete is idempotent). It answers the delegation as it was and the
+// packages removed.
 func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string, perms []AMPermission) (ClientDelegation, []string, error) {
 	var was ClientDelegation
 	var removed []string
 	err := db.InTx(ctx, s.pool, func(q db.Querier) error {
-		c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
+		a, c, err := s.amTarget(ctx, q, agentID, facilitatorOrgNo, clientOrgNo)
 		if err != nil {
 			return err
 		}
@@ -197,7 +209,7 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 		if err != nil {
 			return err
 		}
-		d, ok, err := delegationFor(ctx, q, agentID, clientOrgNo)
+		d, ok, err := delegationOf(ctx, q, a, clientOrgNo)
 		if err != nil || !ok {
 			return err
 		}
@@ -212,7 +224,7 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 			}
 		}
 		if len(left) == 0 {
-			if _, err := deleteDelegation(ctx, q, agentID, clientOrgNo); err != nil {
+			if err := a.remove(ctx, q, clientOrgNo); err != nil {
 				return err
 			}
 		} else {
@@ -222,11 +234,11 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 					roles = append(roles, r)
 				}
 			}
-			if err := updateDelegation(ctx, q, d.ID, roles, left); err != nil {
+			if err := a.update(ctx, q, d.ID, roles, left); err != nil {
 				return err
 			}
 		}
-		return db.Invalidate(ctx, q, "delegation:"+agentID.String())
+		return a.changed(ctx, q)
 	})
 	if err != nil {
 		return ClientDelegation{}, nil, err
@@ -334,38 +346,4 @@ func (s *Service) handleAMRemovePackages(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	return s.writeAMDelegations(w, r, facilitator, d, removed)
-}
-
-// amAgent is Access Management's AgentDto for an agent system user.
-type amAgent struct {
-	Agent      amCompactEntity `json:"agent"`
-	ModifiedAt time.Time       `json:"modifiedAt"`
-	Access     []amRoleAccess  `json:"access"`
-}
-
-// handleAMAgents is Access Management's GET
-// …/enduser/clientdelegations/agents?party=: the party's agents, here its
-// agent system users, each holding the agent role on the party.
-func (s *Service) handleAMAgents(w http.ResponseWriter, r *http.Request) error {
-	orgNo, err := s.amParty(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.ListForParty(r.Context(), orgNo)
-	if err != nil {
-		return err
-	}
-	page := Paginated[amAgent]{Data: []amAgent{}}
-	for _, su := range list {
-		if su.UserType != TypeAgent {
-			continue
-		}
-		page.Data = append(page.Data, amAgent{
-			Agent:      amCompactEntity{ID: su.ID, Name: su.IntegrationTitle, Type: "Systembruker", Variant: "AgentSystem"},
-			ModifiedAt: su.Created.UTC(),
-			Access:     []amRoleAccess{{Role: amAgentRole, Packages: []amCompactPackage{}}},
-		})
-	}
-	respond.JSON(w, http.StatusOK, page)
-	return nil
 }

@@ -49,7 +49,8 @@ func (s *Service) idByTriple(ctx context.Context, systemID, ownerOrgNo, external
 }
 
 // Listen subscribes the grant lookup's cache to the instance's listener:
-// a system user written (or a reset) drops every answer. Other payloads
+// a system user written (or a reset) drops every answer; a reset also
+// forgets the callers' failed person lookups (POST …/agents). Other payloads
 // on the channel (delegations, policies, parties, ...) do not change
 // which system user a triple names. Without it (or while it is down)
 // every lookup reads the database.
@@ -60,6 +61,9 @@ func (s *Service) Listen(l *db.Listener) {
 		Notify: func(_, payload string) {
 			if strings.HasPrefix(payload, "systemuser:") || payload == db.ResetPayload {
 				s.ids.Flush()
+			}
+			if payload == db.ResetPayload {
+				s.lookups.reset()
 			}
 		},
 	})

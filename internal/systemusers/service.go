@@ -25,6 +25,10 @@ type Parties interface {
 	// number).
 	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
+	// Person and PersonByPartyUUID find a person (Access Management's
+	// person agents).
+	Person(ctx context.Context, pid string) (parties.Person, error)
+	PersonByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Person, error)
 	// CanManage says whether the person may manage the org's access.
 	CanManage(ctx context.Context, pid, orgNo string) (bool, error)
 }
@@ -44,6 +48,8 @@ type Service struct {
 	onDelete []DeleteHook
 	// ids caches ForGrant's system-user lookup (cache.go).
 	ids *cache.Cache[string, idAnswer]
+	// lookups counts callers' failed person lookups (POST …/agents).
+	lookups lookupGuard
 	// PageSize of the vendor bysystem listing.
 	PageSize int
 }

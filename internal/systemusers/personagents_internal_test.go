@@ -1,0 +1,122 @@
+package systemusers
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
+)
+
+// TestLastNameMatches: Access Management's IsSimilarTo compares the first
+// four characters, trimmed, ignoring case and diacritics but not Å.
+func TestLastNameMatches(t *testing.T) {
+	for _, c := range []struct {
+		registered, given string
+		want              bool
+	}{
+		{"Roller", "Roller", true},
+		{"Roller", "roller", true},
+		{"Roller", "  ROLLER ", true},
+		{"Roller", "Roll", true},        // four characters decide
+		{"Roller", "Rollefsen", true},   // ... even for another name
+		{"Roller", "Rol", false},        // three are not four
+		{"Roller", "Nordmann", false},   // another name
+		{"Roller", "", false},           // no last name given
+		{"", "", false},                 // a person without a last name never matches
+		{"Sørensen", "Sorensen", false}, // ø is a letter, not o with a mark
+		{"Müller", "Muller", true},      // a diacritic is ignored
+		{"Ålesund", "Alesund", false},   // Å is kept
+		{"Ålesund", "ålesund", true},
+		{"Éa", "ea", true},
+	} {
+		if got := lastNameMatches(c.registered, c.given); got != c.want {
+			t.Errorf("lastNameMatches(%q, %q) = %v, want %v", c.registered, c.given, got, c.want)
+		}
+	}
+}
+
+func TestPersonLastName(t *testing.T) {
+	for name, want := range map[string]string{"Kari Uten Roller": "Roller", "Ada Digital": "Digital", "Cher": "", "": "", " Ola  Nordmann ": "Nordmann"} {
+		if got := personLastName(name); got != want {
+			t.Errorf("personLastName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestCheckAddAgentInput: AddAgent's ValidationComposer.Any(person rules,
+// to is a uuid): either passing is enough; with both failing, the first
+// failing person rule and QUERY/to, each AM.VLD-00009.
+func TestCheckAddAgentInput(t *testing.T) {
+	to := uuid.New()
+	for _, c := range []struct {
+		name   string
+		person *PersonInput
+		to     uuid.UUID
+		paths  []string // nil: valid
+	}{
+		{"a person", &PersonInput{"21857841058", "Roller"}, uuid.Nil, nil},
+		{"to alone", nil, to, nil},
+		{"a bad person with to", &PersonInput{"1", ""}, to, nil},
+		{"nothing", nil, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
+		{"no identifier", &PersonInput{"  ", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
+		{"bad check digits", &PersonInput{"21857841059", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
+		{"not digits", &PersonInput{"kari", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
+		{"no last name", &PersonInput{"21857841058", " "}, uuid.Nil, []string{"BODY/lastName", "QUERY/to"}},
+	} {
+		err := checkAddAgentInput(c.person, c.to)
+		if c.paths == nil {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		var p *problem.Problem
+		if !errors.As(err, &p) || p.Status != 400 || len(p.ValidationErrors) != len(c.paths) {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for i, e := range p.ValidationErrors {
+			if e.Code != "AM.VLD-00009" || !slices.Equal(e.Paths, []string{c.paths[i]}) || len(e.Extensions) != 1 {
+				t.Errorf("%s: error %d %+v, want AM.VLD-00009 at %s", c.name, i, e, c.paths[i])
+			}
+		}
+	}
+}
+
+// TestLookupGuard: two failed lookups within the hour block the third;
+// an hour after the last failure, or after a reset, lookups go again;
+// callers are counted apart.
+func TestLookupGuard(t *testing.T) {
+	var g lookupGuard
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	if g.blocked("a", t0) {
+		t.Fatal("blocked before any failure")
+	}
+	g.fail("a", t0)
+	if g.blocked("a", t0) {
+		t.Fatal("blocked after one failure")
+	}
+	g.fail("a", t0.Add(30*time.Minute))
+	if !g.blocked("a", t0.Add(30*time.Minute)) || !g.blocked("a", t0.Add(89*time.Minute)) {
+		t.Fatal("not blocked after two failures")
+	}
+	if g.blocked("b", t0.Add(30*time.Minute)) {
+		t.Fatal("another caller blocked")
+	}
+	if g.blocked("a", t0.Add(90*time.Minute)) {
+		t.Fatal("still blocked an hour after the last failure")
+	}
+	g.fail("a", t0.Add(91*time.Minute)) // a fresh count after expiry
+	if g.blocked("a", t0.Add(91*time.Minute)) {
+		t.Fatal("an expired count carried over")
+	}
+	g.fail("a", t0.Add(92*time.Minute))
+	g.reset()
+	if g.blocked("a", t0.Add(92*time.Minute)) {
+		t.Fatal("blocked after reset")
+	}
+}
