@@ -398,18 +398,6 @@ func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo
 // idportenIntegrations are ID-porten's registered clients: the client
 // register's clients of integration_type idporten, in idporten's own type.
 // registrySystems tells mpclient which live system names a client.
-// registerTokens gives Register the platform APIs' bearer verifier and
-// signing's check of platform access tokens.
-type registerTokens struct {
-	auth.Verifier
-	s *signing.Service
-}
-
-func (t registerTokens) VerifyAccessToken(ctx context.Context, raw string) error {
-	_, err := t.s.VerifyAccessToken(ctx, raw)
-	return err
-}
-
 type registrySystems struct{ r *registry.Service }
 
 func (rs registrySystems) SystemNaming(ctx context.Context, clientID string) (string, error) {
@@ -496,7 +484,7 @@ func (a *App) routes() http.Handler {
 		a.Portal.Routes(), a.Onboarding.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
 		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(), a.APIDelegation.AMRoutes(),
-		a.Register.Routes(registerTokens{a.Verifier, a.Signing}))
+		a.Register.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,
 		Admin:    requireAdmin(a.Config.AdminToken),

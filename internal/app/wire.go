@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
 // requestID gives every response an X-Request-Id: the caller's own when it
@@ -63,7 +65,7 @@ func saneRequestID(id string) bool {
 func normalizePath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !utf8.ValidString(r.URL.Path) {
-			p := kestrelDecode(r.URL.EscapedPath())
+			p := route.DecodePath(r.URL.EscapedPath())
 			// No RawPath: the router then matches on Path, so a route
 			// value is the text "%FF" (not "%25FF").
 			r.URL.Path, r.URL.RawPath = p, ""
@@ -88,94 +90,6 @@ func collapseSlashes(p string) string {
 		b.WriteByte(p[i])
 	}
 	return b.String()
-}
-
-// kestrelDecode percent-decodes an escaped path the way Kestrel does:
-// each %XX run that forms one valid UTF-8 character (shortest form, no
-// surrogate, at most U+10FFFF) is decoded; the bytes of a run that does
-// not are kept as the text they were sent as. Go's decoder has already
-// rejected malformed escapes, and %2F is decoded as Go does (the router
-// sees RawPath when it matters).
-func kestrelDecode(esc string) string {
-	var b strings.Builder
-	b.Grow(len(esc))
-	for i := 0; i < len(esc); {
-		if esc[i] != '%' {
-			b.WriteByte(esc[i])
-			i++
-			continue
-		}
-		n, ok := decodeRune(esc[i:])
-		if ok {
-			b.WriteString(n.text)
-		} else {
-			b.WriteString(esc[i : i+n.used])
-		}
-		i += n.used
-	}
-	return b.String()
-}
-
-type decoded struct {
-	text string // the decoded character
-	used int    // escaped bytes consumed (on failure: those to keep as text)
-}
-
-func unhex(s string) (byte, bool) {
-	if len(s) < 3 || s[0] != '%' {
-		return 0, false
-	}
-	v, err := hex.DecodeString(s[1:3])
-	if err != nil {
-		return 0, false
-	}
-	return v[0], true
-}
-
-// decodeRune decodes the %XX sequence at the start of s as one UTF-8
-// character.
-func decodeRune(s string) (decoded, bool) {
-	b1, ok := unhex(s)
-	if !ok {
-		return decoded{used: 1}, false
-	}
-	var size int
-	switch {
-	case b1 < 0x80:
-		return decoded{text: string(rune(b1)), used: 3}, true
-	case b1&0xE0 == 0xC0:
-		size = 2
-	case b1&0xF0 == 0xE0:
-		size = 3
-	case b1&0xF8 == 0xF0:
-		size = 4
-	default:
-		return decoded{used: 3}, false
-	}
-	buf := []byte{b1}
-	used := 3
-	for len(buf) < size {
-		c, ok := unhex(s[used:])
-		if !ok || c&0xC0 != 0x80 {
-			return decoded{used: used}, false
-		}
-		buf = append(buf, c)
-		// Kestrel stops before a byte that makes a surrogate (ED A0..BF)
-		// or a value above U+10FFFF (F4 90.. and up), keeping the bytes
-		// read so far as text and looking at that byte afresh.
-		if size == 3 && len(buf) == 2 && b1 == 0xED && c >= 0xA0 {
-			return decoded{used: used}, false
-		}
-		if size == 4 && len(buf) == 2 && (b1 > 0xF4 || b1 == 0xF4 && c >= 0x90) {
-			return decoded{used: used}, false
-		}
-		used += 3
-	}
-	if _, n := utf8.DecodeRune(buf); n != len(buf) {
-		// Overlong forms: Kestrel keeps the whole run as text.
-		return decoded{used: used}, false
-	}
-	return decoded{text: string(buf), used: used}, true
 }
 
 // platformQueryNames are the query parameters the platform APIs read,

@@ -12,30 +12,6 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// TestKestrelDecode: percent-encoded UTF-8 is decoded; a sequence that is
-// not UTF-8 stays as its literal text, byte runs as Kestrel leaves them.
-func TestKestrelDecode(t *testing.T) {
-	for in, want := range map[string]string{
-		"/a/%FF":             "/a/%FF",
-		"/a/%ff/b":           "/a/%ff/b",
-		"/a/%C0%AF":          "/a/%C0%AF",       // overlong "/"
-		"/a/%ED%A0%BD":       "/a/%ED%A0%BD",    // a surrogate
-		"/a/%F4%90%80%80":    "/a/%F4%90%80%80", // above U+10FFFF
-		"/a/%C3%A6x":         "/a/æx",
-		"/a/%E2%82%AC":       "/a/€",
-		"/a/%EF%BF%BD":       "/a/\uFFFD",
-		"/a/%C3%A6%FF%C3%A6": "/a/æ%FFæ",
-		"/a/%C3":             "/a/%C3",
-		"/a/%E2%82":          "/a/%E2%82",
-		"/a/%E2%82x":         "/a/%E2%82x",
-		"/a/%41%20b":         "/a/A b",
-	} {
-		if got := kestrelDecode(in); got != want {
-			t.Errorf("kestrelDecode(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestNormalizePath: the handler sees the literal text of an invalid
 // sequence, and runs of slashes as one.
 func TestNormalizePath(t *testing.T) {

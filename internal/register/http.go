@@ -1,7 +1,6 @@
 package register
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,25 +14,16 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Tokens checks the two credentials Register's InternalOrPlatformAccess
-// policy takes: a bearer token (app passes the platform APIs' verifier)
-// and a platform access token in the PlatformAccessToken header (signing's
-// VerifyAccessToken).
-type Tokens interface {
-	Verify(ctx context.Context, raw string) (auth.Caller, error)
-	VerifyAccessToken(ctx context.Context, raw string) error
-}
-
 // Routes are Register's lookups, /register/api/v1. Each takes what the
-// InternalOrPlatformAccess policy takes: a valid platform access token in
-// the PlatformAccessToken header, or a bearer token holding
-// altinn:register/partylookup.admin (access checks them itself, so they are
-// OwnBearer).
-func (s *Service) Routes(tokens Tokens) []route.Route {
+// InternalOrPlatformAccess policy takes (route.PlatformAccess): a valid
+// platform access token in the PlatformAccessToken header, or a bearer
+// token holding altinn:register/partylookup.admin. A valid bearer token
+// beside an access token still names the caller the party reads look at.
+func (s *Service) Routes() []route.Route {
 	const tag = "Register"
 	scopes := []string{ScopeLookup}
 	op := func(method, path string, h route.HandlerFunc, summary, body string, q ...route.Param) route.Route {
-		return route.Route{Method: method, Path: path, Guard: route.OwnBearer, Scopes: scopes, Handler: route.E(access(tokens, h)),
+		return route.Route{Method: method, Path: path, Guard: route.Bearer, Scopes: scopes, PlatformAccess: true, Handler: route.E(h),
 			Tag: tag, Summary: summary, Body: body, Query: q}
 	}
 	subUnits := route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")
@@ -55,38 +45,6 @@ func (s *Service) Routes(tokens Tokens) []route.Route {
 		op("POST", "/register/api/v1/parties/nameslookup", s.handleNames,
 			"The names of parties, by organisation or national identity number", "PartyNamesLookup",
 			route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")),
-	}
-}
-
-// access is the InternalOrPlatformAccess policy: a valid platform access
-// token lets the request through; otherwise the bearer token must hold
-// the lookup scope (none: 401, an invalid one: 401, one without the
-// scope: 403). A bearer token that is there is checked either way, and
-// its caller put in the context for the party reads.
-func access(tokens Tokens, next route.HandlerFunc) route.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		platform := false
-		if pat := strings.TrimSpace(r.Header.Get("PlatformAccessToken")); pat != "" {
-			platform = tokens.VerifyAccessToken(r.Context(), pat) == nil
-		}
-		raw, hasBearer := auth.Bearer(r)
-		if hasBearer {
-			c, err := tokens.Verify(r.Context(), raw)
-			if err != nil {
-				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-				p := problem.Unauthorized.WithDetail("%v", err)
-				p.Err = err
-				return p
-			}
-			r = r.WithContext(auth.WithCaller(r.Context(), c))
-			if !platform && !c.HasScope(ScopeLookup) {
-				return problem.Forbidden.WithDetail("the token lacks a required scope: one of %s, and no valid PlatformAccessToken was sent", ScopeLookup)
-			}
-		} else if !platform {
-			w.Header().Set("WWW-Authenticate", `Bearer`)
-			return problem.Unauthorized.WithDetail("an Authorization: Bearer <token> header with %s, or a PlatformAccessToken header, is required", ScopeLookup)
-		}
-		return next(w, r)
 	}
 }
 

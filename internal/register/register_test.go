@@ -228,8 +228,18 @@ func TestPlatformAccessToken(t *testing.T) {
 	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "", lookup, "PlatformAccessToken", noScope); st != 401 {
 		t.Errorf("a Maskinporten token as platform token: %d %s", st, b)
 	}
-	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "garbage", lookup, "PlatformAccessToken", pat); st != 401 {
+	// An invalid bearer token beside a valid platform token: ASP.NET's
+	// authentication leaves the user anonymous and the access-token
+	// handler alone satisfies InternalOrPlatformAccess (as the system-user
+	// stream's guard does); a party read then has no user.
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "garbage", lookup, "PlatformAccessToken", pat); st != 200 {
 		t.Errorf("a bad bearer with a good platform token: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "GET", "/register/api/v1/parties/50000003", "garbage", nil, "PlatformAccessToken", pat); st != 401 {
+		t.Errorf("party read, bad bearer with a good platform token: %d %s", st, b)
+	}
+	if st, _, b := srv.Do(t, "POST", "/register/api/v1/parties/lookup", "garbage", lookup); st != 401 {
+		t.Errorf("a bad bearer alone: %d %s", st, b)
 	}
 	// The party reads: no user without a bearer token; a person with the
 	// platform token reads what they may represent.

@@ -7,8 +7,10 @@ package route
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -53,8 +55,20 @@ type Route struct {
 	// PlatformAccess lets a valid platform access token in the
 	// PlatformAccessToken header through this Bearer operation in place of
 	// a bearer token with one of Scopes (the platform's
-	// InternalScopeOrAccessTokenRequirement).
+	// InternalScopeOrAccessTokenRequirement). A bearer token sent beside
+	// it is still read: a valid one puts its caller in the context, an
+	// invalid one is ignored (ASP.NET leaves the user anonymous, and the
+	// access-token handler alone satisfies the policy).
 	PlatformAccess bool
+	// RequirePlatformAccess makes this Bearer operation want a valid
+	// platform access token as well as the bearer token (the platform's
+	// PlatformAccess policy beside a user policy): with the bearer token
+	// accepted and no valid access token, 403.
+	RequirePlatformAccess bool
+	// MinAuthLevel, when set, is the lowest urn:altinn:authlevel claim
+	// this Bearer operation takes (the platform's AuthorizationLevel2
+	// policy is 2); a token below it, or without the claim, gets 403.
+	MinAuthLevel int
 	// Handler serves the operation. Error-returning handlers are adapted
 	// with E (ProblemDetails) or the surface's own adapter (OAuth errors,
 	// HTML error pages).
@@ -104,7 +118,8 @@ type Deps struct {
 func Mount(r chi.Router, d Deps, tables ...[]Route) {
 	for _, t := range tables {
 		for _, rt := range t {
-			r.With(d.guard(rt)...).Method(rt.Method, rt.Path, rt.Handler)
+			mw := append([]func(http.Handler) http.Handler{pathValues}, d.guard(rt)...)
+			r.With(mw...).Method(rt.Method, rt.Path, rt.Handler)
 		}
 	}
 }
@@ -120,8 +135,14 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 		if len(rt.Scopes) > 0 {
 			mw = append(mw, auth.RequireScope(rt.Scopes...))
 		}
+		if rt.RequirePlatformAccess {
+			mw = append(mw, requirePlatformAccess(d.AccessTokens))
+		}
+		if rt.MinAuthLevel > 0 {
+			mw = append(mw, requireAuthLevel(rt.MinAuthLevel))
+		}
 		if rt.PlatformAccess && d.AccessTokens != nil {
-			return []func(http.Handler) http.Handler{platformAccessOr(d.AccessTokens, mw)}
+			return []func(http.Handler) http.Handler{platformAccessOr(d.AccessTokens, v, mw)}
 		}
 		return mw
 	case Admin:
@@ -140,24 +161,91 @@ func (d Deps) guard(rt Route) []func(http.Handler) http.Handler {
 const PlatformAccessHeader = "PlatformAccessToken"
 
 // platformAccessOr lets a request with a valid platform access token
-// straight through, and sends any other through the bearer guards mw: an
-// invalid access token is as none, so the bearer token decides (401
-// without one, 403 without the scope), as the platform's policy with its
-// two handlers does.
-func platformAccessOr(check func(context.Context, string) error, mw []func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+// through, and sends any other through the bearer guards mw: an invalid
+// access token is as none, so the bearer token decides (401 without one,
+// 403 without the scope), as the platform's policy with its two handlers
+// (AccessTokenHandler, ScopeAccessHandler; either may succeed it) does.
+// With a valid access token the bearer token is only read: ASP.NET's
+// authentication has run before the policy, so a valid token's user is
+// there for the controller and an invalid one leaves it anonymous (no
+// 401).
+func platformAccessOr(check func(context.Context, string) error, v auth.Verifier, mw []func(http.Handler) http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		guarded := next
 		for i := len(mw) - 1; i >= 0; i-- {
 			guarded = mw[i](guarded)
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if raw := r.Header.Get(PlatformAccessHeader); raw != "" && check(r.Context(), raw) == nil {
+			if validAccessToken(r, check) {
+				if raw, ok := auth.Bearer(r); ok && v != nil {
+					if c, err := v.Verify(r.Context(), raw); err == nil {
+						r = r.WithContext(auth.WithCaller(r.Context(), c))
+					}
+				}
 				next.ServeHTTP(w, r)
 				return
 			}
 			guarded.ServeHTTP(w, r)
 		})
 	}
+}
+
+// validAccessToken reports whether r carries exactly one platform access
+// token and check accepts it (AccessTokenHandler takes none when the
+// header is repeated).
+func validAccessToken(r *http.Request, check func(context.Context, string) error) bool {
+	vals := r.Header.Values(PlatformAccessHeader)
+	return check != nil && len(vals) == 1 && vals[0] != "" && check(r.Context(), vals[0]) == nil
+}
+
+// requirePlatformAccess follows the bearer guards of an operation that
+// wants both credentials: the caller is known, so a missing or invalid
+// access token is ASP.NET's Forbid (403).
+func requirePlatformAccess(check func(context.Context, string) error) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !validAccessToken(r, check) {
+				problem.Write(w, r, problem.Forbidden.WithDetail("a valid platform access token (header %s) is required", PlatformAccessHeader))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// requireAuthLevel is RequireClaim(urn:altinn:authlevel, n…4): 403 for a
+// token below n or without the claim.
+func requireAuthLevel(n int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c, _ := auth.CallerFrom(r.Context())
+			if lvl, ok := authLevel(c.Claims["urn:altinn:authlevel"]); !ok || lvl < n || lvl > 4 {
+				problem.Write(w, r, problem.Forbidden.WithDetail("the token's urn:altinn:authlevel must be %d or higher", n))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// authLevel reads the claim as a number or a numeric string (Altinn
+// tokens carry it as either).
+func authLevel(v any) (int, bool) {
+	switch x := v.(type) {
+	case float64:
+		return int(x), x == float64(int(x))
+	case json.Number:
+		n, err := strconv.Atoi(x.String())
+		return n, err == nil
+	case string:
+		n, err := strconv.Atoi(x)
+		return n, err == nil
+	case int:
+		return x, true
+	case int64:
+		return int(x), true
+	}
+	return 0, false
 }
 
 // HandlerFunc is a handler that returns its error instead of writing it.
