@@ -217,7 +217,7 @@ func (a *App) wire(ctx context.Context) error {
 	// Its client → system answers (what a system-user grant asks) are
 	// cached while the listener is connected.
 	a.Registry.Listen(listener)
-	a.Register = register.New(a.Parties, a.Parties.Lenient)
+	a.Register = register.New(a.Parties, a.Parties.Lenient).WithStore(a.Pool, a.Clock)
 	// accesslists: service owners' lists of organisations on their
 	// resources, over the party register and the resource registry.
 	a.AccessLists = accesslists.New(a.Pool, a.Clock, accessListParties{a.Parties}, accesslists.NewOwners(accessListOwners{a.Resources}))

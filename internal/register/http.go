@@ -45,6 +45,13 @@ func (s *Service) Routes() []route.Route {
 		op("POST", "/register/api/v1/parties/nameslookup", s.handleNames,
 			"The names of parties, by organisation or national identity number", "PartyNamesLookup",
 			route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")),
+		// PersonsController: [Authorize(Policy = "PlatformAccess")] and
+		// [Authorize(Policy = "AuthorizationLevel2")], both.
+		{Method: "GET", Path: "/register/api/v1/persons", Guard: route.Bearer, RequirePlatformAccess: true, MinAuthLevel: 2,
+			Handler: route.E(s.handlePersons), Tag: tag,
+			Summary: "A person by national identity number (header " + HeaderNationalIdentityNumber + ") and last name (header " + HeaderLastName +
+				", base64 of UTF-8 or plain; the first four letters must match): a user's token (urn:altinn:party:uuid, authlevel 2 or more) and a platform access token; " +
+				"10 misses in an hour block the user for an hour (429)"},
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/clock"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
@@ -41,10 +43,23 @@ type Service struct {
 	parties Parties
 	// lenient accepts organisation numbers that fail MOD11, as the seed does.
 	lenient bool
+	// pool and clock keep the person lookup's failed attempts.
+	pool   *pgxpool.Pool
+	clock  clock.Clock
+	policy throttlePolicy
 }
 
 // New makes the service; lenient follows the parties' setting.
-func New(p Parties, lenient bool) *Service { return &Service{parties: p, lenient: lenient} }
+func New(p Parties, lenient bool) *Service {
+	return &Service{parties: p, lenient: lenient, clock: clock.System{}, policy: PersonLookupPolicy}
+}
+
+// WithStore gives the service the database and clock the person lookup
+// counts failed attempts with.
+func (s *Service) WithStore(pool *pgxpool.Pool, clk clock.Clock) *Service {
+	s.pool, s.clock = pool, clk
+	return s
+}
 
 // Party types of the V1 contract (Altinn.Register.Contracts.V1.PartyType),
 // written as numbers.

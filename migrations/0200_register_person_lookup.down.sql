@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS register_person_lookup_failures;
