@@ -105,7 +105,7 @@ var platformQueryNames = []string{
 	"role", "variant", "term", "typeName",
 	"since", "limit", "reloadFromXacml", "includeServiceOwnerRights", "includeAppRights",
 	// register
-	"partyComponentOption", "fetchSubUnits", "ids", "uuids", "orgs",
+	"partyComponentOption", "fetchSubUnits", "ids", "uuids", "orgs", "fields",
 	// token exchange
 	"test",
 	// system users, requests, change requests, client delegation

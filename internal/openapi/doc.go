@@ -160,6 +160,12 @@ func security(op Op) []map[string][]string {
 		if scopes == nil {
 			scopes = []string{}
 		}
+		switch {
+		case op.PlatformAccessAnd:
+			return []map[string][]string{{"bearer": scopes, "platformAccessToken": {}}}
+		case op.PlatformAccess:
+			return []map[string][]string{{"bearer": scopes}, {"platformAccessToken": {}}}
+		}
 		return []map[string][]string{{"bearer": scopes}}
 	case "admin":
 		// Open when no admin token is set.
@@ -250,6 +256,8 @@ var components = map[string]any{
 		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Maskinporten token from /token (or /sim/api/v1/tokens), or an Altinn token from the exchange (ID-porten's /idporten/userinfo and the exchange itself take an ID-porten access token)"},
 		"admin":   map[string]any{"type": "http", "scheme": "bearer", "description": "ALTINN_SIM_ADMIN_TOKEN, when set"},
 		"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "altinn_sim_session", "description": "The portal's test-login session"},
+		"platformAccessToken": map[string]any{"type": "apiKey", "in": "header", "name": "PlatformAccessToken",
+			"description": "A platform access token, as Altinn apps and platform services send it (POST /sim/api/v1/tokens with type accesstoken)"},
 	},
 	"schemas": map[string]any{
 		"Status": obj(map[string]any{"status": str}),
@@ -397,11 +405,13 @@ var components = map[string]any{
 		"PartyNamesLookup": obj(map[string]any{"parties": map[string]any{"type": "array", "items": ref("PartyLookup")}}),
 		"PartyIDs":         map[string]any{"type": "array", "items": integer},
 		"PartyUUIDs":       map[string]any{"type": "array", "items": str},
-		"SubjectUrns":      map[string]any{"type": "array", "items": str, "description": "subject URNs, e.g. urn:altinn:rolecode:dagl"},
-		"XACMLRequest":     obj(map[string]any{"Request": anyObj}, "Request"),
-		"XACMLResponse":    obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),
-		"Clock":            obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}}),
-		"ClockRequest":     obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}, "advance": str}),
+		"PartyQuery": obj(map[string]any{"data": map[string]any{"type": "array", "items": str,
+			"description": "party URNs: urn:altinn:party:id, urn:altinn:party:uuid, urn:altinn:organization:identifier-no, urn:altinn:person:identifier-no, urn:altinn:user:id (and their aliases)"}}, "data"),
+		"SubjectUrns":   map[string]any{"type": "array", "items": str, "description": "subject URNs, e.g. urn:altinn:rolecode:dagl"},
+		"XACMLRequest":  obj(map[string]any{"Request": anyObj}, "Request"),
+		"XACMLResponse": obj(map[string]any{"response": map[string]any{"type": "array", "items": anyObj}}),
+		"Clock":         obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}}),
+		"ClockRequest":  obj(map[string]any{"now": str, "offset": str, "offsetSeconds": map[string]string{"type": "number"}, "advance": str}),
 		"Fault": obj(map[string]any{
 			"target": map[string]any{"type": "string", "enum": []string{"token", "pdp"}},
 			"status": integer, "error": str, "errorDescription": str, "delayMs": integer, "count": integer,
@@ -428,6 +438,7 @@ func fromRoute(rt route.Route) Op {
 	switch rt.Guard {
 	case route.Bearer, route.OwnBearer:
 		op.Auth = "bearer"
+		op.PlatformAccess, op.PlatformAccessAnd = rt.PlatformAccess, rt.RequirePlatformAccess
 	case route.Admin, route.AdminPage:
 		op.Auth = "admin"
 	case route.Session:

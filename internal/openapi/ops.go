@@ -15,6 +15,10 @@ type Op struct {
 	// (ALTINN_SIM_ADMIN_TOKEN when set), "session" (portal cookie).
 	Auth   string
 	Scopes []string
+	// PlatformAccess: a platform access token (PlatformAccessToken header)
+	// may stand in for the bearer token; PlatformAccessAnd: the operation
+	// wants both.
+	PlatformAccess, PlatformAccessAnd bool
 	// Query lists the query parameters the operation reads.
 	Query []route.Param
 	// Body names the request body's schema in components ("" for none,

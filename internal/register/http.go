@@ -26,6 +26,7 @@ func (s *Service) Routes() []route.Route {
 		return route.Route{Method: method, Path: path, Guard: route.Bearer, Scopes: scopes, PlatformAccess: true, Handler: route.E(h),
 			Tag: tag, Summary: summary, Body: body, Query: q}
 	}
+	fieldsParam := route.Q("fields", "v2 party fields, comma-separated (identifiers, display-name, party, person, org, user, …); default identifiers,display-name")
 	subUnits := route.Q("fetchSubUnits", "accepted; the emulator's organisations have no subunits")
 	return []route.Route{
 		op("GET", "/register/api/v1/organizations/{orgNr}", s.handleOrganization, "An organisation by organisation number", ""),
@@ -45,6 +46,13 @@ func (s *Service) Routes() []route.Route {
 		op("POST", "/register/api/v1/parties/nameslookup", s.handleNames,
 			"The names of parties, by organisation or national identity number", "PartyNamesLookup",
 			route.Q("partyComponentOption", "person-name adds a person's first, middle and last name")),
+		// Register v2's internal party reads (PartyController, the same
+		// InternalOrPlatformAccess policy).
+		op("POST", "/register/api/v2/internal/parties/query", s.handleQuery,
+			"Parties by URN (urn:altinn:party:id|party:uuid|organization:identifier-no|person:identifier-no|user:id:…), up to 100, in the v2 shapes; 206 when one found none",
+			"PartyQuery", fieldsParam),
+		op("GET", "/register/api/v2/internal/parties/{uuid}", s.handlePartyV2,
+			"A party by uuid in the v2 shape (400 REG-00003 when none)", "", fieldsParam),
 		// PersonsController: [Authorize(Policy = "PlatformAccess")] and
 		// [Authorize(Policy = "AuthorizationLevel2")], both.
 		{Method: "GET", Path: "/register/api/v1/persons", Guard: route.Bearer, RequirePlatformAccess: true, MinAuthLevel: 2,

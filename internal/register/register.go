@@ -35,6 +35,7 @@ type Parties interface {
 	Person(ctx context.Context, pid string) (parties.Person, error)
 	PersonByPartyID(ctx context.Context, partyID int64) (parties.Person, error)
 	PersonByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Person, error)
+	PersonByUserID(ctx context.Context, userID int64) (parties.Person, error)
 	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
 }
 
