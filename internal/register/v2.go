@@ -74,13 +74,13 @@ var fieldNames = map[string]uint64{
 	"none": 0, "uuid": FieldUUID, "id": FieldID, "type": FieldType, "ext-urn": FieldExtURN, "display-name": FieldDisplayName,
 	"person-id": FieldPersonID, "org-id": FieldOrgID, "created": FieldCreated, "modified": FieldModified, "deleted": FieldDeleted,
 	"deleted-at": FieldDeletedAt, "version": FieldVersion, "owner-uuid": FieldOwnerUUID,
-	"identifiers": fieldIdentifiers,
-	"party": fieldIdentifiers | FieldType | FieldDisplayName | FieldCreated | FieldModified | FieldDeleted | FieldDeletedAt | FieldVersion | FieldOwnerUUID,
+	"identifiers":   fieldIdentifiers,
+	"party":         fieldIdentifiers | FieldType | FieldDisplayName | FieldCreated | FieldModified | FieldDeleted | FieldDeletedAt | FieldVersion | FieldOwnerUUID,
 	"person.source": FieldPersonSource, "person.first-name": FieldPersonFirstName, "person.middle-name": FieldPersonMiddleName,
 	"person.last-name": FieldPersonLastName, "person.short-name": FieldPersonShortName, "person.name": fieldPersonName,
 	"person.address": FieldPersonAddress, "person.mailing-address": FieldPersonMailingAddress,
 	"person.date-of-birth": FieldPersonDateOfBirth, "person.date-of-death": FieldPersonDateOfDeath,
-	"person": FieldPersonSource | fieldPersonName | FieldPersonAddress | FieldPersonMailingAddress | FieldPersonDateOfBirth | FieldPersonDateOfDeath,
+	"person":     FieldPersonSource | fieldPersonName | FieldPersonAddress | FieldPersonMailingAddress | FieldPersonDateOfBirth | FieldPersonDateOfDeath,
 	"org.source": FieldOrgSource, "org.status": FieldOrgStatus, "org.type": FieldOrgType, "org.telephone": FieldOrgTelephone,
 	"org.mobile": FieldOrgMobile, "org.fax": FieldOrgFax, "org.email": FieldOrgEmail, "org.internet": FieldOrgInternet,
 	"org.mailing-address": FieldOrgMailingAddress, "org.business-address": FieldOrgBusinessAddress,
@@ -89,7 +89,7 @@ var fieldNames = map[string]uint64{
 	"si.type": FieldSIType, "si.email": FieldSIEmail, "si.ext-ref": FieldSIExtRef, "si": FieldSIType | FieldSIEmail | FieldSIExtRef,
 	"sysuser": FieldSysUserType, "sysuser.type": FieldSysUserType,
 	"org.subunits": FieldSubUnits,
-	"user.id": FieldUserID, "user.name": FieldUsername, "user": FieldUserID | FieldUsername,
+	"user.id":      FieldUserID, "user.name": FieldUsername, "user": FieldUserID | FieldUsername,
 }
 
 // ParseFields binds the fields query as Register's FlagsEnumModelBinder
