@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/altinn-sim/altinn-sim/internal/accesslists"
@@ -235,6 +236,8 @@ func (a *App) wire(ctx context.Context) error {
 		systemusers.ResourcePackages{R: a.Resources}, a.Parties)
 	// /token's system-user lookup is cached while the listener is connected.
 	a.SystemUsers.Listen(listener)
+	// Register v2 lists live system users as parties of their own.
+	a.Register.WithSystemUsers(registerSystemUsers{a.SystemUsers})
 	a.Requests = requests.NewService(a.Pool, a.Clock, a.SystemUsers, a.Parties, a.Config.PublicURL)
 
 	// testca: the test CA for enterprise certificates, made on first
@@ -398,6 +401,18 @@ func (t mpSystemUsers) ByExternalID(ctx context.Context, clientID, providerOrgNo
 // idportenIntegrations are ID-porten's registered clients: the client
 // register's clients of integration_type idporten, in idporten's own type.
 // registrySystems tells mpclient which live system names a client.
+// registerSystemUsers gives Register v2 the live system users.
+type registerSystemUsers struct{ s *systemusers.Service }
+
+func (r registerSystemUsers) SystemUserParty(ctx context.Context, id uuid.UUID) (register.SystemUserParty, error) {
+	su, err := r.s.Get(ctx, id)
+	if err != nil {
+		return register.SystemUserParty{}, err
+	}
+	return register.SystemUserParty{ID: su.ID, Name: su.IntegrationTitle, OwnerUUID: su.PartyUUID,
+		Agent: su.UserType == systemusers.TypeAgent, Created: su.Created, Modified: su.LastChanged}, nil
+}
+
 type registrySystems struct{ r *registry.Service }
 
 func (rs registrySystems) SystemNaming(ctx context.Context, clientID string) (string, error) {

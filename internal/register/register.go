@@ -48,6 +48,8 @@ type Service struct {
 	pool   *pgxpool.Pool
 	clock  clock.Clock
 	policy throttlePolicy
+	// systemUsers, when set, lets the v2 reads find system users.
+	systemUsers SystemUsers
 }
 
 // New makes the service; lenient follows the parties' setting.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -201,17 +202,45 @@ func (s *Service) ParsePartyURN(v string) (PartyURN, bool) {
 	return PartyURN{}, false
 }
 
-// partyV2 is a found party before rendering.
+// SystemUserParty is a live system user as Register v2 lists it: a party
+// of its own (its id is its party uuid), owned by the organisation it
+// acts for.
+type SystemUserParty struct {
+	ID        uuid.UUID
+	Name      string // the integration title
+	OwnerUUID uuid.UUID
+	// Agent is a client system user (client-party-system-user); else a
+	// standard one (first-party-system-user).
+	Agent             bool
+	Created, Modified time.Time
+}
+
+// SystemUsers finds a live system user by id (dberr.ErrNotFound for none).
+type SystemUsers interface {
+	SystemUserParty(ctx context.Context, id uuid.UUID) (SystemUserParty, error)
+}
+
+// WithSystemUsers lets the v2 reads find system users by party uuid.
+func (s *Service) WithSystemUsers(su SystemUsers) *Service {
+	s.systemUsers = su
+	return s
+}
+
+// partyV2 is a found party before rendering: one of the three set.
 type partyV2 struct {
 	org    *parties.Organization
 	person *parties.Person
+	sysu   *SystemUserParty
 }
 
 func (p partyV2) uuid() uuid.UUID {
-	if p.org != nil {
+	switch {
+	case p.org != nil:
 		return p.org.PartyUUID
+	case p.person != nil:
+		return p.person.PartyUUID
 	}
-	return p.person.PartyUUID
+	return p.sysu.ID
 }
 
 // find resolves one URN; found is false for none.
@@ -240,7 +269,15 @@ func (s *Service) find(ctx context.Context, u PartyURN) (partyV2, bool, error) {
 		return orgOr(o, err, func() (parties.Person, error) { return s.parties.PersonByPartyID(ctx, u.ID) })
 	case u.UUID != uuid.Nil:
 		o, err = s.parties.OrgByPartyUUID(ctx, u.UUID)
-		return orgOr(o, err, func() (parties.Person, error) { return s.parties.PersonByPartyUUID(ctx, u.UUID) })
+		p, found, err := orgOr(o, err, func() (parties.Person, error) { return s.parties.PersonByPartyUUID(ctx, u.UUID) })
+		if found || err != nil || s.systemUsers == nil {
+			return p, found, err
+		}
+		su, err := s.systemUsers.SystemUserParty(ctx, u.UUID)
+		if err != nil {
+			return partyV2{}, false, notFoundOK(err)
+		}
+		return partyV2{sysu: &su}, true, nil
 	case u.OrgNo != "":
 		o, err = s.parties.Org(ctx, u.OrgNo)
 		return orgOr(o, err, nil)
@@ -366,6 +403,9 @@ func renderV2(p partyV2, f uint64) map[string]any {
 	m["urn"] = "urn:altinn:party:uuid:" + uid.String()
 	m["versionId"] = 1
 	var ext, name string
+	if p.sysu != nil {
+		return renderSystemUser(m, *p.sysu, f)
+	}
 	if p.org != nil {
 		o := p.org
 		id, name, ext = o.PartyID, o.Name, "urn:altinn:organization:identifier-no:"+o.OrgNo
@@ -479,3 +519,33 @@ func (s *Service) handlePartyV2(w http.ResponseWriter, r *http.Request) error {
 	respond.JSON(w, http.StatusOK, p)
 	return nil
 }
+
+// renderSystemUser is a system user in the v2 shape (SystemUser): no party
+// id, no user; its owner by party uuid.
+func renderSystemUser(m map[string]any, su SystemUserParty, f uint64) map[string]any {
+	set := func(flag uint64, key string, v any) {
+		if f&flag != 0 {
+			m[key] = v
+		}
+	}
+	m["partyType"] = "system-user"
+	typ := "first-party-system-user"
+	if su.Agent {
+		typ = "client-party-system-user"
+	}
+	set(FieldSysUserType, "systemUserType", typ)
+	set(FieldOwnerUUID, "owner", map[string]any{"partyUuid": su.OwnerUUID, "urn": "urn:altinn:party:uuid:" + su.OwnerUUID.String()})
+	set(FieldExtURN, "externalUrn", "urn:altinn:systemuser:uuid:"+su.ID.String())
+	set(FieldID, "partyId", nil)
+	set(FieldDisplayName, "displayName", su.Name)
+	set(FieldCreated, "createdAt", su.Created.UTC().Format(dotnetTime))
+	set(FieldModified, "modifiedAt", su.Modified.UTC().Format(dotnetTime))
+	set(FieldDeleted, "isDeleted", false)
+	set(FieldDeletedAt, "deletedAt", nil)
+	set(FieldUserID|FieldUsername, "user", nil)
+	return m
+}
+
+// dotnetTime is how System.Text.Json writes a DateTimeOffset in UTC
+// ("2020-01-02T03:04:05+00:00", up to seven fractional digits).
+const dotnetTime = "2006-01-02T15:04:05.9999999-07:00"

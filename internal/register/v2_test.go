@@ -10,6 +10,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/register"
+	"github.com/altinn-sim/altinn-sim/internal/seed"
 )
 
 // Register's FlagsEnumModelBinder over PartyFieldIncludes.
@@ -241,4 +242,74 @@ func compareShape(t *testing.T, at string, want, got map[string]any) {
 			compareShape(t, at+"."+k, w.(map[string]any), sub)
 		}
 	}
+}
+
+// TestV2SystemUsers: a live system user is a party of its own, found by
+// its id as a party uuid (any uuid key), owned by the organisation it
+// acts for, in the contract's SystemUser shape.
+func TestV2SystemUsers(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	sf, err := seed.Parse([]byte(`
+systems:
+  - id: 991825827_regv2
+    vendor: "991825827"
+    name: Register v2
+    description: Register v2
+    rights: [ske-krav-og-betalinger]
+systemUsers:
+  - {system: 991825827_regv2, org: "313725138", externalRef: a, approvedBy: "12857841016"}
+`), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Apply(t.Context(), seed.Deps{Pool: srv.Pool, Parties: srv.Parties, Clients: srv.Clients, Resources: srv.Resources,
+		Registry: srv.Registry, SystemUsers: srv.SystemUsers, Requests: srv.Requests, Scopes: srv.Scopes, APIDelegation: srv.APIDelegation,
+		AccessLists: srv.AccessLists}, sf); err != nil {
+		t.Fatal(err)
+	}
+	pat := srv.TestToken(t, map[string]any{"type": "accesstoken", "issuer": "platform"})
+	st, _, b := srv.Do(t, "GET", "/authentication/api/v1/systemuser/internal/systemusers/stream", "", nil, "PlatformAccessToken", pat)
+	var stream struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if st != 200 || json.Unmarshal(b, &stream) != nil || len(stream.Data) != 1 {
+		t.Fatalf("stream: %d %s", st, b)
+	}
+	id := stream.Data[0].ID
+	_, _, ob := srv.Do(t, "POST", "/register/api/v2/internal/parties/query", "", map[string]any{"data": []string{"urn:altinn:organization:identifier-no:313725138"}},
+		"PlatformAccessToken", pat)
+	var owner struct {
+		Data []map[string]any `json:"data"`
+	}
+	if json.Unmarshal(ob, &owner) != nil || len(owner.Data) != 1 {
+		t.Fatalf("owner: %s", ob)
+	}
+
+	st, _, b = srv.Do(t, "POST", "/register/api/v2/internal/parties/query?fields=party,sysuser", "",
+		map[string]any{"data": []string{"urn:altinn:systemuser:uuid:" + id, "urn:altinn:party:uuid:" + id}}, "PlatformAccessToken", pat)
+	var out struct {
+		Data []map[string]any `json:"data"`
+	}
+	if st != 200 || json.Unmarshal(b, &out) != nil || len(out.Data) != 1 {
+		t.Fatalf("%d %s", st, b)
+	}
+	su := out.Data[0]
+	o, _ := su["owner"].(map[string]any)
+	if su["partyType"] != "system-user" || su["partyUuid"] != id || su["systemUserType"] != "first-party-system-user" ||
+		su["externalUrn"] != "urn:altinn:systemuser:uuid:"+id || su["displayName"] == nil || su["partyId"] != nil ||
+		o == nil || o["partyUuid"] != owner.Data[0]["partyUuid"] || !strings.HasSuffix(su["createdAt"].(string), "+00:00") {
+		t.Errorf("%s", b)
+	}
+	raw, err := os.ReadFile("testdata/SystemUserTests.MaximalSystemUser.verified.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	compareShape(t, "system user", want, su)
 }
