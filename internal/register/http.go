@@ -14,7 +14,8 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/route"
 )
 
-// Routes are Register's lookups, /register/api/v1. Each takes what the
+// Routes are Register's lookups (/register/api/v1 and v2's internal party
+// reads). All but the person lookup take what the
 // InternalOrPlatformAccess policy takes (route.PlatformAccess): a valid
 // platform access token in the PlatformAccessToken header, or a bearer
 // token holding altinn:register/partylookup.admin. A valid bearer token

@@ -1,8 +1,10 @@
 // Package register is the part of Altinn Register a vendor's integration
-// looks organisations and persons up in (/register/api/v1: an organisation,
-// a party by id or uuid, a party lookup by organisation or national
-// identity number), in the platform's V1 wire shapes, over the emulator's
-// parties.
+// or a platform service looks parties up in: /register/api/v1 (an
+// organisation, a party by id or uuid, a party lookup by organisation or
+// national identity number, names, lists, identifiers, and the person
+// lookup by number and last name) in the platform's V1 wire shapes, and
+// v2's internal party reads (/register/api/v2/internal/parties) in its
+// v2 contract shapes, over the emulator's parties and system users.
 package register
 
 import (
