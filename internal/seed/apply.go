@@ -47,7 +47,7 @@ type Deps struct {
 
 // Kinds of things a seed file holds, in the order they are written.
 var Kinds = []string{"organizations", "persons", "roles", "scopes", "scopeAccess", "clients", "resources", "policies", "systems", "systemUsers",
-	"agentSystemUsers", "clientDelegations", "selfDelegations", "apiDelegationSchemes", "apiDelegations", "accessLists"}
+	"agentSystemUsers", "clientDelegations", "selfDelegations", "personAgents", "personAgentPackages", "apiDelegationSchemes", "apiDelegations", "accessLists"}
 
 // Report counts what a seeding did, per kind. Only client delegations are
 // ever removed (a client no longer listed for an agent system user).
@@ -107,25 +107,27 @@ const (
 
 // plan is what Apply will write, decided before writing anything.
 type plan struct {
-	orgs     []parties.Organization
-	orgAct   []action
-	persons  []parties.Person
-	perAct   []action
-	roles    []parties.Role
-	roleAct  []action
-	clients  []mpclient.NewClient
-	cliAct   []action
-	res      []resources.Resource
-	resAct   []action
-	pols     []*resources.Policy
-	polAct   []action
-	systems  []registry.RegisterRequest
-	sysAct   []action
-	users    []userPlan
-	agents   []agentPlan
-	api      apiPlan
-	lists    []accesslists.Wanted
-	problems Problems
+	orgs    []parties.Organization
+	orgAct  []action
+	persons []parties.Person
+	perAct  []action
+	roles   []parties.Role
+	roleAct []action
+	clients []mpclient.NewClient
+	cliAct  []action
+	res     []resources.Resource
+	resAct  []action
+	pols    []*resources.Policy
+	polAct  []action
+	systems []registry.RegisterRequest
+	sysAct  []action
+	users   []userPlan
+	agents  []agentPlan
+	// personAgents are Access Management's person agents (personagents.go).
+	personAgents []personAgentPlan
+	api          apiPlan
+	lists        []accesslists.Wanted
+	problems     Problems
 }
 
 type userPlan struct {
@@ -357,6 +359,9 @@ func Apply(ctx context.Context, d Deps, f File) (Report, error) {
 		if err := d.applySelf(ctx, id, u, &rep); err != nil {
 			return fail(err)
 		}
+	}
+	if err := d.applyPersonAgents(ctx, p.personAgents, count, &rep); err != nil {
+		return fail(err)
 	}
 	if err := d.applyAPIDelegations(ctx, p.api, count); err != nil {
 		return fail(err)
@@ -786,6 +791,9 @@ func (d Deps) plan(ctx context.Context, f *File) (*plan, error) {
 		p.users = append(p.users, up)
 	}
 	if err := d.planAgents(ctx, f, p, fileSystems, orgKnown, approverFor); err != nil {
+		return nil, err
+	}
+	if err := d.planPersonAgents(ctx, f, p, orgKnown, personKnown); err != nil {
 		return nil, err
 	}
 	if err := d.planAccessLists(ctx, f, p, fileRes, orgKnown); err != nil {

@@ -252,6 +252,7 @@ func (f *File) check() error {
 		}
 		claimTriple(at, u.System, u.Facilitator, u.ExternalRef)
 	}
+	p = append(p, f.checkPersonAgents()...)
 	p = append(p, f.checkAPIDelegation()...)
 	lists := map[string]bool{}
 	for i, l := range f.AccessLists {

@@ -1,7 +1,8 @@
 // Package seed preloads altinn-sim from one YAML file: organisations,
 // persons, roles, Maskinporten clients, resources and their policies,
 // registered systems, approved system users and agent system users with
-// their client delegations — so a docker-compose stack
+// their client delegations, Access Management's person agents — so a
+// docker-compose stack
 // or a training room starts in a known state (`altinn-sim seed --file`).
 //
 // It writes only through the services (parties, tokens, resources,
@@ -35,6 +36,9 @@ type File struct {
 	Systems       []System     `yaml:"systems"`
 	SystemUsers   []SystemUser `yaml:"systemUsers"`
 	AgentUsers    []AgentUser  `yaml:"agentSystemUsers"`
+	// PersonAgents are persons made agents through Access Management
+	// (personagents.go).
+	PersonAgents []PersonAgent `yaml:"personAgents"`
 	// Scopes, API delegation schemes and delegations: delegated API access
 	// (apidelegation.go).
 	Scopes         []Scope                    `yaml:"scopes"`

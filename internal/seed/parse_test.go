@@ -17,7 +17,7 @@ func TestProblemsInTheFilesOwnTerms(t *testing.T) {
 		{"top-level typo", "# x\norganisations:\n  - {orgNo: \"315555019\", name: X}\n",
 			`line 2: unknown key "organisations" (did you mean "organizations"?)`},
 		{"case only", "systemusers: []\n", `line 1: unknown key "systemusers" (did you mean "systemUsers"?)`},
-		{"nothing close", "frobnicate: 1\n", `line 1: unknown key "frobnicate" (known keys: accessLists, agentSystemUsers, apiDelegationSchemes, apiDelegations, clients, organizations, persons, resources, roles, scopes, systemUsers, systems)`},
+		{"nothing close", "frobnicate: 1\n", `line 1: unknown key "frobnicate" (known keys: accessLists, agentSystemUsers, apiDelegationSchemes, apiDelegations, clients, organizations, personAgents, persons, resources, roles, scopes, systemUsers, systems)`},
 		{"nested typo", "systems:\n  - id: 315555000_x\n    vendr: \"315555000\"\n", `line 3: unknown key "vendr" in systems[0] (did you mean "vendor"?)`},
 		{"in a right", "systems:\n  - id: 315555000_x\n    rights:\n      - {resource: r, acton: read}\n", `line 4: unknown key "acton" in systems[0].rights[0] (did you mean "action"?)`},
 		{"in a policy", "resources:\n  - identifier: r\n    policy:\n      minAuthlevel: 2\n", `line 4: unknown key "minAuthlevel" in resources[0].policy (did you mean "minAuthLevel"?)`},

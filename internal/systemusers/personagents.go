@@ -285,3 +285,16 @@ func delegationOf(ctx context.Context, q db.Querier, a agentDelegations, clientO
 	}
 	return ClientDelegation{}, false, nil
 }
+
+// PersonAgent reads the facilitator's agent assignment to the person
+// (dberr.ErrNotFound when there is none).
+func (s *Service) PersonAgent(ctx context.Context, facilitatorOrgNo, pid string) (PersonAgent, error) {
+	return personAgent(ctx, s.pool, facilitatorOrgNo, pid)
+}
+
+// PersonAgentClients lists what the facilitator delegated to its person
+// agent, one ClientDelegation per client (SystemUserID: the person's
+// party uuid).
+func (s *Service) PersonAgentClients(ctx context.Context, facilitatorOrgNo string, p parties.Person) ([]ClientDelegation, error) {
+	return personDelegations{facilitatorOrgNo: facilitatorOrgNo, person: p}.list(ctx, s.pool)
+}
