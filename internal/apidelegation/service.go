@@ -38,6 +38,7 @@ type Scopes interface {
 // organisation (parties.Service).
 type Orgs interface {
 	Org(ctx context.Context, orgNo string) (parties.Organization, error)
+	OrgByPartyUUID(ctx context.Context, id uuid.UUID) (parties.Organization, error)
 	OrgByPartyID(ctx context.Context, partyID int64) (parties.Organization, error)
 	Person(ctx context.Context, pid string) (parties.Person, error)
 	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
@@ -260,22 +261,41 @@ func (s *Service) Delegate(ctx context.Context, in NewDelegation, by string) (d 
 		}
 	}
 	for attempt := 0; attempt < 2; attempt++ {
-		d, err = liveDelegation(ctx, s.pool, in.Scheme, in.ConsumerOrgNo, in.SupplierOrgNo)
-		if err == nil {
-			return d, false, nil
-		}
-		if !errors.Is(err, dberr.ErrNotFound) {
-			return Delegation{}, false, err
-		}
-		d = Delegation{ID: uuid.New(), Scheme: in.Scheme, Scopes: sc.Scopes, ConsumerOrgNo: in.ConsumerOrgNo,
-			SupplierOrgNo: in.SupplierOrgNo, Created: s.now(), CreatedBy: by}
-		err = insertDelegation(ctx, s.pool, d)
+		err = db.InTx(ctx, s.pool, func(q db.Querier) error {
+			// A delegation lies under the consumer's assignment of the
+			// supplier (Access Management's end-user API): made here when
+			// there is none, as this way of delegating has no step for it.
+			if _, err := ensureSupplier(ctx, q, in.ConsumerOrgNo, in.SupplierOrgNo, s.now(), by); err != nil {
+				return err
+			}
+			d, created, err = s.writeDelegation(ctx, q, sc, in.ConsumerOrgNo, in.SupplierOrgNo, by)
+			return err
+		})
 		if !errors.Is(err, dberr.ErrConflict) {
-			return d, err == nil, err
+			return d, created, err
 		}
 		// Another request delegated the same at once: answer its row.
 	}
 	return Delegation{}, false, err
+}
+
+// writeDelegation gives sc from consumer to supplier in q, or answers the
+// live delegation of it (created false). An insert racing another's is a
+// conflict, which the caller retries.
+func (s *Service) writeDelegation(ctx context.Context, q db.Querier, sc Scheme, consumer, supplier, by string) (Delegation, bool, error) {
+	d, err := liveDelegation(ctx, q, sc.Identifier, consumer, supplier)
+	if err == nil {
+		return d, false, nil
+	}
+	if !errors.Is(err, dberr.ErrNotFound) {
+		return Delegation{}, false, err
+	}
+	d = Delegation{ID: uuid.New(), Scheme: sc.Identifier, Scopes: sc.Scopes, ConsumerOrgNo: consumer,
+		SupplierOrgNo: supplier, Created: s.now(), CreatedBy: by}
+	if err := insertDelegation(ctx, q, d); err != nil {
+		return Delegation{}, false, err
+	}
+	return d, true, nil
 }
 
 // Withdraw withdraws a live delegation. party, when set, must be the

@@ -498,7 +498,7 @@ func (a *App) routes() http.Handler {
 		a.PDP.Routes(a.Verifier), a.PDP.ControlRoutes(), a.Control.Routes(),
 		a.Portal.Routes(), a.Onboarding.Routes(), a.Pages.Routes(),
 		a.Signing.Routes(), a.Clients.Routes(), a.TestCA.Routes(), a.Maskinporten.Routes(), a.Exchange.Routes(),
-		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(), a.APIDelegation.AMRoutes(),
+		a.Clients.SelfServiceRoutes(), a.Scopes.Routes(), a.IDPorten.Routes(), a.APIDelegation.Routes(), a.APIDelegation.AMRoutes(), a.APIDelegation.SupplierRoutes(),
 		a.Register.Routes())
 	route.Mount(r, route.Deps{
 		Verifier: a.Verifier,

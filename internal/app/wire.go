@@ -119,6 +119,8 @@ var platformQueryNames = []string{
 	"include", "resource",
 	// Maskinporten's lookup of delegations (Access Management)
 	"supplierOrg", "consumerOrg", "scope",
+	// Access Management's end-user API for delegated API access
+	"supplier", "consumer",
 }
 
 // queryNames makes query parameter names case-insensitive on the platform

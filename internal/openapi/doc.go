@@ -218,6 +218,8 @@ var TagDescriptions = map[string]string{
 	"Authorization (PDP)":            "Authorization decisions (XACML JSON profile)",
 	"Access Management: Maskinporten schema delegations": "Delegated API access as Access Management has it: Maskinporten's lookup of delegations, " +
 		"and an organisation's offered and received Maskinporten schemas (delegate, revoke, delegation check)",
+	"Access Management: Maskinporten suppliers and consumers": "Access Management's end-user API for delegated API access: " +
+		"an organisation makes another its Maskinporten supplier and delegates schemes to it; the supplier sees its consumers and may give either back",
 }
 
 func ref(name string) map[string]string {
@@ -343,6 +345,25 @@ var components = map[string]any{
 		"DelegationCheckRequest": obj(map[string]any{"resource": map[string]any{"type": "array", "items": ref("AttributeMatch")}}, "resource"),
 		"RightDelegationCheckResults": map[string]any{"type": "array", "items": obj(map[string]any{"rightKey": str, "resource": map[string]any{"type": "array", "items": ref("AttributeMatch")},
 			"action": str, "status": str, "details": map[string]any{"type": "array", "items": anyObj}})},
+		"MPCompactEntity": obj(map[string]any{"id": str, "name": str, "type": str, "variant": str, "parent": anyObj, "children": anyObj,
+			"partyid": integer, "userId": integer, "username": str, "organizationIdentifier": str, "personIdentifier": str,
+			"dateOfBirth": str, "dateOfDeath": str, "isDeleted": boolean, "deletedAt": str}),
+		"MPCompactRole": obj(map[string]any{"id": str, "code": str, "urn": str,
+			"legacyurn ": map[string]any{"type": []string{"string", "null"}, "description": "upstream's property name, trailing space and all"}, "children": anyObj}),
+		"MPConnection": obj(map[string]any{"party": ref("MPCompactEntity"), "roles": map[string]any{"type": "array", "items": ref("MPCompactRole")},
+			"packages": map[string]any{"type": "array", "items": anyObj}, "resources": map[string]any{"type": "array", "items": anyObj},
+			"instances": map[string]any{"type": "array", "items": anyObj}, "connections": map[string]any{"type": "array", "items": anyObj}}),
+		"MPConnections": map[string]any{"type": "array", "items": ref("MPConnection")},
+		"MPResource": obj(map[string]any{"id": str, "providerId": str, "typeId": str, "name": str, "description": str, "refId": str,
+			"provider": anyObj, "type": obj(map[string]any{"id": str, "name": str})}),
+		"MPResourcePermissions": map[string]any{"type": "array", "items": obj(map[string]any{"resource": ref("MPResource"),
+			"permissions": map[string]any{"type": "array", "items": obj(map[string]any{"from": ref("MPCompactEntity"), "to": ref("MPCompactEntity"),
+				"via": anyObj, "role": ref("MPCompactRole"), "viaRole": anyObj, "reason": anyObj})}})},
+		"MPResourceCheck": obj(map[string]any{"resource": ref("MPResource"), "rights": map[string]any{"type": "array", "items": obj(map[string]any{
+			"right": obj(map[string]any{"key": str, "name": str, "resource": map[string]any{"type": "array", "items": obj(map[string]any{"type": str, "value": str})},
+				"action": obj(map[string]any{"type": str, "value": str})}),
+			"result": boolean, "reasonCodes": strs})}}),
+		"Boolean":           boolean,
 		"APIDelegationForm": obj(map[string]any{"csrf": str, "scheme": str, "supplier": map[string]any{"type": "string", "description": "The supplier organisation's number"}}, "csrf", "scheme", "supplier"),
 		"IDPortenLoginForm": obj(map[string]any{
 			"request": map[string]any{"type": "string", "description": "The authorization request's id (from the login page)"},
