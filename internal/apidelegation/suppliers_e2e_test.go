@@ -444,3 +444,50 @@ func TestConsumersResourceFilter(t *testing.T) {
 		t.Fatalf("consumers after reset: %d %s", st, raw)
 	}
 }
+
+// TestSupplierRemovalRacesDelegation: a delegation written while the
+// supplier is removed with cascade either lands before the removal (and
+// is withdrawn with it) or is refused (AM-00022); no live delegation is
+// ever left without its supplier assignment.
+func TestSupplierRemovalRacesDelegation(t *testing.T) {
+	j := newJourney(t)
+	s := j.s
+	ctx := t.Context()
+	c, err := s.Parties.Org(ctx, consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := s.Parties.Org(ctx, supplier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := s.APIDelegation
+	for i := 0; i < 15; i++ {
+		if _, err := svc.AddSupplier(ctx, c, sp, consumerDAGL); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		go func() { errs <- svc.AddSupplierResource(ctx, c, sp, schemeID, consumerDAGL) }()
+		go func() { errs <- svc.RemoveSupplier(ctx, c, sp, true, consumerDAGL) }()
+		for k := 0; k < 2; k++ {
+			if err := <-errs; err != nil && !strings.Contains(err.Error(), "AM-00022") {
+				t.Fatalf("round %d: %v", i, err)
+			}
+		}
+		live, err := svc.Delegations(ctx, apidelegation.Filter{ConsumerOrgNo: consumer, SupplierOrgNo: supplier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sups, err := svc.Suppliers(ctx, c, supplier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(live) > 0 && len(sups) == 0 {
+			t.Fatalf("round %d: %d live delegation(s) without a supplier assignment", i, len(live))
+		}
+		// Start the next round clean.
+		if err := svc.RemoveSupplier(ctx, c, sp, true, consumerDAGL); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
