@@ -277,10 +277,10 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.IDPorten = idp
 
-	// pdp: decisions over resource policies and system users,
-	// cached in memory and invalidated by LISTEN/NOTIFY.
+	// pdp: decisions over resource policies, system users and persons'
+	// client delegations as agents, cached in memory and invalidated by LISTEN/NOTIFY.
 	a.PDP = pdp.New(pdp.FromResources(a.Resources), pdp.FromSystemUsers(a.SystemUsers), a.Parties, a.Resources, a.Log, pdp.WithRecorder(rec),
-		pdp.WithAccessLists(pdpAccessLists{a.AccessLists}))
+		pdp.WithAccessLists(pdpAccessLists{a.AccessLists}), pdp.WithPersonAgents(pdpPersonAgents{a.SystemUsers}))
 	a.PDP.SetClock(a.Clock.Now)
 	a.PDP.Listen(listener)
 	// One LISTEN connection for every cache of this instance, started

@@ -15,13 +15,15 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
 )
 
 // probeFile gives the probes a standard system with a right on
 // ske-krav-og-betalinger, and an agent system user of the migrations'
 // accounting firm Regnskapshuset Simulert AS (312605031, DAGL Regine
-// Regnskap 18857841030) for its REGN clients.
+// Regnskap 18857841030) for its REGN clients, and makes Kari Uten Roller
+// (21857841058) the firm's agent with the same package for one client.
 const probeFile = `
 organizations:
   - {orgNo: "315555000", name: Treningsleverandøren AS}
@@ -39,6 +41,11 @@ systems:
     isVisible: false
 agentSystemUsers:
   - {system: 315555000_agent, facilitator: "312605031", approvedBy: "18857841030", clients: ["310385980", "314168267"]}
+personAgents:
+  - facilitator: "312605031"
+    person: "21857841058"
+    clients:
+      - {org: "314168267", packages: [urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet]}
 `
 
 // The probes' parties: the owner of the standard system users (and the
@@ -53,22 +60,27 @@ const (
 	probeClientID   = "9d3c7e52-2f0b-4d7e-8f35-0f7e5a000001"
 	probeClientOrg  = "991825827"
 	probeClientScop = "test:fresh.read"
+	probeFacil      = "312605031"
+	probeAgentPID   = "21857841058"
+	probePackage    = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet"
 )
 
 // prober writes on one instance and reads on another (or the same), and
 // counts answers that do not reflect a write that has already answered.
 type prober struct {
-	t      *testing.T
-	w, r   *apptest.Server // writer, reader
-	agent  string          // the agent system user
-	client uuid.UUID       // party uuid of probeClient
-	person string          // token of the owner's manager (portal)
-	facil  string          // token of the facilitator's manager (client delegations)
-	keys   [2]jwk.Key
-	key    int // the registered one
-	file   string
-	stale  map[string]int
-	probes map[string]int
+	t       *testing.T
+	w, r    *apptest.Server // writer, reader
+	agent   string          // the agent system user
+	client  uuid.UUID       // party uuid of probeClient
+	facilID uuid.UUID       // party uuid of probeFacil
+	kari    parties.Person  // the firm's person agent
+	person  string          // token of the owner's manager (portal)
+	facil   string          // token of the facilitator's manager (client delegations)
+	keys    [2]jwk.Key
+	key     int // the registered one
+	file    string
+	stale   map[string]int
+	probes  map[string]int
 }
 
 func newProber(t *testing.T, w, r *apptest.Server) *prober {
@@ -86,6 +98,13 @@ func newProber(t *testing.T, w, r *apptest.Server) *prober {
 		t.Fatal(err)
 	}
 	p.client = org.PartyUUID
+	if org, err = w.Parties.Org(ctx, probeFacil); err != nil {
+		t.Fatal(err)
+	}
+	p.facilID = org.PartyUUID
+	if p.kari, err = w.Parties.Person(ctx, probeAgentPID); err != nil {
+		t.Fatal(err)
+	}
 	p.person = w.TestToken(t, map[string]any{"type": "person", "pid": probeOwnerPID, "scopes": []string{"altinn:portal/enduser"}})
 	p.facil = w.TestToken(t, map[string]any{"type": "person", "pid": probeFacilPID, "scopes": []string{"altinn:clientdelegations.write"}})
 	for i := range p.keys {
@@ -111,6 +130,9 @@ func newProber(t *testing.T, w, r *apptest.Server) *prober {
 	if got := p.decide(p.agent, probeAgentRes, "write", probeClient); got != "Permit" {
 		t.Fatalf("the agent for %s: %s, want Permit", probeClient, got)
 	}
+	if got := p.decidePerson(); got != "Permit" {
+		t.Fatalf("the person agent for %s: %s, want Permit", probeClient, got)
+	}
 	if st, e := p.grant(p.key); st != http.StatusOK {
 		t.Fatalf("grant with the registered key: %d %s", st, e)
 	}
@@ -133,7 +155,20 @@ func (p *prober) seed() {
 // decide asks the reader's PDP for a system user's action on resource for org.
 func (p *prober) decide(systemUser, resource, action, org string) string {
 	p.t.Helper()
-	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":"` + systemUser + `"}]}],
+	return p.decideAs("urn:altinn:systemuser:uuid", systemUser, resource, action, org)
+}
+
+// decidePerson asks the reader's PDP whether the firm's person agent may
+// write probeAgentRes for probeClient.
+func (p *prober) decidePerson() string {
+	p.t.Helper()
+	return p.decideAs("urn:altinn:userid", fmt.Sprint(p.kari.UserID), probeAgentRes, "write", probeClient)
+}
+
+// decideAs asks the reader's PDP for the subject's action on resource for org.
+func (p *prober) decideAs(subjectAttr, subject, resource, action, org string) string {
+	p.t.Helper()
+	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"` + subjectAttr + `","Value":"` + subject + `"}]}],
 		"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"` + action + `"}]}],
 		"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"` + resource + `"},
 			{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + org + `"}]}]}}`
@@ -182,6 +217,21 @@ func (p *prober) clientRemoved() {
 	p.expect(kind, p.decide(p.agent, probeAgentRes, "write", probeClient), "NotApplicable")
 	p.mustWrite("add client", p.w.DoJSON(p.t, http.MethodPost, path, p.facil, nil, nil), http.StatusOK)
 	p.expect(kind, p.decide(p.agent, probeAgentRes, "write", probeClient), "Permit")
+}
+
+// personAgentPackageRemoved: the firm takes probeClient's package back
+// from its person agent through Access Management, the PDP says
+// NotApplicable for her; the package is delegated again, the PDP says
+// Permit. Two probes.
+func (p *prober) personAgentPackageRemoved() {
+	const kind = "package taken back from a person agent"
+	path := "/accessmanagement/api/v1/enduser/clientdelegations/agents/accesspackages?party=" + p.facilID.String() +
+		"&from=" + p.client.String() + "&to=" + p.kari.PartyUUID.String()
+	body := map[string]any{"values": []map[string]any{{"role": "regnskapsforer", "packages": []string{probePackage}}}}
+	p.mustWrite("take the package back", p.w.DoJSON(p.t, http.MethodDelete, path, p.facil, body, nil), http.StatusOK)
+	p.expect(kind, p.decidePerson(), "NotApplicable")
+	p.mustWrite("delegate the package", p.w.DoJSON(p.t, http.MethodPost, path, p.facil, body, nil), http.StatusOK)
+	p.expect(kind, p.decidePerson(), "Permit")
 }
 
 // systemUserDeleted: a fresh standard system user (Permit, cached) is
@@ -251,10 +301,10 @@ func (p *prober) keyReplaced() {
 	p.expect(kind, fmt.Sprintf("%d %s", st, e), "200 ")
 }
 
-// run probes n times over the four kinds and fails on any stale answer.
+// run probes n times over the five kinds and fails on any stale answer.
 func (p *prober) run(n int) {
 	p.t.Helper()
-	kinds := []func(){p.clientRemoved, p.systemUserDeleted, p.keyReplaced, p.seedApplied}
+	kinds := []func(){p.clientRemoved, p.systemUserDeleted, p.keyReplaced, p.personAgentPackageRemoved, p.seedApplied}
 	total := func() (n int) {
 		for _, v := range p.probes {
 			n += v
@@ -262,13 +312,13 @@ func (p *prober) run(n int) {
 		return n
 	}
 	for i := 0; total() < n; i++ {
-		// Seeding is the slowest write; it gets one turn in eight.
-		k := i % 8
+		// Seeding is the slowest write; it gets one turn in nine.
+		k := i % 9
 		switch {
-		case k == 7:
-			kinds[3]()
+		case k == 8:
+			kinds[4]()
 		default:
-			kinds[k%3]()
+			kinds[k%4]()
 		}
 	}
 
@@ -286,7 +336,7 @@ func (p *prober) run(n int) {
 
 // TestReadYourWrites: once a write has answered — an HTTP call or a
 // seeding — the same instance's PDP and /token reflect it, every time:
-// 1,000 write-then-read probes over four kinds of write, no stale answer.
+// 1,000 write-then-read probes over five kinds of write, no stale answer.
 func TestReadYourWrites(t *testing.T) {
 	s := apptest.Start(t)
 	newProber(t, s, s).run(1000)

@@ -43,6 +43,9 @@ type pdpCache struct {
 	// lists are the access-list answers (resource, party uuid, action),
 	// all dropped on any access-list write.
 	lists *cache.Cache[string, answer[AccessListAnswer]]
+	// agents are a person's client delegations as an agent, by national
+	// identity number, dropped on personagent:<pid>.
+	agents *cache.Cache[string, answer[[]AgentDelegation]]
 	// all are the caches above, for Connected, Lost and flush.
 	all []interface {
 		Connected()
@@ -64,6 +67,7 @@ func newCache(now func() time.Time) *pdpCache {
 		policies:    cache.New[string, answer[Policy]](o),
 		systemUsers: cache.New[uuid.UUID, answer[SystemUser]](o),
 		lists:       cache.New[string, answer[AccessListAnswer]](o),
+		agents:      cache.New[string, answer[[]AgentDelegation]](o),
 	}
 	o.TTL = 0 // until db.PartiesPayload
 	c.orgs = cache.New[string, answer[parties.Organization]](o)
@@ -73,7 +77,7 @@ func newCache(now func() time.Time) *pdpCache {
 		Connected()
 		Lost()
 		Flush()
-	}{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists}
+	}{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists, c.agents}
 	return c
 }
 
@@ -114,6 +118,10 @@ func (c *pdpCache) accessList(key string, fn func() (AccessListAnswer, error)) (
 	return load(c.lists, key, fn)
 }
 
+func (c *pdpCache) agentDelegations(pid string, fn func() ([]AgentDelegation, error)) ([]AgentDelegation, error) {
+	return load(c.agents, pid, fn)
+}
+
 func (c *pdpCache) roles(key string, fn func() ([]parties.Role, error)) ([]parties.Role, error) {
 	return load(c.roleTable, key, fn)
 }
@@ -142,7 +150,8 @@ func (c *pdpCache) live() bool { return c.policies.Live() }
 
 // invalidate drops what a notification payload names:
 // systemuser:<uuid>, delegation:<uuid>, policy:<resourceId>,
-// resource:<resourceId>, db.PartiesPayload (all organisations,
+// resource:<resourceId>, personagent:<pid> (the person's client
+// delegations as an agent), db.PartiesPayload (all organisations,
 // persons and roles) and accessListsPayload (every access-list answer).
 // Anything else flushes everything, to be safe.
 func (c *pdpCache) invalidate(payload string) {
@@ -163,6 +172,11 @@ func (c *pdpCache) invalidate(payload string) {
 			c.systemUsers.Drop(id)
 			return
 		}
+	case "personagent":
+		if key != "" {
+			c.agents.Drop(key)
+			return
+		}
 	case "policy", "resource":
 		if key != "" {
 			c.policies.Drop(key)
@@ -174,7 +188,7 @@ func (c *pdpCache) invalidate(payload string) {
 
 // stats sums the caches' counters.
 func (c *pdpCache) stats() (hits, misses uint64) {
-	for _, t := range []interface{ Stats() (uint64, uint64) }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists} {
+	for _, t := range []interface{ Stats() (uint64, uint64) }{c.policies, c.systemUsers, c.orgs, c.persons, c.roleTable, c.lists, c.agents} {
 		h, m := t.Stats()
 		hits, misses = hits+h, misses+m
 	}

@@ -169,6 +169,18 @@ func TestInvalidatePayloads(t *testing.T) {
 	if loads != 4 {
 		t.Fatalf("loads %d, want 4", loads)
 	}
+	// A person's client delegations as an agent are dropped alone; a
+	// payload naming no person flushes everything.
+	c.invalidate("personagent:" + personKari.PID)
+	get()
+	if loads != 4 {
+		t.Fatalf("loads %d, want 4 (personagent:<pid> keeps the policy)", loads)
+	}
+	c.invalidate("personagent:")
+	get()
+	if loads != 5 {
+		t.Fatalf("loads %d, want 5", loads)
+	}
 }
 
 // Organisations, persons and roles stay cached however far the clock

@@ -64,6 +64,25 @@ type AccessLists interface {
 	AccessList(ctx context.Context, resourceID string, party uuid.UUID, action string) (AccessListAnswer, error)
 }
 
+// AgentDelegation is one client's access packages a facilitator delegated
+// to a person it made its agent (Access Management's client delegation to
+// a person agent: the delegation runs from the client's assignment to the
+// facilitator, by a client role such as REGN, to the facilitator's agent
+// assignment to the person).
+type AgentDelegation struct {
+	ID               uuid.UUID // the client delegation
+	FacilitatorOrgNo string
+	ClientOrgNo      string
+	Packages         []string // URNs
+}
+
+// PersonAgents gives the client delegations a person holds as an agent,
+// of every facilitator (internal/systemusers through app). Optional:
+// without it, persons hold no client delegations.
+type PersonAgents interface {
+	AgentDelegations(ctx context.Context, pid string) ([]AgentDelegation, error)
+}
+
 // Service decides.
 type Service struct {
 	policies PolicySource
@@ -74,6 +93,7 @@ type Service struct {
 	c        *pdpCache
 	now      func() time.Time
 	lists    AccessLists
+	agents   PersonAgents
 	rec      Recorder
 }
 
@@ -83,6 +103,10 @@ type Option func(*Service)
 // WithAccessLists has the access-list gate ask l: a resource whose
 // accessListMode is Enabled permits only parties a list of it admits.
 func WithAccessLists(l AccessLists) Option { return func(s *Service) { s.lists = l } }
+
+// WithPersonAgents has a person subject hold, at a client, the packages
+// facilitators delegated to them for that client as their agent.
+func WithPersonAgents(a PersonAgents) Option { return func(s *Service) { s.agents = a } }
 
 // WithRecorder has every decision of /authorize and /decision reported to
 // rec (the /sim/ call log).
@@ -320,7 +344,8 @@ func (s *Service) policy(ctx context.Context, resourceID string) (Policy, error)
 
 // facts gathers what the subject holds for the party : a standard system user's approved rights and packages for its own
 // organisation, an agent's packages delegated for that client, a person's
-// or organisation's ER roles there and the packages they carry.
+// or organisation's ER roles there and the packages they carry, and the
+// packages delegated to a person as a facilitator's agent for that client.
 func (s *Service) facts(ctx context.Context, subj Subject, party resourceParty, tr *Trace) (Facts, error) {
 	switch {
 	case subj.SystemUserID != uuid.Nil:
@@ -352,7 +377,15 @@ func (s *Service) facts(ctx context.Context, subj Subject, party resourceParty, 
 		if err != nil {
 			return Facts{}, err
 		}
-		return s.roleFacts(roles, party, tr), nil
+		f := s.roleFacts(roles, party, tr)
+		if s.agents == nil {
+			return f, nil
+		}
+		ds, err := s.c.agentDelegations(p.PID, func() ([]AgentDelegation, error) { return s.agents.AgentDelegations(ctx, p.PID) })
+		if err != nil {
+			return Facts{}, err
+		}
+		return agentFacts(f, p.PID, ds, party.OrgNo, tr), nil
 	default:
 		orgNo := subj.OrgNo
 		if orgNo == "" {
@@ -456,6 +489,27 @@ func (s *Service) systemUserFacts(ctx context.Context, id uuid.UUID, party resou
 		tr.step("agent system user holds %d package(s) delegated for client %s", len(f.Packages), party.OrgNo)
 	}
 	return f, nil
+}
+
+// agentFacts adds to f the packages facilitators delegated to the person,
+// as their agent, for the client party: Access Management's connections
+// from others reach an agent through the delegation (the client, via the
+// facilitator, to the person holding the facilitator's agent role) and
+// carry the delegation's packages, as they do for an agent system user.
+func agentFacts(f Facts, pid string, ds []AgentDelegation, clientOrgNo string, tr *Trace) Facts {
+	for _, d := range ds {
+		if d.ClientOrgNo != clientOrgNo {
+			continue
+		}
+		src := fmt.Sprintf("delegated by %s to its agent %s for client %s, client delegation %s", d.FacilitatorOrgNo, pid, clientOrgNo, d.ID)
+		for _, p := range d.Packages {
+			f.Packages = append(f.Packages, Held{Value: PackageCode(p), Source: src})
+		}
+		if tr != nil {
+			tr.step("person %s is an agent of %s, which delegated %d package(s) for client %s to them (client delegation %s)", pid, d.FacilitatorOrgNo, len(d.Packages), clientOrgNo, d.ID)
+		}
+	}
+	return f
 }
 
 // roleFacts keeps the roles held at the party and adds the packages each

@@ -143,7 +143,10 @@ func (s *Service) RemoveAgent(ctx context.Context, facilitatorOrgNo string, p pa
 			}
 			return problem.Validation(errs...)
 		}
-		return deletePersonAgent(ctx, q, a.FacilitatorOrgNo, a.PID)
+		if err := deletePersonAgent(ctx, q, a.FacilitatorOrgNo, a.PID); err != nil {
+			return err
+		}
+		return notifyPersonAgent(ctx, q, a.PID)
 	})
 }
 

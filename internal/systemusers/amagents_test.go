@@ -354,38 +354,100 @@ func TestAMAgentLookupCooldown(t *testing.T) {
 	}
 }
 
-// TestAMPersonAgentNotInPDP pins the README deviation: a package
-// delegated to a person agent is kept, but the PDP does not read it (it
-// reads system users' client delegations and persons' ER roles), so the
-// person is NotApplicable at the client where the facilitator's agent
-// system user, given the same package, is Permitted. When the PDP learns
-// person agents this test must change with the README.
-func TestAMPersonAgentNotInPDP(t *testing.T) {
+// personDecision asks the PDP's /authorize (with its trace; a national
+// identity number is a subject there only) whether the person, named by
+// the subject attribute (urn:altinn:userid or
+// urn:altinn:person:identifier-no), may read am-regnskap for org.
+func personDecision(t *testing.T, e agentEnv, attr, value, org string) (string, string) {
+	t.Helper()
+	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"` + attr + `","Value":"` + value + `"}]}],
+		"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"read"}]}],
+		"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"am-regnskap"},
+			{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + org + `"}]}]}}`
+	var out struct {
+		Response []struct {
+			Decision string
+			Trace    struct {
+				Grant struct{ Source string } `json:"grant"`
+			} `json:"trace"`
+		} `json:"response"`
+	}
+	tok := e.srv.TestToken(t, map[string]any{"type": "enterprise", "orgNo": "974761076", "scopes": []string{"altinn:authorization/authorize"}})
+	if st := e.srv.DoJSON(t, http.MethodPost, "/authorization/api/v1/authorize?explain=true", tok, json.RawMessage(q), &out); st != http.StatusOK || len(out.Response) != 1 {
+		t.Fatalf("PDP: %d %+v", st, out)
+	}
+	return out.Response[0].Decision, out.Response[0].Trace.Grant.Source
+}
+
+// TestAMPersonAgentInPDP: a package the firm delegates to its person
+// agent reaches decisions as on the platform, where Access Management's
+// connections reach an agent through the client delegation (client → firm
+// by REGN, firm → person by the agent role). Kari, who holds no role
+// anywhere, may read am-regnskap for the client (named by user id or by
+// national identity number), the trace naming the firm and the
+// delegation; not for the firm's other client, nor with a package the
+// policy does not name. Once the package is taken back, or she is no
+// longer the firm's agent, the next decision is NotApplicable: the write
+// has dropped the PDP's cached delegations before it answered.
+func TestAMPersonAgentInPDP(t *testing.T) {
 	t.Parallel()
 	e := newAgentEnv(t)
 	seedHTTP(t, e.srv, amResource)
 	tok := e.srv.TestToken(t, map[string]any{"type": "person", "pid": firmPID, "scopes": []string{"altinn:clientdelegations.read", "altinn:clientdelegations.write"}})
 	kari, _ := e.srv.Parties.Person(t.Context(), kariPID)
+	uid := strconv.FormatInt(kari.UserID, 10)
 	cl := mustOrgUUID(t, e, secondCl)
+	q := amBase + "/agents/accesspackages?party=" + e.firmUUID + "&from=" + cl + "&to=" + kari.PartyUUID.String()
+	decide := func(org string) string {
+		t.Helper()
+		d, _ := personDecision(t, e, "urn:altinn:userid", uid, org)
+		return d
+	}
 	if st, _, body := e.srv.Do(t, http.MethodPost, amBase+"/agents?party="+e.firmUUID, tok, person(kariPID, kariLast)); st != http.StatusOK {
 		t.Fatalf("add: %d %s", st, body)
 	}
-	for _, to := range []string{kari.PartyUUID.String(), e.egen} {
-		if st, _, body := e.srv.Do(t, http.MethodPost, amBase+"/agents/accesspackages?party="+e.firmUUID+"&from="+cl+"&to="+to, tok, batch("regnskapsforer", medSign)); st != http.StatusOK {
-			t.Fatalf("delegate to %s: %d %s", to, st, body)
+	// A package the policy does not name gives nothing.
+	if st, _, body := e.srv.Do(t, http.MethodPost, q, tok, batch("regnskapsforer", lonn)); st != http.StatusOK {
+		t.Fatalf("delegate lonn: %d %s", st, body)
+	}
+	if d := decide(secondCl); d != "NotApplicable" {
+		t.Fatalf("with lonn only: %s", d)
+	}
+	var given []struct{ PackageID string }
+	if st := e.srv.DoJSON(t, http.MethodPost, q, tok, batch("regnskapsforer", medSign), &given); st != http.StatusOK || len(given) != 1 {
+		t.Fatalf("delegate: %d %+v", st, given)
+	}
+	var delegationID string
+	if err := e.srv.Pool.QueryRow(t.Context(), `SELECT id::text FROM am_person_agent_delegations WHERE agent_pid = $1`, kariPID).Scan(&delegationID); err != nil {
+		t.Fatal(err)
+	}
+	for _, by := range [][2]string{{"urn:altinn:userid", uid}, {"urn:altinn:person:identifier-no", kariPID}} {
+		d, src := personDecision(t, e, by[0], by[1], secondCl)
+		if want := "delegated by " + firm + " to its agent " + kariPID + " for client " + secondCl + ", client delegation " + delegationID; d != "Permit" || src != want {
+			t.Fatalf("%s: %s through %q, want Permit through %q", by[0], d, src, want)
 		}
 	}
-	if d := decideOn(t, e.srv, e.egen, secondCl); d != "Permit" {
-		t.Fatalf("agent system user: %s", d)
+	if d := decide("310385980"); d != "NotApplicable" {
+		t.Fatalf("the firm's other client: %s", d)
 	}
-	q := `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:userid","Value":"` + strconv.FormatInt(kari.UserID, 10) + `"}]}],
-		"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"read"}]}],
-		"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"am-regnskap"},
-			{"AttributeId":"urn:altinn:organization:identifier-no","Value":"` + secondCl + `"}]}]}}`
-	var out struct {
-		Response []struct{ Decision string } `json:"response"`
+	// Taken back: NotApplicable at once (the lonn package stays).
+	if st, _, body := e.srv.Do(t, http.MethodDelete, q, tok, batch("regnskapsforer", medSign)); st != http.StatusOK {
+		t.Fatalf("remove: %d %s", st, body)
 	}
-	if st := e.srv.DoJSON(t, http.MethodPost, "/authorization/api/v1/decision", "", json.RawMessage(q), &out); st != http.StatusOK || len(out.Response) != 1 || out.Response[0].Decision != "NotApplicable" {
-		t.Fatalf("person agent: %d %+v", st, out)
+	if d := decide(secondCl); d != "NotApplicable" {
+		t.Fatalf("after removal: %s", d)
+	}
+	// Given again, then the agent removed with her delegations.
+	if st, _, body := e.srv.Do(t, http.MethodPost, q, tok, batch("regnskapsforer", medSign)); st != http.StatusOK {
+		t.Fatalf("delegate again: %d %s", st, body)
+	}
+	if d := decide(secondCl); d != "Permit" {
+		t.Fatalf("delegated again: %s", d)
+	}
+	if st, _, body := e.srv.Do(t, http.MethodDelete, amBase+"/agents?party="+e.firmUUID+"&to="+kari.PartyUUID.String()+"&cascade=true", tok, nil); st != http.StatusNoContent {
+		t.Fatalf("remove agent: %d %s", st, body)
+	}
+	if d := decide(secondCl); d != "NotApplicable" {
+		t.Fatalf("after the agent's removal: %s", d)
 	}
 }

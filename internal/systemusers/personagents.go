@@ -268,9 +268,22 @@ func (a personDelegations) remove(ctx context.Context, q db.Querier, clientOrgNo
 	return nil
 }
 
-// changed notifies nothing: no cache holds a person agent's delegations
-// (the PDP does not read them; see README).
-func (a personDelegations) changed(context.Context, db.Querier) error { return nil }
+// changed drops the person's client delegations from the PDP's caches
+// (internal/pdp reads them by national identity number).
+func (a personDelegations) changed(ctx context.Context, q db.Querier) error {
+	return notifyPersonAgent(ctx, q, a.person.PID)
+}
+
+// notifyPersonAgent tells every instance's PDP that the person's client
+// delegations as an agent changed.
+func notifyPersonAgent(ctx context.Context, q db.Querier, pid string) error {
+	return db.Invalidate(ctx, q, PersonAgentPayload+pid)
+}
+
+// PersonAgentPayload, followed by a national identity number, is the
+// notification sent when that person's client delegations as an agent
+// change.
+const PersonAgentPayload = "personagent:"
 
 // delegationOf is the agent's delegation for the client, if any.
 func delegationOf(ctx context.Context, q db.Querier, a agentDelegations, clientOrgNo string) (ClientDelegation, bool, error) {
@@ -297,4 +310,21 @@ func (s *Service) PersonAgent(ctx context.Context, facilitatorOrgNo, pid string)
 // party uuid).
 func (s *Service) PersonAgentClients(ctx context.Context, facilitatorOrgNo string, p parties.Person) ([]ClientDelegation, error) {
 	return personDelegations{facilitatorOrgNo: facilitatorOrgNo, person: p}.list(ctx, s.pool)
+}
+
+// PersonAgentDelegations lists the client delegations the person holds as
+// an agent, of every facilitator, oldest first (what the PDP adds to the
+// person's access at each client). Their SystemUserID is unset.
+func (s *Service) PersonAgentDelegations(ctx context.Context, pid string) ([]ClientDelegation, error) {
+	var none personDelegations
+	rows, err := s.pool.Query(ctx, `SELECT `+pdCols+` FROM am_person_agent_delegations
+		WHERE agent_pid = $1 ORDER BY created, facilitator_org_no, client_org_no`, pid)
+	if err != nil {
+		return nil, fmt.Errorf("client delegations of agent %s: %w", pid, db.Map(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClientDelegation, error) { return none.scan(r) })
+	if err != nil {
+		return nil, fmt.Errorf("client delegations of agent %s: %w", pid, err)
+	}
+	return out, nil
 }
