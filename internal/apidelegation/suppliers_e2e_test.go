@@ -12,7 +12,9 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/apidelegation"
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 	"github.com/altinn-sim/altinn-sim/internal/resources"
+	"github.com/altinn-sim/altinn-sim/migrations"
 )
 
 // Access Management's end-user API for delegated API access, modelled on
@@ -490,4 +492,63 @@ func TestSupplierRemovalRacesDelegation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestSupplierBackfill: migration 0210 gives each live delegation made
+// before it its supplier assignment (one per consumer and supplier), and
+// none for a withdrawn one. The migration's INSERT runs on tables put
+// back to how they were before it.
+func TestSupplierBackfill(t *testing.T) {
+	j := newJourney(t)
+	s := j.s
+	ctx := t.Context()
+	j.delegate(t, consumer, supplier)
+	d := j.delegate(t, consumer, other)
+	if st := s.DoJSON(t, "DELETE", "/sim/api/v1/apidelegation/delegations/"+d.ID.String(), "", nil, nil); st != 204 {
+		t.Fatalf("withdraw: %d", st)
+	}
+	up, err := migrations.FS.ReadFile("0210_api_delegation_suppliers.up.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := string(up)
+	start := strings.Index(sql, "INSERT INTO api_delegation_suppliers")
+	if start < 0 {
+		t.Fatal("no backfill in the migration")
+	}
+	sql = sql[start:]
+	sql = sql[:strings.Index(sql, ";")]
+	if _, err := s.Pool.Exec(ctx, `DELETE FROM api_delegation_suppliers`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Parties.Org(ctx, consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sups, err := s.APIDelegation.Suppliers(ctx, c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sups) != 1 || sups[0].Party.OrganizationIdentifier != supplier {
+		t.Fatalf("suppliers after the backfill: %+v", sups)
+	}
+	// The backfilled assignment behaves as any: cascade takes the delegation.
+	sp, err := s.Parties.Org(ctx, supplier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, out := j.token(t, consumer, apiScope); st != 200 {
+		t.Fatalf("token after the backfill: %d %v", st, out)
+	}
+	if p := problem.From(s.APIDelegation.RemoveSupplier(ctx, c, sp, false, "")); len(p.ValidationErrors) != 1 || p.ValidationErrors[0].Code != "AM.VLD-00031" {
+		t.Fatalf("removing a backfilled supplier holding a delegation without cascade: %+v", p)
+	}
+	if err := s.APIDelegation.RemoveSupplier(ctx, c, sp, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	st, out := j.token(t, consumer, apiScope)
+	wantOAuthError(t, st, out, "invalid_scope", "MP-251", "Consumer "+consumer+" has not delegated access to the scope "+apiScope+" to supplier "+supplier+".")
 }
