@@ -1,6 +1,7 @@
 package pdp
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,5 +116,46 @@ func TestMatchValue(t *testing.T) {
 		if got := matchValue(c.fn, c.policy, c.request); got != c.want {
 			t.Errorf("matchValue(%s, %q, %q) = %v", c.fn, c.policy, c.request, got)
 		}
+	}
+}
+
+// TestDescribeTarget: the Why? trace writes a target as XACML reads it,
+// AnyOfs joined by "and", an AnyOf's AllOfs by "or", with parentheses only
+// where an "or" sits inside an "and" (so a one-AnyOf target or an AnyOf of
+// one AllOf reads without them).
+func TestDescribeTarget(t *testing.T) {
+	a, b, c := sm("s", "1"), rm("r"), am("read", fnStringEqual)
+	for _, x := range []struct {
+		target []resources.AnyOf
+		want   string
+	}{
+		{[]resources.AnyOf{{{a}}}, "[s=1]"},
+		{[]resources.AnyOf{{{a}, {b}}}, "[s=1 or " + AttrResource + "=r]"},
+		{[]resources.AnyOf{{{a}}, {{b, c}}}, "[s=1 and " + AttrResource + "=r and " + AttrAction + "=read]"},
+		{[]resources.AnyOf{{{a}, {b}}, {{c}}}, "[(s=1 or " + AttrResource + "=r) and " + AttrAction + "=read]"},
+		{[]resources.AnyOf{{{c}}, {{a, c}, {b}}}, "[" + AttrAction + "=read and (s=1 and " + AttrAction + "=read or " + AttrResource + "=r)]"},
+	} {
+		if got := describeTarget(x.target); got != x.want {
+			t.Errorf("describeTarget = %q, want %q", got, x.want)
+		}
+	}
+}
+
+// TestTargetRuleNotHeldTraced: a rule with an exact target that covers the
+// resource and action, but whose subject matches the subject does not
+// hold, says so in the trace and lets the next rule decide.
+func TestTargetRuleNotHeldTraced(t *testing.T) {
+	pol := Policy{ResourceID: "res", Rules: []Rule{
+		{ID: "t1", Effect: Permit, Subjects: []string{"urn:altinn:rolecode:dagl"}, Resources: []string{"res"}, Actions: []string{"read"},
+			Target: []resources.AnyOf{{{sm(AttrRoleCode, "DAGL")}}, {{rm("res"), am("read", fnStringEqual)}}}},
+	}}
+	tr := &Trace{}
+	out := Evaluate(pol, "res", "read", Facts{Roles: []Held{{Value: "regn", Source: "ER"}}}, tr)
+	if out.Decision != NotApplicable {
+		t.Fatalf("decision %s, want NotApplicable", out.Decision)
+	}
+	want := `rule t1 (Permit, target [` + AttrRoleCode + `=DAGL and ` + AttrResource + `=res and ` + AttrAction + `=read]) covers "read" on res, but the subject does not hold what it needs`
+	if !slices.Contains(tr.Steps, want) {
+		t.Errorf("trace lacks %q:\n%s", want, strings.Join(tr.Steps, "\n"))
 	}
 }
