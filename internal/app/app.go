@@ -190,7 +190,9 @@ func (a *App) wire(ctx context.Context) error {
 
 	// signing: our signing keys, created on first start; it checks the
 	// bearer tokens of every platform API.
-	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime))
+	sgSet := signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
+	sgSet.RSASigner = a.Config.RSASigner
+	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, sgSet)
 	if err != nil {
 		return err
 	}

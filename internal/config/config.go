@@ -35,10 +35,13 @@ type Config struct {
 	DataDir        string
 	AdminToken     string
 	SigningAlg     string
-	TokenLifetime  time.Duration
-	LogLevel       slog.Level
-	LogFormat      string
-	Dev            bool
+	// RSASigner is how RSA tokens are signed: auto, openssl or go
+	// (signing.RSASigner*).
+	RSASigner     string
+	TokenLifetime time.Duration
+	LogLevel      slog.Level
+	LogFormat     string
+	Dev           bool
 	// SeedFile, when set, is applied (as `altinn-sim seed --file`) before
 	// the server starts serving.
 	SeedFile string
@@ -76,6 +79,7 @@ var settings = []setting{
 	{name: "data-dir", def: "./.altinn-sim", usage: "folder for the embedded PostgreSQL and other local state", check: checkDataDirName},
 	{name: "admin-token", usage: "bearer token required on /sim/api and the Why? page (empty: open)", check: func(v string, c *Config) error { c.AdminToken = v; return nil }},
 	{name: "signing-alg", def: "RS256", usage: "algorithm for tokens we sign: RS256 or ES256", check: checkSigningAlg},
+	{name: "rsa-signer", def: "auto", usage: "RSA signing: auto (OpenSSL's libcrypto.so.3 when it loads, else Go), openssl or go", check: checkRSASigner},
 	{name: "token-lifetime", def: "120s", usage: "Maskinporten access-token lifetime (1s to 24h)", check: checkLifetime},
 	{name: "log-level", def: "info", usage: "log level: debug, info, warn, error", check: checkLogLevel},
 	{name: "log-format", def: "text", usage: "log format: text or json", check: checkLogFormat},
@@ -85,7 +89,7 @@ var settings = []setting{
 
 // Commands lists the settings each command reads.
 var Commands = map[string][]string{
-	"serve":   {"listen", "public-url", "also-public-url", "database-url", "data-dir", "admin-token", "signing-alg", "token-lifetime", "log-level", "log-format", "dev", "seed-file"},
+	"serve":   {"listen", "public-url", "also-public-url", "database-url", "data-dir", "admin-token", "signing-alg", "rsa-signer", "token-lifetime", "log-level", "log-format", "dev", "seed-file"},
 	"migrate": {"database-url", "data-dir", "log-level", "log-format"},
 	"seed":    {"database-url", "data-dir", "log-level", "log-format"},
 }
@@ -345,6 +349,15 @@ func checkSigningAlg(v string, c *Config) error {
 		return fmt.Errorf("%q is not RS256 or ES256", v)
 	}
 	return nil
+}
+
+func checkRSASigner(v string, c *Config) error {
+	c.RSASigner = strings.ToLower(v)
+	switch c.RSASigner {
+	case "auto", "openssl", "go":
+		return nil
+	}
+	return fmt.Errorf("%q is not auto, openssl or go", v)
 }
 
 func checkLifetime(v string, c *Config) error {

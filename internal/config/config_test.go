@@ -19,7 +19,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Listen != "127.0.0.1:8080" || c.PublicURL != "http://localhost:8080" || c.DataDir != "./.altinn-sim" ||
-		c.SigningAlg != "RS256" || c.TokenLifetime != 120*time.Second || c.LogFormat != "text" || c.DatabaseURL != "" {
+		c.SigningAlg != "RS256" || c.RSASigner != "auto" || c.TokenLifetime != 120*time.Second || c.LogFormat != "text" || c.DatabaseURL != "" {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if c.Issuer() != "http://localhost:8080/" {
@@ -32,6 +32,7 @@ func TestEnvAndFlagsWin(t *testing.T) {
 		"ALTINN_SIM_LISTEN":         "0.0.0.0:9000",
 		"ALTINN_SIM_PUBLIC_URL":     "https://sim.example/",
 		"ALTINN_SIM_SIGNING_ALG":    "es256",
+		"ALTINN_SIM_RSA_SIGNER":     "Go",
 		"ALTINN_SIM_TOKEN_LIFETIME": "5m",
 		"ALTINN_SIM_LOG_FORMAT":     "JSON",
 	})
@@ -40,7 +41,7 @@ func TestEnvAndFlagsWin(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Listen != "127.0.0.1:9001" || c.PublicURL != "https://sim.example" || c.Issuer() != "https://sim.example/" ||
-		c.SigningAlg != "ES256" || c.TokenLifetime != 5*time.Minute || c.LogFormat != "json" {
+		c.SigningAlg != "ES256" || c.RSASigner != "go" || c.TokenLifetime != 5*time.Minute || c.LogFormat != "json" {
 		t.Fatalf("got %+v", c)
 	}
 }
@@ -55,6 +56,7 @@ func TestBadConfigIsOneLine(t *testing.T) {
 		{[]string{"--public-url", "localhost:8080"}, nil, "ALTINN_SIM_PUBLIC_URL"},
 		{nil, map[string]string{"ALTINN_SIM_DATABASE_URL": "mysql://x"}, "ALTINN_SIM_DATABASE_URL"},
 		{[]string{"--signing-alg", "HS256"}, nil, "ALTINN_SIM_SIGNING_ALG"},
+		{[]string{"--rsa-signer", "boring"}, nil, "ALTINN_SIM_RSA_SIGNER"},
 		{[]string{"--token-lifetime", "soon"}, nil, "ALTINN_SIM_TOKEN_LIFETIME"},
 		{[]string{"--token-lifetime", "0s"}, nil, "ALTINN_SIM_TOKEN_LIFETIME"},
 		{nil, map[string]string{"ALTINN_SIM_LOG_LEVEL": "loud"}, "ALTINN_SIM_LOG_LEVEL"},

@@ -161,8 +161,9 @@ func (k *signingKey) deriveIDs() error {
 	return nil
 }
 
-// parseStoredKey turns a signing_keys row back into a signer.
-func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time) (*signingKey, error) {
+// parseStoredKey turns a signing_keys row back into a signer; an RSA key
+// signs through rsaSigner (nil: Go's crypto/rsa).
+func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time, rsaSigner func(*rsa.PrivateKey) crypto.Signer) (*signingKey, error) {
 	key, err := jwk.ParseKey(privJWK)
 	if err != nil {
 		return nil, fmt.Errorf("signing key %s: %w", kid, err)
@@ -182,6 +183,9 @@ func parseStoredKey(kid, purpose, alg string, privJWK []byte, retired *time.Time
 			return nil, fmt.Errorf("signing key %s: %w", kid, err)
 		}
 		rk.Precompute()
+		if rsaSigner != nil {
+			signer = rsaSigner(rk)
+		}
 	}
 	k := &signingKey{kid: kid, alg: alg, purpose: purpose, signer: signer, retired: retired}
 	if chain := key.X509CertChain(); chain != nil && chain.Len() > 0 {
@@ -289,7 +293,7 @@ func (s *Service) ensureKeys(ctx context.Context) error {
 }
 
 func (s *Service) reloadKeys(ctx context.Context) error {
-	keys, err := loadKeys(ctx, s.pool)
+	keys, err := loadKeys(ctx, s.pool, s.rsaSigner)
 	if err != nil {
 		return err
 	}
@@ -300,6 +304,17 @@ func (s *Service) reloadKeys(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// rsaSigner is k's signer from the chosen backend. A key OpenSSL refuses
+// or signs wrongly (its self-test) signs with Go: slower, never wrong.
+func (s *Service) rsaSigner(k *rsa.PrivateKey) crypto.Signer {
+	signer, err := s.rsa.wrap(k)
+	if err != nil {
+		s.log.Warn("RSA signing key falls back to Go's crypto/rsa", "err", err)
+		return k
+	}
+	return signer
 }
 
 // keyByKid finds one of our keys. An unknown kid may be a key another

@@ -47,6 +47,9 @@ type Settings struct {
 	TokenLifetime time.Duration
 	// AltinnLifetime is the exchanged token's lifetime (30 min).
 	AltinnLifetime time.Duration
+	// RSASigner is how RSA keys sign: RSASignerAuto ("" too),
+	// RSASignerOpenSSL or RSASignerGo.
+	RSASigner string
 	// Skew is the clock skew tolerated on a token's exp and nbf when
 	// Verify checks it, and added to how long a retired key stays
 	// published (10 s).
@@ -83,6 +86,7 @@ type Service struct {
 	log   *slog.Logger
 	set   Settings
 	keys  keyring
+	rsa   rsaBackend
 }
 
 // Deps are the collaborators of the service.
@@ -101,6 +105,11 @@ func New(ctx context.Context, d Deps, set Settings) (*Service, error) {
 		d.Clock = clock.System{}
 	}
 	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: set}
+	var err error
+	if s.rsa, err = chooseRSABackend(set.RSASigner); err != nil {
+		return nil, fmt.Errorf("signing keys: %w", err)
+	}
+	s.log.Info("RSA token signer", "signer", s.rsa.name, "detail", s.rsa.detail)
 	if err := s.ensureKeys(ctx); err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}

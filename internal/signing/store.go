@@ -2,6 +2,8 @@ package signing
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
 	"fmt"
 	"time"
 
@@ -23,7 +25,8 @@ func insertKey(ctx context.Context, q db.Querier, k *signingKey, privJWK []byte)
 	return nil
 }
 
-func loadKeys(ctx context.Context, q db.Querier) ([]*signingKey, error) {
+// loadKeys reads every key; rsaSigner makes an RSA key's signer.
+func loadKeys(ctx context.Context, q db.Querier, rsaSigner func(*rsa.PrivateKey) crypto.Signer) ([]*signingKey, error) {
 	rows, err := q.Query(ctx, `SELECT kid, purpose, alg, private_jwk, retired FROM signing_keys ORDER BY created`)
 	if err != nil {
 		return nil, fmt.Errorf("load signing keys: %w", db.Map(err))
@@ -37,7 +40,7 @@ func loadKeys(ctx context.Context, q db.Querier) ([]*signingKey, error) {
 		if err := rows.Scan(&kid, &purpose, &alg, &raw, &retired); err != nil {
 			return nil, db.Map(err)
 		}
-		k, err := parseStoredKey(kid, purpose, alg, raw, retired)
+		k, err := parseStoredKey(kid, purpose, alg, raw, retired, rsaSigner)
 		if err != nil {
 			return nil, err
 		}
