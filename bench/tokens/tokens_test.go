@@ -33,23 +33,41 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/mpclient"
 	"github.com/altinn-sim/altinn-sim/internal/mpgrant"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // BenchmarkBareRSA is the floor: one RS256 signature (the access token)
-// and one RS256 verification (the grant) per token, in parallel.
+// and one RS256 verification (the grant) per token, in parallel, with
+// the signer the server uses (ALTINN_SIM_RSA_SIGNER, default auto:
+// OpenSSL when it loads).
 func BenchmarkBareRSA(b *testing.B) {
+	benchBareRSA(b, os.Getenv("ALTINN_SIM_RSA_SIGNER"))
+}
+
+// BenchmarkBareRSAGo is the same floor with Go's crypto/rsa signing.
+func BenchmarkBareRSAGo(b *testing.B) {
+	benchBareRSA(b, signing.RSASignerGo)
+}
+
+func benchBareRSA(b *testing.B, choice string) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		b.Fatal(err)
 	}
+	key.Precompute()
+	signer, name, err := signing.RSASigner(choice, key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("RSA signer: %s", name)
 	msg := []byte(strings.Repeat("x", 600))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			h := sha256.Sum256(msg)
-			sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, h[:])
+			sig, err := signer.Sign(nil, h[:], crypto.SHA256)
 			if err != nil {
 				b.Error(err)
 				return
@@ -97,9 +115,16 @@ func BenchmarkBareES256Bound(b *testing.B) {
 }
 
 // BenchmarkGrantToToken runs POST /token through the whole app handler
-// (middleware included, no network) with pre-signed grants.
+// (middleware included, no network) with pre-signed grants, signing with
+// the server's RSA signer (ALTINN_SIM_RSA_SIGNER, default auto).
 func BenchmarkGrantToToken(b *testing.B) {
 	benchGrantToToken(b, "RS256")
+}
+
+// BenchmarkGrantToTokenGoRSA is the same with Go's crypto/rsa signing
+// (ALTINN_SIM_RSA_SIGNER=go), the baseline of the OpenSSL signer.
+func BenchmarkGrantToTokenGoRSA(b *testing.B) {
+	benchGrantToToken(b, "RS256/go")
 }
 
 // BenchmarkGrantToTokenES256 is the same with ALTINN_SIM_SIGNING_ALG=ES256.
@@ -117,8 +142,14 @@ type env struct {
 
 // setup starts an emulator for one benchmark run (its cleanup stops it
 // when that run ends, so it is not shared between runs).
+// alg is RS256 or ES256, optionally with the RSA signer after a slash
+// ("RS256/go"); without one the signer is ALTINN_SIM_RSA_SIGNER's.
 func setup(b *testing.B, alg string) *env {
-	srv := apptest.Start(b, func(c *config.Config) { c.SigningAlg = alg })
+	alg, signer, _ := strings.Cut(alg, "/")
+	if signer == "" {
+		signer = os.Getenv("ALTINN_SIM_RSA_SIGNER")
+	}
+	srv := apptest.Start(b, func(c *config.Config) { c.SigningAlg, c.RSASigner = alg, signer })
 	key, err := mpgrant.NewClientKey()
 	if err != nil {
 		b.Fatal(err)
