@@ -435,3 +435,25 @@ func TestDecideXMLBody(t *testing.T) {
 		t.Errorf("%+v", resp)
 	}
 }
+
+// TestDecodeXMLDefaults: RequestDefaults' XPathVersion reaches the request
+// as the JSON reader gives it (trimmed), and a request without defaults
+// has none.
+func TestDecodeXMLDefaults(t *testing.T) {
+	body := func(defaults string) []byte {
+		return []byte(`<Request xmlns="urn:oasis:names:tc:xacml:3.0:core:schema:wd-17" ReturnPolicyIdList="false" CombinedDecision="false">` + defaults +
+			`<Attributes Category="urn:oasis:names:tc:xacml:1.0:subject-category:access-subject"><Attribute IncludeInResult="false" AttributeId="urn:altinn:userid"><AttributeValue DataType="http://www.w3.org/2001/XMLSchema#string">1337</AttributeValue></Attribute></Attributes></Request>`)
+	}
+	const v = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+	root, serr := DecodeXMLBody(body("<RequestDefaults><XPathVersion> " + v + "\n</XPathVersion></RequestDefaults>"))
+	if serr != nil {
+		t.Fatalf("with defaults: %v", serr)
+	}
+	if root.Request.XPathVersion != v {
+		t.Errorf("XPathVersion %q, want %q", root.Request.XPathVersion, v)
+	}
+	root, serr = DecodeXMLBody(body(""))
+	if serr != nil || root.Request.XPathVersion != "" {
+		t.Errorf("without defaults: %q, %v", root.Request.XPathVersion, serr)
+	}
+}
