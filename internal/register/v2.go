@@ -314,6 +314,11 @@ func checkFields(fields uint64) []problem.ValidationError {
 // order first asked for, and whether every URN found a party (else the
 // controller answers 206).
 func (s *Service) QueryParties(ctx context.Context, urns []string, fields uint64) ([]map[string]any, bool, error) {
+	if len(urns) == 0 {
+		// Upstream answers an empty query before it reports any error,
+		// the fields' included.
+		return []map[string]any{}, true, nil
+	}
 	errs := checkFields(fields)
 	var parsed []PartyURN
 	for i, v := range urns {
@@ -324,9 +329,6 @@ func (s *Service) QueryParties(ctx context.Context, urns []string, fields uint64
 		}
 		parsed = append(parsed, u)
 		fields |= fieldsOf(u)
-	}
-	if len(urns) == 0 && len(errs) == 0 {
-		return []map[string]any{}, true, nil
 	}
 	if len(urns) > MaxPartyQuery {
 		errs = append(errs, vldTooMany.At("/data"))
