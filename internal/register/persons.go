@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
@@ -74,39 +72,6 @@ func DecodeLastName(v string) string {
 	return string(b)
 }
 
-// LastNamesSimilar is Register's PersonNames.IsLastNamesSimilar, the loose
-// match of the legacy lookup: the first four characters of each name
-// (cut from the untrimmed name when the trimmed one is longer than four,
-// then trimmed), diacritics removed except on Å/å, compared without case.
-func LastNamesSimilar(a, b string) bool {
-	return strings.EqualFold(nameKey(a), nameKey(b))
-}
-
-func nameKey(s string) string {
-	const compareLength = 4
-	t := strings.TrimSpace(s)
-	if utf8.RuneCountInString(t) > compareLength {
-		r := []rune(s)
-		if len(r) > compareLength {
-			r = r[:compareLength]
-		}
-		t = strings.TrimSpace(string(r))
-	}
-	var b strings.Builder
-	for _, r := range t {
-		if r == 'Å' || r == 'å' {
-			b.WriteRune(r)
-			continue
-		}
-		for _, d := range norm.NFD.String(string(r)) {
-			if !unicode.Is(unicode.Mn, d) {
-				b.WriteRune(d)
-			}
-		}
-	}
-	return norm.NFC.String(b.String())
-}
-
 // PersonLookup is GET /persons for a checked request: the person with
 // the national identity number, when the last name matches; each miss
 // (unknown number or other name, told apart by no one) counts against the
@@ -130,7 +95,7 @@ func (s *Service) PersonLookup(ctx context.Context, user uuid.UUID, pid, lastNam
 	}
 	if err == nil {
 		person := *PersonParty(p).Person
-		if person.LastName != "" && LastNamesSimilar(person.LastName, lastName) {
+		if person.LastName != "" && parties.LastNamesSimilar(person.LastName, lastName) {
 			return person, nil
 		}
 	}

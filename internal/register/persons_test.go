@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
+	"github.com/altinn-sim/altinn-sim/internal/parties"
 	"github.com/altinn-sim/altinn-sim/internal/register"
 )
 
@@ -34,7 +35,7 @@ func TestLastNamesSimilar(t *testing.T) {
 		{"", "", true},
 		{"Øye", "Oye", false}, // Ø has no decomposition
 	} {
-		if got := register.LastNamesSimilar(tt.a, tt.b); got != tt.want {
+		if got := parties.LastNamesSimilar(tt.a, tt.b); got != tt.want {
 			t.Errorf("LastNamesSimilar(%q, %q) = %v", tt.a, tt.b, got)
 		}
 	}

@@ -7,11 +7,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -37,36 +35,14 @@ func personLastName(name string) string {
 	return words[len(words)-1]
 }
 
-// lastNameMatches is Access Management's loose last-name check of a
-// person lookup (StringExtensions.IsSimilarTo): the first four characters
-// of each, trimmed, compared ignoring case and diacritics (Å kept, as it
-// is a letter of its own in Norwegian). A person without a last name never
-// matches.
+// lastNameMatches is Access Management's last-name check of a person
+// lookup (parties.LastNamesSimilar, its IsSimilarTo); a person without a
+// last name never matches.
 func lastNameMatches(registered, given string) bool {
 	if strings.TrimSpace(registered) == "" {
 		return false
 	}
-	return foldName(registered) == foldName(given)
-}
-
-func foldName(s string) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 4 {
-		s = strings.TrimSpace(string(r[:4]))
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == 'å' || r == 'Å' {
-			b.WriteRune(r)
-			continue
-		}
-		for _, d := range norm.NFD.String(string(r)) {
-			if !unicode.Is(unicode.Mn, d) {
-				b.WriteRune(d)
-			}
-		}
-	}
-	return strings.ToLower(norm.NFC.String(b.String()))
+	return parties.LastNamesSimilar(registered, given)
 }
 
 // lookupGuard counts a caller's failed person lookups as Access

@@ -12,7 +12,8 @@ import (
 )
 
 // TestLastNameMatches: Access Management's IsSimilarTo compares the first
-// four characters, trimmed, ignoring case and diacritics but not Å.
+// four characters, trimmed, ignoring case and diacritics but not Å
+// (StringExtensions.IsSimilarTo, Altinn/altinn-authorization-tmp, MIT).
 func TestLastNameMatches(t *testing.T) {
 	for _, c := range []struct {
 		registered, given string
@@ -20,7 +21,12 @@ func TestLastNameMatches(t *testing.T) {
 	}{
 		{"Roller", "Roller", true},
 		{"Roller", "roller", true},
-		{"Roller", "  ROLLER ", true},
+		{"Roller", "ROLLER ", true},
+		// IsSimilarTo cuts the untrimmed text (text.Remove(4)) when the
+		// trimmed one is longer than four: leading blanks use up the four.
+		{"Roller", "  ROLLER ", false},
+		{"Roller", " Rollerud", false},
+		{"Roller", " Roll", true},       // trimmed, four: not cut
 		{"Roller", "Roll", true},        // four characters decide
 		{"Roller", "Rollefsen", true},   // ... even for another name
 		{"Roller", "Rol", false},        // three are not four
