@@ -24,13 +24,13 @@ import (
 // Access Management's problems (Altinn.AccessManagement.Core.Errors
 // Problems, prefix AM) and validation errors met by the agent writes.
 var (
-	AMInvalidPersonIdentifier = problem.Descriptor{Code: "AM-00004", Status: http.StatusBadRequest, Title: "Unknown person. Could not be found"}
-	AMUnsupportedEntityType   = problem.Descriptor{Code: "AM-00017", Status: http.StatusBadRequest, Title: "The Entitytype is not supported"}
-	AMPartyNotFound           = problem.Descriptor{Code: "AM-00023", Status: http.StatusBadRequest, Title: "The provided identifier cannot be found as a valid party for the operation."}
-	AMPersonInputRequired     = problem.Descriptor{Code: "AM-00024", Status: http.StatusBadRequest, Title: "Target party is a person. Include a PersonInput object in the request body with both personIdentifier and lastName to perform this operation."}
-
-	AMVldInvalidQueryParameter = problem.ValidationDescriptor{Code: "AM.VLD-00009", Title: "One or more query parameters are invalid."}
-	AMVldDelegationHasActive   = problem.ValidationDescriptor{Code: "AM.VLD-00031", Title: "The delegation has one or more active access packages associated with it. Set cascade to true to remove the delegation and its active access packages."}
+	AMUnsupportedEntityType  = problem.Descriptor{Code: "AM-00017", Status: http.StatusBadRequest, Title: "The Entitytype is not supported"}
+	AMPersonLookupTooMany    = problem.Descriptor{Code: "AM-00026", Status: http.StatusTooManyRequests, Title: "There has been too many failed lookups"}
+	AMVldEntityNotExists     = problem.ValidationDescriptor{Code: "AM.VLD-00006", Title: "Entity do not exists."}
+	AMVldInvalidExternalIDs  = problem.ValidationDescriptor{Code: "AM.VLD-00034", Title: "Given external identifiers yielded empty result."}
+	AMVldDelegationHasActive = problem.ValidationDescriptor{Code: "AM.VLD-00031", Title: "The delegation has one or more active access packages associated with it. Set cascade to true to remove the delegation and its active access packages."}
+	// stdVldRequired is the Altinn library's StdValidationErrors.Required.
+	stdVldRequired = problem.ValidationDescriptor{Code: "STD.VLD-00000", Title: "The field is required."}
 )
 
 // amAgentRoleAccess is one item of AgentDto.access: a role and what came
@@ -64,36 +64,31 @@ type PersonInput struct {
 	LastName         string `json:"lastName"`
 }
 
-// checkAddAgentInput is AddAgent's validation: a person (identifier and
-// last name) or a `to` uuid must be given; with neither valid, both
-// errors (AM.VLD-00009), as its ValidationComposer.Any reports them.
-// The first failing person rule is reported: a missing identifier, one
-// that is no valid national identity number, a missing last name.
-func checkAddAgentInput(person *PersonInput, to uuid.UUID) error {
-	var perr *problem.ValidationError
-	switch {
-	case person == nil || isBlank(person.PersonIdentifier):
-		perr = amQueryErr("BODY/personIdentifier", "personIdentifier", "Required when providing PersonInput details")
-	case !parties.ValidPID(person.PersonIdentifier):
-		perr = amQueryErr("BODY/personIdentifier", "personIdentifier", "Invalid national identity number")
-	case isBlank(person.LastName):
-		perr = amQueryErr("BODY/lastName", "lastName", "Required when providing PersonInput details")
+// vldWith is a validation error at paths with the platform's message as
+// an extension member.
+func vldWith(d problem.ValidationDescriptor, key, msg string, paths ...string) problem.ValidationError {
+	e := d.At(paths...)
+	e.Extensions = map[string]any{key: msg}
+	return e
+}
+
+// checkPersonInput is LookupProfile's first check: each blank field is
+// STD.VLD-00000 at its path.
+func checkPersonInput(p PersonInput) error {
+	var errs []problem.ValidationError
+	if isBlank(p.PersonIdentifier) {
+		errs = append(errs, vldWith(stdVldRequired, "personIdentifier", "personIdentifier is null or empty.", "/PersonIdentifier"))
 	}
-	if perr == nil || to != uuid.Nil {
-		return nil
+	if isBlank(p.LastName) {
+		errs = append(errs, vldWith(stdVldRequired, "lastName", "lastname is either null or empty.", "/LastName"))
 	}
-	return problem.Validation(*perr, *amQueryErr("QUERY/to", "to", "Must be a valid non-empty UUID"))
+	if len(errs) > 0 {
+		return problem.Validation(errs...)
+	}
+	return nil
 }
 
 func isBlank(s string) bool { return len(bytes.TrimSpace([]byte(s))) == 0 }
-
-// amQueryErr is an AM.VLD-00009 error at path, with the platform's
-// per-parameter message as an extension member.
-func amQueryErr(path, name, msg string) *problem.ValidationError {
-	e := AMVldInvalidQueryParameter.At(path)
-	e.Extensions = map[string]any{name: msg}
-	return &e
-}
 
 // agentAssignmentID is the id of the implicit agent assignment an agent
 // system user has from its owner (the emulator keeps none): stable, so
@@ -185,10 +180,10 @@ func readPersonInput(w http.ResponseWriter, r *http.Request) (*PersonInput, erro
 
 // handleAMAddAgent is Access Management's POST
 // …/enduser/clientdelegations/agents?party=[&to=] with an optional
-// PersonInput body: the party makes a person (found by national identity
-// number and last name) its agent; 200 with the AssignmentDto. With `to`
-// alone, the party's own agent system user answers its assignment; a
-// person named by `to` needs the body (AM-00024).
+// PersonInput body, as its InputValidation.SanitizeToInput reads them: a
+// `to` decides (the body is then not looked at); else the body names a
+// person by national identity number and last name; neither is
+// STD.VLD-00000 at all three. 200 with the AssignmentDto.
 func (s *Service) handleAMAddAgent(w http.ResponseWriter, r *http.Request) error {
 	orgNo, err := s.amParty(r)
 	if err != nil {
@@ -208,29 +203,50 @@ func (s *Service) handleAMAddAgent(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := checkAddAgentInput(person, to); err != nil {
-		return err
+	if to != uuid.Nil {
+		return s.addAgentByID(w, r, fac, to)
 	}
 	if person == nil {
-		return s.addAgentByID(w, r, fac, to)
+		return problem.Validation(vldWith(stdVldRequired, "params",
+			"Invalid combination of params. Either 'QUERY/to' must be set or '/PersonIdentifier' and '/LastName'.",
+			"QUERY/to", "/PersonIdentifier", "/LastName"))
+	}
+	if err := checkPersonInput(*person); err != nil {
+		return err
 	}
 	key := callerKey(r)
 	now := s.clock.Now()
 	if s.lookups.blocked(key, now) {
-		// The platform answers its lookup cooldown with the same problem
-		// and HTTP 429 (the body keeps the descriptor's 400).
-		problem.Write(statusWriter{ResponseWriter: w, status: http.StatusTooManyRequests}, r, AMInvalidPersonIdentifier.New())
-		return nil
+		return AMPersonLookupTooMany.New()
 	}
-	p, err := s.parties.Person(r.Context(), person.PersonIdentifier)
+	// An identifier of 11 digits is a national identity number; anything
+	// else is looked up as a username, which no emulated person has.
+	var p parties.Person
+	err = dberr.ErrNotFound
+	if id := person.PersonIdentifier; len(id) == 11 && allDigits(id) {
+		p, err = s.parties.Person(r.Context(), id)
+	}
 	if errors.Is(err, dberr.ErrNotFound) || (err == nil && !lastNameMatches(personLastName(p.Name), person.LastName)) {
 		s.lookups.fail(key, now)
-		return AMInvalidPersonIdentifier.New()
+		return problem.Validation(vldWith(AMVldInvalidExternalIDs, "personInput", "PersonInput details must match", "/PersonIdentifier", "/LastName"))
 	}
 	if err != nil {
 		return err
 	}
-	a, err := s.AddPersonAgent(r.Context(), orgNo, p)
+	return s.addPersonAgent(w, r, fac, p)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) addPersonAgent(w http.ResponseWriter, r *http.Request, fac parties.Organization, p parties.Person) error {
+	a, err := s.AddPersonAgent(r.Context(), fac.OrgNo, p)
 	if err != nil {
 		return err
 	}
@@ -238,12 +254,14 @@ func (s *Service) handleAMAddAgent(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// addAgentByID is AddAgent with `to` and no person: an unknown party is
-// AM-00023, a person AM-00024 (they are added by identifier and last
-// name). The party's own agent system user is its agent already (the
-// platform assigns the role when the system user is made). Other parties
+// addAgentByID is AddAgent with `to`: the party's own agent system user
+// is its agent already (the platform assigns the role when the system
+// user is made); a person is taken when they have a connection to the
+// party (its agent already, or holding an ER role there), else, as for a
+// party not found, AM.VLD-00006 at QUERY/to. Other parties
 // (organisations, other system users) are not taken as agents here.
 func (s *Service) addAgentByID(w http.ResponseWriter, r *http.Request, fac parties.Organization, to uuid.UUID) error {
+	notExists := problem.Validation(vldWith(AMVldEntityNotExists, "to", fmt.Sprintf("Cannot find any parties with uuid '%s'.", to), "QUERY/to"))
 	su, err := s.Get(r.Context(), to)
 	switch {
 	case err == nil && su.UserType == TypeAgent && su.ReporteeOrgNo == fac.OrgNo:
@@ -254,8 +272,15 @@ func (s *Service) addAgentByID(w http.ResponseWriter, r *http.Request, fac parti
 	case !errors.Is(err, dberr.ErrNotFound):
 		return err
 	}
-	if _, err := s.parties.PersonByPartyUUID(r.Context(), to); err == nil {
-		return AMPersonInputRequired.New()
+	if p, err := s.parties.PersonByPartyUUID(r.Context(), to); err == nil {
+		ok, err := s.personConnected(r.Context(), fac.OrgNo, p.PID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notExists
+		}
+		return s.addPersonAgent(w, r, fac, p)
 	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return err
 	}
@@ -264,7 +289,28 @@ func (s *Service) addAgentByID(w http.ResponseWriter, r *http.Request, fac parti
 	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return err
 	}
-	return AMPartyNotFound.New()
+	return notExists
+}
+
+// personConnected is the emulator's part of the platform's connection
+// query from the party to the person: the person is its agent already or
+// holds an ER role on it.
+func (s *Service) personConnected(ctx context.Context, orgNo, pid string) (bool, error) {
+	if _, err := personAgent(ctx, s.pool, orgNo, pid); err == nil {
+		return true, nil
+	} else if !errors.Is(err, dberr.ErrNotFound) {
+		return false, err
+	}
+	roles, err := s.parties.RolesOfPerson(ctx, pid)
+	if err != nil {
+		return false, fmt.Errorf("roles of %s: %w", pid, err)
+	}
+	for _, ro := range roles {
+		if ro.OrgNo == orgNo {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // callerKey identifies the caller for the lookup cooldown (the platform
@@ -276,14 +322,6 @@ func callerKey(r *http.Request) string {
 	}
 	return "org:" + c.ConsumerOrgNo
 }
-
-// statusWriter sends another HTTP status than the body's.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
 
 // handleAMRemoveAgent is Access Management's DELETE
 // …/enduser/clientdelegations/agents?party=&to=[&cascade=true]: the party

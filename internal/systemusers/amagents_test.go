@@ -197,11 +197,13 @@ func mustOrgUUID(t *testing.T, e agentEnv, orgNo string) string {
 }
 
 // TestAMAgentErrors: POST and DELETE …/agents refuse what the platform
-// refuses, leaving no agent behind: the validation of AddAgent
-// (AM.VLD-00009, both errors when neither a person nor `to` is usable),
-// a person named by `to` (AM-00024), an unknown party (AM-00023), an
-// unknown person or a wrong last name (AM-00004), and the scopes and the
-// party the caller must manage.
+// refuses, leaving no agent behind: AddAgent's input validation
+// (InputValidation.SanitizeToInput, Altinn/altinn-authorization-tmp, MIT:
+// STD.VLD-00000 at QUERY/to, /PersonIdentifier and /LastName when neither
+// is given, at each blank field of the PersonInput; AM.VLD-00034 for an
+// unknown person or a wrong last name; AM.VLD-00006 at QUERY/to for a
+// party not found or a person with no connection to the party), and the
+// scopes and the party the caller must manage.
 func TestAMAgentErrors(t *testing.T) {
 	t.Parallel()
 	e := newAgentEnv(t)
@@ -222,16 +224,18 @@ func TestAMAgentErrors(t *testing.T) {
 		{"a party not managed", "?party=" + tiger, tok, person(kariPID, kariLast), http.StatusForbidden, nil},
 		{"an unknown party", "?party=" + uuid.NewString(), tok, person(kariPID, kariLast), http.StatusForbidden, nil},
 		{"no party", "", tok, person(kariPID, kariLast), http.StatusBadRequest, nil},
-		{"nothing", party, tok, nil, http.StatusBadRequest, []string{"AM.VLD-00009", "BODY/personIdentifier", "QUERY/to"}},
-		{"bad check digits", party, tok, person("21857841059", kariLast), http.StatusBadRequest, []string{"AM.VLD-00009", "Invalid national identity number", "QUERY/to"}},
-		{"no last name", party, tok, map[string]string{"personIdentifier": kariPID}, http.StatusBadRequest, []string{"AM.VLD-00009", "BODY/lastName", "QUERY/to"}},
+		{"nothing", party, tok, nil, http.StatusBadRequest, []string{"STD.VLD-00000", `"QUERY/to","/PersonIdentifier","/LastName"`, "Invalid combination of params"}},
+		{"bad check digits", party, tok, person("21857841059", kariLast), http.StatusBadRequest, []string{"AM.VLD-00034", `"/PersonIdentifier","/LastName"`, "PersonInput details must match"}},
+		{"no last name", party, tok, map[string]string{"personIdentifier": kariPID}, http.StatusBadRequest, []string{"STD.VLD-00000", `"/LastName"`, "lastname is either null or empty."}},
+		{"blank", party, tok, person(" ", ""), http.StatusBadRequest, []string{"STD.VLD-00000", `"/PersonIdentifier"`, `"/LastName"`, "personIdentifier is null or empty."}},
 		{"body not json", party, tok, "{", http.StatusBadRequest, nil},
 		{"to not a uuid", party + "&to=x", tok, nil, http.StatusBadRequest, []string{`"to"`}},
-		{"a person by to", party + "&to=" + kari.PartyUUID.String(), tok, nil, http.StatusBadRequest, []string{"AM-00024"}},
-		{"an unknown party by to", party + "&to=" + uuid.NewString(), tok, nil, http.StatusBadRequest, []string{"AM-00023"}},
+		{"a person by to", party + "&to=" + kari.PartyUUID.String(), tok, nil, http.StatusBadRequest, []string{"AM.VLD-00006", "QUERY/to", "Cannot find any parties with uuid"}},
+		{"a person by to, with a body", party + "&to=" + kari.PartyUUID.String(), tok, person(kariPID, kariLast), http.StatusBadRequest, []string{"AM.VLD-00006"}},
+		{"an unknown party by to", party + "&to=" + uuid.NewString(), tok, nil, http.StatusBadRequest, []string{"AM.VLD-00006", "QUERY/to"}},
 		{"an organisation by to", party + "&to=" + tiger, tok, nil, http.StatusBadRequest, []string{"AM-00017"}},
 		{"a standard system user by to", party + "&to=" + e.standard, tok, nil, http.StatusBadRequest, []string{"AM-00017"}},
-		{"a wrong last name", party, tok, person(kariPID, "Nordmann"), http.StatusBadRequest, []string{"AM-00004"}},
+		{"a wrong last name", party, tok, person(kariPID, "Nordmann"), http.StatusBadRequest, []string{"AM.VLD-00034"}},
 	}
 	for _, c := range cases {
 		st, _, body := e.srv.Do(t, http.MethodPost, amBase+"/agents"+c.q, c.bearer, c.body)
@@ -252,6 +256,12 @@ func TestAMAgentErrors(t *testing.T) {
 	}
 	if st := e.srv.DoJSON(t, http.MethodPost, amBase+"/agents"+party+"&to="+e.egen, tok, nil, &a2); st != http.StatusOK || a2 != a1 {
 		t.Fatalf("agent system user again: %d %+v", st, a2)
+	}
+	// `to` decides when both are given: the body is not looked up (and a
+	// third failed lookup would be a 429).
+	var a3 amAssignmentOut
+	if st := e.srv.DoJSON(t, http.MethodPost, amBase+"/agents"+party+"&to="+e.egen, tok, person(unusedPID, "Hvem"), &a3); st != http.StatusOK || a3 != a1 {
+		t.Fatalf("to and a body: %d %+v", st, a3)
 	}
 
 	for name, c := range map[string]struct {
@@ -304,13 +314,16 @@ func TestAMAgentLookupCooldown(t *testing.T) {
 		st, _, body := e.srv.Do(t, http.MethodPost, amBase+"/agents?party="+e.firmUUID, tok, person(pid, last))
 		return st, string(body)
 	}
-	if st, body := add(tok, unusedPID, "Hvem"); st != http.StatusBadRequest || !strings.Contains(body, "AM-00004") {
+	if st, body := add(tok, unusedPID, "Hvem"); st != http.StatusBadRequest || !strings.Contains(body, "AM.VLD-00034") {
 		t.Fatalf("unknown person: %d %s", st, body)
 	}
-	if st, body := add(tok, hannePID, "Rev"); st != http.StatusBadRequest || !strings.Contains(body, "AM-00004") {
+	if st, body := add(tok, hannePID, "Rev"); st != http.StatusBadRequest || !strings.Contains(body, "AM.VLD-00034") {
 		t.Fatalf("wrong last name: %d %s", st, body)
 	}
-	if st, body := add(tok, kariPID, kariLast); st != http.StatusTooManyRequests || !strings.Contains(body, "AM-00004") {
+	// Problems.PersonLookupFailedToManyErrors: its own code and text, 429
+	// in the body too (upstream #2055).
+	if st, body := add(tok, kariPID, kariLast); st != http.StatusTooManyRequests || !strings.Contains(body, `"code":"AM-00026"`) ||
+		!strings.Contains(body, `"status":429`) || !strings.Contains(body, "There has been too many failed lookups") {
 		t.Fatalf("third lookup: %d %s", st, body)
 	}
 	// Another caller (the vendor's DAGL, for the vendor) is counted apart.
@@ -449,5 +462,30 @@ func TestAMPersonAgentInPDP(t *testing.T) {
 	}
 	if d := decide(secondCl); d != "NotApplicable" {
 		t.Fatalf("after the agent's removal: %s", d)
+	}
+}
+
+// TestAMAddAgentByTo: a person named by `to` is taken when the person has
+// a connection to the party (SanitizeToInput's connection query): one who
+// holds an ER role there, or who is its agent already (the same
+// assignment again); a person with none is AM.VLD-00006.
+func TestAMAddAgentByTo(t *testing.T) {
+	t.Parallel()
+	e := newAgentEnv(t)
+	tok := e.srv.TestToken(t, map[string]any{"type": "person", "pid": firmPID, "scopes": []string{"altinn:clientdelegations.read", "altinn:clientdelegations.write"}})
+	party := "?party=" + e.firmUUID
+	kari, _ := e.srv.Parties.Person(t.Context(), kariPID)
+	var byBody, byTo amAssignmentOut
+	if st := e.srv.DoJSON(t, http.MethodPost, amBase+"/agents"+party, tok, person(kariPID, kariLast), &byBody); st != http.StatusOK || byBody.ToID != kari.PartyUUID.String() {
+		t.Fatalf("by person: %d %+v", st, byBody)
+	}
+	if st := e.srv.DoJSON(t, http.MethodPost, amBase+"/agents"+party+"&to="+kari.PartyUUID.String(), tok, nil, &byTo); st != http.StatusOK || byTo != byBody {
+		t.Fatalf("an agent by to: %d %+v, want %+v", st, byTo, byBody)
+	}
+	// The firm's DAGL holds an ER role on it.
+	dagl, _ := e.srv.Parties.Person(t.Context(), firmPID)
+	var a amAssignmentOut
+	if st := e.srv.DoJSON(t, http.MethodPost, amBase+"/agents"+party+"&to="+dagl.PartyUUID.String(), tok, nil, &a); st != http.StatusOK || a.ToID != dagl.PartyUUID.String() {
+		t.Fatalf("a role holder by to: %d %+v", st, a)
 	}
 }

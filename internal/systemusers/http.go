@@ -93,7 +93,7 @@ func (s *Service) Routes() []route.Route {
 		{Method: http.MethodGet, Path: "/accessmanagement/api/v1/enduser/clientdelegations/agents", Guard: route.Bearer, Scopes: cdRead, Handler: route.E(s.handleAMAgents),
 			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid")}, Tag: tagClients, Summary: "Access Management: the party's agents (its agent system users and the persons it made agents)"},
 		{Method: http.MethodPost, Path: "/accessmanagement/api/v1/enduser/clientdelegations/agents", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleAMAddAgent),
-			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.Q("to", "the agent's id, when no person is given in the body (the party's agent system user)")}, Tag: tagClients,
+			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.Q("to", "the agent's id (the party's agent system user, or a person connected to it); when given, the body is not read")}, Tag: tagClients,
 			Summary: "Access Management: the party makes a person (body {personIdentifier, lastName}) its agent; 200 with the assignment", Body: "PersonInput", OKSchema: "Assignment"},
 		{Method: http.MethodDelete, Path: "/accessmanagement/api/v1/enduser/clientdelegations/agents", Guard: route.Bearer, Scopes: cdWrite, Handler: route.E(s.handleAMRemoveAgent), OK: http.StatusNoContent,
 			Query: []route.Param{route.QRequired("party", "the facilitator's party uuid"), route.QRequired("to", "the person agent's party uuid"), route.Q("cascade", "true: also remove the agent's client delegations (else an agent holding any is refused)")}, Tag: tagClients,

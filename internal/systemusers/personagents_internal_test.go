@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
@@ -53,27 +51,24 @@ func TestPersonLastName(t *testing.T) {
 	}
 }
 
-// TestCheckAddAgentInput: AddAgent's ValidationComposer.Any(person rules,
-// to is a uuid): either passing is enough; with both failing, the first
-// failing person rule and QUERY/to, each AM.VLD-00009.
-func TestCheckAddAgentInput(t *testing.T) {
-	to := uuid.New()
+// TestCheckPersonInput: LookupProfile's first check (InputValidation,
+// Altinn/altinn-authorization-tmp, MIT): each blank field is
+// STD.VLD-00000 at its path with the platform's message; the identifier
+// is not checked as a national identity number (it may be a username).
+func TestCheckPersonInput(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		person *PersonInput
-		to     uuid.UUID
+		person PersonInput
 		paths  []string // nil: valid
 	}{
-		{"a person", &PersonInput{"21857841058", "Roller"}, uuid.Nil, nil},
-		{"to alone", nil, to, nil},
-		{"a bad person with to", &PersonInput{"1", ""}, to, nil},
-		{"nothing", nil, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
-		{"no identifier", &PersonInput{"  ", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
-		{"bad check digits", &PersonInput{"21857841059", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
-		{"not digits", &PersonInput{"kari", "Roller"}, uuid.Nil, []string{"BODY/personIdentifier", "QUERY/to"}},
-		{"no last name", &PersonInput{"21857841058", " "}, uuid.Nil, []string{"BODY/lastName", "QUERY/to"}},
+		{"a person", PersonInput{"21857841058", "Roller"}, nil},
+		{"bad check digits", PersonInput{"21857841059", "Roller"}, nil},
+		{"a username", PersonInput{"kari", "Roller"}, nil},
+		{"no identifier", PersonInput{"  ", "Roller"}, []string{"/PersonIdentifier"}},
+		{"no last name", PersonInput{"21857841058", " "}, []string{"/LastName"}},
+		{"neither", PersonInput{"", ""}, []string{"/PersonIdentifier", "/LastName"}},
 	} {
-		err := checkAddAgentInput(c.person, c.to)
+		err := checkPersonInput(c.person)
 		if c.paths == nil {
 			if err != nil {
 				t.Errorf("%s: %v", c.name, err)
@@ -86,8 +81,8 @@ func TestCheckAddAgentInput(t *testing.T) {
 			continue
 		}
 		for i, e := range p.ValidationErrors {
-			if e.Code != "AM.VLD-00009" || !slices.Equal(e.Paths, []string{c.paths[i]}) || len(e.Extensions) != 1 {
-				t.Errorf("%s: error %d %+v, want AM.VLD-00009 at %s", c.name, i, e, c.paths[i])
+			if e.Code != "STD.VLD-00000" || !slices.Equal(e.Paths, []string{c.paths[i]}) || len(e.Extensions) != 1 {
+				t.Errorf("%s: error %d %+v, want STD.VLD-00000 at %s", c.name, i, e, c.paths[i])
 			}
 		}
 	}

@@ -25,6 +25,9 @@ type Parties interface {
 	// number).
 	OrgByParty(ctx context.Context, ref string) (parties.Organization, error)
 	RolesHeldByOrg(ctx context.Context, orgNo string) ([]parties.Role, error)
+	// RolesOfPerson are the ER roles a person holds (a person's connection
+	// to a party for AddAgent by `to`).
+	RolesOfPerson(ctx context.Context, pid string) ([]parties.Role, error)
 	// Person and PersonByPartyUUID find a person (Access Management's
 	// person agents).
 	Person(ctx context.Context, pid string) (parties.Person, error)
