@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -131,9 +132,15 @@ func (s *Service) RemoveAgent(ctx context.Context, facilitatorOrgNo string, p pa
 		if !cascade && len(ds) > 0 {
 			errs := make([]problem.ValidationError, 0, len(ds))
 			for _, d := range ds {
-				e := AMVldDelegationHasActive.At("QUERY/cascade")
+				ids, err := s.packageIDs(ctx, d.AccessPackages)
+				if err != nil {
+					return err
+				}
+				// Upstream's path is "$QUERY/cascade" (ClientDelegationService.RemoveAgent),
+				// its list the delegation's package ids.
+				e := AMVldDelegationHasActive.At("$QUERY/cascade")
 				e.Extensions = map[string]any{d.ID.String(): fmt.Sprintf("Cannot remove delegation '%s' because party '%s' still has active delegated packages <%s> from party '%s'.",
-					d.ID, p.PartyUUID, joinURNs(d.AccessPackages), d.ClientPartyUUID)}
+					d.ID, p.PartyUUID, strings.Join(ids, ", "), d.ClientPartyUUID)}
 				errs = append(errs, e)
 			}
 			return problem.Validation(errs...)
@@ -145,15 +152,22 @@ func (s *Service) RemoveAgent(ctx context.Context, facilitatorOrgNo string, p pa
 	})
 }
 
-func joinURNs(urns []string) string {
-	var b bytes.Buffer
-	for i, u := range urns {
-		if i > 0 {
-			b.WriteString(", ")
+// packageIDs are the catalogue's ids of package URNs (a URN the
+// catalogue no longer has stays as it is).
+func (s *Service) packageIDs(ctx context.Context, urns []string) ([]string, error) {
+	out := make([]string, 0, len(urns))
+	for _, u := range urns {
+		pk, err := s.packages.Package(ctx, u)
+		switch {
+		case err == nil:
+			out = append(out, pk.ID.String())
+		case errors.Is(err, dberr.ErrNotFound):
+			out = append(out, u)
+		default:
+			return nil, err
 		}
-		b.WriteString(u)
 	}
-	return b.String()
+	return out, nil
 }
 
 // readPersonInput reads AddAgent's optional body: none (or JSON null) is

@@ -2,6 +2,7 @@ package systemusers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -144,14 +145,16 @@ func TestAMPersonAgentFlow(t *testing.T) {
 	for _, c := range []string{"", "&cascade=false"} {
 		st, _, body := e.srv.Do(t, http.MethodDelete, amBase+"/agents?party="+e.firmUUID+"&to="+kariID+c, tok, nil)
 		var p struct {
-			ValidationErrors []struct {
-				Code  string   `json:"code"`
-				Paths []string `json:"paths"`
-			} `json:"validationErrors"`
+			ValidationErrors []map[string]any `json:"validationErrors"`
 		}
+		// ClientDelegationService.RemoveAgent: "$QUERY/cascade", the
+		// delegation's package ids in the message.
 		if st != http.StatusBadRequest || json.Unmarshal(body, &p) != nil || len(p.ValidationErrors) != 1 ||
-			p.ValidationErrors[0].Code != "AM.VLD-00031" || p.ValidationErrors[0].Paths[0] != "QUERY/cascade" {
+			p.ValidationErrors[0]["code"] != "AM.VLD-00031" || fmt.Sprint(p.ValidationErrors[0]["paths"]) != "[$QUERY/cascade]" {
 			t.Fatalf("remove without cascade %q: %d %s", c, st, body)
+		}
+		if msg := fmt.Sprint(p.ValidationErrors[0]); !strings.Contains(msg, "packages <"+medSignID+", ") || strings.Contains(msg, "urn:altinn:accesspackage") {
+			t.Fatalf("remove without cascade %q: %s, want the package ids", c, body)
 		}
 	}
 	toKari.Data = nil
