@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -284,7 +285,12 @@ func (s *Service) adoptResource(ctx context.Context, res RegistryResource, old S
 		title = res.Identifier
 	}
 	if len(title) > 255 {
-		title = title[:255]
+		// Cut on a character boundary: half a character is no UTF-8.
+		cut := 255
+		for cut > 0 && !utf8.RuneStart(title[cut]) {
+			cut--
+		}
+		title = title[:cut]
 	}
 	sc := Scheme{Identifier: res.Identifier, OwnerOrgNo: res.OwnerOrgNo, Scopes: res.Scopes, Title: title, Created: s.now()}
 	if exists {

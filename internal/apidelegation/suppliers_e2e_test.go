@@ -552,3 +552,34 @@ func TestSupplierBackfill(t *testing.T) {
 	st, out := j.token(t, consumer, apiScope)
 	wantOAuthError(t, st, out, "invalid_scope", "MP-251", "Consumer "+consumer+" has not delegated access to the scope "+apiScope+" to supplier "+supplier+".")
 }
+
+// TestLongResourceTitle: a registry resource's title longer than the
+// scheme row keeps is cut on a character boundary when the resource
+// becomes a scheme (a cut inside "ø" was invalid UTF-8 and a 500).
+func TestLongResourceTitle(t *testing.T) {
+	j := newJourney(t)
+	s := j.s
+	r, err := s.Resources.Resource(t.Context(), "ske-maskinportenschema-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Identifier = "long-title-maskinportenschema"
+	r.AuthorizationReference = nil
+	long := strings.Repeat("a", 254) + "øø"
+	for k := range r.Title {
+		r.Title[k] = long
+	}
+	if _, err := s.Resources.CreateResource(t.Context(), resources.Writer{Admin: true}, r); err != nil {
+		t.Fatal(err)
+	}
+	cParty := partyUUID(t, s, consumer)
+	tok := enduser(t, s, consumerDAGL, apidelegation.ScopeSuppliersWrite, apidelegation.ScopeSuppliersRead)
+	s.DoJSON(t, "POST", suppliersAPI+query("party", cParty, "supplier", supplier), tok, nil, nil)
+	if st, _, raw := s.Do(t, "POST", suppliersAPI+"/resources"+query("party", cParty, "supplier", supplier, "resource", r.Identifier), tok, nil); st != 200 {
+		t.Fatalf("delegate: %d %s", st, raw)
+	}
+	var sc apidelegation.Scheme
+	if st := s.DoJSON(t, "GET", "/sim/api/v1/apidelegation/schemes/"+r.Identifier, "", nil, &sc); st != 200 || sc.Title != strings.Repeat("a", 254) {
+		t.Fatalf("scheme: %d %q", st, sc.Title)
+	}
+}
