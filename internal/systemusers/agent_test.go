@@ -262,13 +262,14 @@ func TestSeedSelfDelegation(t *testing.T) {
 }
 
 // keysOf lists a JSON object's members, recursively into the first item
-// of arrays, as "a.b" paths (names trimmed: the upstream mock writes
-// "legacyurn " with a space).
+// of arrays, as "a.b" paths, names as written: Access Management's
+// CompactRoleDto names its legacy URN "legacyurn " with a space, and so
+// must the emulator.
 func keysOf(prefix string, v any, out map[string]bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			p := prefix + strings.TrimSpace(k)
+			p := prefix + k
 			out[p] = true
 			keysOf(p+".", val, out)
 		}

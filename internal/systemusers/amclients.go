@@ -50,7 +50,7 @@ type amCompactRole struct {
 	ID        uuid.UUID `json:"id"`
 	Code      string    `json:"code"`
 	URN       string    `json:"urn"`
-	LegacyURN string    `json:"legacyurn"`
+	LegacyURN *string   `json:"legacyurn "` // CompactRoleDto's name, trailing space and all; null for a role without one
 	Children  any       `json:"children"`
 }
 
@@ -101,7 +101,8 @@ func (s *Service) amAccess(r *http.Request, roleURN string, urns []string) (amRo
 	code := roleURN[strings.LastIndex(roleURN, ":")+1:]
 	role := amCompactRole{Code: code, URN: roleURN}
 	if def, ok := amRoles[code]; ok {
-		role.ID, role.LegacyURN = def.ID, def.LegacyURN
+		legacy := def.LegacyURN
+		role.ID, role.LegacyURN = def.ID, &legacy
 	}
 	acc := amRoleAccess{Role: role, Packages: []amCompactPackage{}}
 	for _, urn := range urns {
