@@ -76,10 +76,12 @@ func TestAMPersonAgentFlow(t *testing.T) {
 	client, _ := e.srv.Parties.Org(t.Context(), secondCl)
 	cl := client.PartyUUID.String()
 
-	// Not yet an agent: delegating to her is a missing assignment.
+	// Not yet an agent: delegating to her is a missing assignment, at
+	// "$QUERY/to" with the agent role's URN (DelegateAccessPackageToAgent).
 	q := "?party=" + e.firmUUID + "&from=" + cl + "&to=" + kariID
 	if st, _, body := e.srv.Do(t, http.MethodPost, amBase+"/agents/accesspackages"+q, tok, batch("regnskapsforer", medSign)); st != http.StatusBadRequest ||
-		!strings.Contains(string(body), "AM.VLD-00032") || !strings.Contains(string(body), "QUERY/to") {
+		!strings.Contains(string(body), "AM.VLD-00032") || !strings.Contains(string(body), `"paths":["$QUERY/to"]`) ||
+		!strings.Contains(string(body), `"urn:altinn:role:agent":"Role is not assigned to '`+kariID+`' from '`+e.firmUUID+`'."`) {
 		t.Fatalf("before she is an agent: %d %s", st, body)
 	}
 

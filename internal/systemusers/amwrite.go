@@ -113,7 +113,9 @@ func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID,
 // lockAgent finds the facilitator's agent by Access Management's id for
 // it: its agent system user, or a person it assigned the agent role.
 func (s *Service) lockAgent(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo string) (agentDelegations, error) {
-	missing := problem.Validation(AMVldMissingAssignment.At("QUERY/to"))
+	// Upstream's DelegateAccessPackageToAgent reports the agent at
+	// "$QUERY/to".
+	missing := problem.Validation(AMVldMissingAssignment.At("$QUERY/to"))
 	su, err := s.GetForUpdate(ctx, q, agentID)
 	switch {
 	case err == nil && su.UserType == TypeAgent && su.ReporteeOrgNo == facilitatorOrgNo:
@@ -131,7 +133,14 @@ func (s *Service) lockAgent(ctx context.Context, q db.Querier, agentID uuid.UUID
 		return nil, err
 	}
 	if _, err := lockPersonAgent(ctx, q, facilitatorOrgNo, p.PID); errors.Is(err, dberr.ErrNotFound) {
-		return nil, missing
+		// A person without the agent role from the facilitator: the role
+		// named, as upstream does.
+		fac, err := s.parties.Org(ctx, facilitatorOrgNo)
+		if err != nil {
+			return nil, fmt.Errorf("facilitator %s: %w", facilitatorOrgNo, err)
+		}
+		return nil, problem.Validation(vldWith(AMVldMissingAssignment, amAgentRole.URN,
+			fmt.Sprintf("Role is not assigned to '%s' from '%s'.", agentID, fac.PartyUUID), "$QUERY/to"))
 	} else if err != nil {
 		return nil, err
 	}
