@@ -457,3 +457,38 @@ func TestDecodeXMLDefaults(t *testing.T) {
 		t.Errorf("without defaults: %q, %v", root.Request.XPathVersion, serr)
 	}
 }
+
+// TestXMLIssuerEcho: an echoed attribute and an obligation's assignment
+// carry Issuer when it has one, and no Issuer attribute when it is empty
+// or absent, as upstream's XML serializer writes them.
+func TestXMLIssuerEcho(t *testing.T) {
+	url := xmlServer(t, upstreamWorld()) + "/authorization/api/v1/decision"
+	body := string(must(os.ReadFile(filepath.Join("testdata", "xacmlxml", "AltinnResourceRegistry0001Request.xml"))))
+	const attr = `<Attribute IncludeInResult="true" AttributeId="urn:altinn:partyid">`
+	for _, c := range []struct{ issuer, want string }{
+		{` Issuer="urn:test:issuer"`, `<xacml:Attribute AttributeId="urn:altinn:partyid" IncludeInResult="true" Issuer="urn:test:issuer">`},
+		{` Issuer=""`, `<xacml:Attribute AttributeId="urn:altinn:partyid" IncludeInResult="true">`},
+	} {
+		req := strings.Replace(body, attr, strings.TrimSuffix(attr, ">")+c.issuer+">", 1)
+		if req == body {
+			t.Fatal("the fixture no longer has the partyid attribute")
+		}
+		_, _, raw := postRaw(t, url, "application/xml", req)
+		if !strings.Contains(raw, c.want) {
+			t.Errorf("Issuer%s: answer lacks %s:\n%s", c.issuer, c.want, raw)
+		}
+	}
+	iss, empty := "urn:test:issuer", ""
+	var b bytes.Buffer
+	writeXMLAssignments(&b, []AttributeAssignment{
+		{AttributeID: "a1", Value: "1", DataType: "d", Issuer: &iss},
+		{AttributeID: "a2", Value: "2", DataType: "d", Issuer: &empty},
+		{AttributeID: "a3", Value: "3", DataType: "d"},
+	})
+	want := `<xacml:AttributeAssignment DataType="d" AttributeId="a1" Issuer="urn:test:issuer">1</xacml:AttributeAssignment>` +
+		`<xacml:AttributeAssignment DataType="d" AttributeId="a2">2</xacml:AttributeAssignment>` +
+		`<xacml:AttributeAssignment DataType="d" AttributeId="a3">3</xacml:AttributeAssignment>`
+	if b.String() != want {
+		t.Errorf("assignments:\n%s\nwant\n%s", b.String(), want)
+	}
+}
