@@ -17,6 +17,9 @@
 #                                 shared, and a mutant cut by time is not a result)
 #   MUTATION_WORKERS              mutants tested at once (default 1)
 #   MUTATION_THRESHOLD            minimum efficacy in percent (default 95)
+#   MUTATION_DIFF                 a git revision: mutate only the lines changed
+#                                 since it (Gremlins' --diff), for a quick check
+#                                 of a change; a package's figure needs a full run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -67,8 +70,14 @@ for p in "${pkgs[@]}"; do
   args=(unleash "$root/$p" --workers "$workers" --timeout-coefficient "$coefficient"
         --threshold-efficacy "$threshold" --output "$root/.mutation/$name.json")
   for x in $(excludes "$p"); do args+=(--exclude-files "$x"); done
+  [ -n "${MUTATION_DIFF:-}" ] && args+=(--diff "$MUTATION_DIFF")
   echo "mutation.sh: $p (gremlins ${args[*]:2})" >&2
-  if ! "$gremlins" "${args[@]}" 2>&1 | tee ".mutation/$name.log"; then
+  # Gremlins v0.6.0 matches --diff's file names (git's, from the repository
+  # root) against the package's (from the package folder): run from the
+  # package folder with git's diff.relative, or no line ever matches and
+  # every mutant is skipped.
+  if ! (cd "$root/$p" && GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.relative GIT_CONFIG_VALUE_0=true \
+      "$gremlins" "${args[@]}") 2>&1 | tee ".mutation/$name.log"; then
     status=1
   fi
   # Every mutant must have run: one cut by time tells nothing.
