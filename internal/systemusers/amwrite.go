@@ -40,11 +40,15 @@ type AMPermission struct {
 func roleCode(s string) string { return strings.ToLower(s[strings.LastIndex(s, ":")+1:]) }
 
 // checkPermissions validates a batch against what the facilitator's roles
-// on the client give: unknown package AM.VLD-00030, a role the facilitator
-// does not hold on the client AM.VLD-00032, a package the role does not
-// give AM.VLD-00026 (one error per package, as the platform lists them).
-// It answers the ER role codes used and the packages, deduplicated.
-func (s *Service) checkPermissions(ctx context.Context, c *Client, perms []AMPermission) (roles, packages []string, err error) {
+// on the client give, with upstream's codes and JSON paths
+// (ClientDelegationService, "/values[i]/…"): unknown package AM.VLD-00030,
+// a package the role does not give AM.VLD-00026 (one error per package,
+// as the platform lists them), a role the facilitator does not hold on
+// the client AM.VLD-00032, one per value, naming the role. On remove a
+// catalogue role not held is skipped, as upstream's RemoveAgentDelegation
+// passes over a role without the client's assignment. It answers the ER
+// role codes used and the packages, deduplicated.
+func (s *Service) checkPermissions(ctx context.Context, facilitatorOrgNo string, c *Client, perms []AMPermission, remove bool) (roles, packages []string, err error) {
 	var errs []problem.ValidationError
 	if len(perms) == 0 {
 		errs = append(errs, AMVldEmptyList.At("/values"))
@@ -57,15 +61,22 @@ func (s *Service) checkPermissions(ctx context.Context, c *Client, perms []AMPer
 			}
 		}
 		if p.Role == "" || held == "" {
-			errs = append(errs, AMVldMissingAssignment.At(fmt.Sprintf("/values/%d/role", i)))
+			if remove && p.Role != "" && len(s.packages.PackagesForRole(p.Role)) > 0 {
+				continue
+			}
+			e, err := s.missingClientRole(ctx, facilitatorOrgNo, c.OrgNo, p.Role, i)
+			if err != nil {
+				return nil, nil, err
+			}
+			errs = append(errs, e)
 			continue
 		}
 		if len(p.Packages) == 0 {
-			errs = append(errs, AMVldEmptyList.At(fmt.Sprintf("/values/%d/packages", i)))
+			errs = append(errs, AMVldEmptyList.At(fmt.Sprintf("/values[%d]/packages", i)))
 		}
 		given := s.packages.PackagesForRole(held)
 		for j, urn := range p.Packages {
-			path := fmt.Sprintf("/values/%d/packages/%d", i, j)
+			path := fmt.Sprintf("/values[%d]/packages[%d]", i, j)
 			if _, err := s.packages.Package(ctx, urn); errors.Is(err, dberr.ErrNotFound) {
 				errs = append(errs, AMVldInvalidPackage.At(path))
 				continue
@@ -90,10 +101,32 @@ func (s *Service) checkPermissions(ctx context.Context, c *Client, perms []AMPer
 	return roles, packages, nil
 }
 
+// missingClientRole is upstream's AM.VLD-00032 for a role the facilitator
+// does not hold on the client: at the value's role, the role's URN with
+// "Role is not assigned to '<facilitator>' from '<client>'." (party uuids).
+func (s *Service) missingClientRole(ctx context.Context, facilitatorOrgNo, clientOrgNo, role string, i int) (problem.ValidationError, error) {
+	fac, err := s.parties.Org(ctx, facilitatorOrgNo)
+	if err != nil {
+		return problem.ValidationError{}, fmt.Errorf("facilitator %s: %w", facilitatorOrgNo, err)
+	}
+	cl, err := s.parties.Org(ctx, clientOrgNo)
+	if err != nil {
+		return problem.ValidationError{}, fmt.Errorf("client %s: %w", clientOrgNo, err)
+	}
+	key := role
+	if role != "" {
+		key = s.packages.RoleURN(role)
+	}
+	return vldWith(AMVldMissingAssignment, key, fmt.Sprintf("Role is not assigned to '%s' from '%s'.", fac.PartyUUID, cl.PartyUUID),
+		fmt.Sprintf("/values[%d]/role", i)), nil
+}
+
 // amTarget loads the agent and the client in a write: the agent is the
 // facilitator's agent system user or a person it made its agent (POST
-// …/agents), locked for the transaction; anything else, or a client the
-// facilitator holds no client role on, is a missing assignment.
+// …/agents), locked for the transaction; anything else is a missing
+// assignment at $QUERY/to. A client the facilitator holds no client role
+// on comes back without roles, so that each value's role is reported as
+// upstream does (checkPermissions).
 func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID, facilitatorOrgNo, clientOrgNo string) (agentDelegations, *Client, error) {
 	a, err := s.lockAgent(ctx, q, agentID, facilitatorOrgNo)
 	if err != nil {
@@ -105,7 +138,7 @@ func (s *Service) amTarget(ctx context.Context, q db.Querier, agentID uuid.UUID,
 	}
 	c, ok := clients[clientOrgNo]
 	if !ok {
-		return nil, nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
+		c = &Client{OrgNo: clientOrgNo}
 	}
 	return a, c, nil
 }
@@ -161,7 +194,7 @@ func (s *Service) DelegatePackages(ctx context.Context, agentID uuid.UUID, facil
 		if err != nil {
 			return err
 		}
-		roles, packages, err := s.checkPermissions(ctx, c, perms)
+		roles, packages, err := s.checkPermissions(ctx, facilitatorOrgNo, c, perms, false)
 		if err != nil {
 			return err
 		}
@@ -214,7 +247,7 @@ func (s *Service) RemovePackages(ctx context.Context, agentID uuid.UUID, facilit
 		if err != nil {
 			return err
 		}
-		_, packages, err := s.checkPermissions(ctx, c, perms)
+		_, packages, err := s.checkPermissions(ctx, facilitatorOrgNo, c, perms, true)
 		if err != nil {
 			return err
 		}
@@ -293,7 +326,9 @@ func (s *Service) amWriteParams(w http.ResponseWriter, r *http.Request) (facilit
 	}
 	org, err := s.parties.OrgByParty(r.Context(), from.String())
 	if errors.Is(err, dberr.ErrNotFound) {
-		return "", "", uuid.Nil, nil, problem.Validation(AMVldMissingAssignment.At("QUERY/from"))
+		// Upstream's DelegateAccessPackageToAgent and RemoveAgentDelegation:
+		// no entity with the client's uuid.
+		return "", "", uuid.Nil, nil, problem.Validation(vldWith(AMVldEntityNotExists, from.String(), "entity do not exist.", "$QUERY/from"))
 	}
 	if err != nil {
 		return "", "", uuid.Nil, nil, err

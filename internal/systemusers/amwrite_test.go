@@ -151,8 +151,11 @@ func TestAMDelegateFlow(t *testing.T) {
 // nothing behind: the platform's validation codes for a package the role
 // does not give (AM.VLD-00026, one per package, as
 // DelegateAccessPackageToAgent_WithPackageClientHaventDelegatedToParty),
-// an unknown package, a role or agent or client the facilitator has no
-// assignment for; model-state 400s for bad query values; 401/403.
+// an unknown package, an agent the facilitator has no assignment for, an
+// unknown client (AM.VLD-00006 at $QUERY/from), a role the facilitator
+// does not hold on the client (AM.VLD-00032 per value at its role; DELETE
+// passes over it, as upstream's RemoveAgentDelegation, answering []);
+// model-state 400s for bad query values; 401/403.
 func TestAMDelegateErrors(t *testing.T) {
 	t.Parallel()
 	e := newAgentEnv(t)
@@ -163,45 +166,65 @@ func TestAMDelegateErrors(t *testing.T) {
 	cl := client.PartyUUID.String()
 	q := func(party, from, to string) string { return "?party=" + party + "&from=" + from + "&to=" + to }
 	good := q(e.firmUUID, cl, e.egen)
+	unknown := uuid.NewString()
+	notHeld := "Role is not assigned to '" + e.firmUUID + "' from '"
 	cases := []struct {
 		name, q, bearer string
 		body            any
 		status          int
 		codes           []string
+		delStatus       int // DELETE's status where it differs; then codes are POST's only
 	}{
-		{"no token", good, "", batch("regnskapsforer", medSign), http.StatusUnauthorized, nil},
-		{"read scope only", good, readOnly, batch("regnskapsforer", medSign), http.StatusForbidden, nil},
-		{"portal scope only", good, e.token, batch("regnskapsforer", medSign), http.StatusForbidden, nil},
-		{"a party not managed", q(tiger.PartyUUID.String(), cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusForbidden, nil},
-		{"an unknown party", q(uuid.NewString(), cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusForbidden, nil},
-		{"party not a uuid", q("x", cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, nil},
-		{"from not a uuid", q(e.firmUUID, "x", e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{`"from"`}},
-		{"no to", q(e.firmUUID, cl, ""), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{`"to"`}},
-		{"no body", good, tok, nil, http.StatusBadRequest, nil},
-		{"body not json", good, tok, "{", http.StatusBadRequest, nil},
-		{"empty values", good, tok, map[string]any{"values": []any{}}, http.StatusBadRequest, []string{"AM.VLD-00023"}},
-		{"unknown agent", q(e.firmUUID, cl, uuid.NewString()), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/to"}},
-		{"a standard system user", q(e.firmUUID, cl, e.standard), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/to"}},
-		{"unknown client", q(e.firmUUID, uuid.NewString(), e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/from"}},
-		{"not a client", q(e.firmUUID, tiger.PartyUUID.String(), e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/from"}},
-		{"a role not held", good, tok, batch("revisor", revisorPkg), http.StatusBadRequest, []string{"AM.VLD-00032", "/values/0/role"}},
-		{"unknown package", good, tok, batch("regnskapsforer", "urn:altinn:accesspackage:finnes-ikke"), http.StatusBadRequest, []string{"AM.VLD-00030", "/values/0/packages/0"}},
+		{"no token", good, "", batch("regnskapsforer", medSign), http.StatusUnauthorized, nil, 0},
+		{"read scope only", good, readOnly, batch("regnskapsforer", medSign), http.StatusForbidden, nil, 0},
+		{"portal scope only", good, e.token, batch("regnskapsforer", medSign), http.StatusForbidden, nil, 0},
+		{"a party not managed", q(tiger.PartyUUID.String(), cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusForbidden, nil, 0},
+		{"an unknown party", q(uuid.NewString(), cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusForbidden, nil, 0},
+		{"party not a uuid", q("x", cl, e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, nil, 0},
+		{"from not a uuid", q(e.firmUUID, "x", e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{`"from"`}, 0},
+		{"no to", q(e.firmUUID, cl, ""), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{`"to"`}, 0},
+		{"no body", good, tok, nil, http.StatusBadRequest, nil, 0},
+		{"body not json", good, tok, "{", http.StatusBadRequest, nil, 0},
+		{"empty values", good, tok, map[string]any{"values": []any{}}, http.StatusBadRequest, []string{"AM.VLD-00023"}, 0},
+		{"unknown agent", q(e.firmUUID, cl, uuid.NewString()), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/to"}, 0},
+		{"a standard system user", q(e.firmUUID, cl, e.standard), tok, batch("regnskapsforer", medSign), http.StatusBadRequest, []string{"AM.VLD-00032", "QUERY/to"}, 0},
+		{"unknown client", q(e.firmUUID, unknown, e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest,
+			[]string{`"code":"AM.VLD-00006"`, `"paths":["$QUERY/from"]`, `"` + unknown + `":"entity do not exist."`}, 0},
+		{"not a client", q(e.firmUUID, tiger.PartyUUID.String(), e.egen), tok, batch("regnskapsforer", medSign), http.StatusBadRequest,
+			[]string{`"code":"AM.VLD-00032"`, `"paths":["/values[0]/role"]`,
+				`"urn:altinn:external-role:ccr:regnskapsforer":"` + notHeld + tiger.PartyUUID.String() + `'."`}, http.StatusOK},
+		{"not a client, two roles", q(e.firmUUID, tiger.PartyUUID.String(), e.egen), tok,
+			map[string]any{"values": []map[string]any{{"role": "regnskapsforer", "packages": []string{medSign}}, {"role": "revisor", "packages": []string{revisorPkg}}}},
+			http.StatusBadRequest, []string{`"paths":["/values[0]/role"]`, `"paths":["/values[1]/role"]`, "urn:altinn:external-role:ccr:revisor"}, http.StatusOK},
+		{"a role not held", good, tok, batch("revisor", revisorPkg), http.StatusBadRequest,
+			[]string{`"code":"AM.VLD-00032"`, `"paths":["/values[0]/role"]`, `"urn:altinn:external-role:ccr:revisor":"` + notHeld + cl + `'."`}, http.StatusOK},
+		{"unknown package", good, tok, batch("regnskapsforer", "urn:altinn:accesspackage:finnes-ikke"), http.StatusBadRequest, []string{"AM.VLD-00030", `"/values[0]/packages[0]"`}, 0},
 		{"packages the role does not give", good, tok, batch("regnskapsforer", medSign, revisorPkg, "urn:altinn:accesspackage:skatt-naering"), http.StatusBadRequest,
-			[]string{"AM.VLD-00026", "/values/0/packages/1", "/values/0/packages/2"}},
+			[]string{"AM.VLD-00026", `"/values[0]/packages[1]"`, `"/values[0]/packages[2]"`}, 0},
 	}
 	for _, method := range []string{http.MethodPost, http.MethodDelete} {
 		for _, c := range cases {
 			st, _, body := e.srv.Do(t, method, amBase+"/agents/accesspackages"+c.q, c.bearer, c.body)
-			if st != c.status {
+			want, codes := c.status, c.codes
+			if method == http.MethodDelete && c.delStatus != 0 {
+				want, codes = c.delStatus, nil
+				if strings.TrimSpace(string(body)) != "[]" {
+					t.Errorf("%s %s: want [], got %s", method, c.name, body)
+				}
+			}
+			if st != want {
 				t.Errorf("%s %s: %d %s", method, c.name, st, body)
 			}
-			for _, code := range c.codes {
+			for _, code := range codes {
 				if !strings.Contains(string(body), code) {
 					t.Errorf("%s %s: %s lacks %s", method, c.name, body, code)
 				}
 			}
 			if c.name == "packages the role does not give" && strings.Count(string(body), "AM.VLD-00026") != 2 {
 				t.Errorf("%s %s: want one error per package: %s", method, c.name, body)
+			}
+			if c.name == "not a client, two roles" && method == http.MethodPost && strings.Count(string(body), "AM.VLD-00032") != 2 {
+				t.Errorf("%s %s: want one error per role: %s", method, c.name, body)
 			}
 		}
 	}
