@@ -308,3 +308,88 @@ func TestOverviewNewestAndCounts(t *testing.T) {
 		t.Errorf("overview on a failing database: %+v %+v %+v, want an error", reqs, changes, counts)
 	}
 }
+
+// TestCreateSaysWhetherItCreated: the first POST of a request creates it
+// (the handler's 201 with Location); the same POST again answers the live
+// request it finds, not created (the handler's 200), with the same id.
+func TestCreateSaysWhetherItCreated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	in := CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "created-once", Rights: []Right{rightKrav}}
+	first, created, err := e.reqs.Create(ctx, vendor, KindStandard, in)
+	if err != nil || !created {
+		t.Fatalf("first Create: created %v, err %v; want created", created, err)
+	}
+	again, created, err := e.reqs.Create(ctx, vendor, KindStandard, in)
+	if err != nil || created {
+		t.Fatalf("second Create: created %v, err %v; want the live request, not created", created, err)
+	}
+	if again.ID != first.ID {
+		t.Errorf("second Create answered %s, want the live request %s", again.ID, first.ID)
+	}
+}
+
+// TestCreateLosingTheInsertRaceAnswersTheWinner: a POST that passes the
+// look-up for a live request but then meets another POST's request at the
+// insert (the unique live triple) answers the winner's request, not
+// created. The other POST is held open in a transaction until this one
+// waits on it, so the race is taken every time.
+func TestCreateLosingTheInsertRaceAnswersTheWinner(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	in := CreateInput{SystemID: systemID, PartyOrgNo: customer, ExternalRef: "raced", Rights: []Right{rightKrav}}
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	winner, err := insertReq(ctx, tx, Request{ID: uuid.New(), Kind: KindStandard, ExternalRef: in.ExternalRef, SystemID: in.SystemID,
+		PartyOrgNo: in.PartyOrgNo, IntegrationTitle: "winner", Rights: in.Rights, AccessPackages: []AccessPackageRef{},
+		Status: StatusNew, Created: e.clk.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		r       Request
+		created bool
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, c, err := e.reqs.Create(ctx, vendor, KindStandard, in)
+		done <- result{r, c, err}
+	}()
+	// Wait until the Create's INSERT waits on the open transaction's row.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var waiting int
+		if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO systemuser_requests%'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case res := <-done:
+			t.Fatalf("Create finished without waiting on the open insert: %+v", res)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Create never waited on the open insert")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if res.err != nil || res.created {
+		t.Fatalf("Create after losing the race: created %v, err %v; want the winner, not created", res.created, res.err)
+	}
+	if res.r.ID != winner.ID || res.r.IntegrationTitle != "winner" {
+		t.Errorf("Create answered %s (%q), want the winner %s", res.r.ID, res.r.IntegrationTitle, winner.ID)
+	}
+}
