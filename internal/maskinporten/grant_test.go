@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
@@ -65,6 +66,7 @@ func (f *fakeSystemUsers) ByExternalID(_ context.Context, clientID, vendor, owne
 // fixture is a token service on a fresh database with two clients.
 type fixture struct {
 	s        *maskinporten.Service
+	pool     *pgxpool.Pool
 	sg       *signing.Service
 	c        *mpclient.Service
 	clock    *clock.Fixed
@@ -90,6 +92,7 @@ func newFixtureWith(t *testing.T, limits maskinporten.GrantLimits) *fixture {
 	ctx := context.Background()
 	f := &fixture{clock: clock.NewFixed(time.Now().Truncate(time.Second)), su: &fakeSystemUsers{}, rec: &fakeRecorder{}}
 	pool := dbtest.New(t)
+	f.pool = pool
 	f.c = mpclient.New(pool, f.clock, nil, nil)
 	sg, err := signing.New(ctx, signing.Deps{Pool: pool, Clock: f.clock}, signing.DefaultSettings("http://mp.test", "RS256", 120*time.Second))
 	if err != nil {
