@@ -61,7 +61,7 @@ excludes() {
 }
 
 pkgs=("$@")
-[ ${#pkgs[@]} -gt 0 ] || pkgs=(internal/requests internal/registry internal/pdp internal/jose internal/mpgrant internal/mpclient internal/maskinporten)
+[ ${#pkgs[@]} -gt 0 ] || pkgs=(internal/requests internal/registry internal/pdp internal/jose internal/mpgrant internal/mpclient internal/maskinporten internal/signing internal/exchange)
 mkdir -p .mutation
 status=0
 for p in "${pkgs[@]}"; do
