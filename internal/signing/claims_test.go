@@ -1,6 +1,16 @@
 package signing
 
-import "testing"
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
 
 // TestNineDigits: nine ASCII digits, 0 and 9 included, and nothing else —
 // not the characters on either side of the digits, not other scripts'
@@ -23,5 +33,81 @@ func TestNineDigits(t *testing.T) {
 		if got := NineDigits(c.s); got != c.want {
 			t.Errorf("NineDigits(%q) = %v, want %v", c.s, got, c.want)
 		}
+	}
+}
+
+// markerSigner is an RSA signer wrapper a test can recognise.
+type markerSigner struct{ *rsa.PrivateKey }
+
+// TestParseStoredKey: a stored RSA key signs through the RSA signer given
+// (OpenSSL's, in the server) and through Go's own key without one; a
+// stored key whose certificate chain is empty publishes no certificate.
+func TestParseStoredKey(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := jwk.FromRaw(rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrap := func(k *rsa.PrivateKey) crypto.Signer { return markerSigner{k} }
+	k, err := parseStoredKey("kid-1", "altinn", "RS256", raw, nil, wrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := k.signer.(markerSigner); !ok {
+		t.Errorf("with an RSA signer the key signs through %T, want the signer given", k.signer)
+	}
+	k, err = parseStoredKey("kid-1", "altinn", "RS256", raw, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := k.signer.(*rsa.PrivateKey); !ok {
+		t.Errorf("without an RSA signer the key signs through %T, want Go's *rsa.PrivateKey", k.signer)
+	}
+	if k.certDER != nil {
+		t.Errorf("a key stored without a certificate has %d bytes of one", len(k.certDER))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["x5c"] = []string{}
+	empty, _ := json.Marshal(m)
+	k, err = parseStoredKey("kid-1", "altinn", "RS256", empty, nil, nil)
+	if err != nil {
+		t.Fatalf("a key with an empty x5c: %v", err)
+	}
+	if k.certDER != nil {
+		t.Errorf("a key with an empty x5c has a certificate of %d bytes", len(k.certDER))
+	}
+}
+
+// TestSelfSignedCertValidNow: the platform key's certificate is valid from
+// an hour ago (clock skew between hosts) for ten years.
+func TestSelfSignedCertValidNow(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := selfSignedCert(rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if nb := now.Sub(c.NotBefore); nb < 59*time.Minute || nb > 61*time.Minute {
+		t.Errorf("NotBefore %v is %v before now, want about an hour", c.NotBefore, nb)
+	}
+	if c.NotAfter.Before(now.AddDate(10, 0, -1)) || c.NotAfter.After(now.AddDate(10, 0, 1)) {
+		t.Errorf("NotAfter %v, want ten years from now", c.NotAfter)
 	}
 }
