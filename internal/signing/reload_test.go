@@ -123,3 +123,50 @@ func TestKeyCreationRace(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyFindsKeysByKid: an instance that was not told of another's
+// rotation (no listener) still verifies a token signed with the new key:
+// the unknown kid is looked up once and the keys reloaded. A kid it
+// already holds needs no database at all: with its pool closed it still
+// verifies its own tokens.
+func TestVerifyFindsKeysByKid(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	u := dbtest.NewURL(t)
+	open := func() *pgxpool.Pool {
+		p, err := db.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		return p
+	}
+	pa, pb := open(), open()
+	mk := func(p *pgxpool.Pool) *Service {
+		s, err := New(ctx, Deps{Pool: p, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}, DefaultSettings("http://mp.test", "ES256", 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := mk(pa), mk(pb)
+	claims := map[string]any{"iss": "http://mp.test/", "sub": "x"}
+	if _, err := a.RotateKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.Sign(Maskinporten, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.VerifySignature(ctx, tok); err != nil {
+		t.Fatalf("B verifies a token signed with the key A rotated in: %v", err)
+	}
+	own, err := b.Sign(Maskinporten, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb.Close()
+	if _, err := b.VerifySignature(ctx, own); err != nil {
+		t.Fatalf("B verifies its own token with its pool closed: %v", err)
+	}
+}
