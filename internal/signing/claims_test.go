@@ -111,3 +111,20 @@ func TestSelfSignedCertValidNow(t *testing.T) {
 		t.Errorf("NotAfter %v, want ten years from now", c.NotAfter)
 	}
 }
+
+// TestRetiredKeyKeep: a retired key stays published for the longest
+// token lifetime, Maskinporten's or Altinn's, plus the skew.
+func TestRetiredKeyKeep(t *testing.T) {
+	for _, c := range []struct {
+		token, altinn, skew, want time.Duration
+	}{
+		{2 * time.Minute, 30 * time.Minute, 10 * time.Second, 30*time.Minute + 10*time.Second},
+		{30 * time.Minute, 2 * time.Minute, 10 * time.Second, 30*time.Minute + 10*time.Second},
+		{5 * time.Minute, 5 * time.Minute, 0, 5 * time.Minute},
+	} {
+		s := &Service{set: Settings{TokenLifetime: c.token, AltinnLifetime: c.altinn, Skew: c.skew}}
+		if got := s.retiredKeyKeep(); got != c.want {
+			t.Errorf("token %v, Altinn %v, skew %v: keep %v, want %v", c.token, c.altinn, c.skew, got, c.want)
+		}
+	}
+}
