@@ -6,6 +6,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -126,5 +128,64 @@ func TestRetiredKeyKeep(t *testing.T) {
 		if got := s.retiredKeyKeep(); got != c.want {
 			t.Errorf("token %v, Altinn %v, skew %v: keep %v, want %v", c.token, c.altinn, c.skew, got, c.want)
 		}
+	}
+}
+
+// TestGoSignsIt: the fast RSA signer takes PKCS #1 v1.5 over a SHA-256
+// digest only; PSS, no options, other hashes and a digest of the wrong
+// length go to Go's key.
+func TestGoSignsIt(t *testing.T) {
+	d32, d31 := make([]byte, 32), make([]byte, 31)
+	for _, c := range []struct {
+		name   string
+		digest []byte
+		opts   crypto.SignerOpts
+		want   bool
+	}{
+		{"PKCS #1 v1.5, SHA-256", d32, crypto.SHA256, false},
+		{"PSS", d32, &rsa.PSSOptions{Hash: crypto.SHA256}, true},
+		{"no options", d32, nil, true},
+		{"SHA-384", make([]byte, 48), crypto.SHA384, true},
+		{"SHA-256 of the wrong length", d31, crypto.SHA256, true},
+	} {
+		if got := goSignsIt(c.digest, c.opts); got != c.want {
+			t.Errorf("%s: goSignsIt = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// brokenSigner signs with another key, or fails.
+type brokenSigner struct {
+	other *rsa.PrivateKey
+	err   error
+}
+
+func (b brokenSigner) Public() crypto.PublicKey { return &b.other.PublicKey }
+func (b brokenSigner) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.other.Sign(r, d, o)
+}
+
+// TestCheckRSASigner: the self-test passes a signer that signs as Go's
+// key does, and fails one whose signature does not verify or that fails.
+func TestCheckRSASigner(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkRSASigner(k, &k.PublicKey); err != nil {
+		t.Errorf("Go's own key: %v", err)
+	}
+	if err := checkRSASigner(brokenSigner{other: other}, &k.PublicKey); err == nil {
+		t.Error("a signer with another key passed the self-test")
+	}
+	if err := checkRSASigner(brokenSigner{other: other, err: errors.New("no")}, &k.PublicKey); err == nil {
+		t.Error("a failing signer passed the self-test")
 	}
 }
