@@ -189,3 +189,21 @@ func TestCheckRSASigner(t *testing.T) {
 		t.Error("a failing signer passed the self-test")
 	}
 }
+
+// TestDefaultSettings: no lifetime (or a negative one) is Maskinporten's
+// 120 s, a set one is kept; no algorithm is RS256.
+func TestDefaultSettings(t *testing.T) {
+	for _, c := range []struct {
+		in, want time.Duration
+	}{{0, 120 * time.Second}, {-time.Second, 120 * time.Second}, {time.Second, time.Second}, {300 * time.Second, 300 * time.Second}} {
+		if got := DefaultSettings("http://x.test/", "", c.in).TokenLifetime; got != c.want {
+			t.Errorf("lifetime %v: %v, want %v", c.in, got, c.want)
+		}
+	}
+	if got := DefaultSettings("http://x.test", "", 0).SigningAlg; got != "RS256" {
+		t.Errorf("no alg: %q, want RS256", got)
+	}
+	if got := DefaultSettings("http://x.test", "ES256", 0).SigningAlg; got != "ES256" {
+		t.Errorf("ES256: %q", got)
+	}
+}
