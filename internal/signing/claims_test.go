@@ -206,4 +206,9 @@ func TestDefaultSettings(t *testing.T) {
 	if got := DefaultSettings("http://x.test", "ES256", 0).SigningAlg; got != "ES256" {
 		t.Errorf("ES256: %q", got)
 	}
+	// The platform's fixed figures: an exchanged Altinn token lives 30
+	// minutes, and 10 s of clock skew is tolerated.
+	if s := DefaultSettings("http://x.test", "", 0); s.AltinnLifetime != 30*time.Minute || s.Skew != 10*time.Second {
+		t.Errorf("Altinn lifetime %v, skew %v; want 30m0s and 10s", s.AltinnLifetime, s.Skew)
+	}
 }
