@@ -2,12 +2,15 @@ package exchange_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/altinn-sim/altinn-sim/internal/app/apptest"
 	"github.com/altinn-sim/altinn-sim/internal/auth"
@@ -149,5 +152,35 @@ func TestExchangeRefusals(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != 401 || !strings.Contains(rec.Body.String(), "expired") {
 		t.Fatalf("middleware on expired token: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestTestTokenDefaults: a test token keeps the clientId asked for and
+// makes one up (a uuid) when none is; a platform access token names its
+// app in urn:altinn:app only when an app is given.
+func TestTestTokenDefaults(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	claims := func(body map[string]any) map[string]any {
+		t.Helper()
+		var tr maskinporten.TokenResponse
+		if resp := apptest.PostJSON(t, srv.URL+"/sim/api/v1/tokens", body, &tr); resp.StatusCode != 200 {
+			t.Fatalf("%v: %d", body, resp.StatusCode)
+		}
+		return apptest.JWTClaims(t, tr.AccessToken)
+	}
+	ent := map[string]any{"type": "enterprise", "orgNo": "991825827", "scopes": []string{"test:read"}}
+	if c := claims(ent); uuid.Validate(fmt.Sprint(c["client_id"])) != nil {
+		t.Errorf("no clientId: client_id %v, want a made-up uuid", c["client_id"])
+	}
+	ent["clientId"] = "my-client"
+	if c := claims(ent); c["client_id"] != "my-client" {
+		t.Errorf("clientId my-client: client_id %v", c["client_id"])
+	}
+	if c := claims(map[string]any{"type": "accesstoken", "issuer": "ttd", "app": "ttd.myapp"}); c["urn:altinn:app"] != "ttd.myapp" {
+		t.Errorf("with an app: urn:altinn:app %v", c["urn:altinn:app"])
+	}
+	if c := claims(map[string]any{"type": "accesstoken", "issuer": "platform"}); c["urn:altinn:app"] != nil {
+		t.Errorf("without an app: urn:altinn:app %v, want none", c["urn:altinn:app"])
 	}
 }
