@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/amdto"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/parties"
@@ -26,7 +27,7 @@ import (
 // api_delegations row /token, the portal and the older API read.
 
 // The supplier role (RoleConstants.Supplier).
-var supplierRole = CompactRole{ID: uuid.MustParse("961f6ebb-ecf7-4fc6-ab5a-ca0841db4931"), Code: "supplier", URN: "urn:altinn:role:supplier"}
+var supplierRole = amdto.CompactRole{ID: uuid.MustParse("961f6ebb-ecf7-4fc6-ab5a-ca0841db4931"), Code: "supplier", URN: "urn:altinn:role:supplier"}
 
 const schemaType = "MaskinportenSchema"
 
@@ -69,36 +70,6 @@ func selfProblem() error {
 	return problem.Validation(amVld(amVldInvalidQuery, "QUERY/party", "party", msg), amVld(amVldInvalidQuery, "QUERY/supplier", "supplier", msg))
 }
 
-// CompactEntity is Access Management's CompactEntityDto of an
-// organisation (the person fields null).
-type CompactEntity struct {
-	ID                     uuid.UUID `json:"id"`
-	Name                   string    `json:"name"`
-	Type                   string    `json:"type"`
-	Variant                string    `json:"variant"`
-	Parent                 any       `json:"parent"`
-	Children               any       `json:"children"`
-	PartyID                int64     `json:"partyid"`
-	UserID                 *int64    `json:"userId"`
-	Username               *string   `json:"username"`
-	OrganizationIdentifier string    `json:"organizationIdentifier"`
-	PersonIdentifier       *string   `json:"personIdentifier"`
-	DateOfBirth            *string   `json:"dateOfBirth"`
-	DateOfDeath            *string   `json:"dateOfDeath"`
-	IsDeleted              bool      `json:"isDeleted"`
-	DeletedAt              *string   `json:"deletedAt"`
-}
-
-// CompactRole is CompactRoleDto; upstream's property name for the legacy
-// URN has a trailing space ("legacyurn "), kept.
-type CompactRole struct {
-	ID        uuid.UUID `json:"id"`
-	Code      string    `json:"code"`
-	URN       string    `json:"urn"`
-	LegacyURN *string   `json:"legacyurn "`
-	Children  any       `json:"children"`
-}
-
 // Assignment is AssignmentDto: the supplier assignment.
 type Assignment struct {
 	ID     uuid.UUID `json:"id"`
@@ -110,12 +81,12 @@ type Assignment struct {
 // Connection is ConnectionDto: the other organisation and the supplier
 // role (the lists a supplier connection has none of are empty).
 type Connection struct {
-	Party       CompactEntity `json:"party"`
-	Roles       []CompactRole `json:"roles"`
-	Packages    []any         `json:"packages"`
-	Resources   []any         `json:"resources"`
-	Instances   []any         `json:"instances"`
-	Connections []any         `json:"connections"`
+	Party       amdto.CompactEntity `json:"party"`
+	Roles       []amdto.CompactRole `json:"roles"`
+	Packages    []any               `json:"packages"`
+	Resources   []any               `json:"resources"`
+	Instances   []any               `json:"instances"`
+	Connections []any               `json:"connections"`
 }
 
 // ResourceType is ResourceTypeDto.
@@ -139,12 +110,12 @@ type AMResource struct {
 
 // Permission is PermissionDto: one delegation of a resource.
 type Permission struct {
-	From    CompactEntity  `json:"from"`
-	To      CompactEntity  `json:"to"`
-	Via     *CompactEntity `json:"via"`
-	Role    CompactRole    `json:"role"`
-	ViaRole *CompactRole   `json:"viaRole"`
-	Reason  any            `json:"reason"`
+	From    amdto.CompactEntity  `json:"from"`
+	To      amdto.CompactEntity  `json:"to"`
+	Via     *amdto.CompactEntity `json:"via"`
+	Role    amdto.CompactRole    `json:"role"`
+	ViaRole *amdto.CompactRole   `json:"viaRole"`
+	Reason  any                  `json:"reason"`
 }
 
 // ResourcePermission is ResourcePermissionDto: a resource and its
@@ -192,8 +163,8 @@ func ScopeAccessRightKey(resource string) string {
 	return "01" + hex.EncodeToString(sum[:])
 }
 
-func compactEntity(o parties.Organization) CompactEntity {
-	return CompactEntity{ID: o.PartyUUID, Name: o.Name, Type: "Organisasjon", Variant: o.OrgForm, PartyID: o.PartyID, OrganizationIdentifier: o.OrgNo}
+func compactEntity(o parties.Organization) amdto.CompactEntity {
+	return amdto.CompactEntity{ID: o.PartyUUID, Name: o.Name, Type: "Organisasjon", Variant: o.OrgForm, PartyID: o.PartyID, OrganizationIdentifier: o.OrgNo}
 }
 
 // amResource is the scheme sc (or the registry resource res when there
@@ -328,7 +299,7 @@ func (s *Service) connections(ctx context.Context, as []SupplierAssignment, othe
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Connection{Party: compactEntity(o), Roles: []CompactRole{supplierRole},
+		out = append(out, Connection{Party: compactEntity(o), Roles: []amdto.CompactRole{supplierRole},
 			Packages: []any{}, Resources: []any{}, Instances: []any{}, Connections: []any{}})
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/amdto"
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
@@ -37,14 +38,14 @@ var (
 // amAgentRoleAccess is one item of AgentDto.access: a role and what came
 // with it (the emulator has no resource delegations: resources is []).
 type amAgentRoleAccess struct {
-	Role      amCompactRole      `json:"role"`
+	Role      amdto.CompactRole  `json:"role"`
 	Packages  []amCompactPackage `json:"packages"`
 	Resources []any              `json:"resources"`
 }
 
 // amAgent is Access Management's AgentDto.
 type amAgent struct {
-	Agent        amCompactEntity     `json:"agent"`
+	Agent        amdto.CompactEntity `json:"agent"`
 	AgentAddedAt time.Time           `json:"agentAddedAt"`
 	Access       []amAgentRoleAccess `json:"access"`
 }
@@ -387,21 +388,21 @@ func (s *Service) handleAMRemoveAgent(w http.ResponseWriter, r *http.Request) er
 
 // suAgentEntity is an agent system user as Access Management's compact
 // entity.
-func suAgentEntity(su SystemUser) amCompactEntity {
-	return amCompactEntity{ID: su.ID, Name: su.IntegrationTitle, Type: "Systembruker", Variant: "AgentSystem"}
+func suAgentEntity(su SystemUser) amdto.CompactEntity {
+	return amdto.CompactEntity{ID: su.ID, Name: su.IntegrationTitle, Type: "Systembruker", Variant: "AgentSystem"}
 }
 
 // personEntity is a person as Access Management's compact entity (its
 // Entity converted by DtoMapper: type and variant Person).
-func personEntity(p parties.Person) amCompactEntity {
+func personEntity(p parties.Person) amdto.CompactEntity {
 	uid, pid := p.UserID, p.PID
-	return amCompactEntity{ID: p.PartyUUID, Name: p.Name, Type: "Person", Variant: "Person",
+	return amdto.CompactEntity{ID: p.PartyUUID, Name: p.Name, Type: "Person", Variant: "Person",
 		PartyID: p.PartyID, UserID: &uid, PersonIdentifier: &pid}
 }
 
 // amAgentEntry is one of the facilitator's agents with its delegations.
 type amAgentEntry struct {
-	entity amCompactEntity
+	entity amdto.CompactEntity
 	added  time.Time
 	store  agentDelegations
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/amdto"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/respond"
 	"github.com/altinn-sim/altinn-sim/internal/route"
@@ -26,34 +27,6 @@ var amRoles = map[string]struct {
 	"forretningsforer": {uuid.MustParse("348b2f47-47ee-4084-abf8-68aa54c2b27f"), "urn:altinn:rolecode:ffor"},
 }
 
-// amCompactEntity is the client party as Access Management's
-// ClientDto.client gives it (an organisation: the person fields null).
-type amCompactEntity struct {
-	ID                     uuid.UUID `json:"id"`
-	Name                   string    `json:"name"`
-	Type                   string    `json:"type"`
-	Variant                string    `json:"variant"`
-	Parent                 any       `json:"parent"`
-	Children               any       `json:"children"`
-	PartyID                int64     `json:"partyid"`
-	UserID                 *int64    `json:"userId"`
-	Username               *string   `json:"username"`
-	OrganizationIdentifier string    `json:"organizationIdentifier"`
-	PersonIdentifier       *string   `json:"personIdentifier"`
-	DateOfBirth            *string   `json:"dateOfBirth"`
-	DateOfDeath            *string   `json:"dateOfDeath"`
-	IsDeleted              bool      `json:"isDeleted"`
-	DeletedAt              *string   `json:"deletedAt"`
-}
-
-type amCompactRole struct {
-	ID        uuid.UUID `json:"id"`
-	Code      string    `json:"code"`
-	URN       string    `json:"urn"`
-	LegacyURN *string   `json:"legacyurn "` // CompactRoleDto's name, trailing space and all; null for a role without one
-	Children  any       `json:"children"`
-}
-
 type amCompactPackage struct {
 	ID     uuid.UUID `json:"id"`
 	URN    string    `json:"urn"`
@@ -61,14 +34,14 @@ type amCompactPackage struct {
 }
 
 type amRoleAccess struct {
-	Role     amCompactRole      `json:"role"`
+	Role     amdto.CompactRole  `json:"role"`
 	Packages []amCompactPackage `json:"packages"`
 }
 
 // amClient is Access Management's ClientDto.
 type amClient struct {
-	Client amCompactEntity `json:"client"`
-	Access []amRoleAccess  `json:"access"`
+	Client amdto.CompactEntity `json:"client"`
+	Access []amRoleAccess      `json:"access"`
 }
 
 // amParty reads ?party= (a party uuid the caller must manage): 400 when
@@ -99,7 +72,7 @@ func (s *Service) amParty(r *http.Request) (orgNo string, err error) {
 // catalogue's package ids.
 func (s *Service) amAccess(r *http.Request, roleURN string, urns []string) (amRoleAccess, error) {
 	code := roleURN[strings.LastIndex(roleURN, ":")+1:]
-	role := amCompactRole{Code: code, URN: roleURN}
+	role := amdto.CompactRole{Code: code, URN: roleURN}
 	if def, ok := amRoles[code]; ok {
 		legacy := def.LegacyURN
 		role.ID, role.LegacyURN = def.ID, &legacy
@@ -120,12 +93,12 @@ func (s *Service) amAccess(r *http.Request, roleURN string, urns []string) (amRo
 }
 
 // amEntity is an organisation as Access Management's compact entity.
-func (s *Service) amEntity(r *http.Request, orgNo string) (amCompactEntity, error) {
+func (s *Service) amEntity(r *http.Request, orgNo string) (amdto.CompactEntity, error) {
 	o, err := s.parties.Org(r.Context(), orgNo)
 	if err != nil {
-		return amCompactEntity{}, err
+		return amdto.CompactEntity{}, err
 	}
-	return amCompactEntity{ID: o.PartyUUID, Name: o.Name, Type: "Organisasjon", Variant: o.OrgForm,
+	return amdto.CompactEntity{ID: o.PartyUUID, Name: o.Name, Type: "Organisasjon", Variant: o.OrgForm,
 		PartyID: o.PartyID, OrganizationIdentifier: o.OrgNo}, nil
 }
 

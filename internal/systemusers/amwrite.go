@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/altinn-sim/altinn-sim/internal/amdto"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 	"github.com/altinn-sim/altinn-sim/internal/problem"
@@ -27,7 +28,7 @@ var (
 
 // amAgentRole is Access Management's "agent" role (RoleConstants.Agent):
 // what the facilitator's agents hold on it.
-var amAgentRole = amCompactRole{ID: uuid.MustParse("ff4c33f5-03f7-4445-85ed-1e60b8aafb30"), Code: "agent", URN: "urn:altinn:role:agent"}
+var amAgentRole = amdto.CompactRole{ID: uuid.MustParse("ff4c33f5-03f7-4445-85ed-1e60b8aafb30"), Code: "agent", URN: "urn:altinn:role:agent"}
 
 // AMPermission is one item of Access Management's DelegationBatchInputDto:
 // a role the facilitator holds on the client and packages it gives.
