@@ -46,7 +46,7 @@ func listening(t *testing.T, pool *pgxpool.Pool) *Service {
 func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := dbtest.New(t)
+	pool := testPool(t)
 	a, b := listening(t, pool), listening(t, pool)
 	for round := range 3 {
 		rot, err := a.RotateKeys(ctx)
@@ -95,7 +95,7 @@ func kidOf(t *testing.T, jwt string) string {
 // Services starting at once on an empty database agree on one key.
 func TestKeyCreationRace(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.New(t)
+	pool := testPool(t)
 	var wg sync.WaitGroup
 	kids := make([]string, 4)
 	errs := make([]error, 4)
@@ -133,15 +133,7 @@ func TestVerifyFindsKeysByKid(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	u := dbtest.NewURL(t)
-	open := func() *pgxpool.Pool {
-		p, err := db.Open(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(p.Close)
-		return p
-	}
-	pa, pb := open(), open()
+	pa, pb := openPool(t, u), openPool(t, u)
 	mk := func(p *pgxpool.Pool) *Service {
 		s, err := New(ctx, Deps{Pool: p, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}, DefaultSettings("http://mp.test", "ES256", 0))
 		if err != nil {
