@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -18,9 +19,9 @@ import (
 
 // listening builds an instance with its own listener, as app does, and
 // waits until the listener is connected.
-func listening(t *testing.T, pool *pgxpool.Pool) *Service {
+func listening(t *testing.T, pool *pgxpool.Pool, log *slog.Logger) *Service {
 	t.Helper()
-	deps := Deps{Pool: pool, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}
+	deps := Deps{Pool: pool, Clock: clock.System{}, Log: log}
 	s, err := New(context.Background(), deps, DefaultSettings("http://mp.test", "ES256", 0))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,8 @@ func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testPool(t)
-	a, b := listening(t, pool), listening(t, pool)
+	discard := slog.New(slog.DiscardHandler)
+	a, b := listening(t, pool, discard), listening(t, pool, discard)
 	for round := range 3 {
 		rot, err := a.RotateKeys(ctx)
 		if err != nil {
@@ -77,6 +79,66 @@ func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 			t.Fatalf("round %d: B refuses a token A signed with the new key: %v", round, err)
 		}
 	}
+}
+
+// TestReloadWarnsOnlyWhenItFails: a reload the listener runs is logged
+// only when it fails — after a rotation nothing is; after every active key
+// was retired with none in its place (the reload finds no active key) a
+// warning is.
+func TestReloadWarnsOnlyWhenItFails(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testPool(t)
+	var logs lockedBuffer
+	s := listening(t, pool, slog.New(slog.NewTextHandler(&logs, nil)))
+	for _, c := range []struct {
+		name   string
+		write  func() error // returns once every listener handled it
+		warned bool
+	}{
+		{"a rotation", func() error { _, err := s.RotateKeys(ctx); return err }, false},
+		{"every key retired, none active", func() error {
+			return db.InTx(ctx, pool, func(q db.Querier) error {
+				if _, err := q.Exec(ctx, `UPDATE signing_keys SET retired = now() WHERE retired IS NULL`); err != nil {
+					return err
+				}
+				return db.Invalidate(ctx, q, keysPayload)
+			})
+		}, true},
+	} {
+		logs.Reset()
+		if err := c.write(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := logs.String()
+		if warned := strings.Contains(got, `level=WARN msg="reload signing keys"`); warned != c.warned {
+			t.Errorf("%s: warned %v, want %v; log %q", c.name, warned, c.warned, got)
+		}
+	}
+}
+
+// lockedBuffer is a log sink the listener writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 func kidOf(t *testing.T, jwt string) string {
