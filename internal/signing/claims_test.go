@@ -4,7 +4,9 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -43,7 +45,8 @@ type markerSigner struct{ *rsa.PrivateKey }
 
 // TestParseStoredKey: a stored RSA key signs through the RSA signer given
 // (OpenSSL's, in the server) and through Go's own key without one; a
-// stored key whose certificate chain is empty publishes no certificate.
+// stored key whose certificate chain is empty publishes no certificate; a
+// stored Altinn key without one has its public key's thumbprint as x5t.
 func TestParseStoredKey(t *testing.T) {
 	rk, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -74,6 +77,16 @@ func TestParseStoredKey(t *testing.T) {
 	}
 	if k.certDER != nil {
 		t.Errorf("a key stored without a certificate has %d bytes of one", len(k.certDER))
+	}
+	// Without a certificate the thumbprint is of the public key (PKIX);
+	// the kid stays the one stored.
+	pkix, err := x509.MarshalPKIXPublicKey(&rk.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum(pkix)
+	if want := base64.RawURLEncoding.EncodeToString(sum[:]); k.x5t != want || k.kid != "kid-1" {
+		t.Errorf("a key stored without a certificate has x5t %q and kid %q; want %q and kid-1", k.x5t, k.kid, want)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
