@@ -48,6 +48,17 @@ type Embedded struct {
 	// "" makes every fresh cluster with initdb. NewEmbedded sets
 	// DefaultTemplateDir.
 	TemplateDir string
+	// Prepare, when set, runs on the altinn_sim database (its URL) after
+	// the migrations when a template is built, for what every fresh
+	// cluster should hold beyond them; PrepareTag names what it does, and
+	// goes into the template's name, so a new Prepare makes a new template.
+	Prepare    func(ctx context.Context, url string) error
+	PrepareTag string
+
+	usedTemplate     string             // the template this start's cluster came from
+	background       chan struct{}      // closed when afterStart's work ends (durable.go)
+	cancelBackground context.CancelFunc // cancels afterStart's spare
+	spareWait        time.Duration      // how long Stop waits for the spare's copy
 }
 
 // NewEmbedded prepares (but does not start) a cluster in dir.
@@ -63,7 +74,7 @@ func NewEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	e := &Embedded{Dir: abs, bin: bin, log: log, TemplateDir: DefaultTemplateDir()}
+	e := &Embedded{Dir: abs, bin: bin, log: log, TemplateDir: DefaultTemplateDir(), spareWait: defaultSpareWait}
 	if os.Geteuid() == 0 {
 		// initdb and postgres refuse to run as root; run them as the
 		// postgres user.
@@ -108,6 +119,10 @@ func pgMajor(binDir string) int {
 	return n
 }
 
+// ClusterExists reports whether dir holds a cluster (a start would use it
+// rather than make one).
+func ClusterExists(dir string) bool { return fileExists(filepath.Join(dir, "PG_VERSION")) }
+
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
@@ -138,6 +153,10 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 	}
 	// Only the folder's owner fills an empty one (another process
 	// waits above, in ensureDatabaseWait, while it does).
+	if err := e.discardUnsyncedCopy(); err != nil {
+		lock.Close()
+		return "", err
+	}
 	if !fileExists(filepath.Join(e.Dir, "PG_VERSION")) {
 		if err := e.initCluster(ctx); err != nil {
 			lock.Close()
@@ -165,6 +184,7 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 		_ = e.Stop()
 		return "", first.err
 	}
+	e.afterStart()
 	return e.URL("altinn_sim"), nil
 }
 
@@ -183,6 +203,7 @@ func (e *Embedded) Stop() error {
 	if s == nil {
 		return nil
 	}
+	e.stopBackground()
 	s.cancel()
 	<-s.done
 	// Release the folder only now: whoever takes it next finds no

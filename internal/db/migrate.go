@@ -27,9 +27,26 @@ func Migrate(ctx context.Context, url string) error {
 	if err != nil {
 		return fmt.Errorf("parse database url: %w", err)
 	}
+	if atHead(ctx, cfg) {
+		return nil
+	}
 	sqlDB := stdlib.OpenDB(*cfg)
 	defer sqlDB.Close()
 	return migrateDB(ctx, sqlDB)
+}
+
+// atHead reports whether the database is already at the newest migration,
+// with one query: golang-migrate's own check (a session, its table, an
+// advisory lock) is a good part of a restart's time. Anything else
+// (no table yet, a dirty or older version, no connection) is left to
+// golang-migrate, which says what is wrong.
+func atHead(ctx context.Context, cfg *pgx.ConnConfig) bool {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return false
+	}
+	defer conn.Close(ctx)
+	return AtHead(ctx, conn) == nil
 }
 
 func migrateDB(ctx context.Context, sqlDB *sql.DB) error {

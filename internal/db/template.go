@@ -59,7 +59,7 @@ func (e *Embedded) templatePath() string { return e.templateFor(MigrationsDigest
 // templateFor is the template folder for these binaries and the
 // migrations whose digest is migrations.
 func (e *Embedded) templateFor(migrations string) string {
-	key := templateFormat + "\x00" + e.bin + "\x00" + migrations
+	key := templateFormat + "\x00" + e.bin + "\x00" + migrations + "\x00" + e.PrepareTag
 	if st, err := os.Stat(filepath.Join(e.bin, "postgres")); err == nil {
 		key += "\x00" + strconv.FormatInt(st.Size(), 10) + "\x00" + st.ModTime().UTC().Format(time.RFC3339Nano)
 	}
@@ -98,11 +98,16 @@ func (e *Embedded) initCluster(ctx context.Context) error {
 		return e.initdb(ctx)
 	}
 	tpl := e.templatePath()
+	if e.claimSpare(tpl) {
+		e.usedTemplate = tpl
+		return nil
+	}
 	err := e.fromTemplate(tpl)
 	if errors.Is(err, fs.ErrNotExist) {
 		err = e.buildTemplate(ctx, tpl)
 	}
 	if err == nil {
+		e.usedTemplate = tpl
 		return nil
 	}
 	if ctx.Err() != nil {
@@ -134,19 +139,24 @@ func (e *Embedded) fromTemplate(tpl string) error {
 	if _, err := os.Stat(filepath.Join(tpl, "PG_VERSION")); err != nil {
 		return err
 	}
+	if !e.Fast {
+		// The copy is made durable after the start, not before it
+		// (durable.go); until then a marker says it may not be.
+		if err := e.markUnsynced(); err != nil {
+			return err
+		}
+	}
 	if err := copyTree(tpl, e.Dir, e.cred); err != nil {
 		return fmt.Errorf("copy the cluster template %s: %w", tpl, err)
+	}
+	if !e.Fast {
+		if err := e.markCopied(); err != nil {
+			return err
+		}
 	}
 	// Its last use, for pruneTemplates.
 	now := time.Now()
 	_ = os.Chtimes(tpl, now, now)
-	if !e.Fast {
-		// What PostgreSQL finds in its folder must be on disk before it
-		// writes WAL that relies on it (initdb syncs too).
-		if err := syncDir(e.Dir); err != nil {
-			return fmt.Errorf("sync %s: %w", e.Dir, err)
-		}
-	}
 	e.log.Info("initialising embedded PostgreSQL from its template", "dir", e.Dir, "template", tpl)
 	return nil
 }
@@ -227,6 +237,11 @@ func (e *Embedded) migrateOnce(ctx context.Context) error {
 	if err == nil {
 		err = Migrate(ctx, e.URL("altinn_sim"))
 	}
+	if err == nil && e.Prepare != nil {
+		if err = e.Prepare(ctx, e.URL("altinn_sim")); err != nil {
+			err = fmt.Errorf("prepare the cluster template: %w", err)
+		}
+	}
 	return errors.Join(err, e.stopChild(pm))
 }
 
@@ -255,6 +270,7 @@ func (e *Embedded) pruneTemplates(keep string) {
 			continue
 		}
 		e.log.Info("deleting an unused cluster template", "template", t.dir)
+		removeSpares(t.dir)
 		_ = os.RemoveAll(t.dir)
 		_ = os.Remove(t.dir + ".lock")
 	}
@@ -284,14 +300,39 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 	}
 }
 
+// tryLockFile takes an exclusive lock on path if it is free; a nil unlock
+// means another process holds it.
+func tryLockFile(path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() { f.Close() }, nil
+}
+
 // copyTree copies the folder src into dst (made when missing), keeping
 // file modes; with cred set (running as root) everything it makes belongs
 // to that user. Only folders and regular files are expected. One file at
 // a time: creating files in one folder from several threads at once was
 // slower (they contend for the folder's lock).
 func copyTree(src, dst string, cred *syscall.Credential) error {
+	return copyTreeCtx(context.Background(), src, dst, cred)
+}
+
+// copyTreeCtx is copyTree, given up when ctx ends.
+func copyTreeCtx(ctx context.Context, src, dst string, cred *syscall.Credential) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		rel, err := filepath.Rel(src, p)

@@ -128,7 +128,7 @@ func TestTemplateBuiltOnceUnderConcurrentStarts(t *testing.T) {
 	}
 	var names []string
 	for _, en := range entries {
-		if !strings.HasSuffix(en.Name(), ".lock") {
+		if !strings.HasSuffix(en.Name(), ".lock") && !strings.Contains(en.Name(), ".spare") {
 			names = append(names, en.Name())
 		}
 	}
@@ -199,6 +199,12 @@ func TestPruneKeepsTheMostRecentlyUsed(t *testing.T) {
 	}
 	if err := os.Mkdir(filepath.Join(dir, "pg-template-15-e.tmp-123"), 0o700); err != nil {
 		t.Fatal(err)
+	}
+	// A pruned template's spares go with it.
+	for _, spare := range []string{"pg-template-15-d.spare", "pg-template-15-d.spare-fast-1"} {
+		if err := os.Mkdir(filepath.Join(dir, spare), 0o700); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e.pruneTemplates(filepath.Join(dir, "pg-template-15-new"))
 	left, _ := filepath.Glob(filepath.Join(dir, "*"))
