@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/altinn-sim/altinn-sim/internal/app"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 )
 
@@ -110,7 +111,7 @@ func startEmbedded(ctx context.Context, log *slog.Logger) (*database, error) {
 	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
 		return nil, errors.Join(err, os.RemoveAll(dir))
 	}
-	e, err := db.NewEmbedded(filepath.Join(dir, "pg"), log)
+	e, err := app.NewEmbedded(filepath.Join(dir, "pg"), log)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("embedded PostgreSQL (or set %s or WithDatabaseURL): %w", EnvDatabaseURL, err), os.RemoveAll(dir))
 	}

@@ -41,6 +41,7 @@ import (
 	"github.com/altinn-sim/altinn-sim/internal/config"
 	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/seed"
+	"github.com/altinn-sim/altinn-sim/internal/signing"
 	"github.com/altinn-sim/altinn-sim/internal/sim"
 )
 
@@ -158,12 +159,14 @@ func New(opts ...Option) (*Server, error) {
 	}
 	ctx := context.Background()
 	s := &Server{AdminToken: set.adminToken, served: make(chan struct{})}
+	// The new database has no signing keys: make them while it is made.
+	keygen := signing.StartKeygen(set.signingAlg)
 	var err error
 	if s.database, err = newDatabase(ctx, set.databaseURL, set.log); err != nil {
 		return nil, err
 	}
 	s.DatabaseURL = s.database.url
-	if err := s.serve(ctx, set, seedFile); err != nil {
+	if err := s.serve(ctx, set, seedFile, keygen); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil
@@ -171,7 +174,7 @@ func New(opts ...Option) (*Server, error) {
 
 // serve builds the app on the server's database and serves it on a free
 // loopback port.
-func (s *Server) serve(ctx context.Context, set settings, seedFile *seed.File) error {
+func (s *Server) serve(ctx context.Context, set settings, seedFile *seed.File, keygen *signing.Keygen) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		close(s.served)
@@ -195,7 +198,7 @@ func (s *Server) serve(ctx context.Context, set settings, seedFile *seed.File) e
 		return err
 	}
 	s.database.pool = pool
-	a, err := app.New(ctx, cfg, pool, set.log)
+	a, err := app.New(ctx, cfg, pool, set.log, app.WithKeygen(keygen))
 	if err != nil {
 		ln.Close()
 		close(s.served)

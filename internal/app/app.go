@@ -136,6 +136,7 @@ type App struct {
 	// /sim/calls page), on the app's clock.
 	Calls *calllog.Ring
 
+	keygen  *signing.Keygen
 	guard   *dbGuard
 	handler http.Handler
 	tables  [][]route.Route
@@ -151,13 +152,16 @@ func (a *App) Close() {
 }
 
 // New builds the services and router on an open, migrated pool.
-func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, opts ...Option) (*App, error) {
 	a := &App{
 		Config:  cfg,
 		Pool:    pool,
 		Clock:   &clock.Offset{},
 		Log:     log,
 		Parties: parties.NewService(pool),
+	}
+	for _, o := range opts {
+		o(a)
 	}
 	if err := a.wire(ctx); err != nil {
 		a.Close() // listeners already started
@@ -178,6 +182,14 @@ func New(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.L
 	return a, nil
 }
 
+// An Option changes how New builds the app.
+type Option func(*App)
+
+// WithKeygen hands New signing keys made ahead (signing.StartKeygen) for a
+// database that has none yet: a fresh start makes them while its
+// database starts.
+func WithKeygen(g *signing.Keygen) Option { return func(a *App) { a.keygen = g } }
+
 // wire builds the domain services. Each package's service is built here by
 // hand, in dependency order.
 func (a *App) wire(ctx context.Context) error {
@@ -192,7 +204,7 @@ func (a *App) wire(ctx context.Context) error {
 	// bearer tokens of every platform API.
 	sgSet := signing.DefaultSettings(a.Config.PublicURL, a.Config.SigningAlg, a.Config.TokenLifetime)
 	sgSet.RSASigner = a.Config.RSASigner
-	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log}, sgSet)
+	sg, err := signing.New(ctx, signing.Deps{Pool: a.Pool, Clock: a.Clock, Log: a.Log, Keygen: a.keygen}, sgSet)
 	if err != nil {
 		return err
 	}
@@ -582,6 +594,12 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 // Run serves until ctx is cancelled, then finishes in-flight requests and
 // stops the embedded database if it started one.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	var opts []Option
+	if cfg.DatabaseURL == "" && !db.ClusterExists(embeddedDir(cfg)) {
+		// A new embedded cluster has no signing keys: make them while it
+		// starts.
+		opts = append(opts, WithKeygen(signing.StartKeygen(cfg.SigningAlg)))
+	}
 	dbURL, stop, err := Database(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -595,7 +613,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
-	a, err := New(ctx, cfg, pool, log)
+	a, err := New(ctx, cfg, pool, log, opts...)
 	if err != nil {
 		return err
 	}
@@ -635,7 +653,7 @@ func Database(ctx context.Context, cfg config.Config, log *slog.Logger) (url str
 	if cfg.DatabaseURL != "" {
 		return cfg.DatabaseURL, func() {}, nil
 	}
-	e, err := db.NewEmbedded(filepath.Join(cfg.DataDir, "pg"), log)
+	e, err := NewEmbedded(embeddedDir(cfg), log)
 	if err != nil {
 		return "", nil, err
 	}
@@ -650,6 +668,21 @@ func Database(ctx context.Context, cfg config.Config, log *slog.Logger) (url str
 		}
 		log.Info("embedded PostgreSQL stopped")
 	}, nil
+}
+
+// embeddedDir is the embedded cluster's folder in the data folder.
+func embeddedDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "pg") }
+
+// NewEmbedded prepares an embedded cluster in dir whose templates also
+// hold the seed snapshot (sim.PrepareTemplate), which a start would
+// otherwise take table by table.
+func NewEmbedded(dir string, log *slog.Logger) (*db.Embedded, error) {
+	e, err := db.NewEmbedded(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	e.Prepare, e.PrepareTag = sim.PrepareTemplate, sim.SnapshotTag
+	return e, nil
 }
 
 // migrateWithRetry applies migrations, waiting up to 30 s for a database

@@ -265,20 +265,22 @@ func (s *Service) ensureKeys(ctx context.Context) error {
 			missing = append(missing, purpose)
 		}
 	}
-	type made struct {
-		k   *signingKey
-		raw []byte
-		err error
+	out := make([]madeKey, len(missing))
+	var ahead map[string]madeKey
+	ok := false
+	if len(missing) > 0 {
+		ahead, ok = s.keygen.take(s.set.SigningAlg)
 	}
-	out := make([]made, len(missing))
 	var wg sync.WaitGroup
 	for i, purpose := range missing {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		if ok {
+			out[i] = ahead[purpose]
+			continue
+		}
+		wg.Go(func() {
 			k, raw, err := generateKey(purpose, s.set.SigningAlg)
-			out[i] = made{k, raw, err}
-		}()
+			out[i] = madeKey{k, raw, err}
+		})
 	}
 	wg.Wait()
 	for _, m := range out {

@@ -87,6 +87,8 @@ type Service struct {
 	set   Settings
 	keys  keyring
 	rsa   rsaBackend
+
+	keygen *Keygen
 }
 
 // Deps are the collaborators of the service.
@@ -94,6 +96,9 @@ type Deps struct {
 	Pool  *pgxpool.Pool
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Keygen, when set, supplies the keys a fresh database needs
+	// (StartKeygen); unused when the database has them.
+	Keygen *Keygen
 }
 
 // New builds the service and makes sure the signing keys exist.
@@ -104,7 +109,7 @@ func New(ctx context.Context, d Deps, set Settings) (*Service, error) {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: set}
+	s := &Service{pool: d.Pool, clock: d.Clock, log: d.Log, set: set, keygen: d.Keygen}
 	var err error
 	if s.rsa, err = chooseRSABackend(set.RSASigner); err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)

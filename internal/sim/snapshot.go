@@ -19,6 +19,24 @@ import (
 // can restore it without knowing what each package seeds.
 const snapshotSchema = "sim_seed"
 
+// SnapshotTag names what PrepareTemplate puts in a cluster template; it
+// changes when what a snapshot holds does (the keep list, the schema).
+const SnapshotTag = "sim-seed-1"
+
+// PrepareTemplate takes the seed snapshot in the database at url, for
+// internal/db to build into its cluster templates: every start from
+// such a template finds its snapshot made. Only tables in keep are
+// written at start-up, so a snapshot taken before the first start is the
+// one that start would take.
+func PrepareTemplate(ctx context.Context, url string) error {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return fmt.Errorf("snapshot for the template: %w", err)
+	}
+	defer pool.Close()
+	return EnsureSnapshot(ctx, pool)
+}
+
 // snapshotLockID is the advisory lock serialising snapshots and resets
 // across instances.
 const snapshotLockID = 74210002
@@ -47,6 +65,19 @@ func tables(ctx context.Context, q db.Querier) ([]string, error) {
 // keep describing the seed and not the data written since. Two instances
 // starting at once serialise on an advisory lock.
 func EnsureSnapshot(ctx context.Context, pool *pgxpool.Pool) error {
+	// Most starts find every table copied already (a fresh embedded
+	// cluster brings its snapshot from the template): one query says so,
+	// without the lock and a statement per table.
+	var missing bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (
+		SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' AND t.tablename <> ALL ($1)
+		AND NOT EXISTS (SELECT 1 FROM pg_tables s WHERE s.schemaname = $2 AND s.tablename = t.tablename))`,
+		keep, snapshotSchema).Scan(&missing); err != nil {
+		return fmt.Errorf("look for tables without a snapshot: %w", db.Map(err))
+	}
+	if !missing {
+		return nil
+	}
 	return db.InTx(ctx, pool, func(q db.Querier) error {
 		if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, snapshotLockID); err != nil {
 			return err
