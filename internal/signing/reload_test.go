@@ -117,6 +117,52 @@ func TestReloadWarnsOnlyWhenItFails(t *testing.T) {
 	}
 }
 
+// TestKidLookupWarnsOnlyWhenReloadFails: B, told of no rotation, reloads
+// its keys when a token names a kid only the database knows, and warns
+// only when that reload fails — not after a plain rotation, but when every
+// key was retired with none active.
+func TestKidLookupWarnsOnlyWhenReloadFails(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testPool(t)
+	var logs lockedBuffer
+	mk := func(log *slog.Logger) *Service {
+		s, err := New(ctx, Deps{Pool: pool, Clock: clock.System{}, Log: log}, DefaultSettings("http://mp.test", "ES256", 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := mk(slog.New(slog.DiscardHandler)), mk(slog.New(slog.NewTextHandler(&logs, nil)))
+	for _, c := range []struct {
+		name   string
+		after  string // SQL run after A's rotation, before B sees the token
+		warned bool
+	}{
+		{"a rotation", ``, false},
+		{"a rotation, then every key retired", `UPDATE signing_keys SET retired = now() WHERE retired IS NULL`, true},
+	} {
+		if _, err := a.RotateKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := a.Sign(Maskinporten, map[string]any{"iss": "http://mp.test/", "sub": "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.after != "" {
+			if _, err := pool.Exec(ctx, c.after); err != nil {
+				t.Fatal(err)
+			}
+		}
+		logs.Reset()
+		_, _ = b.VerifySignature(ctx, tok)
+		got := logs.String()
+		if warned := strings.Contains(got, `level=WARN msg="reload signing keys"`); warned != c.warned {
+			t.Errorf("%s: warned %v, want %v; log %q", c.name, warned, c.warned, got)
+		}
+	}
+}
+
 // lockedBuffer is a log sink the listener writes while the test reads.
 type lockedBuffer struct {
 	mu sync.Mutex
