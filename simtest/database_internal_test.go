@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TestReapEmbedded: the folder of an embedded start whose process died is
@@ -42,22 +40,6 @@ func TestReapEmbedded(t *testing.T) {
 	for _, d := range []string{alive, settingUp} {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("folder %s was deleted: %v", d, err)
-		}
-	}
-}
-
-func TestWithDBName(t *testing.T) {
-	for in, want := range map[string]string{
-		"postgres://u@h:5432/postgres?sslmode=disable": "postgres://u@h:5432/x?sslmode=disable",
-		"postgresql://u@h/":                            "postgresql://u@h/x",
-		"host=h user=u dbname=postgres":                "host=h user=u dbname=postgres dbname=x",
-	} {
-		got := withDBName(in, "x")
-		if got != want {
-			t.Errorf("withDBName(%q) = %q, want %q", in, got, want)
-		}
-		if c, err := pgx.ParseConfig(got); err != nil || c.Database != "x" {
-			t.Errorf("%q connects to database %v (%v), want x", got, c, err)
 		}
 	}
 }

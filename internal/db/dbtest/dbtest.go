@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,7 +22,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -92,21 +90,8 @@ func NewURL(t testing.TB) string {
 		t.Fatalf("dbtest: connect admin: %v", err)
 	}
 	defer conn.Close(ctx)
-	// Concurrent clones of one template can briefly collide, and a clone
-	// can queue behind another process's work on the server; time out and
-	// retry rather than hang the test binary.
-	if _, err := conn.Exec(ctx, "SET statement_timeout = '30s'"); err != nil {
+	if err := db.CreateFromTemplate(ctx, conn, name, template); err != nil {
 		t.Fatalf("dbtest: %v", err)
-	}
-	for i := 0; ; i++ {
-		_, err = conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, pgx.Identifier{template}.Sanitize()))
-		if err == nil || i > 50 || !(strings.Contains(err.Error(), "being accessed by other users") || strings.Contains(err.Error(), "statement timeout")) {
-			break
-		}
-		time.Sleep(time.Duration(20+i*10) * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("dbtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
 		c, err := pgx.Connect(context.Background(), adminURL)
@@ -116,7 +101,7 @@ func NewURL(t testing.TB) string {
 		defer c.Close(context.Background())
 		_, _ = c.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
-	return withDB(adminURL, name)
+	return db.WithDatabase(adminURL, name)
 }
 
 // AdminURL is the URL of the server's maintenance database, for tests
@@ -163,7 +148,7 @@ func setup() error {
 		adminURL = e.URL("postgres")
 	}
 	template = "altinn_sim_tmpl_" + db.MigrationsDigest()
-	return ensureTemplate(ctx)
+	return db.EnsureTemplateDB(ctx, adminURL, template, nil)
 }
 
 // reapOrphans stops throwaway clusters whose test binary has died.
@@ -183,58 +168,6 @@ func reapOrphans() {
 		}
 		_ = os.RemoveAll(d)
 	}
-}
-
-// ensureTemplate creates and migrates the template once per server, guarded
-// by an advisory lock because several test binaries start at once.
-func ensureTemplate(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return fmt.Errorf("connect %s: %w", EnvURL, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(74210001)`); err != nil {
-		return err
-	}
-	defer conn.Exec(ctx, `SELECT pg_advisory_unlock(74210001)`) //nolint:errcheck
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
-		return err
-	}
-	if exists && templateReady(ctx) {
-		return nil
-	}
-	if exists {
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+template+" WITH (FORCE)"); err != nil {
-			return err
-		}
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+template); err != nil {
-		return fmt.Errorf("create template: %w", err)
-	}
-	if err := db.Migrate(ctx, withDB(adminURL, template)); err != nil {
-		return fmt.Errorf("migrate template: %w", err)
-	}
-	return nil
-}
-
-func templateReady(ctx context.Context) bool {
-	c, err := pgx.Connect(ctx, withDB(adminURL, template))
-	if err != nil {
-		return false
-	}
-	defer c.Close(ctx)
-	return db.AtHead(ctx, c) == nil
-}
-
-// withDB swaps the database name in a postgres URL.
-func withDB(raw, name string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return raw + " dbname=" + name
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func randHex(n int) string {
