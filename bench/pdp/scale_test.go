@@ -3,7 +3,6 @@ package pdpbench
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -17,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/altinn-sim/altinn-sim/internal/pdp"
 )
 
@@ -28,7 +25,9 @@ import (
 // at random from the first 100, the first 10,000 and all of them, in
 // interleaved rounds of PDP_SCALE_PHASE (default 3s) each. It reports the
 // median decisions/s of each working set, their ratio (flat is 1.0) and
-// the process's RSS at the end. Run it alone: go test ./bench/pdp -run "^$" -bench AuthorizeScale -benchtime 1x.
+// the process's RSS at the end. The server runs in this process, so its
+// RSS includes the load generator and the request bodies; bench/pdp/scale.sh
+// runs the server as its own process and reads its RSS. Run it alone: go test ./bench/pdp -run "^$" -bench AuthorizeScale -benchtime 1x.
 func BenchmarkAuthorizeScale(b *testing.B) {
 	n := envInt("PDP_SCALE_USERS", 100_000)
 	phase := 3 * time.Second
@@ -37,16 +36,13 @@ func BenchmarkAuthorizeScale(b *testing.B) {
 	}
 	f := setup(b)
 	ctx := context.Background()
-	ids := makeUsers(b, f, n)
-	body := func(i int) []byte {
-		return fmt.Appendf(nil, `{"Request":{"AccessSubject":[{"Attribute":[{"AttributeId":"urn:altinn:systemuser:uuid","Value":%q}]}],`+
-			`"Action":[{"Attribute":[{"AttributeId":"urn:oasis:names:tc:xacml:1.0:action:action-id","Value":"read"}]}],`+
-			`"Resource":[{"Attribute":[{"AttributeId":"urn:altinn:resource","Value":"ttd-accesspackage-resource"},{"AttributeId":"urn:altinn:organization:identifier-no","Value":%q}]}]}}`,
-			ids[i].id, ids[i].org)
+	ids, err := MakeUsers(ctx, f.s.Pool, n)
+	if err != nil {
+		b.Fatal(err)
 	}
 	bodies := make([][]byte, n)
 	for i := range bodies {
-		bodies[i] = body(i)
+		bodies[i] = AuthorizeBody(ids[i])
 	}
 	if r := f.s.PDP.DecideBody(ctx, bodies[n-1], pdp.Internal, false); r.Response[0].Decision != pdp.Permit {
 		b.Fatalf("the last system user: %s, want Permit", r.Response[0].Decision)
@@ -99,70 +95,6 @@ func BenchmarkAuthorizeScale(b *testing.B) {
 	stats := f.s.PDP.Stats()
 	b.Logf("load average before %s, after %s; caches: %d system users, %d hits, %d misses", load0, loadAvg(), stats.SystemUsers, stats.Hits, stats.Misses)
 	b.ReportMetric(0, "ns/op")
-}
-
-type scaleUser struct {
-	id  uuid.UUID
-	org string
-}
-
-// makeUsers inserts n organisations and a standard system user for each,
-// holding the access package the resource's policy names, with a few
-// large statements (the approval path would take minutes).
-func makeUsers(b *testing.B, f *fixture, n int) []scaleUser {
-	b.Helper()
-	ctx := context.Background()
-	users := make([]scaleUser, 0, n)
-	for base := 40_000_000; len(users) < n; base++ {
-		if org, ok := withCheckDigit(base); ok {
-			users = append(users, scaleUser{id: uuid.New(), org: org})
-		}
-	}
-	orgs := make([]string, n)
-	uids := make([]uuid.UUID, n)
-	for i, u := range users {
-		orgs[i], uids[i] = u.org, u.id
-	}
-	// In batches: each system user row takes a lock for its stream
-	// sequence number (migration 0120), too many for one transaction.
-	for lo := 0; lo < n; lo += 5000 {
-		hi := min(n, lo+5000)
-		if _, err := f.s.Pool.Exec(ctx, `INSERT INTO organizations (org_no, name, party_id, party_uuid)
-			SELECT o, 'Scale ' || o, 90000000 + $2 + ord, gen_random_uuid() FROM unnest($1::text[]) WITH ORDINALITY AS t(o, ord)`, orgs[lo:hi], lo); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := f.s.Pool.Exec(ctx, `INSERT INTO system_users (id, system_id, integration_title, reportee_org_no, reportee_party_id,
-			reportee_party_uuid, external_ref, supplier_org_no, access_packages, created, last_changed)
-			SELECT u, '991825827_bench', 'scale', o.org_no, o.party_id, o.party_uuid, o.org_no, '991825827',
-				'[{"urn": "urn:altinn:accesspackage:ansettelsesforhold"}]', now(), now()
-			FROM unnest($1::uuid[], $2::text[]) AS t(u, org) JOIN organizations o ON o.org_no = t.org`, uids[lo:hi], orgs[lo:hi]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	// The rows were written behind the caches' back; nothing was cached
-	// for them yet, and the parties cache is dropped to be sure.
-	if _, err := f.s.Pool.Exec(ctx, `SELECT pg_notify('altinn_sim_invalidate', 'parties')`); err != nil {
-		b.Fatal(err)
-	}
-	return users
-}
-
-// withCheckDigit makes a 9-digit organisation number from 8 digits (MOD11).
-func withCheckDigit(base int) (string, bool) {
-	s := fmt.Sprintf("%08d", base)
-	w := []int{3, 2, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i, c := range s {
-		sum += int(c-'0') * w[i]
-	}
-	d := 11 - sum%11
-	if d == 11 {
-		d = 0
-	}
-	if d == 10 {
-		return "", false
-	}
-	return s + strconv.Itoa(d), true
 }
 
 // authorizeLoad drives /authorize for d with 32 connections, each request
