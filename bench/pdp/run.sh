@@ -11,6 +11,8 @@
 #                        the peer in the same rounds: ratio of decisions/s
 #                        and of p99
 #   (both: USERS, PHASE, ROUNDS, CONNS, GENERATOR=wrk|go, ADMIN_URL)
+#   bench/pdp/multi.sh   MultiRequests against single requests, CPU
+#                        instructions per decision (callgrind)
 #   go test ./bench/pdp -run '^$' -bench AuthorizeScale -benchtime 1x
 #                        the same working sets with the server in the test
 #                        process (its RSS includes the load generator)

@@ -78,8 +78,9 @@ func DecodeBody(body []byte) (XRoot, *statusErr) {
 func split(req *XRequest, ep Endpoint) []parsed {
 	if req.MultiRequests != nil && len(req.MultiRequests.RequestReference) >= 2 {
 		out := make([]parsed, 0, len(req.MultiRequests.RequestReference))
+		byID := indexCategories(req)
 		for _, ref := range req.MultiRequests.RequestReference {
-			out = append(out, splitRef(req, ref, ep))
+			out = append(out, splitRef(byID, ref, ep))
 		}
 		return out
 	}
@@ -93,27 +94,34 @@ func first(cs []XCategory) []*XCategory {
 	return []*XCategory{&cs[0]}
 }
 
-func splitRef(req *XRequest, ref XRequestReference, ep Endpoint) parsed {
+// categoriesByID are a request's categories by their Id, each list in
+// the request's order: a MultiRequests body of n references looks each
+// one up instead of scanning every category for each (n² for n
+// decisions).
+type categoriesByID struct {
+	subj, act, res map[string][]*XCategory
+}
+
+func indexCategories(req *XRequest) categoriesByID {
+	index := func(cs []XCategory) map[string][]*XCategory {
+		m := make(map[string][]*XCategory, len(cs))
+		for i := range cs {
+			m[cs[i].ID] = append(m[cs[i].ID], &cs[i])
+		}
+		return m
+	}
+	return categoriesByID{index(req.AccessSubject), index(req.Action), index(req.Resource)}
+}
+
+func splitRef(byID categoriesByID, ref XRequestReference, ep Endpoint) parsed {
 	// A ReferenceId that names no category adds nothing, as upstream: the
 	// part then lacks a subject, action or resource and is decided (or
 	// refused) as such.
 	var subj, act, res []*XCategory
 	for _, id := range ref.ReferenceID {
-		for i := range req.AccessSubject {
-			if req.AccessSubject[i].ID == id {
-				subj = append(subj, &req.AccessSubject[i])
-			}
-		}
-		for i := range req.Action {
-			if req.Action[i].ID == id {
-				act = append(act, &req.Action[i])
-			}
-		}
-		for i := range req.Resource {
-			if req.Resource[i].ID == id {
-				res = append(res, &req.Resource[i])
-			}
-		}
+		subj = append(subj, byID.subj[id]...)
+		act = append(act, byID.act[id]...)
+		res = append(res, byID.res[id]...)
 	}
 	return build(subj, act, res, ep)
 }
