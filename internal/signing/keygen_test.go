@@ -48,9 +48,14 @@ func TestKeygenKeysUsedByOneServiceOnly(t *testing.T) {
 	if got := activeKids(first); !sameKids(got, ahead) {
 		t.Fatalf("fresh database's keys %v, want the ones made ahead %v", got, ahead)
 	}
-	// The same database again: its own keys, not new ones.
-	if got := activeKids(newService(fresh, "ES256", StartKeygen("ES256"))); !sameKids(got, ahead) {
+	// The same database again: its own keys, not new ones, and the keys
+	// made ahead stay unused for a database that needs them.
+	g2 := StartKeygen("ES256")
+	if got := activeKids(newService(fresh, "ES256", g2)); !sameKids(got, ahead) {
 		t.Fatalf("restart took keys made ahead %v over the stored %v", got, ahead)
+	}
+	if _, ok := g2.take("ES256"); !ok {
+		t.Fatal("a restart with its keys in the database used up the keys made ahead")
 	}
 	second := newService(dbtest.NewURL(t), "ES256", g)
 	for p, kid := range activeKids(second) {
