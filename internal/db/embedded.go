@@ -153,6 +153,7 @@ func (e *Embedded) Start(ctx context.Context) (string, error) {
 	}
 	// Only the folder's owner fills an empty one (another process
 	// waits above, in ensureDatabaseWait, while it does).
+	e.usedTemplate = ""
 	if err := e.discardUnsyncedCopy(); err != nil {
 		lock.Close()
 		return "", err
