@@ -80,8 +80,10 @@ func (e *Embedded) discardUnsyncedCopy() error {
 
 // afterStart finishes, in the background, what a start from a template
 // leaves to do: a spare for the next fresh start (spare.go), and making
-// a copy marked unsynced durable, then removing the marker. Stop cancels
-// the spare and waits for the rest.
+// a copy marked unsynced durable, then removing the marker. It begins
+// after backgroundDelay, so that its copy and sync do not slow the rest
+// of the start (the app's own start-up on this cluster), or at once when
+// Stop comes first. Stop cancels the spare and waits for the rest.
 func (e *Embedded) afterStart() {
 	_, err := os.Stat(e.unsyncedMarker())
 	unsynced := err == nil
@@ -90,12 +92,16 @@ func (e *Embedded) afterStart() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done, stopping := make(chan struct{}), make(chan struct{})
 	e.mu.Lock()
-	e.background, e.cancelBackground = done, cancel
+	e.background, e.cancelBackground, e.stopping = done, cancel, stopping
 	e.mu.Unlock()
 	go func() {
 		defer close(done)
+		select {
+		case <-time.After(backgroundDelay):
+		case <-stopping:
+		}
 		var spare *spareCopy
 		if tpl != "" {
 			var err error
@@ -136,12 +142,13 @@ func (e *Embedded) afterStart() {
 // should still leave its spare for the next one.
 func (e *Embedded) stopBackground() {
 	e.mu.Lock()
-	done, cancel := e.background, e.cancelBackground
-	e.background, e.cancelBackground = nil, nil
+	done, cancel, stopping := e.background, e.cancelBackground, e.stopping
+	e.background, e.cancelBackground, e.stopping = nil, nil, nil
 	e.mu.Unlock()
 	if done == nil {
 		return
 	}
+	close(stopping)
 	select {
 	case <-done:
 	case <-time.After(e.spareWait):
@@ -153,6 +160,10 @@ func (e *Embedded) stopBackground() {
 
 // defaultSpareWait is how long Stop waits for a spare still being copied.
 const defaultSpareWait = 5 * time.Second
+
+// backgroundDelay is how long afterStart's work waits for the start to be
+// over.
+const backgroundDelay = 2 * time.Second
 
 // syncFolder fsyncs a folder, so the names made or removed in it are on
 // disk.

@@ -58,6 +58,7 @@ type Embedded struct {
 	usedTemplate     string             // the template this start's cluster came from
 	background       chan struct{}      // closed when afterStart's work ends (durable.go)
 	cancelBackground context.CancelFunc // cancels afterStart's spare
+	stopping         chan struct{}      // closed by Stop: afterStart's work begins at once
 	spareWait        time.Duration      // how long Stop waits for the spare's copy
 }
 
