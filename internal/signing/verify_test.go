@@ -3,6 +3,7 @@ package signing
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -173,3 +174,92 @@ func TestVerifyOursTrailingJSON(t *testing.T) {
 }
 
 var b64 = base64.RawURLEncoding
+
+// TestVerifyCallerIDs: the caller's user and party ids come from the
+// urn:altinn:userid and :partyid claims as a string or a number, and are
+// 0 when absent, not a number or out of range; the system user comes from
+// the systemuser element of authorization_details — an array
+// (Maskinporten), a single object or that object as a JSON string
+// (exchanged Altinn tokens), its id a list or a single string — and from
+// nothing else.
+func TestVerifyCallerIDs(t *testing.T) {
+	t.Parallel()
+	s, clk := newVerifyService(t)
+	const suID, sysID = "ebe4a681-0a8c-429e-a36f-8f9ca942b59f", "991825827_app"
+	org := map[string]any{"authority": AuthorityISO6523, "ID": "0192:313725138"}
+	detail := map[string]any{"type": AuthorizationDetailsSystemUser, "systemuser_org": org, "systemuser_id": []string{suID}, "system_id": sysID}
+	single := map[string]any{"type": AuthorizationDetailsSystemUser, "systemuser_org": org, "systemuser_id": suID, "system_id": sysID}
+	singleJSON, _ := json.Marshal(single)
+	type ids struct {
+		user, party       int64
+		su, suOrg, system string
+	}
+	for _, c := range []struct {
+		name   string
+		claims map[string]any
+		want   ids
+	}{
+		{"ids as strings", map[string]any{"urn:altinn:userid": "20000001", "urn:altinn:partyid": "50100001"}, ids{user: 20000001, party: 50100001}},
+		{"ids as numbers", map[string]any{"urn:altinn:userid": 20000001, "urn:altinn:partyid": 50100001}, ids{user: 20000001, party: 50100001}},
+		{"no ids", map[string]any{}, ids{}},
+		{"ids out of range", map[string]any{"urn:altinn:userid": "99999999999999999999", "urn:altinn:partyid": "-99999999999999999999"}, ids{}},
+		{"ids not numbers", map[string]any{"urn:altinn:userid": "x1", "urn:altinn:partyid": "1x"}, ids{}},
+		{"system user in an array", map[string]any{"authorization_details": []any{map[string]any{"type": "other"}, detail}}, ids{su: suID, suOrg: "313725138", system: sysID}},
+		{"system user as one object, its id a string", map[string]any{"authorization_details": single}, ids{su: suID, suOrg: "313725138", system: sysID}},
+		{"system user as a JSON string", map[string]any{"authorization_details": " " + string(singleJSON)}, ids{su: suID, suOrg: "313725138", system: sysID}},
+		{"system user without id or org", map[string]any{"authorization_details": map[string]any{"type": AuthorizationDetailsSystemUser, "system_id": sysID, "systemuser_id": ""}}, ids{system: sysID}},
+		{"only another type", map[string]any{"authorization_details": []any{map[string]any{"type": "other", "system_id": sysID}}}, ids{}},
+		{"empty", map[string]any{"authorization_details": " "}, ids{}},
+		{"not JSON", map[string]any{"authorization_details": "{nope"}, ids{}},
+		{"not a list", map[string]any{"authorization_details": "[nope"}, ids{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			claims := mpClaims(s, clk.Now())
+			for k, v := range c.claims {
+				claims[k] = v
+			}
+			caller, err := s.Verify(context.Background(), ourToken(t, s, purposeMaskinporten, claims))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := (ids{caller.UserID, caller.PartyID, caller.SystemUserID, caller.SystemUserOrgNo, caller.SystemID}); got != c.want {
+				t.Fatalf("caller ids %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestVerifyAccessToken: a platform access token is signed with our Altinn
+// key and names its issuer (ttd, studio …), never none and never one of
+// our token issuers; its lifetime is checked as any token's.
+func TestVerifyAccessToken(t *testing.T) {
+	t.Parallel()
+	s, clk := newVerifyService(t)
+	for _, c := range []struct {
+		name, purpose, iss string
+		why                string // "" when accepted
+	}{
+		{"an app's token", purposeAltinn, "ttd", ""},
+		{"signed with the Maskinporten key", purposeMaskinporten, "ttd", "signed with the Altinn key"},
+		{"signed with the ID-porten key", purposeIDPorten, "ttd", "signed with the Altinn key"},
+		{"no iss", purposeAltinn, "", "names no access-token issuer"},
+		{"Maskinporten's iss", purposeAltinn, s.set.Issuer, "names no access-token issuer"},
+		{"Altinn's iss", purposeAltinn, s.set.AltinnIssuer, "names no access-token issuer"},
+		{"ID-porten's iss", purposeAltinn, s.set.IDPortenIssuer, "names no access-token issuer"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			now := clk.Now()
+			tok := ourToken(t, s, c.purpose, map[string]any{"iss": c.iss, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()})
+			v, err := s.VerifyAccessToken(context.Background(), tok)
+			if c.why == "" {
+				if err != nil || v.Purpose != purposeAltinn || v.Claims["iss"] != c.iss {
+					t.Fatalf("want accepted as an Altinn-signed token from %s, got %+v, %v", c.iss, v, err)
+				}
+				return
+			}
+			if !errors.Is(err, auth.ErrInvalidToken) || !strings.Contains(err.Error(), c.why) {
+				t.Fatalf("want refused with %q, got %v", c.why, err)
+			}
+		})
+	}
+}
