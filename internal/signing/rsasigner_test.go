@@ -241,3 +241,32 @@ func TestKeyOpenSSLRefusesSignsWithGo(t *testing.T) {
 		t.Fatalf("no warning: %q", logs.String())
 	}
 }
+
+// TestRSASigner: the benchmarks' signer is the chosen backend's, named as
+// chooseRSABackend names it, and its signatures verify; an unknown choice
+// is an error.
+func TestRSASigner(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Precompute()
+	digest := sha256.Sum256([]byte("payload"))
+	for _, choice := range []string{RSASignerAuto, RSASignerGo, "boring"} {
+		want, wantErr := chooseRSABackend(choice)
+		signer, name, err := RSASigner(choice, k)
+		if wantErr != nil {
+			if err == nil {
+				t.Errorf("%q: no error, want %v", choice, wantErr)
+			}
+			continue
+		}
+		if err != nil || signer == nil || name != want.name {
+			t.Fatalf("%q: signer %T named %q, %v; want one named %q", choice, signer, name, err, want.name)
+		}
+		sig, err := signer.Sign(rand.Reader, digest[:], crypto.SHA256)
+		if err != nil || rsa.VerifyPKCS1v15(&k.PublicKey, crypto.SHA256, digest[:], sig) != nil {
+			t.Fatalf("%q: the signature does not verify (%v)", choice, err)
+		}
+	}
+}
