@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/problem"
 )
 
 // TestUpdateRegistrationByType: an update writes what only an ID-porten
@@ -58,6 +61,37 @@ func TestUpdateRegistrationByType(t *testing.T) {
 			}
 			if kept := got.SecretSHA256 != nil && bytes.Equal(got.SecretSHA256, created.SecretSHA256); kept != c.secretKept {
 				t.Errorf("secret kept %v, want %v", kept, c.secretKept)
+			}
+		})
+	}
+}
+
+// TestUpdateClientNameLength: the control API's update takes a name of up
+// to 200 characters, not 201.
+func TestUpdateClientNameLength(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newRegister(t, nil)
+	if _, err := s.CreateClient(ctx, NewClient{ClientID: "c1", OrgNo: org, Name: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	none := []string{}
+	for _, c := range []struct {
+		name string
+		len  int
+		want []problem.ValidationError // nil: accepted
+	}{
+		{"200 characters", 200, nil},
+		{"201 characters", 201, []problem.ValidationError{vld("SIM.VLD-00305", "/name", "")}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := s.UpdateClient(ctx, "c1", ClientUpdate{Name: strings.Repeat("n", c.len), Scopes: &none})
+			if c.want != nil {
+				wantValidation(t, err, c.want...)
+				return
+			}
+			if err != nil || len(got.Name) != c.len {
+				t.Fatalf("name of %d read back as %d characters, %v", c.len, len(got.Name), err)
 			}
 		})
 	}
