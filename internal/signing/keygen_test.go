@@ -33,7 +33,7 @@ func TestKeygenKeysUsedByOneServiceOnly(t *testing.T) {
 	}
 	newService := func(pool, alg string, g *Keygen) *Service {
 		t.Helper()
-		s, err := New(ctx, Deps{Pool: openPool(t, pool), Keygen: g}, DefaultSettings("http://mp.test", alg, 0))
+		s, err := New(ctx, Deps{Pool: dbtest.OpenURL(t, pool), Keygen: g}, DefaultSettings("http://mp.test", alg, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

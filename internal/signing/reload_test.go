@@ -47,7 +47,7 @@ func listening(t *testing.T, pool *pgxpool.Pool, log *slog.Logger) *Service {
 func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := testPool(t)
+	pool := dbtest.New(t)
 	discard := slog.New(slog.DiscardHandler)
 	a, b := listening(t, pool, discard), listening(t, pool, discard)
 	for round := range 3 {
@@ -88,7 +88,7 @@ func TestRotationReachesEveryInstanceBeforeItAnswers(t *testing.T) {
 func TestReloadWarnsOnlyWhenItFails(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := testPool(t)
+	pool := dbtest.New(t)
 	var logs lockedBuffer
 	s := listening(t, pool, slog.New(slog.NewTextHandler(&logs, nil)))
 	for _, c := range []struct {
@@ -124,7 +124,7 @@ func TestReloadWarnsOnlyWhenItFails(t *testing.T) {
 func TestKidLookupWarnsOnlyWhenReloadFails(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := testPool(t)
+	pool := dbtest.New(t)
 	var logs lockedBuffer
 	mk := func(log *slog.Logger) *Service {
 		s, err := New(ctx, Deps{Pool: pool, Clock: clock.System{}, Log: log}, DefaultSettings("http://mp.test", "ES256", 0))
@@ -203,7 +203,7 @@ func kidOf(t *testing.T, jwt string) string {
 // Services starting at once on an empty database agree on one key.
 func TestKeyCreationRace(t *testing.T) {
 	t.Parallel()
-	pool := testPool(t)
+	pool := dbtest.New(t)
 	var wg sync.WaitGroup
 	kids := make([]string, 4)
 	errs := make([]error, 4)
@@ -241,7 +241,7 @@ func TestVerifyFindsKeysByKid(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	u := dbtest.NewURL(t)
-	pa, pb := openPool(t, u), openPool(t, u)
+	pa, pb := dbtest.OpenURL(t, u), dbtest.OpenURL(t, u)
 	mk := func(p *pgxpool.Pool) *Service {
 		s, err := New(ctx, Deps{Pool: p, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}, DefaultSettings("http://mp.test", "ES256", 0))
 		if err != nil {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 )
 
 // fastSigner is the OpenSSL signer of a new precomputed RSA key, or a
@@ -158,7 +160,7 @@ func TestChooseRSABackend(t *testing.T) {
 // one forced onto Go's signer, sign the same claims with the same key
 // into the same token, and each says at start which signer it uses.
 func TestTokensAreTheSameWithEitherSigner(t *testing.T) {
-	pool := testPool(t)
+	pool := dbtest.New(t)
 	start := func(choice string) (*Service, string) {
 		var logs bytes.Buffer
 		set := DefaultSettings("http://mp.test", "RS256", 0)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/altinn-sim/altinn-sim/internal/auth"
 	"github.com/altinn-sim/altinn-sim/internal/clock"
+	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 	"github.com/altinn-sim/altinn-sim/internal/jose"
 )
 
@@ -23,7 +24,7 @@ import (
 func newVerifyService(t *testing.T) (*Service, *clock.Fixed) {
 	t.Helper()
 	clk := clock.NewFixed(time.Now().Truncate(time.Second))
-	s, err := New(context.Background(), Deps{Pool: testPool(t), Clock: clk}, DefaultSettings("http://mp.test", "RS256", 0))
+	s, err := New(context.Background(), Deps{Pool: dbtest.New(t), Clock: clk}, DefaultSettings("http://mp.test", "RS256", 0))
 	if err != nil {
 		t.Fatal(err)
 	}

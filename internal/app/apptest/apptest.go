@@ -16,11 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/altinn-sim/altinn-sim/internal/app"
 	"github.com/altinn-sim/altinn-sim/internal/config"
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/db/dbtest"
 )
 
@@ -46,7 +43,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 func StartOn(t testing.TB, dbURL string, opts ...Option) *Server {
 	t.Helper()
 	ctx := context.Background()
-	pool := openPool(t, dbURL)
+	pool := dbtest.OpenURL(t, dbURL)
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := config.Config{
 		Listen:        srv.Listener.Addr().String(),
@@ -83,35 +80,4 @@ func Client() *http.Client {
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-}
-
-// releaseWait is how long the app's pool may take, once the test is done,
-// to have every connection back.
-const releaseWait = 10 * time.Second
-
-// openPool is dbtest.OpenURL with an end that cannot hang: when t ends,
-// every connection must be back within releaseWait; one still held (a
-// query whose rows were never closed) fails the test and the pool is left
-// open — the database's drop ends its connections. pgxpool's Close waits
-// for every connection, so closing such a pool would hang the test binary
-// until its timeout, and a mutation run would count the mutant TIMED OUT
-// instead of KILLED.
-func openPool(t testing.TB, url string) *pgxpool.Pool {
-	t.Helper()
-	p, err := db.Open(context.Background(), url)
-	if err != nil {
-		t.Fatalf("apptest: open: %v", err)
-	}
-	t.Cleanup(func() {
-		deadline := time.Now().Add(releaseWait)
-		for p.Stat().AcquiredConns() > 0 {
-			if time.Now().After(deadline) {
-				t.Errorf("apptest: %d database connection(s) still held %v after the test: some query's rows were never closed", p.Stat().AcquiredConns(), releaseWait)
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		p.Close()
-	})
-	return p
 }

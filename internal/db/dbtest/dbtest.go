@@ -22,6 +22,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -65,13 +66,7 @@ func Run(m *testing.M) int {
 // New returns a pool on a fresh migrated database, dropped when t ends.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	u := NewURL(t)
-	pool, err := db.Open(context.Background(), u)
-	if err != nil {
-		t.Fatalf("dbtest: open: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return OpenURL(t, NewURL(t))
 }
 
 // NewURL creates a fresh migrated database and returns its URL, for tests
@@ -176,13 +171,42 @@ func randHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// OpenURL opens a pool on url, closed when t ends.
+// ReleaseWait is how long a test's pool may take, once the test is done,
+// to have every connection back.
+const ReleaseWait = 10 * time.Second
+
+// OpenURL opens a pool on url that, when t ends, must have every
+// connection back within ReleaseWait, and is then closed. One still held
+// (a query whose rows were never closed) fails the test and the pool is
+// left open — the database's drop ends its connections: pgxpool's Close
+// waits for every connection, so closing such a pool would hang the test
+// binary until its timeout (and a mutation run would count the mutant
+// TIMED OUT instead of KILLED).
 func OpenURL(t testing.TB, url string) *pgxpool.Pool {
 	t.Helper()
 	pool, err := db.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
-	t.Cleanup(pool.Close)
+	t.Cleanup(func() {
+		if n := waitReleased(pool, ReleaseWait); n > 0 {
+			t.Errorf("dbtest: %d database connection(s) still held %v after the test: some query's rows were never closed", n, ReleaseWait)
+			return
+		}
+		pool.Close()
+	})
 	return pool
+}
+
+// waitReleased waits up to wait for p to have no connection acquired and
+// returns how many still are.
+func waitReleased(p *pgxpool.Pool, wait time.Duration) int32 {
+	deadline := time.Now().Add(wait)
+	for {
+		n := p.Stat().AcquiredConns()
+		if n == 0 || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
