@@ -17,8 +17,8 @@ import (
 // power cut could leave files of the copy missing or empty under a WAL
 // that relies on them. A marker beside the data folder, on disk before
 // the copy begins and removed once the copy is, says so, and, once the
-// copy is whole, names the boot of the machine it was made in. A start that finds it from the same
-// boot keeps the folder (the files are whole in the page cache; only the
+// copy is whole, names the boot of the machine it was made in. A start
+// that finds it from the same boot keeps the folder (the files are whole in the page cache; only the
 // sync is owed) and syncs it; from an earlier boot, the machine went down
 // before the copy was on disk, and the start throws the folder away and
 // copies the template again. What that can lose is what the first
@@ -67,7 +67,7 @@ func (e *Embedded) discardUnsyncedCopy() error {
 		return err
 	}
 	if id := bootID(); id != "" && string(boot) == id {
-		return nil // syncCopyLater finishes the job
+		return nil // afterStart finishes the job
 	}
 	if fileExists(filepath.Join(e.Dir, "PG_VERSION")) {
 		e.log.Warn("the embedded PostgreSQL was copied from its template but stopped before the copy was on disk; copying it again (what it held is lost)", "dir", e.Dir)
