@@ -12,6 +12,20 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
+// listenLive subscribes s's client cache to a listener of its own and
+// waits until the cache is in use.
+func listenLive(t *testing.T, s *Service) {
+	t.Helper()
+	l := db.NewListener(s.pool.Config().ConnConfig, nil)
+	s.Listen(l)
+	t.Cleanup(l.Start())
+	for deadline := time.Now().Add(10 * time.Second); !s.CacheLive(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the client cache never went live")
+		}
+	}
+}
+
 // TestClientCacheLifetimeFollowsTheAppClock: a client cached without a
 // notification is trusted for clientCacheTTL of the app's clock (which
 // /sim/clock moves), not of wall time.
@@ -20,14 +34,7 @@ func TestClientCacheLifetimeFollowsTheAppClock(t *testing.T) {
 	pool := dbtest.New(t)
 	clk := clock.NewFixed(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	s := New(pool, clk, nil, nil)
-	l := db.NewListener(pool.Config().ConnConfig, nil)
-	s.Listen(l)
-	t.Cleanup(l.Start())
-	for deadline := time.Now().Add(10 * time.Second); !s.CacheLive(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the client cache never went live")
-		}
-	}
+	listenLive(t, s)
 	if _, err := s.CreateClient(ctx, NewClient{ClientID: "cache-clock", OrgNo: "991825827", Name: "before", Scopes: []string{"test:read"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
-	"github.com/altinn-sim/altinn-sim/internal/db"
 	"github.com/altinn-sim/altinn-sim/internal/dberr"
 )
 
@@ -19,14 +17,7 @@ func TestOrgWritesDropTheCachedClient(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newRegister(t, nil)
-	l := db.NewListener(s.pool.Config().ConnConfig, nil)
-	s.Listen(l)
-	t.Cleanup(l.Start())
-	for deadline := time.Now().Add(10 * time.Second); !s.CacheLive(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the client cache never went live")
-		}
-	}
+	listenLive(t, s)
 	big, _, _ := testKeys(t)
 	key := func(kid string) json.RawMessage {
 		return jwkJSON(t, &big.PublicKey, map[string]string{"kid": kid, "alg": "RS256", "use": "sig"})

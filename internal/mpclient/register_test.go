@@ -501,14 +501,7 @@ func TestClientCacheNotifications(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newRegister(t, nil)
-	l := db.NewListener(s.pool.Config().ConnConfig, nil)
-	s.Listen(l)
-	t.Cleanup(l.Start())
-	for deadline := time.Now().Add(10 * time.Second); !s.CacheLive(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the client cache never went live")
-		}
-	}
+	listenLive(t, s)
 	for _, id := range []string{"a", "b"} {
 		if _, err := s.CreateClient(ctx, NewClient{ClientID: id, OrgNo: org, Name: "v0"}); err != nil {
 			t.Fatal(err)
